@@ -1,0 +1,79 @@
+"""The ``studyapp`` command line.
+
+Each subcommand lives in its own module in this package and exposes
+``register(subparsers)``, which adds its parser and sets ``handler=`` to a function
+``(args) -> int``. Modules are discovered here, so adding a command touches no other file.
+Command modules must stay light at import time: heavy imports (torch, textual, sqlmodel)
+go inside the handler.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from studyapp import __version__
+from studyapp.cli.errors import CliError
+
+DESCRIPTION = """\
+Spaced-repetition study of deep generative models (VAEs, GANs, WGANs, autoencoders),
+with PyTorch mini-experiments that show each concept.
+
+Run without a command to open the app on the bundled lecture decks."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="studyapp",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"studyapp {__version__}")
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help="database file or URL (default: $STUDYAPP_DB, else the user data dir)",
+    )
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("_") or info.name == "errors":
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        register = getattr(module, "register", None)
+        if register is not None:
+            register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``studyapp`` console script."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    handler = getattr(args, "handler", None)
+    try:
+        if handler is None:
+            from studyapp.ui.launch import launch
+
+            return launch(args)
+        return int(handler(args) or 0)
+    except CliError as error:
+        print(f"studyapp: error: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("studyapp: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as error:  # last resort: one clear line, never a traceback
+        if os.environ.get("STUDYAPP_DEBUG"):
+            raise
+        print(
+            f"studyapp: internal error: {type(error).__name__}: {error} "
+            "(set STUDYAPP_DEBUG=1 for the traceback)",
+            file=sys.stderr,
+        )
+        return 70

@@ -1,0 +1,36 @@
+"""Where studyapp finds decks and keeps its data. Environment variables override every path.
+
+- ``STUDYAPP_HOME``: the data directory (default: the platformdirs user data dir);
+- ``STUDYAPP_DB``: the database URL or file (handled by the store);
+- ``STUDYAPP_DECKS``: the bundled decks directory (default: ``decks/`` beside the package).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "studyapp"
+
+
+def data_dir() -> Path:
+    """The directory holding the database, user decks and saved figures."""
+    override = os.environ.get("STUDYAPP_HOME")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def bundled_decks_dir() -> Path:
+    """The lecture decks shipped with the repository."""
+    override = os.environ.get("STUDYAPP_DECKS")
+    if override:
+        return Path(override).expanduser()
+    return Path(__file__).resolve().parent.parent / "decks"
+
+
+def user_decks_dir() -> Path:
+    """Decks the user added with ``studyapp import``."""
+    return data_dir() / "decks"

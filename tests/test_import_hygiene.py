@@ -1,0 +1,32 @@
+"""Domain code never imports the UI, and nothing heavy loads on the start-up path."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+UI_OR_SQL = ("textual", "sqlmodel", "sqlalchemy")
+
+
+def loaded_after(statement: str) -> set[str]:
+    code = f"import sys, json\n{statement}\nprint(json.dumps(sorted(sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    return {name.split(".")[0] for name in json.loads(out.splitlines()[-1])}
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "import models; models.all_specs()",
+        "import models.base",
+        "import studyapp.cli; studyapp.cli.build_parser()",
+    ],
+)
+def test_no_ui_no_sql_no_torch(statement: str) -> None:
+    loaded = loaded_after(statement)
+    assert not loaded & {*UI_OR_SQL, "torch"}, loaded & {*UI_OR_SQL, "torch"}
