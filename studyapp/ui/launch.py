@@ -1,4 +1,4 @@
-"""Launch the TUI from the command line (placeholder until the app lands)."""
+"""``studyapp`` with no command: open the app on the bundled decks (synced on start)."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ import argparse
 
 
 def launch(args: argparse.Namespace) -> int:
+    """Run the TUI; ``args.db`` is the ``--db`` flag (None: ``$STUDYAPP_DB`` or the default)."""
     from studyapp.ui.app import run_app
 
     return run_app(args)

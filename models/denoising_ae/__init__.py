@@ -1,0 +1,66 @@
+"""Denoising autoencoder on 8x8 digits: noisy in, clean out, against identity and a plain AE."""
+
+from __future__ import annotations
+
+from models.base import ExperimentSpec, Param, PlotSpec, Prediction
+
+SPEC = ExperimentSpec(
+    id="denoising-ae",
+    title="Denoising autoencoder",
+    concepts=(
+        "denoise",
+        "denoising",
+        "noisy inputs",
+        "predict clean output",
+        "denoising autoencoder",
+    ),
+    summary=(
+        "Trains a denoising autoencoder (noisy digits in, clean digits out) and a plain "
+        "autoencoder (clean in, clean out) of the same shape, then asks both to clean noisy "
+        "test digits."
+    ),
+    explanation=(
+        "Concept: train an autoencoder with corrupted inputs and the clean image as target; it "
+        "must learn what digits look like to undo the noise, so it denoises images it never saw.\n"
+        "What to watch: all three curves are test mean squared error against the *clean* test "
+        "digits when the input is a noisy copy (Gaussian noise of std 'noise', clipped to "
+        "[0, 1]): 'mse_identity' returns the noisy input unchanged (the bar to beat), "
+        "'mse_plain_ae' is an ordinary autoencoder trained on clean digits, 'mse_dae' the "
+        "denoising one. Both networks are 64-128-32-128-64 MLPs trained alike. The snapshot rows: "
+        "clean, noisy, denoising AE output, plain AE output (4 test digits).\n"
+        "Verdict: passes when the denoising autoencoder's error is below both the noisy input's "
+        "and the plain autoencoder's.\n"
+        "Source: Vincent et al., 'Extracting and Composing Robust Features with Denoising "
+        "Autoencoders', ICML (2008)."
+    ),
+    params=(
+        Param("noise", 0.3, "std of the Gaussian noise added to pixels in [0, 1]", 0.0, 2.0),
+        Param("latent", 32, "bottleneck units", low=1, high=64),
+        Param("hidden", 128, "hidden units", low=8, high=512),
+        Param("lr", 3e-3, "Adam learning rate", low=1e-5, high=0.1),
+        Param("batch", 128, "minibatch size", low=8, high=1024),
+        Param("eval_every", 25, "steps between test evaluations", low=1, high=1000),
+    ),
+    default_steps=800,
+    cost_seconds=4.0,
+    max_steps=50_000,
+    plots=(
+        PlotSpec(
+            "error vs clean test digits (noisy input)",
+            ("mse_identity", "mse_plain_ae", "mse_dae"),
+            "MSE per pixel",
+            log_y=True,
+        ),
+    ),
+    prediction=Prediction(
+        question=(
+            "An ordinary autoencoder (trained on clean digits) and a denoising one get noisy "
+            "test digits. Which output is closest to the clean digit?"
+        ),
+        choices=(
+            "the denoising autoencoder's",
+            "the ordinary autoencoder's",
+            "neither: both are no better than the noisy input",
+        ),
+    ),
+)

@@ -1,0 +1,108 @@
+"""``studyapp deck parse FILE [--format F] [--json]``: parse a deck file, print its cards.
+
+The ``--json`` object is a contract scripts rely on::
+
+    {"format": str, "deck": str,
+     "cards": [{"front", "back", "line", "flags", "tags", "experiments"}],
+     "warnings": [{"line": int, "message": str}]}
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from studyapp.cli.errors import CliError
+from studyapp.deckfmt import FORMATS, DeckParseError, ParsedCard, ParsedDeck, parse_file
+
+
+def register(subparsers: Any) -> None:
+    deck = subparsers.add_parser("deck", help="parse and inspect deck files")
+    deck.set_defaults(handler=_missing_command)
+    commands = deck.add_subparsers(title="deck commands", metavar="COMMAND")
+    parse = commands.add_parser(
+        "parse",
+        help="parse a deck file and print its cards",
+        description="Parse a deck file (format detected unless --format is given) and print "
+        "a summary, or with --json one JSON object with every card.",
+    )
+    parse.add_argument("file", metavar="FILE", help="deck file to parse")
+    parse.add_argument(
+        "--format",
+        default="auto",
+        choices=["auto", *FORMATS],
+        help="deck format (default: auto-detect)",
+    )
+    parse.add_argument("--json", action="store_true", help="print one JSON object on stdout")
+    parse.set_defaults(handler=run_parse)
+
+
+def _missing_command(args: argparse.Namespace) -> int:
+    raise CliError("missing command; try 'studyapp deck parse FILE' (see 'studyapp deck -h')", 2)
+
+
+def run_parse(args: argparse.Namespace) -> int:
+    try:
+        deck = parse_file(args.file, args.format)
+    except DeckParseError as error:
+        raise CliError(str(error)) from None
+    if args.json:
+        write(json.dumps(deck_json(deck), ensure_ascii=False) + "\n")
+    else:
+        write(summary(deck))
+    return 0
+
+
+def card_json(card: ParsedCard) -> dict[str, Any]:
+    """One card of the ``--json`` output."""
+    return {
+        "front": card.front,
+        "back": card.back,
+        "line": card.line,
+        "flags": list(card.flags),
+        "tags": list(card.tags),
+        "experiments": list(card.experiments),
+    }
+
+
+def deck_json(deck: ParsedDeck) -> dict[str, Any]:
+    return {
+        "format": deck.format,
+        "deck": deck.name,
+        "cards": [card_json(card) for card in deck.cards],
+        "warnings": [{"line": w.line, "message": w.message} for w in deck.warnings],
+    }
+
+
+def summary(deck: ParsedDeck) -> str:
+    missing = sum("answer-missing" in card.flags for card in deck.cards)
+    lines = [
+        f"{deck.name}",
+        f"  format: {deck.format}",
+        f"  cards:  {len(deck.cards)}"
+        + (f" ({missing} with the answer missing, suspended by default)" if missing else ""),
+        f"  warnings: {len(deck.warnings)}",
+    ]
+    lines += [f"{deck.source}:{w.line}: warning: {w.message}" for w in deck.warnings]
+    lines.append("")
+    for number, card in enumerate(deck.cards, 1):
+        front = " ".join(card.front.split())
+        if len(front) > 72:
+            front = front[:71] + "…"
+        flags = f"  [{', '.join(card.flags)}]" if card.flags else ""
+        lines.append(f"{number:4}. line {card.line:<5} {front}{flags}")
+    return "\n".join(lines) + "\n"
+
+
+def write(text: str) -> None:
+    """Write UTF-8 whatever the locale says (card text is full of Unicode)."""
+    stream = sys.stdout
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        stream.write(text)
+        return
+    stream.flush()
+    buffer.write(text.encode("utf-8"))
+    buffer.flush()

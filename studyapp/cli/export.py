@@ -1,0 +1,31 @@
+"""``studyapp export --apkg FILE``: write an Anki package of the decks and their reviews."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "export",
+        help="export decks as an Anki package (.apkg) with review history",
+        description="Write an Anki package (legacy collection schema 11) that Anki imports, "
+        "with each card's scheduling state and review log.",
+    )
+    parser.add_argument("--apkg", required=True, metavar="FILE", help="the .apkg file to write")
+    parser.add_argument("--deck", help="only this deck (name or id)")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from studyapp.cli._study import find_deck, open_service
+
+    with open_service(args) as service:
+        deck_id = find_deck(service, args.deck) if args.deck else None
+        report = service.export_apkg(args.apkg, deck_id)
+    print(
+        f"wrote {report.path}: {report.decks} decks, {report.notes} notes, "
+        f"{report.reviews} reviews"
+    )
+    return 0

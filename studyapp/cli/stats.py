@@ -1,0 +1,67 @@
+"""``studyapp stats [--json]``: reviews in total and today, cards due per deck."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import Any
+
+
+def register(subparsers: Any) -> None:
+    parser = subparsers.add_parser(
+        "stats",
+        help="reviews in total and today, cards due per deck",
+        description="Print review totals, today's reviews and the cards due per deck.",
+    )
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from studyapp.cli._study import open_service
+
+    with open_service(args) as service:
+        stats = service.stats()
+        decks = service.decks()
+    payload = {
+        "reviews_total": stats.reviews_total,
+        "reviews_today": stats.reviews_today,
+        "cards_total": stats.cards_total,
+        "true_retention": stats.true_retention,
+        "desired_retention": round(stats.desired_retention, 4),
+        "button_counts": {str(k): v for k, v in stats.button_counts.items()},
+        "decks": [
+            {
+                "id": d.id,
+                "name": d.name,
+                "due": stats.due_per_deck.get(d.name, 0),
+                "due_today_in_queue": d.due,
+                "learning": d.learning,
+                "new": d.new,
+                "reviewed_today": d.reviewed_today,
+                "cards": d.total,
+                "exam_date": d.exam_date.isoformat() if d.exam_date else None,
+                "predicted_exam_recall": d.predicted_exam_recall,
+            }
+            for d in decks
+        ],
+    }
+    if args.json:
+        print(json.dumps(payload, indent=2))
+        return 0
+    retention = (
+        f"{stats.true_retention:.1%}" if stats.true_retention is not None else "n/a (no reviews)"
+    )
+    print(f"reviews: {stats.reviews_total} total, {stats.reviews_today} today")
+    print(f"retention: {retention} true, {stats.desired_retention:.0%} desired")
+    if not decks:
+        print("no decks")
+        return 0
+    width = max(len(d.name) for d in decks)
+    print(f"{'deck':<{width}}  {'due':>5}  {'learn':>5}  {'new':>5}  {'cards':>5}")
+    for deck in payload["decks"]:
+        print(
+            f"{deck['name']:<{width}}  {deck['due']:>5}  {deck['learning']:>5}  "
+            f"{deck['new']:>5}  {deck['cards']:>5}"
+        )
+    return 0

@@ -1,0 +1,144 @@
+"""studyapp's own deck format (``--format deck``), written by hand; see README "Deck format".
+
+::
+
+    # A comment: '#' in the first column.
+    deck: Transformers
+    tags: nlp
+
+    Q: What does attention divide the scores by?
+    A: $\\sqrt{d_k}$, the square root of the key size.
+       - keeps the softmax out of saturation
+    tags: attention
+    experiments: vae-kl, gan-mode-collapse
+
+A keyword (``deck:``, ``tags:``, ``Q:``, ``A:``, ``experiments:``, ``flags:``, any case) is
+recognised in the first column only; every other line continues the current question or
+answer, blank lines included, with its common indentation removed. ``deck:`` and a
+``tags:`` line before the first card apply to the whole deck. Mistakes are errors with the
+line: text before the first ``Q:``, ``A:`` twice, an empty question, a bad experiment name.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from studyapp.deckfmt.cards import DeckBuilder
+from studyapp.deckfmt.model import ParsedDeck
+
+KEYWORDS = ("deck", "tags", "q", "a", "experiments", "flags")
+EXPERIMENT_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
+_SPLIT = re.compile(r"[,\s]+")
+
+
+@dataclass(slots=True)
+class _Card:
+    line: int
+    question: list[str]
+    answer: list[str] | None = None
+    tags: list[str] = field(default_factory=list)
+    experiments: list[str] = field(default_factory=list)
+    flags: list[str] = field(default_factory=list)
+
+
+def parse(lines: list[str], source: str, default_name: str) -> ParsedDeck:
+    deck = DeckBuilder("deck", source)
+    name = default_name
+    deck_tags: list[str] = []
+    card: _Card | None = None
+    target: list[str] | None = None
+
+    def flush() -> None:
+        if card is not None:
+            deck.add(
+                _dedent(card.question),
+                _dedent(card.answer or []),
+                card.line,
+                tags=[*deck_tags, *card.tags],
+                experiments=card.experiments,
+                flags=card.flags,
+            )
+
+    for index, raw in enumerate(lines):
+        number = index + 1
+        if raw.startswith("#"):
+            continue
+        keyword, value = _keyword(raw)
+        if keyword is None:
+            if target is not None:
+                target.append(raw)
+            elif raw.strip():
+                raise deck.error(number, "text before the first 'Q:' (start a card with 'Q:')")
+            continue
+        if keyword == "q":
+            flush()
+            if not value and not _has_continuation(lines, index + 1):
+                raise deck.error(number, "empty question after 'Q:'")
+            card = _Card(number, [value])
+            target = card.question
+        elif keyword == "deck":
+            if card is not None:
+                raise deck.error(number, "'deck:' must come before the first card")
+            name = value or name
+        elif card is None:
+            if keyword == "tags":
+                deck_tags.extend(_words(value))
+            else:
+                raise deck.error(number, f"'{keyword.upper()}:' before the first 'Q:'")
+        elif keyword == "a":
+            if card.answer is not None:
+                raise deck.error(number, "second 'A:' in one card (start the next with 'Q:')")
+            card.answer = [value]
+            target = card.answer
+        elif keyword == "tags":
+            card.tags.extend(_words(value))
+            target = None
+        elif keyword == "flags":
+            card.flags.extend(_words(value))
+            target = None
+        else:
+            for experiment in _words(value):
+                if not EXPERIMENT_NAME.match(experiment):
+                    raise deck.error(
+                        number,
+                        f"bad experiment name {experiment!r} "
+                        "(lower-case letters, digits, '-', '_' and '.')",
+                    )
+                card.experiments.append(experiment)
+            target = None
+    flush()
+    return deck.finish(name)
+
+
+def _keyword(raw: str) -> tuple[str | None, str]:
+    head, sep, value = raw.partition(":")
+    if not sep or not head or head[0] in " \t":
+        return None, ""
+    key = head.lower()
+    if key not in KEYWORDS:
+        return None, ""
+    return key, value.strip()
+
+
+def _has_continuation(lines: list[str], start: int) -> bool:
+    for raw in lines[start:]:
+        if _keyword(raw)[0] is not None:
+            return False
+        if raw.strip() and not raw.startswith("#"):
+            return True
+    return False
+
+
+def _words(value: str) -> list[str]:
+    return [word for word in _SPLIT.split(value) if word]
+
+
+def _dedent(rows: list[str]) -> list[str]:
+    """The first row (text after the keyword) and the rest with their common indent removed."""
+    if len(rows) <= 1:
+        return rows
+    rest = rows[1:]
+    indents = [len(row) - len(row.lstrip()) for row in rest if row.strip()]
+    cut = min(indents) if indents else 0
+    return [rows[0], *(row[cut:] for row in rest)]

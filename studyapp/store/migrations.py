@@ -1,0 +1,169 @@
+"""Schema version and ordered migrations, plus the checks that keep foreign files untouched.
+
+``prepare(engine)`` brings any database to :data:`schema.SCHEMA_VERSION`: an empty database
+gets the current tables; an older studyapp database runs the migrations after its version,
+in one transaction; a newer one, or a database with tables that aren't studyapp's, raises
+``StoreError`` without writing anything. ``check_sqlite_file(path)`` reads a SQLite file's
+header and tables read-only *before* any engine touches it (setting WAL would write to it).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from studyapp.store.errors import StoreError
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+META_TABLE = "studyapp_meta"
+
+
+def _v1_to_v2(conn: Connection) -> None:
+    """v2: review kinds (quiz and prediction answers) and experiment runs (issue 5)."""
+    from studyapp.store.schema import ExperimentRun
+
+    conn.exec_driver_sql("ALTER TABLE review_log ADD COLUMN kind VARCHAR NOT NULL DEFAULT 'review'")
+    ExperimentRun.__table__.create(conn)  # type: ignore[attr-defined]
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _v1_to_v2}
+"""``MIGRATIONS[v]`` turns a version ``v - 1`` database into version ``v``."""
+
+
+def check_sqlite_file(path: Path) -> None:
+    """Raise StoreError unless ``path`` is absent, empty, or a SQLite file studyapp can use."""
+    if not path.exists():
+        return
+    if path.is_dir():
+        raise StoreError(f"{path}: is a directory, not a database file")
+    try:
+        with path.open("rb") as handle:
+            header = handle.read(len(SQLITE_HEADER))
+    except OSError as error:
+        raise StoreError(f"{path}: cannot read the database: {error.strerror}") from None
+    if not header:
+        return
+    if header != SQLITE_HEADER:
+        raise StoreError(
+            f"{path}: not a SQLite database (corrupt or some other file); it was left "
+            "untouched: move it away or pass another --db"
+        )
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=10)
+        try:
+            tables = {
+                row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")
+            }
+            version = None
+            if META_TABLE in tables:
+                found = conn.execute(
+                    f"SELECT value FROM {META_TABLE} WHERE key='schema_version'"
+                ).fetchone()
+                version = found[0] if found else None
+            conn.execute("PRAGMA quick_check(1)").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as error:
+        raise StoreError(
+            f"{path}: the database is corrupt ({error}); it was left untouched: restore a "
+            "backup, move it away or pass another --db"
+        ) from None
+    _check_tables(str(path), tables, version)
+
+
+def _check_tables(where: str, tables: set[str], version: object) -> None:
+    from studyapp.store.schema import SCHEMA_VERSION
+
+    tables = {t for t in tables if not t.startswith("sqlite_")}
+    if not tables:
+        return
+    if META_TABLE not in tables or version is None:
+        shown = ", ".join(sorted(tables)[:5])
+        raise StoreError(
+            f"{where}: not a studyapp database (it holds other tables: {shown}); it was left "
+            "untouched: pass another --db"
+        )
+    try:
+        number = int(str(version))
+    except ValueError:
+        raise StoreError(f"{where}: unreadable schema version {version!r}") from None
+    if number > SCHEMA_VERSION:
+        raise StoreError(
+            f"{where}: made by a newer studyapp (schema {number}, this one knows "
+            f"{SCHEMA_VERSION}); upgrade studyapp"
+        )
+
+
+def schema_version(conn: Connection) -> int | None:
+    """The stored schema version, or None for an empty database."""
+    from sqlalchemy import inspect, text
+
+    tables = set(inspect(conn).get_table_names())
+    if META_TABLE not in tables:
+        _check_tables(_where(conn), tables, None)
+        return None
+    row = conn.execute(text(f"SELECT value FROM {META_TABLE} WHERE key='schema_version'")).first()
+    _check_tables(_where(conn), tables, row[0] if row else None)
+    return int(row[0]) if row else None
+
+
+def _where(conn: Connection) -> str:
+    return conn.engine.url.render_as_string(hide_password=True)
+
+
+def prepare(engine: Engine) -> int:
+    """Create or migrate the schema; returns the version the database had (0 = new)."""
+    from sqlalchemy.exc import DBAPIError
+    from sqlmodel import SQLModel
+
+    from studyapp.store import schema
+    from studyapp.store.engine import write_options
+
+    try:
+        with engine.connect().execution_options(**write_options()) as conn, conn.begin():
+            found = schema_version(conn)
+            if found == schema.SCHEMA_VERSION:
+                return found
+            if found is None:
+                SQLModel.metadata.create_all(conn, tables=_tables())
+                _set_meta(conn, "app", "studyapp")
+                _set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
+                return 0
+            for version in range(found + 1, schema.SCHEMA_VERSION + 1):
+                MIGRATIONS[version](conn)
+            _set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
+            return found
+    except DBAPIError as error:
+        raise StoreError(f"{_url(engine)}: {_first_line(error)}") from None
+
+
+def _tables() -> list:
+    from studyapp.store.schema import Card, Deck, ExperimentRun, Meta, ReviewLog
+
+    return [m.__table__ for m in (Meta, Deck, Card, ReviewLog, ExperimentRun)]  # type: ignore[attr-defined]
+
+
+def _set_meta(conn: Connection, key: str, value: str) -> None:
+    from sqlalchemy import text
+
+    updated = conn.execute(
+        text(f"UPDATE {META_TABLE} SET value=:v WHERE key=:k"), {"k": key, "v": value}
+    )
+    if not updated.rowcount:
+        conn.execute(
+            text(f"INSERT INTO {META_TABLE} (key, value) VALUES (:k, :v)"), {"k": key, "v": value}
+        )
+
+
+def _url(engine: Engine) -> str:
+    return engine.url.render_as_string(hide_password=True)
+
+
+def _first_line(error: BaseException) -> str:
+    orig = getattr(error, "orig", None) or error
+    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__

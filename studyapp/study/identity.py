@@ -1,0 +1,92 @@
+"""Card identity across re-imports: exact keys first, then fuzzy matches within the deck.
+
+A card's key hashes its whitespace-normalised text (plus an occurrence number when the same
+card appears twice in one file). When a file changes, cards with an unchanged key keep their
+row; the rest are paired greedily by text similarity, nearby positions breaking ties, so a
+typo fix in a question or answer keeps the card's history. Unpaired old cards are "removed";
+unpaired new ones are added.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+_SPACE = re.compile(r"\s+")
+MATCH_SCORE = 0.7
+"""Mean of question and answer similarity above which two cards are the same card."""
+SAME_QUESTION = 0.95
+"""A question this similar, near the same position, keeps the card even if the answer changed."""
+NEAR = 3
+MAX_PAIRS = 200_000
+"""Above this many candidate pairs, only cards within :data:`WINDOW` positions are compared."""
+WINDOW = 50
+
+
+def normalise(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def card_keys(cards: Sequence[tuple[str, str]]) -> list[str]:
+    """Stable keys for (front, back) pairs in file order; duplicates get ``#2``, ``#3``..."""
+    seen: dict[str, int] = {}
+    keys = []
+    for front, back in cards:
+        digest = hashlib.sha1(
+            f"{normalise(front)}\x1f{normalise(back)}".encode(), usedforsecurity=False
+        ).hexdigest()[:20]
+        seen[digest] = seen.get(digest, 0) + 1
+        keys.append(digest if seen[digest] == 1 else f"{digest}#{seen[digest]}")
+    return keys
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A card on one side of the matching: its position in the file and its text."""
+
+    index: int
+    position: int
+    front: str
+    back: str
+
+
+def _ratio(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    if not a or not b:
+        return 0.0
+    matcher = SequenceMatcher(None, a, b, autojunk=False)
+    if matcher.real_quick_ratio() < 0.5 or matcher.quick_ratio() < 0.5:
+        return 0.0
+    return matcher.ratio()
+
+
+def fuzzy_pairs(old: Sequence[Candidate], new: Sequence[Candidate]) -> list[tuple[int, int]]:
+    """Pairs (old.index, new.index) of the same card whose text changed, best first."""
+    windowed = len(old) * len(new) > MAX_PAIRS
+    scored: list[tuple[float, int, int, int]] = []
+    for o in old:
+        of, ob = normalise(o.front).lower(), normalise(o.back).lower()
+        for n in new:
+            distance = abs(o.position - n.position)
+            if windowed and distance > WINDOW:
+                continue
+            front = _ratio(of, normalise(n.front).lower())
+            back = _ratio(ob, normalise(n.back).lower())
+            score = (front + back) / 2
+            if score >= MATCH_SCORE or (front >= SAME_QUESTION and distance <= NEAR):
+                scored.append((-score, distance, o.index, n.index))
+    scored.sort()
+    used_old: set[int] = set()
+    used_new: set[int] = set()
+    pairs = []
+    for _score, _distance, o_index, n_index in scored:
+        if o_index in used_old or n_index in used_new:
+            continue
+        used_old.add(o_index)
+        used_new.add(n_index)
+        pairs.append((o_index, n_index))
+    return pairs

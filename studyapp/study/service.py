@@ -1,0 +1,1077 @@
+"""``StudyService``: the one object the TUI, the CLI and experiment runs talk to.
+
+It owns a database engine (``studyapp.store``) and FSRS scheduling (``fsrs``), and speaks only
+in the plain dataclasses of :mod:`studyapp.study.views`, re-exported here. Every method is a
+short unit of work: it opens a session, commits, and returns; an answer is committed before
+``answer()`` returns. Times are timezone-aware UTC; ``now`` parameters default to the clock.
+
+Nothing heavy is imported at module import: SQLAlchemy/SQLModel load in :meth:`open`, torch
+only inside :meth:`optimize`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import random
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from studyapp.study import queue, scheduling
+from studyapp.study.clock import aware, day_start, ensure_utc, study_day, to_db, utc_now
+from studyapp.study.importer import upsert_deck
+from studyapp.study.quiz import lenient_match, make_quiz
+from studyapp.study.scheduling import REVIEW
+from studyapp.study.views import (
+    AnswerResult,
+    CardRow,
+    CardState,
+    CardView,
+    DeckSummary,
+    ExportReport,
+    ImportReport,
+    OptimizeReport,
+    QuizMode,
+    QuizQuestion,
+    Rating,
+    ReviewKind,
+    RunRow,
+    Stats,
+)
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+    from sqlmodel import Session
+
+    from studyapp.deckfmt import ParsedDeck
+    from studyapp.store.schema import Card, Deck
+
+STATE_NAMES = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
+
+__all__ = [
+    "AnswerResult",
+    "CardRow",
+    "CardState",
+    "CardView",
+    "DeckSummary",
+    "ExportReport",
+    "ImportReport",
+    "OptimizeReport",
+    "QuizMode",
+    "QuizQuestion",
+    "Rating",
+    "ReviewKind",
+    "RunRow",
+    "Stats",
+    "StudyError",
+    "StudyService",
+]
+
+
+class StudyError(ValueError):
+    """A request the service refuses (unknown card or deck, bad value): a one-line message."""
+
+
+ANSWER_MISSING = "answer-missing"
+LEECH_TAG = "leech"
+MIN_OPTIMIZE_REVIEWS = 512
+"""Fewer review answers than this (FSRS's own mini-batch size) can't fit parameters."""
+GLOBAL_PARAMS_KEY = "fsrs_parameters"
+
+
+class StudyService:
+    """Decks, the review queue, answers, undo, exam and quiz modes, stats, experiment runs."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        url: str,
+        clock: Callable[[], datetime] | None = None,
+        *,
+        fuzz: bool = True,
+        tz: tzinfo | None = None,
+    ):
+        """Use :meth:`open`; this takes an engine whose schema is already migrated.
+
+        ``clock`` replaces the wall clock (tests); ``fuzz=False`` turns FSRS interval fuzz
+        off; ``tz`` fixes the time zone study days are counted in (default: local).
+        """
+        self._engine: Engine | None = engine
+        self._url = url
+        self._clock = clock or utc_now
+        self._fuzz = fuzz
+        self._tz = tz
+        self._undo: list[int] = []
+        self._global_params: tuple[float, ...] | None = None
+        self._global_params_loaded = False
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        db_url: str | None = None,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        fuzz: bool = True,
+        tz: tzinfo | None = None,
+    ) -> StudyService:
+        """Open (creating or migrating) the database at ``db_url``.
+
+        ``db_url`` is a file path or a SQLAlchemy URL (``sqlite:///...``, ``postgresql://...``);
+        None means ``$STUDYAPP_DB`` or the user data dir (see ``store.resolve_db_url``).
+        Raises ``studyapp.store.errors.StoreError`` for a corrupt or foreign database file,
+        which is left untouched.
+        """
+        from studyapp.store.engine import make_engine, resolve_db_url, sqlite_path
+        from studyapp.store.errors import StoreError
+        from studyapp.store.migrations import check_sqlite_file, prepare
+
+        url = resolve_db_url(db_url)
+        path = sqlite_path(url)
+        if path is not None:
+            check_sqlite_file(path)
+        try:
+            engine = make_engine(url)
+        except ImportError as error:
+            raise StoreError(
+                f"{url.split('://')[0]}: database driver missing ({error}); for PostgreSQL "
+                "install the extra: pip install 'studyapp[postgres]'"
+            ) from None
+        try:
+            prepare(engine)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(engine, url, clock, fuzz=fuzz, tz=tz)
+
+    def close(self) -> None:
+        """Dispose of the engine (idempotent)."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def __enter__(self) -> StudyService:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    @property
+    def url(self) -> str:
+        """The database URL in use (password hidden)."""
+        from sqlalchemy.engine import make_url
+
+        return make_url(self._url).render_as_string(hide_password=True)
+
+    @property
+    def engine(self) -> Engine:
+        if self._engine is None:
+            raise StudyError("the study service is closed")
+        return self._engine
+
+    # -- internals -------------------------------------------------------------------------
+
+    def _now(self, now: datetime | None) -> datetime:
+        return ensure_utc(now) if now is not None else ensure_utc(self._clock())
+
+    @contextmanager
+    def _session(self, write: bool = False) -> Iterator[Session]:
+        """A short unit of work; ``write`` takes the write lock up front and commits at the end."""
+        from sqlmodel import Session
+
+        from studyapp.store.engine import write_options
+
+        with Session(self.engine, expire_on_commit=False) as session:
+            if write:
+                session.connection(execution_options=write_options())
+            yield session
+            if write:
+                session.commit()
+
+    def _get_card(self, session: Session, card_id: int) -> Card:
+        from studyapp.store.schema import Card
+
+        card = session.get(Card, card_id)
+        if card is None:
+            raise StudyError(f"no card with id {card_id}")
+        return card
+
+    def _get_deck(self, session: Session, deck_id: int) -> Deck:
+        from studyapp.store.schema import Deck
+
+        deck = session.get(Deck, deck_id)
+        if deck is None:
+            raise StudyError(f"no deck with id {deck_id}")
+        return deck
+
+    def _params(self, session: Session, deck: Deck) -> tuple[float, ...] | None:
+        if deck.fsrs_parameters:
+            return scheduling.params_tuple(deck.fsrs_parameters)
+        if not self._global_params_loaded:
+            from studyapp.store.schema import Meta
+
+            meta = session.get(Meta, GLOBAL_PARAMS_KEY)
+            self._global_params = (
+                scheduling.params_tuple(json.loads(meta.value)) if meta is not None else None
+            )
+            self._global_params_loaded = True
+        return self._global_params
+
+    def _scheduler(self, session: Session, deck: Deck, fuzz: bool | None = None) -> Any:
+        return scheduling.scheduler(
+            deck.desired_retention,
+            self._params(session, deck),
+            self._fuzz if fuzz is None else fuzz,
+        )
+
+    def _view(self, session: Session, card: Card, now: datetime) -> CardView:
+        deck = self._get_deck(session, card.deck_id)
+        state = _card_state(card)
+        assert card.id is not None
+        return CardView(
+            id=card.id,
+            deck_id=card.deck_id,
+            deck_name=deck.name,
+            front=card.front,
+            back=card.back,
+            flags=tuple(card.flags or ()),
+            tags=tuple(card.tags or ()),
+            experiments=tuple(card.experiments or ()),
+            state=STATE_NAMES[card.state],  # type: ignore[arg-type]
+            missing_reason=_missing_reason(card),
+            due=aware(card.due),
+            stability=card.stability,
+            difficulty=card.difficulty,
+            retrievability=scheduling.retrievability(self._scheduler(session, deck), state, now),
+            reps=card.reps,
+            lapses=card.lapses,
+            suspended=card.suspended,
+            buried=card.buried_until is not None and aware(card.buried_until) > now,  # type: ignore[operator]
+            line=card.line,
+        )
+
+    # -- decks -----------------------------------------------------------------------------
+
+    def sync_bundled_decks(self, directory: Path | None = None) -> list[ImportReport]:
+        """Import every deck file of ``directory`` (default: the bundled decks).
+
+        Idempotent and fast: files unchanged since the last sync are not parsed again.
+        A file that fails to parse is reported in its ImportReport's warnings.
+        """
+        from studyapp.paths import bundled_decks_dir
+
+        return self._sync_dir(directory or bundled_decks_dir(), "bundled")
+
+    def sync_user_decks(self) -> list[ImportReport]:
+        """Re-sync the decks added with ``studyapp import`` (their copies in the data dir)."""
+        from studyapp.paths import user_decks_dir
+
+        return self._sync_dir(user_decks_dir(), "user")
+
+    def _sync_dir(self, directory: Path, prefix: str) -> list[ImportReport]:
+        if not directory.is_dir():
+            return []
+        reports = []
+        for path in sorted(directory.iterdir()):
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            try:
+                reports.append(self.import_deck(path, source=f"{prefix}/{path.name}"))
+            except (ValueError, OSError) as error:  # DeckParseError is a ValueError
+                message = str(error).splitlines()[0] if str(error) else type(error).__name__
+                reports.append(
+                    ImportReport(
+                        deck_id=0,
+                        deck_name=path.stem,
+                        source=f"{prefix}/{path.name}",
+                        path=str(path),
+                        skipped=True,
+                        warnings=(message,),
+                    )
+                )
+        return reports
+
+    def import_deck(self, path: str | Path, *, source: str | None = None) -> ImportReport:
+        """Parse ``path`` and add or update its deck. Re-importing never duplicates cards.
+
+        Card identity survives edits: a card whose text changed slightly keeps its history;
+        a card gone from the file is marked removed (log kept, out of the queue).
+        ``source`` names the deck's identity (default ``file/<absolute path>``).
+        Raises ``DeckParseError`` (message with file and line) for a bad file.
+        """
+        from sqlmodel import select
+
+        from studyapp.store.schema import Deck
+
+        path = Path(path)
+        source = source or f"file/{path.resolve()}"
+        try:
+            stat = path.stat()
+            data = path.read_bytes()
+        except OSError as error:
+            raise StudyError(f"{path}: cannot read: {error.strerror}") from None
+        meta = {
+            "file_size": stat.st_size,
+            "file_mtime": stat.st_mtime,
+            "file_hash": hashlib.sha256(data).hexdigest(),
+        }
+        with self._session(write=True) as session:
+            deck = session.exec(select(Deck).where(Deck.source == source)).first()
+            if deck is not None and deck.file_hash == meta["file_hash"]:
+                deck.file_mtime, deck.file_size, deck.path = stat.st_mtime, stat.st_size, str(path)
+                assert deck.id is not None
+                return ImportReport(
+                    deck_id=deck.id,
+                    deck_name=deck.name,
+                    source=source,
+                    path=str(path),
+                    skipped=True,
+                )
+        from studyapp.deckfmt import parse_file
+
+        parsed = parse_file(path)
+        return self._upsert(parsed, source, str(path), meta)
+
+    def import_parsed(self, parsed: ParsedDeck, *, source: str | None = None) -> ImportReport:
+        """Add or update a deck from an already parsed deck (``studyapp.deckfmt``)."""
+        return self._upsert(parsed, source or f"parsed/{parsed.source}", parsed.source, {})
+
+    def _upsert(self, parsed: Any, source: str, path: str, meta: dict[str, Any]) -> ImportReport:
+        with self._session(write=True) as session:
+            return upsert_deck(session, parsed, source, path, meta)
+
+    def decks(self, now: datetime | None = None) -> list[DeckSummary]:
+        """Every deck with today's counts, sorted by name."""
+        from sqlmodel import select
+
+        from studyapp.store.schema import Deck
+
+        now = self._now(now)
+        with self._session() as session:
+            decks = list(session.exec(select(Deck).order_by(Deck.name, Deck.id)).all())
+            return self._summaries(session, decks, now)
+
+    def deck(self, deck_id: int, now: datetime | None = None) -> DeckSummary:
+        """One deck's summary; StudyError if there is no such deck."""
+        now = self._now(now)
+        with self._session() as session:
+            return self._summaries(session, [self._get_deck(session, deck_id)], now)[0]
+
+    def _summaries(self, session: Session, decks: list[Deck], now: datetime) -> list[DeckSummary]:
+        from sqlalchemy import String, case, cast, func
+        from sqlmodel import select
+
+        from studyapp.store.schema import Card
+
+        if not decks:
+            return []
+        ids = [d.id for d in decks if d.id is not None]
+        usage = queue.usage_today(session, ids, now, self._tz)
+        is_missing = cast(Card.file_flags, String).contains(ANSWER_MISSING)
+        missing = func.coalesce(
+            func.sum(case(((Card.suspended == True) & is_missing, 1), else_=0)),  # noqa: E712
+            0,
+        )
+        rows = session.exec(
+            select(  # type: ignore[call-overload]
+                Card.deck_id,
+                func.count(Card.id),
+                func.coalesce(func.sum(case((Card.suspended == True, 1), else_=0)), 0),  # noqa: E712
+                missing,
+            )
+            .where(Card.removed == False, Card.deck_id.in_(ids))  # type: ignore[attr-defined]  # noqa: E712
+            .group_by(Card.deck_id)
+        ).all()
+        totals = {deck_id: (total, susp, miss) for deck_id, total, susp, miss in rows}
+        today = study_day(now, self._tz)
+        out = []
+        for deck in decks:
+            assert deck.id is not None
+            q = queue.build(session, deck, now, self._tz, usage[deck.id], limit=0)
+            total, suspended, missing_count = totals.get(deck.id, (0, 0, 0))
+            days = (deck.exam_date - today).days if deck.exam_date else None
+            recall = None
+            if deck.exam_date is not None:
+                recall = queue.predicted_recall(session, deck, day_start(deck.exam_date, self._tz))
+            out.append(
+                DeckSummary(
+                    id=deck.id,
+                    name=deck.name,
+                    source=deck.source,
+                    total=int(total),
+                    new=q.new_available,
+                    learning=q.learning_due,
+                    due=q.reviews_due,
+                    reviewed_today=usage[deck.id].answers,
+                    suspended=int(suspended),
+                    suspended_missing=int(missing_count),
+                    desired_retention=deck.desired_retention,
+                    new_limit=deck.new_limit,
+                    review_limit=deck.review_limit,
+                    exam_date=deck.exam_date,
+                    days_to_exam=days,
+                    predicted_exam_recall=recall,
+                )
+            )
+        return out
+
+    def set_exam(self, deck_id: int, exam_date: date | None) -> DeckSummary:
+        """Set (or clear with None) the deck's exam date: exam mode while it is ahead."""
+        with self._session(write=True) as session:
+            self._get_deck(session, deck_id).exam_date = exam_date
+        return self.deck(deck_id)
+
+    def set_retention(self, deck_id: int, retention: float) -> DeckSummary:
+        """Set the deck's desired retention (0.70 to 0.99)."""
+        if not 0.7 <= retention <= 0.99:
+            raise StudyError(f"desired retention must be between 0.70 and 0.99, got {retention}")
+        with self._session(write=True) as session:
+            self._get_deck(session, deck_id).desired_retention = float(retention)
+        return self.deck(deck_id)
+
+    def set_limits(self, deck_id: int, new: int, reviews: int) -> DeckSummary:
+        """Set the deck's daily limits of new cards and of reviews (both >= 0)."""
+        if new < 0 or reviews < 0:
+            raise StudyError(f"daily limits must be >= 0, got new={new}, reviews={reviews}")
+        with self._session(write=True) as session:
+            deck = self._get_deck(session, deck_id)
+            deck.new_limit, deck.review_limit = int(new), int(reviews)
+        return self.deck(deck_id)
+
+    # -- reviewing -------------------------------------------------------------------------
+
+    def next_card(self, deck_id: int | None = None, now: datetime | None = None) -> CardView | None:
+        """The next card to show (None when done for today), over one deck or all decks.
+
+        Order: learning cards due now, then review cards (exam mode: lowest retrievability
+        first, today's share of what is due before the exam), then new cards. Daily limits,
+        bury, suspend and removed cards are respected.
+        """
+        now = self._now(now)
+        with self._session() as session:
+            ids = self._queue(session, deck_id, now, limit=1)
+            if not ids:
+                return None
+            return self._view(session, self._get_card(session, ids[0]), now)
+
+    def queue(
+        self, deck_id: int | None = None, now: datetime | None = None, limit: int | None = None
+    ) -> list[int]:
+        """Ids of the cards today's session would show, in order (what next_card draws from)."""
+        now = self._now(now)
+        with self._session() as session:
+            return self._queue(session, deck_id, now, limit)
+
+    def _queue(
+        self, session: Session, deck_id: int | None, now: datetime, limit: int | None
+    ) -> list[int]:
+        from sqlmodel import select
+
+        from studyapp.store.schema import Deck
+
+        if deck_id is not None:
+            decks = [self._get_deck(session, deck_id)]
+        else:
+            decks = list(session.exec(select(Deck).order_by(Deck.name, Deck.id)).all())
+        if not decks:
+            return []
+        usage = queue.usage_today(session, [d.id for d in decks if d.id is not None], now, self._tz)
+        parts = [queue.build(session, d, now, self._tz, usage[d.id], limit) for d in decks]  # type: ignore[index]
+        ids = [
+            *(i for p in parts for i in p.learning),
+            *(i for p in parts for i in p.reviews),
+            *(i for p in parts for i in p.new),
+        ]
+        return ids if limit is None else ids[:limit]
+
+    def card(self, card_id: int, now: datetime | None = None) -> CardView:
+        """One card; StudyError if there is no such card."""
+        now = self._now(now)
+        with self._session() as session:
+            return self._view(session, self._get_card(session, card_id), now)
+
+    def preview(self, card_id: int, now: datetime | None = None) -> dict[Rating, timedelta]:
+        """The interval each button would give (without fuzz), for the button labels."""
+        now = self._now(now)
+        with self._session() as session:
+            card = self._get_card(session, card_id)
+            deck = self._get_deck(session, card.deck_id)
+            sched = self._scheduler(session, deck, fuzz=False)
+            intervals = scheduling.preview(sched, card_id, _card_state(card), now)
+            cap = self._exam_cap(deck, now)
+            out = {}
+            for rating, interval in intervals.items():
+                if cap is not None and interval > timedelta(days=1) and now + interval > cap:
+                    interval = max(cap - now, timedelta(0))
+                out[Rating(rating)] = interval
+            return out
+
+    def _exam_cap(self, deck: Deck, now: datetime) -> datetime | None:
+        """Exam mode: the latest due date allowed (the start of exam day)."""
+        if deck.exam_date is None or not queue.exam_active(deck, now, self._tz):
+            return None
+        return day_start(deck.exam_date, self._tz)
+
+    def answer(
+        self,
+        card_id: int,
+        rating: Rating | int,
+        duration_ms: int = 0,
+        now: datetime | None = None,
+        kind: ReviewKind = "review",
+    ) -> AnswerResult:
+        """Record an answer; committed to the database before this returns.
+
+        ``kind="review"`` schedules the card with FSRS (leech check: tag ``leech`` and
+        suspend after the lapse threshold); ``"quiz"`` and ``"prediction"`` are only logged
+        and never change the schedule.
+        """
+        from studyapp.store.schema import ReviewLog
+
+        try:
+            rating = Rating(int(rating))
+        except ValueError:
+            raise StudyError(
+                f"rating must be 1-4 (Again, Hard, Good, Easy), got {rating}"
+            ) from None
+        if kind not in ("review", "quiz", "prediction"):
+            raise StudyError(f"answer kind must be review, quiz or prediction, got {kind!r}")
+        now = self._now(now)
+        with self._session(write=True) as session:
+            card = self._get_card(session, card_id)
+            before = _card_state(card)
+            log = ReviewLog(
+                card_id=card_id,
+                reviewed_at=to_db(now),
+                rating=int(rating),
+                duration_ms=max(0, int(duration_ms)),
+                kind=kind,
+                **_prefixed(before, "before"),
+                **_prefixed(before, "after"),
+            )
+            if kind != "review":
+                session.add(log)
+                session.flush()
+                assert log.id is not None
+                result = AnswerResult(
+                    card_id,
+                    log.id,
+                    rating,
+                    kind,
+                    STATE_NAMES[card.state],
+                    aware(card.due),
+                    None,  # type: ignore[arg-type]
+                )
+                return result
+            deck = self._get_deck(session, card.deck_id)
+            after = scheduling.review(
+                self._scheduler(session, deck), card_id, before, int(rating), now, duration_ms
+            )
+            cap = self._exam_cap(deck, now)
+            capped = (
+                cap is not None
+                and after.state == REVIEW
+                and after.due is not None
+                and after.due > cap
+                and cap > now
+            )
+            if capped:
+                after = replace(after, due=cap)
+            log.undo = {
+                "reps": card.reps,
+                "lapses": card.lapses,
+                "suspended": card.suspended,
+                "tags": list(card.tags or []),
+                "buried_until": card.buried_until.isoformat() if card.buried_until else None,
+            }
+            for name, value in _prefixed(after, "after").items():
+                setattr(log, name, value)
+            _set_state(card, after)
+            card.reps += 1
+            leech = False
+            if before.state == REVIEW and rating == Rating.AGAIN:
+                card.lapses += 1
+                if _is_leech(card.lapses, deck.leech_threshold):
+                    card.tags = [*(t for t in card.tags or [] if t != LEECH_TAG), LEECH_TAG]
+                    card.suspended = True
+                    leech = True
+            session.add(log)
+            session.flush()
+            assert log.id is not None
+            result = AnswerResult(
+                card_id=card_id,
+                review_id=log.id,
+                rating=rating,
+                kind=kind,
+                state=STATE_NAMES[card.state],  # type: ignore[arg-type]
+                due=aware(card.due),
+                interval=(aware(card.due) - now) if card.due else None,  # type: ignore[operator]
+                leech=leech,
+                capped_by_exam=capped,
+            )
+        self._undo.append(result.review_id)
+        return result
+
+    def undo_depth(self) -> int:
+        """How many answers of this session ``undo()`` can still take back."""
+        return len(self._undo)
+
+    def undo(self) -> CardView | None:
+        """Take back the last review answer of this session (several levels).
+
+        Restores the card's schedule, tags and suspension as they were, deletes the log
+        entry, and returns the card to show again (None when there is nothing to undo).
+        """
+        from sqlmodel import select
+
+        from studyapp.store.schema import ReviewLog
+
+        while self._undo:
+            log_id = self._undo[-1]
+            with self._session(write=True) as session:
+                log = session.get(ReviewLog, log_id)
+                if log is None:
+                    self._undo.pop()
+                    continue
+                later = session.exec(
+                    select(ReviewLog.id).where(
+                        ReviewLog.card_id == log.card_id,
+                        ReviewLog.kind == "review",
+                        ReviewLog.id > log_id,  # type: ignore[operator]
+                    )
+                ).first()
+                if later is not None:
+                    raise StudyError("can't undo: the card was answered again since (elsewhere?)")
+                card = self._get_card(session, log.card_id)
+                _set_state(
+                    card,
+                    scheduling.CardState(
+                        log.state_before,
+                        log.step_before,
+                        log.stability_before,
+                        log.difficulty_before,
+                        log.due_before,
+                        log.last_review_before,
+                    ),
+                )
+                extra = log.undo or {}
+                card.reps = int(extra.get("reps", max(0, card.reps - 1)))
+                card.lapses = int(extra.get("lapses", card.lapses))
+                card.suspended = bool(extra.get("suspended", card.suspended))
+                card.tags = list(extra.get("tags", card.tags or []))
+                buried = extra.get("buried_until")
+                card.buried_until = datetime.fromisoformat(buried) if buried else None
+                session.delete(log)
+                self._undo.pop()
+                session.flush()
+                return self._view(session, card, self._now(None))
+        return None
+
+    def bury(self, card_id: int, now: datetime | None = None) -> None:
+        """Hide the card until the next study day."""
+        now = self._now(now)
+        tomorrow = day_start(study_day(now, self._tz) + timedelta(days=1), self._tz)
+        with self._session(write=True) as session:
+            self._get_card(session, card_id).buried_until = to_db(tomorrow)
+
+    def unbury(self, card_id: int) -> None:
+        with self._session(write=True) as session:
+            self._get_card(session, card_id).buried_until = None
+
+    def suspend(self, card_id: int) -> None:
+        """Take the card out of reviews until unsuspended."""
+        with self._session(write=True) as session:
+            self._get_card(session, card_id).suspended = True
+
+    def unsuspend(self, card_id: int) -> None:
+        with self._session(write=True) as session:
+            self._get_card(session, card_id).suspended = False
+
+    def flag(self, card_id: int, flag: str, on: bool = True) -> CardView:
+        """Add (or with ``on=False`` remove) a flag such as ``marked`` or ``wrong``."""
+        flag = flag.strip()
+        if not flag:
+            raise StudyError("a flag needs a name")
+        with self._session(write=True) as session:
+            card = self._get_card(session, card_id)
+            flags = [f for f in card.flags or [] if f != flag]
+            card.flags = [*flags, flag] if on else flags
+            session.flush()
+            return self._view(session, card, self._now(None))
+
+    def edit(self, card_id: int, front: str, back: str) -> CardView:
+        """Change the card's text in the app; its history and identity are kept.
+
+        The edit survives re-syncs of the deck file as long as the file's version of the
+        card does not change; a later edit in the file wins.
+        """
+        if not front.strip():
+            raise StudyError("a card needs a question")
+        with self._session(write=True) as session:
+            card = self._get_card(session, card_id)
+            card.front, card.back = front, back
+            card.edited = (front, back) != (card.file_front, card.file_back)
+            session.flush()
+            return self._view(session, card, self._now(None))
+
+    # -- browsing, stats, exam -------------------------------------------------------------
+
+    def browse(
+        self,
+        query: str = "",
+        deck_id: int | None = None,
+        now: datetime | None = None,
+        *,
+        include_removed: bool = False,
+        limit: int | None = None,
+    ) -> list[CardRow]:
+        """Cards whose front, back or tags contain ``query`` (case-insensitive), by deck/line."""
+        from sqlalchemy import String, cast, func, or_
+        from sqlmodel import select
+
+        from studyapp.store.schema import Card, Deck
+
+        now = self._now(now)
+        stmt = select(Card, Deck).join(Deck, Deck.id == Card.deck_id)  # type: ignore[arg-type]
+        if deck_id is not None:
+            stmt = stmt.where(Card.deck_id == deck_id)
+        if not include_removed:
+            stmt = stmt.where(Card.removed == False)  # noqa: E712
+        if query.strip():
+            needle = query.strip().lower()
+            stmt = stmt.where(
+                or_(
+                    func.lower(Card.front).contains(needle, autoescape=True),
+                    func.lower(Card.back).contains(needle, autoescape=True),
+                    func.lower(cast(Card.tags, String)).contains(needle, autoescape=True),
+                )
+            )
+        stmt = stmt.order_by(Deck.name, Card.deck_id, Card.position, Card.id).limit(limit)  # type: ignore[arg-type]
+        rows = []
+        with self._session() as session:
+            for card, deck in session.exec(stmt).all():
+                sched = self._scheduler(session, deck)
+                assert card.id is not None
+                rows.append(
+                    CardRow(
+                        id=card.id,
+                        deck_id=card.deck_id,
+                        deck_name=deck.name,
+                        front=card.front,
+                        back=card.back,
+                        state=STATE_NAMES[card.state],  # type: ignore[arg-type]
+                        due=aware(card.due),
+                        stability=card.stability,
+                        difficulty=card.difficulty,
+                        retrievability=scheduling.retrievability(sched, _card_state(card), now),
+                        reps=card.reps,
+                        lapses=card.lapses,
+                        suspended=card.suspended,
+                        buried=card.buried_until is not None and aware(card.buried_until) > now,  # type: ignore[operator]
+                        removed=card.removed,
+                        flags=tuple(card.flags or ()),
+                        tags=tuple(card.tags or ()),
+                        experiments=tuple(card.experiments or ()),
+                    )
+                )
+        return rows
+
+    def stats(
+        self,
+        now: datetime | None = None,
+        deck_id: int | None = None,
+        *,
+        days: int = 365,
+        forecast_days: int = 30,
+    ) -> Stats:
+        """Review counts per day, due forecast, true vs desired retention, button counts."""
+        from studyapp.study import stats as stats_module
+
+        now = self._now(now)
+        with self._session() as session:
+            return stats_module.compute(session, now, self._tz, deck_id, days, forecast_days)
+
+    def exam_plan(self, deck_id: int, now: datetime | None = None) -> list[tuple[date, int]]:
+        """Exam mode: how many reviews each study day until the exam gets (empty if no exam)."""
+        now = self._now(now)
+        with self._session() as session:
+            deck = self._get_deck(session, deck_id)
+            usage = queue.usage_today(session, [deck_id], now, self._tz)[deck_id]
+            return queue.exam_plan(session, deck, now, self._tz, usage)
+
+    # -- quiz (never touches the schedule) -------------------------------------------------
+
+    def quiz(
+        self, deck_id: int, n: int = 10, mode: QuizMode = "choice", *, seed: int | None = None
+    ) -> list[QuizQuestion]:
+        """Up to ``n`` questions from the deck's cards that have an answer.
+
+        ``choice``: four options, distractors are other cards' answers from the same deck.
+        ``typed``: grade with :meth:`grade_typed`. Record results with
+        ``answer(card_id, Rating.GOOD or Rating.AGAIN, kind="quiz")`` (schedule untouched).
+        """
+        from sqlmodel import select
+
+        from studyapp.store.schema import Card
+
+        if mode not in ("choice", "typed"):
+            raise StudyError(f"quiz mode must be choice or typed, got {mode!r}")
+        with self._session() as session:
+            self._get_deck(session, deck_id)
+            rows = session.exec(
+                select(Card.id, Card.front, Card.back, Card.file_flags)
+                .where(Card.deck_id == deck_id, Card.removed == False)  # noqa: E712
+                .order_by(Card.position, Card.id)  # type: ignore[arg-type]
+            ).all()
+        cards = [
+            (card_id, front, back)
+            for card_id, front, back, flags in rows
+            if back.strip() and ANSWER_MISSING not in (flags or [])
+        ]
+        return make_quiz(cards, n, mode, random.Random(seed))
+
+    @staticmethod
+    def grade_typed(expected: str, given: str) -> bool:
+        """Lenient comparison: case, accents, punctuation, articles and small typos forgiven."""
+        return lenient_match(expected, given)
+
+    # -- FSRS parameters -------------------------------------------------------------------
+
+    def optimize(self, deck_id: int | None = None, *, apply: bool = True) -> OptimizeReport:
+        """Fit FSRS parameters to the review log (torch, loaded here) and report log loss.
+
+        Refused with a clear reason when the log is too small. With ``deck_id`` the
+        parameters apply to that deck only, otherwise to every deck without its own.
+        """
+        from studyapp.study import optimize as optimize_module
+
+        with self._session() as session:
+            current = None
+            if deck_id is not None:
+                deck = self._get_deck(session, deck_id)
+                current = self._params(session, deck)
+            else:
+                from studyapp.store.schema import Meta
+
+                meta = session.get(Meta, GLOBAL_PARAMS_KEY)
+                current = scheduling.params_tuple(json.loads(meta.value)) if meta else None
+            history = optimize_module.load_history(session, deck_id)
+        report = optimize_module.fit(history, current, deck_id, MIN_OPTIMIZE_REVIEWS)
+        if apply and report.applied and report.parameters is not None:
+            self._store_params(deck_id, list(report.parameters))
+        elif not apply and report.applied:
+            report = replace(report, applied=False, reason=report.reason + " (not applied)")
+        return report
+
+    def _store_params(self, deck_id: int | None, params: list[float]) -> None:
+        from studyapp.store.schema import Meta
+
+        with self._session(write=True) as session:
+            if deck_id is not None:
+                self._get_deck(session, deck_id).fsrs_parameters = params
+            else:
+                meta = session.get(Meta, GLOBAL_PARAMS_KEY)
+                if meta is None:
+                    session.add(Meta(key=GLOBAL_PARAMS_KEY, value=json.dumps(params)))
+                else:
+                    meta.value = json.dumps(params)
+        self._global_params_loaded = False
+
+    # -- experiment runs (issue 5) ---------------------------------------------------------
+
+    def save_run(
+        self,
+        *,
+        experiment: str,
+        params: Mapping[str, Any],
+        seeds: Sequence[int],
+        device: str,
+        status: str,
+        verdict_passed: bool,
+        verdict_summary: str,
+        metrics: Mapping[str, Any],
+        history: Mapping[str, Sequence[float]] | None = None,
+        card_id: int | None = None,
+        prediction_choice: int | None = None,
+        prediction_correct: bool | None = None,
+        created_at: datetime | None = None,
+    ) -> int:
+        """Store one experiment run (JSON-safe copies of the mappings); returns its id."""
+        from studyapp.store.schema import ExperimentRun
+
+        with self._session(write=True) as session:
+            if card_id is not None:
+                self._get_card(session, card_id)
+            row = ExperimentRun(
+                card_id=card_id,
+                experiment=experiment,
+                params=json_safe(dict(params)),
+                seeds=[int(s) for s in seeds],
+                device=device,
+                status=status,
+                verdict_passed=bool(verdict_passed),
+                verdict_summary=verdict_summary,
+                metrics=json_safe(dict(metrics)),
+                history=json_safe(dict(history or {})),
+                prediction_choice=prediction_choice,
+                prediction_correct=prediction_correct,
+                created_at=to_db(self._now(created_at)),
+            )
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            return row.id
+
+    def save_result(
+        self, result: Any, *, card_id: int | None = None, prediction_choice: int | None = None
+    ) -> int:
+        """Store a ``models.base.Result``; ``prediction_correct`` = choice == result.answer."""
+        correct = None
+        if prediction_choice is not None and result.answer is not None:
+            correct = prediction_choice == result.answer
+        return self.save_run(
+            experiment=result.experiment,
+            params=result.params,
+            seeds=result.seeds,
+            device=result.device,
+            status=result.status,
+            verdict_passed=result.verdict.passed,
+            verdict_summary=result.verdict.summary,
+            metrics=result.metrics,
+            history=result.history,
+            card_id=card_id,
+            prediction_choice=prediction_choice,
+            prediction_correct=correct,
+        )
+
+    def runs(
+        self,
+        experiment: str | None = None,
+        *,
+        card_id: int | None = None,
+        limit: int | None = None,
+    ) -> list[RunRow]:
+        """Stored runs, newest first, optionally of one experiment or card."""
+        from sqlmodel import select
+
+        from studyapp.store.schema import ExperimentRun
+
+        stmt = select(ExperimentRun)
+        if experiment is not None:
+            stmt = stmt.where(ExperimentRun.experiment == experiment)
+        if card_id is not None:
+            stmt = stmt.where(ExperimentRun.card_id == card_id)
+        stmt = stmt.order_by(ExperimentRun.created_at.desc(), ExperimentRun.id.desc()).limit(limit)  # type: ignore[attr-defined,union-attr]
+        with self._session() as session:
+            return [_run_row(r) for r in session.exec(stmt).all()]
+
+    def run(self, run_id: int) -> RunRow:
+        """One stored run; StudyError if there is none with that id."""
+        from studyapp.store.schema import ExperimentRun
+
+        with self._session() as session:
+            row = session.get(ExperimentRun, run_id)
+            if row is None:
+                raise StudyError(f"no experiment run with id {run_id}")
+            return _run_row(row)
+
+    # -- export ----------------------------------------------------------------------------
+
+    def export_apkg(self, path: str | Path, deck_id: int | None = None) -> ExportReport:
+        """Write an Anki package (legacy schema 11) with notes, cards and review history."""
+        from studyapp.study.apkg import write_apkg
+
+        with self._session() as session:
+            if deck_id is not None:
+                self._get_deck(session, deck_id)
+            return write_apkg(session, Path(path), deck_id, self._now(None))
+
+
+# -- helpers ---------------------------------------------------------------------------------
+
+
+def _card_state(card: Card) -> scheduling.CardState:
+    return scheduling.CardState(
+        card.state, card.step, card.stability, card.difficulty, card.due, card.last_review
+    )
+
+
+def _set_state(card: Card, s: scheduling.CardState) -> None:
+    card.state = s.state
+    card.step = s.step
+    card.stability = s.stability
+    card.difficulty = s.difficulty
+    card.due = to_db(s.due) if s.due is not None else None
+    card.last_review = to_db(s.last_review) if s.last_review is not None else None
+
+
+def _prefixed(s: scheduling.CardState, suffix: str) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        f"state_{suffix}": s.state,
+        f"step_{suffix}": s.step,
+        f"stability_{suffix}": s.stability,
+        f"difficulty_{suffix}": s.difficulty,
+        f"due_{suffix}": to_db(s.due) if s.due is not None else None,
+    }
+    if suffix == "before":
+        out["last_review_before"] = to_db(s.last_review) if s.last_review else None
+    return out
+
+
+def _is_leech(lapses: int, threshold: int) -> bool:
+    """Anki's rule: a leech at ``threshold`` lapses, then again every half threshold."""
+    if threshold <= 0 or lapses < threshold:
+        return False
+    return (lapses - threshold) % max(1, threshold // 2) == 0
+
+
+def _missing_reason(card: Card) -> str | None:
+    if ANSWER_MISSING not in (card.file_flags or []) and ANSWER_MISSING not in (card.flags or []):
+        return None
+    shown = card.back.strip()
+    if not shown:
+        return "the deck file gives no answer for this card"
+    return (
+        f"the answer in the deck file was an image ({shown}), which can't be shown here; "
+        "the card is suspended from reviews"
+    )
+
+
+def json_safe(value: Any) -> Any:
+    """A JSON-storable copy: numpy/torch scalars to floats, non-finite floats to None."""
+    if isinstance(value, Mapping):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_safe(v) for v in value]
+    if isinstance(value, bool | int | str) or value is None:
+        return value
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return number if math.isfinite(number) else None
+
+
+def _run_row(row: Any) -> RunRow:
+    return RunRow(
+        id=row.id,
+        experiment=row.experiment,
+        card_id=row.card_id,
+        params=dict(row.params or {}),
+        seeds=list(row.seeds or []),
+        device=row.device,
+        status=row.status,
+        verdict_passed=bool(row.verdict_passed),
+        verdict_summary=row.verdict_summary,
+        metrics=dict(row.metrics or {}),
+        history=dict(row.history or {}),
+        prediction_choice=row.prediction_choice,
+        prediction_correct=row.prediction_correct,
+        created_at=aware(row.created_at),
+    )

@@ -1,0 +1,226 @@
+"""Plain dataclasses the study service hands to its callers (the TUI, the CLI, experiment runs).
+
+No database or UI types leak through them: everything is a str, number, date or tuple.
+Datetimes are timezone-aware UTC. Card text is data, never markup: callers render it literally.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from enum import IntEnum
+from typing import Any, Literal
+
+CardState = Literal["new", "learning", "review", "relearning"]
+ReviewKind = Literal["review", "quiz", "prediction"]
+QuizMode = Literal["choice", "typed"]
+
+
+class Rating(IntEnum):
+    """The four answer buttons (the same values as ``fsrs.Rating``): keys 1-4."""
+
+    AGAIN = 1
+    HARD = 2
+    GOOD = 3
+    EASY = 4
+
+
+@dataclass(frozen=True)
+class DeckSummary:
+    """One deck as the home screen lists it: today's counts, limits, exam countdown."""
+
+    id: int
+    name: str
+    source: str
+    """Where the deck came from: ``bundled/<file>`` or ``user/<file>``."""
+    total: int
+    """Cards in the deck that are still in its file (removed cards excluded)."""
+    new: int
+    """New cards that today's queue will still show (after the daily new limit)."""
+    learning: int
+    """Learning/relearning cards due now."""
+    due: int
+    """Review cards that today's queue will still show (after the daily review limit)."""
+    reviewed_today: int
+    suspended: int
+    suspended_missing: int
+    """Suspended because the answer was missing from the file (flag ``answer-missing``)."""
+    desired_retention: float
+    new_limit: int
+    review_limit: int
+    exam_date: date | None = None
+    days_to_exam: int | None = None
+    """Days from today's study day to the exam (0 = today, negative = past)."""
+    predicted_exam_recall: float | None = None
+    """Mean predicted recall on exam day over studied cards if nothing more is reviewed."""
+
+
+@dataclass(frozen=True)
+class CardView:
+    """A card ready to show on the review screen."""
+
+    id: int
+    deck_id: int
+    deck_name: str
+    front: str
+    back: str
+    flags: tuple[str, ...]
+    tags: tuple[str, ...]
+    experiments: tuple[str, ...]
+    """Ids of linked experiments (``models.get_spec(id)``), best match first."""
+    state: CardState
+    missing_reason: str | None = None
+    """Why an ``answer-missing`` card has no answer, else None."""
+    due: datetime | None = None
+    stability: float | None = None
+    difficulty: float | None = None
+    retrievability: float | None = None
+    reps: int = 0
+    lapses: int = 0
+    suspended: bool = False
+    buried: bool = False
+    line: int = 0
+    """Line of the card in its deck file."""
+
+
+@dataclass(frozen=True)
+class AnswerResult:
+    """What ``answer()`` did, already committed to the database."""
+
+    card_id: int
+    review_id: int
+    rating: Rating
+    kind: ReviewKind
+    state: CardState
+    """State after the answer (unchanged for quiz/prediction answers)."""
+    due: datetime | None
+    interval: timedelta | None
+    """Time until the card is due again (None for quiz/prediction answers)."""
+    leech: bool = False
+    """True when this answer made the card a leech (tagged ``leech`` and suspended)."""
+    capped_by_exam: bool = False
+    """True when the interval was shortened so the card comes back before the exam."""
+
+
+@dataclass(frozen=True)
+class CardRow:
+    """One row of the card browser."""
+
+    id: int
+    deck_id: int
+    deck_name: str
+    front: str
+    back: str
+    state: CardState
+    due: datetime | None
+    stability: float | None
+    difficulty: float | None
+    retrievability: float | None
+    reps: int
+    lapses: int
+    suspended: bool
+    buried: bool
+    removed: bool
+    flags: tuple[str, ...]
+    tags: tuple[str, ...]
+    experiments: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Numbers for the stats screen and ``studyapp stats``."""
+
+    reviews_total: int
+    reviews_today: int
+    per_day: dict[date, int]
+    """Review-kind answers per study day (days without reviews are absent)."""
+    forecast: list[int]
+    """Cards due per day from today (index 0 includes overdue ones), ``forecast_days`` long."""
+    true_retention: float | None
+    """Share of answers to review-state cards that were not Again; None without any."""
+    desired_retention: float
+    """Mean desired retention over decks, weighted by their card counts."""
+    button_counts: dict[int, int]
+    """Answers per rating 1-4 (review kind only)."""
+    due_per_deck: dict[str, int]
+    """Review and learning cards due by the end of today, per deck name (before limits)."""
+    cards_total: int
+    today: date
+
+
+@dataclass(frozen=True)
+class QuizQuestion:
+    """One quiz question; quizzes never change the schedule."""
+
+    card_id: int
+    prompt: str
+    answer: str
+    mode: QuizMode
+    choices: tuple[str, ...] = ()
+    """Multiple-choice options (empty in typed mode), the answer among them."""
+    correct_index: int | None = None
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What importing (or re-syncing) one deck file changed."""
+
+    deck_id: int
+    deck_name: str
+    source: str
+    path: str
+    added: int = 0
+    updated: int = 0
+    """Cards matched to an existing card whose text changed (typo fixes keep history)."""
+    unchanged: int = 0
+    removed: int = 0
+    """Cards gone from the file: kept with their log, out of the queue."""
+    restored: int = 0
+    skipped: bool = False
+    """True when the file was unchanged since the last sync and was not parsed again."""
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class OptimizeReport:
+    """The outcome of FSRS parameter optimisation on the review log."""
+
+    deck_id: int | None
+    reviews: int
+    cards: int
+    applied: bool
+    reason: str
+    """Why it was refused or not applied, or a one-line summary when applied."""
+    loss_before: float | None = None
+    loss_after: float | None = None
+    parameters: tuple[float, ...] | None = None
+
+
+@dataclass(frozen=True)
+class RunRow:
+    """One stored experiment run (issue 5)."""
+
+    id: int
+    experiment: str
+    card_id: int | None
+    params: dict[str, Any]
+    seeds: list[int]
+    device: str
+    status: str
+    verdict_passed: bool
+    verdict_summary: str
+    metrics: dict[str, Any]
+    history: dict[str, list[float]] = field(default_factory=dict)
+    prediction_choice: int | None = None
+    prediction_correct: bool | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class ExportReport:
+    """What ``export_apkg`` wrote."""
+
+    path: str
+    decks: int
+    notes: int
+    reviews: int

@@ -1,0 +1,296 @@
+"""The study app: a Textual shell whose screens talk only to :class:`StudyService`.
+
+The first frame shows at once: the service (SQLModel, migrations, deck sync) opens on a
+thread worker right after mount and posts :class:`ServiceReady` or :class:`ServiceFailed`.
+Nothing on this path imports torch, and screens other than home load on first use.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from studyapp.ui.commands import StudyCommands
+from studyapp.ui.messages import JobDone, ServiceFailed, ServiceReady
+from studyapp.ui.screens.home import HomeScreen
+from studyapp.ui.themes import THEMES
+
+if TYPE_CHECKING:
+    from studyapp.study.service import StudyService
+    from studyapp.ui.screens.modals import ExamChoice
+
+T = TypeVar("T")
+ServiceFactory = Callable[[], "StudyService"]
+
+
+class ServiceNotReady(RuntimeError):
+    """A screen asked for the service before it opened (or after it failed to open)."""
+
+
+class StudyApp(App[None]):
+    """Spaced-repetition review of the lecture decks, with experiments one key away."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "studyapp"
+    SUB_TITLE = "deep generative models"
+    COMMANDS: ClassVar = App.COMMANDS | {StudyCommands}
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Every key binding"),
+        Binding("ctrl+t", "cycle_theme", "Theme", id="app.theme", show=False),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
+    ]
+
+    def __init__(
+        self,
+        service_factory: ServiceFactory,
+        *,
+        clock: Callable[[], datetime] | None = None,
+        sync_decks: bool = True,
+    ) -> None:
+        """``service_factory`` opens the service (on a worker); ``clock`` fixes "now" in tests."""
+        super().__init__()
+        self._service_factory = service_factory
+        self._clock = clock
+        self._sync_decks = sync_decks
+        self._service: StudyService | None = None
+        self.startup_error: str | None = None
+        self.started_at = time.perf_counter()
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = THEMES[0].name
+
+    # -- the service ---------------------------------------------------------------------
+
+    @property
+    def service(self) -> StudyService:
+        """The open study service; raises :class:`ServiceNotReady` before it opens."""
+        if self._service is None:
+            raise ServiceNotReady(self.startup_error or "the database is still opening")
+        return self._service
+
+    @property
+    def ready(self) -> bool:
+        return self._service is not None
+
+    def now(self) -> datetime | None:
+        """The fixed clock's time in tests; ``None`` (the service's own clock) otherwise."""
+        return self._clock() if self._clock is not None else None
+
+    def attempt(self, label: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
+        """Call a service method on the UI thread; an error becomes a notification.
+
+        Returns ``None`` when it failed (service methods that succeed with ``None`` are
+        called directly by the screens that need to tell the two apart).
+        """
+        try:
+            return func(*args, **kwargs)
+        except ServiceNotReady as error:
+            self.notify(str(error), title=label, severity="warning")
+        except Exception as error:
+            self.notify(_one_line(error), title=f"{label} failed", severity="error", timeout=8)
+        return None
+
+    def on_mount(self) -> None:
+        self.push_screen(HomeScreen())
+        self._open_service()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="service")
+    def _open_service(self) -> None:
+        try:
+            service = self._service_factory()
+            imported = warnings = 0
+            if self._sync_decks:
+                for report in service.sync_bundled_decks():
+                    imported += _count(report, "added") + _count(report, "updated")
+                    warnings += len(getattr(report, "warnings", ()) or ())
+        except Exception as error:
+            self.post_message(ServiceFailed(_one_line(error)))
+            return
+        self._service = service
+        self.post_message(ServiceReady(imported=imported, warnings=warnings))
+
+    def on_service_ready(self, message: ServiceReady) -> None:
+        if message.imported:
+            self.notify(f"{message.imported} cards added or updated from the bundled decks")
+        if message.warnings:
+            self.notify(
+                f"{message.warnings} deck warnings (run `studyapp import` to see them)",
+                severity="warning",
+            )
+        self._refresh_screens()
+
+    def on_service_failed(self, message: ServiceFailed) -> None:
+        self.startup_error = message.error
+        self.notify(message.error, title="Cannot open the database", severity="error", timeout=30)
+        for screen in self.screen_stack:
+            show = getattr(screen, "show_error", None)
+            if show is not None:
+                show(message.error)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """Any worker that raised: one notification, never a crash."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.notify(
+                _one_line(event.worker.error),
+                title=f"{event.worker.name or 'Background job'} failed",
+                severity="error",
+                timeout=10,
+            )
+
+    def on_job_done(self, message: JobDone) -> None:
+        self.notify(message.summary, title=message.title, timeout=10)
+        self._refresh_screens()
+
+    # -- navigation ----------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from studyapp.ui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_cycle_theme(self) -> None:
+        names = [theme.name for theme in THEMES] + ["textual-dark", "textual-light"]
+        index = names.index(self.theme) if self.theme in names else -1
+        self.theme = names[(index + 1) % len(names)]
+
+    def open_review(self, deck_id: int, deck_name: str = "") -> None:
+        from studyapp.ui.screens.review import ReviewScreen
+
+        self.push_screen(ReviewScreen(deck_id, deck_name))
+
+    def open_quiz(self, deck_id: int, mode: str = "choice") -> None:
+        from studyapp.ui.screens.quiz import QuizScreen
+
+        self.push_screen(QuizScreen(deck_id, mode))
+
+    def open_browser(self, deck_id: int | None = None) -> None:
+        from studyapp.ui.screens.browser import BrowserScreen
+
+        self.push_screen(BrowserScreen(deck_id))
+
+    def open_stats(self) -> None:
+        from studyapp.ui.screens.stats import StatsScreen
+
+        self.push_screen(StatsScreen())
+
+    def go_home(self) -> None:
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+            self.pop_screen()
+
+    def ask_exam_date(self, deck_id: int, deck_name: str, current: date | None = None) -> None:
+        """Modal asking for the deck's exam date; saving it turns exam mode on (or off)."""
+        from studyapp.ui.screens.modals import ExamDateModal
+
+        def chosen(result: ExamChoice | None) -> None:
+            if result is None:
+                return
+            summary = self.attempt("Exam date", self.service.set_exam, deck_id, result.date)
+            if summary is None:
+                return
+            if result.date is None:
+                self.notify(f"Exam mode off for {deck_name}")
+            else:
+                self.notify(f"Exam on {result.date.isoformat()} for {deck_name}")
+            self._refresh_screens()
+
+        self.push_screen(ExamDateModal(deck_name, current), chosen)
+
+    def optimise(self, deck_id: int | None = None) -> None:
+        """Fit FSRS parameters on a worker (torch loads there); the report is a notification."""
+        if not self.ready:
+            self.notify("The database is still opening.", severity="warning")
+            return
+        self.notify("Optimising FSRS parameters in the background…")
+        self._optimise(deck_id)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="optimise", name="Optimise")
+    def _optimise(self, deck_id: int | None) -> None:
+        report = self.service.optimize(deck_id)
+        if report.applied and report.loss_before is not None and report.loss_after is not None:
+            summary = (
+                f"log loss {report.loss_before:.4f} → {report.loss_after:.4f} "
+                f"on {report.reviews} reviews of {report.cards} cards"
+            )
+        else:
+            summary = report.reason
+        self.post_message(JobDone("FSRS parameters", summary, report))
+
+    def _refresh_screens(self) -> None:
+        for screen in self.screen_stack:
+            refresh = getattr(screen, "refresh_data", None)
+            if refresh is not None:
+                refresh()
+
+    def open_experiment(self, experiments: Iterable[str], card_id: int | None) -> None:
+        """Open a card's experiment; a chooser when it links several."""
+        ids = list(experiments)
+        if not ids:
+            self.notify("This card links no experiment.", severity="warning")
+            return
+        if len(ids) == 1:
+            self._push_experiment(ids[0], card_id)
+            return
+        from studyapp.ui.screens.modals import ChooseExperiment
+
+        def chosen(experiment_id: str | None) -> None:
+            if experiment_id:
+                self._push_experiment(experiment_id, card_id)
+
+        self.push_screen(ChooseExperiment(ids), chosen)
+
+    def _push_experiment(self, experiment_id: str, card_id: int | None) -> None:
+        try:
+            from studyapp.ui.screens.experiment import ExperimentScreen
+        except ImportError as error:
+            self.notify(f"experiment screen unavailable: {error}", severity="error")
+            return
+        self.push_screen(ExperimentScreen(experiment_id, card_id=card_id))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Every key binding", self.action_help)
+
+
+def _count(report: object, name: str) -> int:
+    value = getattr(report, name, 0)
+    if isinstance(value, int):
+        return value
+    try:
+        return len(value)  # type: ignore[arg-type]
+    except TypeError:
+        return 0
+
+
+def _one_line(error: BaseException) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) < 300 else text[:297] + "..."
+
+
+def open_service(db: str | None) -> StudyService:
+    """Open the study service on ``db`` (``--db`` value, ``$STUDYAPP_DB`` or the default)."""
+    from studyapp.study.service import StudyService
+
+    return StudyService.open(db)
+
+
+def run_app(args: argparse.Namespace) -> int:
+    """Run the app until the user quits; a database that cannot open exits with status 1."""
+    from functools import partial
+
+    from studyapp.cli.errors import CliError
+
+    app = StudyApp(partial(open_service, getattr(args, "db", None)))
+    app.run()
+    if app.startup_error:
+        raise CliError(app.startup_error)
+    return app.return_code or 0

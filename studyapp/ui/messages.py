@@ -1,0 +1,40 @@
+"""Messages that thread workers post back to the UI (``post_message`` is thread-safe)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from textual.message import Message
+
+
+@dataclass
+class ServiceReady(Message):
+    """The study service is open and the bundled decks are synced."""
+
+    imported: int = 0
+    """Cards added or changed by the sync (0 when nothing changed)."""
+    warnings: int = 0
+
+
+@dataclass
+class ServiceFailed(Message):
+    """The database could not be opened; ``error`` is one clear line."""
+
+    error: str
+
+
+@dataclass
+class DataChanged(Message):
+    """Decks or cards changed (answer, sync, exam date...): screens showing counts refresh."""
+
+    reason: str = ""
+
+
+@dataclass
+class JobDone(Message):
+    """A long job (optimisation, sync) finished on a worker; ``summary`` is for a toast."""
+
+    title: str
+    summary: str
+    result: Any = None

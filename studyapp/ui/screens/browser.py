@@ -1,0 +1,184 @@
+"""Browser: every card, filtered as you type, with state, due, stability and retrievability."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import DataTable, Footer, Header, Input, Static
+
+from studyapp.ui.text import format_due, format_percent, literal, shorten
+
+if TYPE_CHECKING:
+    from studyapp.study.views import CardRow
+    from studyapp.ui.app import StudyApp
+
+SEARCH_DELAY_S = 0.15
+"""Typing pauses this long before the table is filtered again."""
+
+
+class BrowserScreen(Screen[None]):
+    """An Input filtering a DataTable of cards; the selected card's text and links below."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("slash", "search", "Search", id="browse.search", key_display="/"),
+        Binding("x", "experiment", "Experiment", id="browse.experiment",
+                tooltip="Run the card's linked experiment"),
+        Binding("s", "toggle_suspend", "(Un)suspend", id="browse.suspend"),
+        Binding("e", "edit", "Edit", id="browse.edit"),
+        Binding("escape", "back", "Back", id="browse.back"),
+    ]  # fmt: skip
+
+    def __init__(self, deck_id: int | None = None) -> None:
+        super().__init__()
+        self.deck_id = deck_id
+        self.rows: list[CardRow] = []
+        self._timer: Timer | None = None
+
+    @property
+    def study(self) -> StudyApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Input(placeholder="Search front, back or tags…", id="browse-search")
+        table: DataTable[str | Text] = DataTable(
+            id="browse-table", cursor_type="row", zebra_stripes=True
+        )
+        table.add_column("Deck", key="deck", width=12)
+        table.add_column("Front", key="front", width=30)
+        table.add_column("State", key="state")
+        table.add_column("Due", key="due")
+        table.add_column("Stab.", key="stability")
+        table.add_column("R", key="r")
+        table.add_column("Exp", key="exp")
+        yield table
+        yield Static("", id="browse-detail")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_data()
+        self.query_one("#browse-table", DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_data()
+
+    # -- data ----------------------------------------------------------------------------
+
+    def refresh_data(self) -> None:
+        query = self.query_one("#browse-search", Input).value
+        rows = self.study.attempt(
+            "Search", self.study.service.browse, query, self.deck_id, now=self.study.now()
+        )
+        if rows is None:
+            return
+        self.rows = list(rows)
+        table: DataTable[str | Text] = self.query_one("#browse-table", DataTable)
+        keep = table.cursor_row
+        table.clear()
+        now = self.study.now() or datetime.now(UTC)
+        for row in self.rows:
+            state = row.state + (" S" if row.suspended else "") + (" B" if row.buried else "")
+            table.add_row(
+                literal(shorten(row.deck_name, 12)),
+                literal(shorten(row.front, 30)),
+                Text(state, style="dim" if row.suspended else ""),
+                "-" if row.state == "new" else format_due(row.due, now),
+                "-" if row.stability is None else f"{row.stability:.1f}d",
+                format_percent(row.retrievability),
+                str(len(row.experiments)) if row.experiments else "",
+                key=str(row.id),
+            )
+        if self.rows:
+            table.move_cursor(row=min(keep or 0, len(self.rows) - 1))
+        self._show_detail()
+
+    def selected(self) -> CardRow | None:
+        table = self.query_one("#browse-table", DataTable)
+        if not self.rows or table.cursor_row is None:
+            return None
+        return self.rows[min(max(table.cursor_row, 0), len(self.rows) - 1)]
+
+    def _show_detail(self) -> None:
+        row = self.selected()
+        detail = self.query_one("#browse-detail", Static)
+        if row is None:
+            detail.update(Content(f"No card matches. {len(self.rows)} cards."))
+            return
+        parts: list[str | tuple[str, str]] = [
+            ("Q: ", "bold"), row.front, "\n", ("A: ", "bold"), row.back or "(no answer)",
+        ]  # fmt: skip
+        facts = [f"{row.reps} reviews", f"{row.lapses} lapses"]
+        if row.tags:
+            facts.append("tags " + ", ".join(row.tags))
+        if row.flags:
+            facts.append("flags " + ", ".join(row.flags))
+        parts += ["\n", (" · ".join(facts), "dim")]
+        if row.experiments:
+            parts += ["\n", ("Experiments: ", "bold"), ", ".join(row.experiments),
+                      ("  x runs the first", "dim")]  # fmt: skip
+        detail.update(Content.assemble(*parts))
+
+    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
+        self._show_detail()
+
+    def on_input_changed(self, _event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(SEARCH_DELAY_S, self.refresh_data)
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        self.refresh_data()
+        self.query_one("#browse-table", DataTable).focus()
+
+    # -- actions -------------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.query_one("#browse-search", Input).focus()
+
+    def action_experiment(self) -> None:
+        row = self.selected()
+        if row is not None:
+            self.study.open_experiment(row.experiments, row.id)
+
+    def action_toggle_suspend(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        service = self.study.service
+        action = service.unsuspend if row.suspended else service.suspend
+        try:
+            action(row.id)
+        except Exception as error:
+            self.notify(str(error), severity="error")
+            return
+        self.notify(f"Card {'unsuspended' if row.suspended else 'suspended'}")
+        self.refresh_data()
+
+    def action_edit(self) -> None:
+        row = self.selected()
+        if row is None:
+            return
+        from studyapp.ui.screens.modals import EditCardModal
+
+        def edited(result: tuple[str, str] | None) -> None:
+            if result is None:
+                return
+            if self.study.attempt("Edit", self.study.service.edit, row.id, *result) is not None:
+                self.refresh_data()
+
+        self.app.push_screen(EditCardModal(row.front, row.back), edited)
+
+    def action_back(self) -> None:
+        if self.query_one("#browse-search", Input).has_focus:
+            self.query_one("#browse-table", DataTable).focus()
+            return
+        self.app.pop_screen()

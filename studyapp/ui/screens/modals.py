@@ -1,0 +1,171 @@
+"""Small modal dialogs: exam date, card edit, and a chooser (experiments, flags)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import ClassVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
+from textual.widgets.option_list import Option
+
+
+@dataclass(frozen=True)
+class ExamChoice:
+    """The exam date chosen in :class:`ExamDateModal` (None clears it)."""
+
+    date: date | None
+
+
+def parse_exam_date(raw: str, today: date | None = None) -> date | None:
+    """``YYYY-MM-DD`` or ``+N`` days from today; '' means no exam. ValueError otherwise."""
+    text = raw.strip()
+    if not text:
+        return None
+    if text.startswith("+") and text[1:].isdigit():
+        from datetime import timedelta
+
+        return (today or date.today()) + timedelta(days=int(text[1:]))
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"not a date: {text!r} (use YYYY-MM-DD or +DAYS)") from None
+
+
+class ExamDateModal(ModalScreen[ExamChoice | None]):
+    """Ask for a deck's exam date; empty input turns exam mode off."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="exam.cancel"),
+    ]
+
+    def __init__(self, deck_name: str, current: date | None = None) -> None:
+        super().__init__()
+        self._deck_name = deck_name
+        self._current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content.assemble(("Exam date for ", "bold"), (self._deck_name, "bold")))
+            yield Label(Content("YYYY-MM-DD or +DAYS; empty turns exam mode off"))
+            yield Input(
+                value=self._current.isoformat() if self._current else "",
+                placeholder="2026-12-15",
+                id="exam-date",
+            )
+            yield Static("", id="exam-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_input_submitted(self, _event: Input.Submitted) -> None:
+        self._save()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self._save()
+        else:
+            self.dismiss(None)
+
+    def _save(self) -> None:
+        try:
+            chosen = parse_exam_date(self.query_one("#exam-date", Input).value)
+        except ValueError as error:
+            self.query_one("#exam-error", Static).update(Content(str(error)))
+            return
+        self.dismiss(ExamChoice(chosen))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class EditCardModal(ModalScreen[tuple[str, str] | None]):
+    """Edit a card's front and back; ctrl+s saves, escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("ctrl+s", "save", "Save", id="edit.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="edit.cancel"),
+    ]
+
+    def __init__(self, front: str, back: str) -> None:
+        super().__init__()
+        self._front = front
+        self._back = back
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label(Content("Front"))
+            yield TextArea(self._front, id="edit-front", soft_wrap=True)
+            yield Label(Content("Back"))
+            yield TextArea(self._back, id="edit-back", soft_wrap=True)
+            yield Static("", id="edit-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Save (ctrl+s)", variant="primary", id="save")
+                yield Button("Cancel", id="cancel")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.dismiss(None)
+
+    def action_save(self) -> None:
+        front = self.query_one("#edit-front", TextArea).text.strip()
+        back = self.query_one("#edit-back", TextArea).text.strip()
+        if not front:
+            self.query_one("#edit-error", Static).update(Content("The front cannot be empty."))
+            return
+        self.dismiss((front, back))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChooseModal(ModalScreen[str | None]):
+    """Pick one of a few options (by id); escape cancels."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", id="choose.cancel"),
+    ]
+
+    def __init__(self, title: str, options: list[tuple[str, str]]) -> None:
+        """``options`` are ``(id, label)`` pairs; labels are shown literally."""
+        super().__init__()
+        self._title = title
+        self._options = options
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content.styled(self._title, "bold"))
+            yield OptionList(
+                *(Option(Content(label), id=option_id) for option_id, label in self._options),
+                id="choices",
+            )
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChooseExperiment(ChooseModal):
+    """Which of a card's linked experiments to run."""
+
+    def __init__(self, experiment_ids: list[str]) -> None:
+        super().__init__("Run which experiment?", [(i, _title(i)) for i in experiment_ids])
+
+
+def _title(experiment_id: str) -> str:
+    """``id: title`` from the torch-free experiment catalogue, the bare id if unknown."""
+    try:
+        import models
+
+        return f"{experiment_id}: {models.get_spec(experiment_id).title}"
+    except Exception:
+        return experiment_id

@@ -1,0 +1,174 @@
+"""Saved experiment runs: reopen one, or mark two and compare their curves on one plot.
+
+The table lists ``StudyService.runs(experiment)``, newest first. The highlighted run shows
+its parameters, verdict and curves below; ``space`` marks up to two runs, and the plots
+then draw both runs' curves together (labelled ``#id key``).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, ClassVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Static
+
+from studyapp.ui.widgets.plots import CurvePlot
+
+if TYPE_CHECKING:
+    from models.base import PlotSpec
+    from studyapp.study.views import RunRow
+
+
+def _plots_for(experiment: str) -> tuple[PlotSpec, ...]:
+    import models
+    from models.base import ParamError, PlotSpec
+
+    try:
+        return models.get_spec(experiment).plots
+    except ParamError:
+        return (PlotSpec("metrics", ()),)
+
+
+def run_label(run: RunRow) -> str:
+    when = run.created_at.strftime("%Y-%m-%d %H:%M") if run.created_at else ""
+    mark = "pass" if run.verdict_passed else run.status if run.status != "completed" else "fail"
+    return f"#{run.id} {run.experiment} {when} {mark}"
+
+
+def compare_curves(
+    runs: list[RunRow], keys: tuple[str, ...]
+) -> dict[str, tuple[list[float], list[float]]]:
+    """``label -> (steps, values)`` for every run and key, ready for ``CurvePlot``."""
+    curves: dict[str, tuple[list[float], list[float]]] = {}
+    for run in runs:
+        steps = [float(s) for s in run.history.get("step", [])]
+        for key in keys:
+            values = list(run.history.get(key, []))
+            if not values:
+                continue
+            xs = steps if len(steps) == len(values) else [float(i + 1) for i in range(len(values))]
+            label = f"#{run.id} {key}" if len(runs) > 1 else key
+            curves[label] = (xs, values)
+    return curves
+
+
+class RunsScreen(Screen[None]):
+    """Stored runs of one experiment (or of all), reopened and compared."""
+
+    DEFAULT_CSS = """
+    RunsScreen #runs-table { height: 10; }
+    RunsScreen #runs-detail { padding: 0 1; }
+    RunsScreen #runs-main { height: 1fr; }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("space", "mark", "Mark to compare", id="runs.mark", tooltip="Compare two runs"),
+        Binding("escape", "back", "Back", id="runs.back"),
+    ]
+
+    def __init__(self, experiment_id: str | None = None) -> None:
+        super().__init__()
+        self.experiment_id = experiment_id
+        self.rows: list[RunRow] = []
+        self.marked: list[int] = []
+        """Ids of runs marked for comparison (at most two, oldest mark dropped)."""
+        self.shown: list[int] = []
+        """Ids of the runs the plots show now."""
+
+    def compose(self) -> ComposeResult:
+        title = f"Saved runs of {self.experiment_id}" if self.experiment_id else "Saved runs"
+        yield Static(Text(title, style="bold"), id="runs-title")
+        yield DataTable(id="runs-table", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="runs-main"):
+            yield Static(Text(""), id="runs-detail")
+            if self.experiment_id:
+                for i, plot in enumerate(_plots_for(self.experiment_id)):
+                    yield CurvePlot(
+                        plot.title,
+                        plot.keys,
+                        ylabel=plot.ylabel,
+                        log_y=plot.log_y,
+                        id=f"runs-plot-{i}",
+                    )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#runs-table", DataTable)
+        table.add_columns("run", "when", "status", "verdict", "prediction", "params")
+        self.refresh_data()
+
+    def refresh_data(self) -> None:
+        table = self.query_one("#runs-table", DataTable)
+        table.clear()
+        try:
+            self.rows = self.app.service.runs(self.experiment_id)  # type: ignore[attr-defined]
+        except Exception as error:
+            self.query_one("#runs-detail", Static).update(Text(f"cannot list runs: {error}"))
+            return
+        for run in self.rows:
+            when = run.created_at.strftime("%m-%d %H:%M") if run.created_at else ""
+            verdict = "passed" if run.verdict_passed else "not shown"
+            prediction = {True: "right", False: "wrong", None: "-"}[run.prediction_correct]
+            params = ", ".join(f"{k}={v}" for k, v in run.params.items())
+            table.add_row(
+                f"#{run.id}",
+                when,
+                run.status,
+                verdict,
+                prediction,
+                Text(params),
+                key=str(run.id),
+            )
+        if not self.rows:
+            self.query_one("#runs-detail", Static).update(Text("No saved runs yet."))
+        else:
+            self.show_runs([self.rows[0].id])
+
+    def _row(self, run_id: int) -> RunRow | None:
+        return next((r for r in self.rows if r.id == run_id), None)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None and not self.marked:
+            self.show_runs([int(event.row_key.value)])
+
+    def action_mark(self) -> None:
+        table = self.query_one("#runs-table", DataTable)
+        if not self.rows:
+            return
+        run_id = self.rows[table.cursor_row].id
+        if run_id in self.marked:
+            self.marked.remove(run_id)
+        else:
+            self.marked = [*self.marked, run_id][-2:]
+        self.show_runs(self.marked or [run_id])
+        label = ", ".join(f"#{i}" for i in self.marked) or "none"
+        self.notify(f"marked for comparison: {label}")
+
+    def action_back(self) -> None:
+        self.dismiss(None)
+
+    def show_runs(self, run_ids: list[int]) -> None:
+        """Reopen one run (details and curves) or compare two (both runs' curves)."""
+        runs = [r for r in (self._row(i) for i in run_ids) if r is not None]
+        self.shown = [r.id for r in runs]
+        detail = Text()
+        for run in runs:
+            detail.append(run_label(run) + "\n", style="bold")
+            detail.append(run.verdict_summary + "\n")
+            detail.append("params: " + json.dumps(run.params, sort_keys=True) + "\n")
+            if run.prediction_choice is not None:
+                right = {True: "right", False: "wrong", None: "ungraded"}[run.prediction_correct]
+                detail.append(f"prediction: choice {run.prediction_choice + 1} ({right})\n")
+            metrics = {k: v for k, v in run.metrics.items() if isinstance(v, int | float)}
+            if metrics:
+                detail.append(
+                    "metrics: " + ", ".join(f"{k}={v:.4g}" for k, v in metrics.items()) + "\n"
+                )
+        self.query_one("#runs-detail", Static).update(detail)
+        for plot in self.query(CurvePlot):
+            plot.show_curves(compare_curves(runs, plot.keys))

@@ -1,0 +1,193 @@
+"""Stats: reviews-per-day heatmap, due forecast, true vs desired retention, button counts.
+
+The numbers come from ``service.stats`` on a thread worker; the plots are plotext charts
+(``textual_plotext.PlotextPlot``) drawn when the :class:`StatsLoaded` message arrives.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.content import Content
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual_plotext import PlotextPlot
+
+from studyapp.ui.text import format_percent
+
+if TYPE_CHECKING:
+    from studyapp.study.views import Stats
+    from studyapp.ui.app import StudyApp
+
+HEATMAP_WEEKS = 16
+WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+BUTTONS = ("Again", "Hard", "Good", "Easy")
+
+
+LEVEL_COLORS: tuple[tuple[int, int, int], ...] = (
+    (90, 90, 90),
+    (14, 90, 50),
+    (0, 130, 60),
+    (38, 175, 70),
+    (70, 230, 95),
+)
+"""Heatmap colours: no reviews, then four quarters of the busiest day's count."""
+
+
+def heat_level(count: int, top: int) -> int:
+    """0 for no reviews, else 1-4 by quarter of ``top`` (the busiest day)."""
+    if count <= 0 or top <= 0:
+        return 0
+    return min(4, max(1, -(-4 * count // top)))
+
+
+@dataclass
+class StatsLoaded(Message):
+    stats: Stats
+
+
+def heatmap_matrix(per_day: dict[date, int], today: date, weeks: int = HEATMAP_WEEKS):  # type: ignore[no-untyped-def]
+    """Reviews per day as 7 rows (Mon..Sun) x ``weeks`` columns ending with today's week.
+
+    Returns ``(matrix, first_monday)``; days after today count 0.
+    """
+    first_monday = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+    matrix = [[0] * weeks for _ in range(7)]
+    for week in range(weeks):
+        for weekday in range(7):
+            day = first_monday + timedelta(weeks=week, days=weekday)
+            if day <= today:
+                matrix[weekday][week] = per_day.get(day, 0)
+    return matrix, first_monday
+
+
+class StatsScreen(Screen[None]):
+    """Four charts in tabs, with a one-line summary above them."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("r", "reload", "Reload", id="stats.reload"),
+        Binding("left", "tab(-1)", "Prev tab", id="stats.prev", show=False),
+        Binding("right", "tab(1)", "Next tab", id="stats.next", show=False),
+        Binding("escape", "back", "Back", id="stats.back"),
+    ]
+
+    TABS = ("heatmap", "forecast", "retention", "buttons")
+
+    @property
+    def study(self) -> StudyApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Static("Loading statistics…", id="stats-summary")
+        with TabbedContent(id="stats-tabs"):
+            with TabPane("Reviews/day", id="heatmap"):
+                yield PlotextPlot(id="plot-heatmap")
+            with TabPane("Forecast", id="forecast"):
+                yield PlotextPlot(id="plot-forecast")
+            with TabPane("Retention", id="retention"):
+                yield PlotextPlot(id="plot-retention")
+            with TabPane("Buttons", id="buttons"):
+                yield PlotextPlot(id="plot-buttons")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self._load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="stats", name="Statistics")
+    def _load(self) -> None:
+        stats = self.study.service.stats(now=self.study.now())
+        self.post_message(StatsLoaded(stats))
+
+    def action_tab(self, step: int) -> None:
+        tabs = self.query_one(TabbedContent)
+        index = self.TABS.index(tabs.active) if tabs.active in self.TABS else 0
+        tabs.active = self.TABS[(index + step) % len(self.TABS)]
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    # -- drawing -------------------------------------------------------------------------
+
+    def on_stats_loaded(self, message: StatsLoaded) -> None:
+        stats = message.stats
+        self.query_one("#stats-summary", Static).update(
+            Content.assemble(
+                (f"{stats.reviews_total} reviews", "bold"),
+                f" ({stats.reviews_today} today) · {stats.cards_total} cards · retention ",
+                (format_percent(stats.true_retention), "bold"),
+                f" true vs {format_percent(stats.desired_retention)} desired",
+            )
+        )
+        self._draw_heatmap(stats)
+        self._draw_forecast(stats)
+        self._draw_retention(stats)
+        self._draw_buttons(stats)
+
+    def _plot(self, plot_id: str) -> PlotextPlot:
+        plot = self.query_one(f"#{plot_id}", PlotextPlot)
+        plot.plt.clear_data()
+        plot.plt.clear_figure()
+        return plot
+
+    def _draw_heatmap(self, stats: Stats) -> None:
+        plot = self._plot("plot-heatmap")
+        plt = plot.plt
+        matrix, first_monday = heatmap_matrix(stats.per_day, stats.today)
+        top = max((n for row in matrix for n in row), default=0)
+        for level, color in enumerate(LEVEL_COLORS):
+            cells = [
+                (week + 1, 7 - weekday)
+                for weekday, row in enumerate(matrix)
+                for week, n in enumerate(row)
+                if heat_level(n, top) == level
+            ]
+            if cells:
+                xs = [float(x) for x, _ in cells]
+                ys = [float(y) for _, y in cells]
+                plt.scatter(xs, ys, marker="■", color=color)
+        plt.yticks([float(7 - d) for d in range(7)], list(WEEKDAYS))
+        ticks = [float(t) for t in range(1, HEATMAP_WEEKS + 1, 4)]
+        labels = [(first_monday + timedelta(weeks=int(t) - 1)).strftime("%d %b") for t in ticks]
+        plt.xticks(ticks, labels)
+        plt.xlim(0.5, HEATMAP_WEEKS + 0.5)
+        plt.ylim(0.5, 7.5)
+        plt.title(f"Reviews per day, {HEATMAP_WEEKS} weeks (grey none, brightest {top})")
+        plot.refresh()
+
+    def _draw_forecast(self, stats: Stats) -> None:
+        plot = self._plot("plot-forecast")
+        plt = plot.plt
+        days = list(range(len(stats.forecast)))
+        plt.bar(days, list(stats.forecast), color="cyan")
+        plt.title("Cards due per day (day 0 includes overdue)")
+        plt.xlabel("days from today")
+        plot.refresh()
+
+    def _draw_retention(self, stats: Stats) -> None:
+        plot = self._plot("plot-retention")
+        plt = plot.plt
+        true = 100 * (stats.true_retention or 0.0)
+        desired = 100 * stats.desired_retention
+        plt.bar(["true", "desired"], [true, desired], color="green")
+        plt.ylim(0, 100)
+        note = "" if stats.true_retention is not None else " (no reviews of review cards yet)"
+        plt.title(f"Retention: true {true:.0f}% vs desired {desired:.0f}%{note}")
+        plot.refresh()
+
+    def _draw_buttons(self, stats: Stats) -> None:
+        plot = self._plot("plot-buttons")
+        plt = plot.plt
+        counts = [stats.button_counts.get(i, 0) for i in range(1, 5)]
+        plt.bar(list(BUTTONS), counts, color="blue")
+        plt.title(f"Answer buttons ({sum(counts)} reviews)")
+        plot.refresh()

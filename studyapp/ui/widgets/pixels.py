@@ -1,0 +1,216 @@
+"""Pictures in the terminal with half-block characters: two pixels per character cell.
+
+Each cell prints ``▀`` with the upper pixel as the foreground colour and the lower pixel as
+the background, so a W x H picture takes W columns and H/2 rows. :class:`PixelView` draws
+an experiment snapshot:
+
+- ``{"samples": (N, 2), "data": (M, 2)}``: generated samples against the data, as a 2-D
+  scatter (data blue, samples orange, both white);
+- any other array of shape (K, H, W) or (H, W) with values in [0, 1] (reconstructions,
+  latent traversals, digits): a labelled row of grey images.
+
+The raster functions are plain numpy and tested on their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from rich.console import Group, RenderableType
+from rich.style import Style
+from rich.text import Text
+from textual.widget import Widget
+
+DATA_RGB = (70, 130, 230)
+SAMPLE_RGB = (245, 150, 40)
+BOTH_RGB = (250, 250, 250)
+BACKGROUND_RGB = (16, 16, 20)
+
+
+def half_block(rgb: Any) -> Text:
+    """A rich Text of an (H, W, 3) uint8 array, two pixel rows per line."""
+    import numpy as np
+
+    pixels = np.asarray(rgb, dtype=np.uint8)
+    if pixels.shape[0] % 2:
+        pad = np.zeros((1, *pixels.shape[1:]), dtype=np.uint8)
+        pixels = np.concatenate([pixels, pad])
+    text = Text(no_wrap=True, overflow="crop")
+    styles: dict[tuple, Style] = {}
+    for row in range(0, pixels.shape[0], 2):
+        top, bottom = pixels[row], pixels[row + 1]
+        for col in range(pixels.shape[1]):
+            key = (*top[col].tolist(), *bottom[col].tolist())
+            style = styles.get(key)
+            if style is None:
+                style = Style(color=f"rgb({key[0]},{key[1]},{key[2]})")
+                style += Style(bgcolor=f"rgb({key[3]},{key[4]},{key[5]})")
+                styles[key] = style
+            text.append("▀", style)
+        if row + 2 < pixels.shape[0]:
+            text.append("\n")
+    return text
+
+
+def scatter_raster(samples: Any, data: Any, width: int, height: int) -> Any:
+    """An (height, width, 3) picture of two 2-D point clouds on shared, square-ish axes."""
+    import numpy as np
+
+    samples = np.asarray(samples, dtype=float).reshape(-1, 2)
+    data = np.asarray(data, dtype=float).reshape(-1, 2)
+    both = np.concatenate([samples, data]) if len(samples) + len(data) else np.zeros((1, 2))
+    both = both[np.isfinite(both).all(axis=1)]
+    if not len(both):
+        both = np.zeros((1, 2))
+    lo = np.percentile(both, 0.5, axis=0)
+    hi = np.percentile(both, 99.5, axis=0)
+    centre, half = (lo + hi) / 2, max(float((hi - lo).max()) / 2 * 1.1, 1e-6)
+
+    def counts(points: Any) -> Any:
+        grid = np.zeros((height, width))
+        points = points[np.isfinite(points).all(axis=1)]
+        if not len(points):
+            return grid
+        u = (points - centre) / half  # in [-1, 1]
+        cols = np.clip(((u[:, 0] + 1) / 2 * (width - 1)).round().astype(int), 0, width - 1)
+        rows = np.clip(((1 - u[:, 1]) / 2 * (height - 1)).round().astype(int), 0, height - 1)
+        np.add.at(grid, (rows, cols), 1)
+        return grid
+
+    def strength(grid: Any) -> Any:
+        top = grid.max()
+        return np.log1p(grid) / np.log1p(top) if top > 0 else grid
+
+    d, s = strength(counts(data)), strength(counts(samples))
+    base = np.array(BACKGROUND_RGB, dtype=float)
+    out = np.broadcast_to(base, (height, width, 3)).copy()
+    for weight, colour in ((d, DATA_RGB), (s, SAMPLE_RGB)):
+        w = (0.35 + 0.65 * weight)[..., None] * (weight > 0)[..., None]
+        out = out * (1 - w) + np.array(colour, dtype=float) * w
+    overlap = (d > 0) & (s > 0)
+    out[overlap] = BOTH_RGB
+    return out.clip(0, 255).astype(np.uint8)
+
+
+def image_strip(images: Any, max_images: int = 10, scale: int = 1) -> Any:
+    """(K, H, W) grey images in [0, 1] side by side, one dark pixel apart, as RGB."""
+    import numpy as np
+
+    array = np.asarray(images, dtype=float)
+    if array.ndim == 2:
+        array = array[None]
+    if array.ndim == 4 and array.shape[1] in (1, 3):
+        array = array.mean(axis=1)
+    array = array[:max_images]
+    lo, hi = float(np.nanmin(array)), float(np.nanmax(array))
+    if lo < 0 or hi > 1:
+        array = (array - lo) / (hi - lo if hi > lo else 1.0)
+    array = np.nan_to_num(array).clip(0, 1)
+    if scale > 1:
+        array = array.repeat(scale, axis=1).repeat(scale, axis=2)
+    k, h, w = array.shape
+    strip = np.zeros((h, k * (w + 1) - 1))
+    for i in range(k):
+        strip[:, i * (w + 1) : i * (w + 1) + w] = array[i]
+    grey = (strip * 255).astype(np.uint8)
+    return np.stack([grey, grey, grey], axis=-1)
+
+
+def is_image_array(value: Any) -> bool:
+    shape = getattr(value, "shape", None)
+    return shape is not None and len(shape) in (2, 3, 4) and min(shape[-2:]) >= 4
+
+
+def snapshot_picture(snapshot: Mapping[str, Any], kinds: Sequence[str], width: int) -> Group:
+    """The pictures of a snapshot for a ``width``-cell-wide area (any thread)."""
+    width = max(20, min(width, 160))
+    parts: list[RenderableType] = []
+    if "scatter" in kinds:
+        side = min(width, 48)
+        parts.append(Text("samples (orange) vs data (blue), white where both"))
+        parts.append(half_block(scatter_raster(snapshot["samples"], snapshot["data"], side, side)))
+    for key in kinds:
+        if key == "scatter":
+            continue
+        images = snapshot[key]
+        h, w = (int(n) for n in images.shape[-2:])
+        scale = 2 if max(h, w) <= 16 else 1
+        count = max(1, (width + 1) // (w * scale + 1))
+        parts.append(Text(key.replace("_", " ")))
+        parts.append(half_block(image_strip(images, max_images=count, scale=scale)))
+    return Group(*parts)
+
+
+class PixelView(Widget):
+    """Draws the latest experiment snapshot as half-block pictures.
+
+    Like ``CurvePlot``, the picture can be built on a worker (:meth:`build_job`, then
+    :meth:`accept`); ``render`` builds it itself when nothing fits.
+    """
+
+    DEFAULT_CSS = """
+    PixelView {
+        height: auto;
+        min-height: 3;
+        width: 1fr;
+    }
+    """
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._snapshot: Mapping[str, Any] | None = None
+        self._version = 0
+        self._cache: tuple[tuple, RenderableType] | None = None
+        self.kinds: tuple[str, ...] = ()
+        """What the last snapshot showed: "scatter" and/or image keys (tests read it)."""
+
+    def show(self, snapshot: Mapping[str, Any] | None, *, redraw: bool = True) -> None:
+        self._snapshot = snapshot
+        self._version += 1
+        kinds = _kinds(snapshot)
+        if kinds != self.kinds or bool(kinds) != self.display:
+            self.kinds = kinds
+            self.display = bool(kinds)
+            redraw = True
+        if redraw:
+            self.refresh(layout=True)
+
+    def _key(self) -> tuple:
+        return (self.size.width, self._version)
+
+    def build_job(self) -> Callable[[], tuple[tuple, RenderableType]] | None:
+        key = self._key()
+        if (self._cache is not None and self._cache[0] == key) or not self.kinds:
+            return None
+        snapshot, kinds, width = self._snapshot or {}, self.kinds, self.size.width or 60
+        return lambda: (key, snapshot_picture(snapshot, kinds, width))
+
+    def accept(self, key: tuple, picture: RenderableType) -> None:
+        self._cache = (key, picture)
+        if key == self._key():
+            self.refresh(layout=True)
+
+    def render(self) -> RenderableType:
+        if not self._snapshot or not self.kinds:
+            return Text("")
+        cached = self._cache
+        if cached is None or cached[0][0] != self.size.width:
+            job = self.build_job()
+            if job is not None:
+                self._cache = cached = job()
+        return cached[1] if cached is not None else Text("")
+
+
+def _kinds(snapshot: Mapping[str, Any] | None) -> tuple[str, ...]:
+    if not snapshot:
+        return ()
+    kinds: list[str] = []
+    if "samples" in snapshot and "data" in snapshot:
+        kinds.append("scatter")
+    for key, value in snapshot.items():
+        if key in ("samples", "data"):
+            continue
+        if is_image_array(value):
+            kinds.append(key)
+    return tuple(kinds)

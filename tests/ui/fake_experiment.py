@@ -1,0 +1,76 @@
+"""A tiny numpy-only experiment for the experiment-screen tests (registered by the tests).
+
+It trains nothing: each step sleeps ``step_ms`` and yields a decaying "loss", a gradient
+norm and, every 10 steps, a snapshot (2-D samples against data, and small images).
+``fail`` makes it raise or produce NaN at step 3; ``answer`` is the prediction the run
+"measures" (the choice index it returns).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Generator
+
+from models.base import (
+    ExperimentSpec,
+    Outcome,
+    Param,
+    PlotSpec,
+    Prediction,
+    Progress,
+    RunConfig,
+    Verdict,
+)
+
+SPEC = ExperimentSpec(
+    id="fake-experiment",
+    title="A fake experiment [bold]for tests[/]",
+    concepts=("fake concept",),
+    summary="Decays a number; used by the UI tests.",
+    explanation="Nothing to learn here: the loss halves every few steps.",
+    params=(
+        Param("step_ms", 0.0, "sleep per step (ms)", low=0, high=1000),
+        Param("answer", 1, "the choice the run measures", low=0, high=2),
+        Param("fail", "none", "make the run fail", choices=("none", "raise", "nan")),
+        Param("pictures", True, "yield snapshots"),
+    ),
+    default_steps=30,
+    cost_seconds=0.1,
+    max_steps=100_000,
+    plots=(
+        PlotSpec("loss", ("loss",), "loss"),
+        PlotSpec("gradient norm", ("grad_norm",), "norm", log_y=True),
+    ),
+    prediction=Prediction("Which one?", ("zero [/]", "one", "two")),
+    runner="tests.ui.fake_experiment:run",
+)
+
+
+def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
+    import numpy as np
+
+    rng = np.random.default_rng(cfg.seeds[0])
+    data = rng.normal(size=(200, 2))
+    delay = float(cfg.params["step_ms"]) / 1000
+    loss = 1.0
+    for step in range(1, cfg.steps + 1):
+        if delay:
+            time.sleep(delay)
+        loss *= 0.9
+        if cfg.params["fail"] == "raise" and step == 3:
+            raise RuntimeError("the fake experiment broke at step 3")
+        grad = float("nan") if cfg.params["fail"] == "nan" and step == 3 else 10.0**-step
+        snapshot = None
+        if cfg.params["pictures"] and step % 10 == 0:
+            snapshot = {
+                "samples": rng.normal(size=(200, 2)) * 0.5,
+                "data": data,
+                "reconstructions": rng.uniform(size=(4, 8, 8)),
+            }
+        yield Progress(step, cfg.steps, {"loss": loss, "grad_norm": grad}, snapshot)
+    answer = int(cfg.params["answer"])
+    return Outcome(
+        Verdict(loss < 0.5, f"loss fell to {loss:.3f}"),
+        metrics={"final_loss": loss},
+        answer=answer,
+    )
