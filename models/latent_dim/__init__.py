@@ -13,7 +13,6 @@ SPEC = ExperimentSpec(
     concepts=(
         "latent dimension",
         "dimensionality of the latent space",
-        "latent space",
         "bottleneck",
         "smaller latent spaces",
         "compressed representation",

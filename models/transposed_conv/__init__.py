@@ -9,7 +9,9 @@ SPEC = ExperimentSpec(
     title="Transposed convolution: multiply, place, sum",
     concepts=(
         "transposed convolution",
-        "deconvolution",
+        "deconvolution @ upsampling, upscaling, upsample, decoder, generator, layer",
+        "fractional-strided convolution",
+        "fractionally-strided convolution",
         "upscaling of an image",
         "multiply the input by the kernel",
         "decoders in autoencoders",

@@ -14,10 +14,12 @@ SPEC = ExperimentSpec(
         "non-saturating",
         "log(1 - d(g(z)))",
         "-log d(g(z))",
-        "optimal discriminator",
         "discriminator too good",
-        "wasserstein",
-        "critic",
+        "discriminator is too good",
+        "gradient properties",
+        "better gradients",
+        "high gradient when D(G(z)) is high",
+        "alternate objective @ gan",
     ),
     summary=(
         "Freeze the generator, train the discriminator towards optimal, and watch the "

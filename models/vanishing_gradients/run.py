@@ -66,7 +66,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     opt_c = torch.optim.Adam(critic.parameters(), lr=lr, betas=(0.5, 0.9))
     batch = int(p["batch"])
     z_eval = noise.randn(512, z_dim)
-    first: dict[str, torch.Tensor] = {}
+    peak: dict[str, torch.Tensor] = {}
     last: dict[str, list[torch.Tensor]] = {name: [] for name in LOSSES}
     acc = torch.zeros(len(seeds), device=device)
     tail_from = cfg.steps - max(1, cfg.steps // 10)
@@ -95,8 +95,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
 
         x = gen(z_eval)
         norms = _grad_norms(gen, x, disc(x).squeeze(-1), critic(x).squeeze(-1))
-        if step == 1:
-            first = {k: v.clone() for k, v in norms.items()}
+        peak = {k: torch.maximum(peak[k], v) if peak else v for k, v in norms.items()}
         if step > tail_from:
             for name in LOSSES:
                 last[name].append(norms[name])
@@ -111,17 +110,17 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
             },
         )
 
-    return _verdict(first, last, acc, float(p["collapse_factor"]))
+    return _verdict(peak, last, acc, float(p["collapse_factor"]))
 
 
 def _verdict(
-    first: dict[str, torch.Tensor],
+    peak: dict[str, torch.Tensor],
     last: dict[str, list[torch.Tensor]],
     acc: torch.Tensor,
     factor: float,
 ) -> Outcome:
-    """Per seed: D accurate, saturating norm fell by ``factor``, non-saturating did not."""
-    ratio = {k: torch.stack(last[k]).median(dim=0).values / first[k].clamp(min=1e-30) for k in LOSSES}
+    """Per seed: D accurate, saturating norm fell ``factor``-fold from its peak, non-saturating not."""
+    ratio = {k: torch.stack(last[k]).median(dim=0).values / peak[k].clamp(min=1e-30) for k in LOSSES}
     sat_fell = ratio["saturating"] <= 1 / factor
     ns_held = ratio["non_saturating"] > 1 / factor
     d_good = acc >= 0.99

@@ -25,7 +25,6 @@ def run(args: argparse.Namespace) -> int:
         deck_id = find_deck(service, args.deck) if args.deck else None
         report = service.export_apkg(args.apkg, deck_id)
     print(
-        f"wrote {report.path}: {report.decks} decks, {report.notes} notes, "
-        f"{report.reviews} reviews"
+        f"wrote {report.path}: {report.decks} decks, {report.notes} notes, {report.reviews} reviews"
     )
     return 0

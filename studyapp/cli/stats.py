@@ -23,7 +23,7 @@ def run(args: argparse.Namespace) -> int:
     with open_service(args) as service:
         stats = service.stats()
         decks = service.decks()
-    payload = {
+    payload: dict[str, Any] = {
         "reviews_total": stats.reviews_total,
         "reviews_today": stats.reviews_today,
         "cards_total": stats.cards_total,

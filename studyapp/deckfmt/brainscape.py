@@ -14,84 +14,87 @@ Layout of one card (the deck's subject line repeats inside every question)::
     2 ... 5
     Perfectly
 
-The last card may lack the footer. An answer ends at the footer, at a card number followed by
-a ``Q`` line, or at the end of the file.
+A card starts at a ``Q`` line that follows its card number (or the title, or the previous
+footer). Its question runs to the ``A`` line; its answer to the footer, the next card's
+number, or the end of the file (the last card may lack the footer).
 """
 
 from __future__ import annotations
+
+from bisect import bisect_left
 
 from studyapp.deckfmt.cards import DeckBuilder, deck_title
 from studyapp.deckfmt.model import ParsedDeck
 
 FOOTER = "how well did you know this?"
-_FOOTER_LINES = frozenset({"1", "2", "3", "4", "5", "not at all", "perfectly"})
 
 
 def parse(lines: list[str], source: str, default_name: str) -> ParsedDeck:
     deck = DeckBuilder("brainscape", source)
-    n = len(lines)
-    stripped = [line.strip() for line in lines]
+    stripped = list(map(str.strip, lines))
+    starts = _card_starts(stripped)
     name = default_name
-    i = 0
-    # Title: the first non-blank line, unless the file starts right at a card.
-    while i < n and not stripped[i]:
-        i += 1
-    if i < n and stripped[i] != "Q" and not _starts_card(stripped, i):
-        name = deck_title(stripped[i]) or default_name
-        i += 1
+    first = next((i for i, text in enumerate(stripped) if text), len(stripped))
+    head_end = first
+    if starts:
+        head_end = starts[0] - 1 if stripped[starts[0] - 1].isdigit() else starts[0]
+    if starts and first < head_end:
+        name = deck_title(stripped[first]) or default_name
+        for index in range(first + 1, head_end):
+            if stripped[index]:
+                deck.warn(index + 1, f"text outside any card skipped: {stripped[index][:40]!r}")
     subjects: set[str] = set()
-    while i < n:
-        if stripped[i] != "Q":
-            if stripped[i] and not stripped[i].isdigit():
-                deck.warn(i + 1, f"text outside any card skipped: {stripped[i][:40]!r}")
-            i += 1
-            continue
-        q_line = i + 1
-        i += 1
-        question: list[str] = []
-        while i < n and stripped[i] != "A":
-            if _starts_card(stripped, i):
+    for k, q in enumerate(starts):
+        end = starts[k + 1] if k + 1 < len(starts) else len(lines)
+        if end < len(lines) and stripped[end - 1].isdigit():
+            end -= 1  # the next card's number
+        try:
+            a = stripped.index("A", q + 1, end)
+        except ValueError:
+            a = end
+            deck.warn(q + 1, "question without an 'A' line; answer missing")
+        answer_end = end
+        for index in range(a + 1, end):
+            text = stripped[index]
+            if text[:1] in "Hh" and text.lower() == FOOTER:
+                answer_end = index
                 break
-            question.append(lines[i])
-            i += 1
-        answer: list[str] = []
-        if i < n and stripped[i] == "A":
-            i += 1
-            while i < n:
-                s = stripped[i]
-                if s.lower() == FOOTER or _starts_card(stripped, i):
-                    break
-                answer.append(lines[i])
-                i += 1
-            if i < n and stripped[i].lower() == FOOTER:
-                i += 1
-                while (
-                    i < n and stripped[i].lower() in _FOOTER_LINES and not _starts_card(stripped, i)
-                ):
-                    i += 1
-        else:
-            deck.warn(q_line, "question without an 'A' line; answer missing")
-        paragraphs = _paragraphs(question)
+        paragraphs = _paragraphs(lines, q + 1, a)
         if len(paragraphs) >= 2:
             subjects.add(" ".join(paragraphs[0]).strip())
             paragraphs = paragraphs[1:]
-        front = [line for para in paragraphs for line in (*para, "")]
-        first = _first_content_line(lines, q_line, question)
-        deck.add(front, answer, first)
+        front = [line for para in paragraphs for line in para]
+        line = q if q > 0 and stripped[q - 1].isdigit() else q + 1
+        deck.add(front, lines[a + 1 : answer_end], line)
     if name == default_name and len(subjects) == 1:
         name = subjects.pop()
     return deck.finish(name)
 
 
-def _starts_card(stripped: list[str], i: int) -> bool:
-    """A card number line directly followed by ``Q``."""
-    return stripped[i].isdigit() and i + 1 < len(stripped) and stripped[i + 1] == "Q"
+def _card_starts(stripped: list[str]) -> list[int]:
+    """Indices of ``Q`` lines that open a card: after a card number, the title, a footer, or
+    (exports without numbers) once the previous card has had its ``A`` line."""
+    answers = [i for i, text in enumerate(stripped) if text == "A"]
+    starts: list[int] = []
+    for index in (i for i, text in enumerate(stripped) if text == "Q"):
+        previous = index - 1
+        while previous >= 0 and not stripped[previous]:
+            previous -= 1
+        if (
+            not starts
+            or previous < 0
+            or stripped[previous].isdigit()
+            or stripped[previous].lower() == "perfectly"
+            or bisect_left(answers, index) > bisect_left(answers, starts[-1])
+        ):
+            starts.append(index)
+    return starts
 
 
-def _paragraphs(lines: list[str]) -> list[list[str]]:
+def _paragraphs(lines: list[str], start: int, end: int) -> list[list[str]]:
     paragraphs: list[list[str]] = []
     current: list[str] = []
-    for line in lines:
+    for line in lines[start:end]:
         if line.strip():
             current.append(line)
         elif current:
@@ -100,11 +103,3 @@ def _paragraphs(lines: list[str]) -> list[list[str]]:
     if current:
         paragraphs.append(current)
     return paragraphs
-
-
-def _first_content_line(lines: list[str], q_line: int, question: list[str]) -> int:
-    """The card's first line: its number line if there is one, else the ``Q`` line."""
-    before = q_line - 2
-    if before >= 0 and lines[before].strip().isdigit():
-        return before + 1
-    return q_line

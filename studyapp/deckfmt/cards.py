@@ -10,7 +10,7 @@ placeholders such as "(See image)" removed and recorded as flags, never shown as
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from studyapp.deckfmt import latex
 from studyapp.deckfmt.model import (
@@ -31,6 +31,10 @@ _BULLET_CHARS = frozenset("-*•◦▪‣")
 _STRIKE_RE = re.compile(r"~~(.+?)~~")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _SPACE_RUNS = re.compile(r"[ \t]{2,}")
+_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
+_LONE_MARKER = re.compile(r"^[ \t]*[-*•◦▪‣][ \t]*(?:\n|\Z)", re.MULTILINE)
+_BULLET_LINE = re.compile(r"^([ \t]*)[-*•◦▪‣][ \t]+", re.MULTILINE)
+_ANY_BULLET = re.compile(r"^[ \t]*[-*•◦▪‣](?:[ \t]|$)", re.MULTILINE)
 
 
 def is_bullet(stripped: str) -> bool:
@@ -43,31 +47,28 @@ def bullet_text(stripped: str) -> str:
     return stripped[1:].strip()
 
 
-def clean_block(lines: Iterable[str]) -> str:
+def clean_block(lines: Sequence[str]) -> str:
     """Lines of a front or back as display text (see the module docstring)."""
-    rows = [line.rstrip() for line in lines]
-    while rows and not rows[-1]:
-        rows.pop()
-    start = 0
-    while start < len(rows) and not rows[start]:
+    start, end = 0, len(lines)
+    while start < end and not lines[start].strip():
         start += 1
-    rows = rows[start:]
-    if not rows:
-        return ""
-    indent = min(len(row) - len(row.lstrip()) for row in rows if row)
-    out: list[str] = []
-    for row in rows:
-        row = row[indent:]
-        head = row[:1]
-        if head in _BULLET_CHARS or head == " " or head == "\t":
-            body = row.lstrip()
-            if is_bullet(body):
-                text = bullet_text(body)
-                if not text:
-                    continue  # a lone "-" marker carries no text
-                row = row[: len(row) - len(body)] + "• " + text
-        out.append(row)
-    text = "\n".join(out)
+    while end > start and not lines[end - 1].strip():
+        end -= 1
+    if end - start <= 1:  # fast path: one line or none
+        only = lines[start].strip() if end > start else ""
+        if not only or (only[0] not in _BULLET_CHARS and "~~" not in only):
+            return only
+    text = "\n".join(lines[start:end])
+    if " \n" in text or "\t\n" in text or text[-1] in " \t":
+        text = _TRAILING_SPACE.sub("", text)
+    if text[0] in " \t" or "\n " in text or "\n\t" in text:
+        rows = text.split("\n")
+        indent = min(len(row) - len(row.lstrip()) for row in rows if row)
+        if indent:
+            text = "\n".join(row[indent:] for row in rows)
+    if _ANY_BULLET.search(text):
+        text = _LONE_MARKER.sub("", text).rstrip("\n")
+        text = _BULLET_LINE.sub(_bullet, text)
     if "\n\n\n" in text:
         text = _BLANK_RUNS.sub("\n\n", text)
     if "~~" in text:
@@ -75,26 +76,33 @@ def clean_block(lines: Iterable[str]) -> str:
     return text
 
 
+def _bullet(match: re.Match[str]) -> str:
+    return match.group(1) + "• "
+
+
 def _strike(match: re.Match[str]) -> str:
     return "".join(ch + "\u0336" for ch in match.group(1))
 
 
-def strip_images(lines: Iterable[str]) -> tuple[list[str], bool]:
+def strip_images(lines: Sequence[str]) -> tuple[Sequence[str], bool]:
     """``lines`` without image placeholders (a line left empty goes), and whether any were."""
-    rows = list(lines)
-    found = False
-    for index, row in enumerate(rows):
+    if not any(("(" in row or "[" in row) and IMAGE_RE.search(row) for row in lines):
+        return lines, False
+    rows: list[str] = []
+    for row in lines:
         if ("(" in row or "[" in row) and IMAGE_RE.search(row):
-            found = True
-            rows[index] = _SPACE_RUNS.sub(" ", IMAGE_RE.sub("", row)).rstrip()
-            if rows[index].strip() in ("", ".", ":", "-", "•"):
-                rows[index] = _DROPPED
-    if found:
-        rows = [row for row in rows if row is not _DROPPED]
-    return rows, found
+            row = _SPACE_RUNS.sub(" ", IMAGE_RE.sub("", row)).rstrip()
+            if row.strip() in ("", ".", ":", "-", "•"):
+                continue
+        rows.append(row)
+    return rows, True
 
 
-_DROPPED = "\x00dropped"
+def _clean_with_images(lines: Sequence[str]) -> tuple[str, bool]:
+    text = clean_block(lines)
+    if ("(" in text or "[" in text) and IMAGE_RE.search(text):
+        return clean_block(strip_images(lines)[0]), True
+    return text, False
 
 
 class DeckBuilder:
@@ -114,8 +122,8 @@ class DeckBuilder:
 
     def add(
         self,
-        front: Iterable[str],
-        back: Iterable[str],
+        front: Sequence[str],
+        back: Sequence[str],
         line: int,
         *,
         tags: Iterable[str] = (),
@@ -123,10 +131,8 @@ class DeckBuilder:
         flags: Iterable[str] = (),
     ) -> ParsedCard | None:
         """Clean and add a card; a card without a question is skipped with a warning."""
-        front_lines, front_image = strip_images(front)
-        back_lines, back_image = strip_images(back)
-        front_text = clean_block(front_lines)
-        back_text = clean_block(back_lines)
+        front_text, front_image = _clean_with_images(front)
+        back_text, back_image = _clean_with_images(back)
         if latex.has_math(front_text):
             front_text = latex.convert(front_text)
         if latex.has_math(back_text):
@@ -134,12 +140,20 @@ class DeckBuilder:
         if not front_text:
             self.warn(line, "card without a question skipped")
             return None
-        card_flags = list(flags)
-        if not back_text and ANSWER_MISSING not in card_flags:
+        # answer-missing always means "no answer text": it is derived, never taken as given.
+        card_flags = [flag for flag in dict.fromkeys(flags) if flag != ANSWER_MISSING]
+        if not back_text:
             card_flags.append(ANSWER_MISSING)
         if (front_image or back_image) and IMAGE_MISSING not in card_flags:
             card_flags.append(IMAGE_MISSING)
-        card = ParsedCard(front_text, back_text, line, card_flags, list(tags), list(experiments))
+        card = ParsedCard(
+            front_text,
+            back_text,
+            line,
+            card_flags,
+            list(dict.fromkeys(tags)),
+            list(dict.fromkeys(experiments)),
+        )
         self.cards.append(card)
         return card
 

@@ -45,7 +45,7 @@ def detect_format(lines: list[str], source: str = "<string>") -> str:
         return "deck"
     stripped = [line.strip() for line in content]
     if "How well did you know this?" in stripped or (
-        stripped.count("Q") >= 2 and stripped.count("A") >= 2
+        "Q" in stripped and "A" in stripped[stripped.index("Q") :]
     ):
         return "brainscape"
     bullets = [is_bullet(text) for text in stripped]

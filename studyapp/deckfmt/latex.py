@@ -163,7 +163,7 @@ class _Renderer:
 
     def _one(self, token: Any) -> str:
         if isinstance(token, str):
-            return {"-": "−", "*": "·", "~": " "}.get(token, token)
+            return {"-": "−", "~": " "}.get(token, token)
         kind = _kind(token)
         if kind == "group":
             return self.render(token.nodelist or [])

@@ -30,6 +30,7 @@ from studyapp.deckfmt.model import ParsedDeck
 KEYWORDS = ("deck", "tags", "q", "a", "experiments", "flags")
 EXPERIMENT_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _SPLIT = re.compile(r"[,\s]+")
+_KEY_INITIALS = frozenset("dtqaefDTQAEF")
 
 
 @dataclass(slots=True)
@@ -69,7 +70,10 @@ def parse(lines: list[str], source: str, default_name: str) -> ParsedDeck:
             if target is not None:
                 target.append(raw)
             elif raw.strip():
-                raise deck.error(number, "text before the first 'Q:' (start a card with 'Q:')")
+                raise deck.error(
+                    number,
+                    "text before the first 'Q:' (start a card with 'Q:' or comment it with '#')",
+                )
             continue
         if keyword == "q":
             flush()
@@ -112,6 +116,8 @@ def parse(lines: list[str], source: str, default_name: str) -> ParsedDeck:
 
 
 def _keyword(raw: str) -> tuple[str | None, str]:
+    if raw[:1] not in _KEY_INITIALS:
+        return None, ""
     head, sep, value = raw.partition(":")
     if not sep or not head or head[0] in " \t":
         return None, ""

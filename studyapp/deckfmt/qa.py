@@ -43,7 +43,7 @@ def parse(lines: list[str], source: str, default_name: str) -> ParsedDeck:
         if not question:
             question, answer, q_line = [line], [], number
         elif not answer:
-            following = next((later for _, later in content[k + 1 : k + 2]), None)
+            following = content[k + 1][1] if k + 1 < len(content) else None
             if is_formula(text) and formula_continues_prompt(" ".join(question), text, following):
                 question.append(line)
             elif is_question(text) and not is_formula(text):

@@ -52,7 +52,7 @@ def is_formula(text: str) -> bool:
         return False
     if text.startswith("$") and text.endswith("$") and len(text) > 2:
         return True
-    if not any(ch in _FORMULA_CHARS for ch in text):
+    if _FORMULA_CHARS.isdisjoint(text):
         return False
     words = _WORD_RE.findall(text)
     return all(len(word) <= 3 or word.lower() in _MATH_NAMES for word in words)

@@ -143,9 +143,11 @@ def prepare(engine: Engine) -> int:
 
 
 def _tables() -> list:
-    from studyapp.store.schema import Card, Deck, ExperimentRun, Meta, ReviewLog
+    """The studyapp tables, so ``create_all`` ignores any other model sharing the metadata."""
+    from sqlmodel import SQLModel
 
-    return [m.__table__ for m in (Meta, Deck, Card, ReviewLog, ExperimentRun)]  # type: ignore[attr-defined]
+    names = ("studyapp_meta", "deck", "card", "review_log", "experiment_run")
+    return [SQLModel.metadata.tables[name] for name in names]
 
 
 def _set_meta(conn: Connection, key: str, value: str) -> None:

@@ -107,11 +107,11 @@ def _dconf(conf_id: int, name: str, now_s: int, retention: float, new: int, rev:
 
 def write_apkg(session: Session, path: Path, deck_id: int | None, now: datetime) -> ExportReport:
     """Write the package for one deck or all decks; returns what it holds."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from studyapp.store.schema import Card, Deck, ReviewLog
 
-    decks = list(session.exec(select(Deck).order_by(Deck.id)).all())
+    decks = list(session.exec(select(Deck).order_by(col(Deck.id))).all())
     if deck_id is not None:
         decks = [d for d in decks if d.id == deck_id]
     now_s = int(now.timestamp())
@@ -145,8 +145,8 @@ def write_apkg(session: Session, path: Path, deck_id: int | None, now: datetime)
         base_id = now_s * 1000
         for d in decks:
             cards = session.exec(
-                select(Card).where(Card.deck_id == d.id, Card.removed == False)  # noqa: E712
-                .order_by(Card.position, Card.id)  # type: ignore[arg-type]
+                select(Card).where(col(Card.deck_id) == d.id, col(Card.removed) == False)  # noqa: E712
+                .order_by(col(Card.position), col(Card.id))  # type: ignore[arg-type]
             ).all()  # fmt: skip
             for card in cards:
                 assert card.id is not None
@@ -168,8 +168,8 @@ def write_apkg(session: Session, path: Path, deck_id: int | None, now: datetime)
                 )  # fmt: skip
                 logs = session.exec(
                     select(ReviewLog)
-                    .where(ReviewLog.card_id == card.id, ReviewLog.kind == "review")
-                    .order_by(ReviewLog.reviewed_at, ReviewLog.id)  # type: ignore[arg-type]
+                    .where(col(ReviewLog.card_id) == card.id, col(ReviewLog.kind) == "review")
+                    .order_by(col(ReviewLog.reviewed_at), col(ReviewLog.id))  # type: ignore[arg-type]
                 ).all()  # fmt: skip
                 last_ivl = 0
                 for log in logs:

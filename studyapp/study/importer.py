@@ -60,13 +60,13 @@ def upsert_deck(
     file_meta: dict[str, Any],
 ) -> ImportReport:
     """Add or update the deck ``source`` from ``parsed``; the caller commits."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from studyapp.store.schema import Card, Deck
 
     where = parsed.source or path
     warnings = [_warning(where, w) for w in parsed.warnings]
-    deck = session.exec(select(Deck).where(Deck.source == source)).first()
+    deck = session.exec(select(Deck).where(col(Deck.source) == source)).first()
     if deck is None:
         deck = Deck(source=source, name=parsed.name or source, path=path, format=parsed.format)
         session.add(deck)
@@ -80,7 +80,7 @@ def upsert_deck(
 
     cards = list(parsed.cards)
     keys = card_keys([(c.front, c.back) for c in cards])
-    existing = list(session.exec(select(Card).where(Card.deck_id == deck.id)).all())
+    existing = list(session.exec(select(Card).where(col(Card.deck_id) == deck.id)).all())
     by_key = {c.key: c for c in existing}
     matched: dict[int, Card] = {}
     for index, key in enumerate(keys):
@@ -130,8 +130,12 @@ def upsert_deck(
         deck_name=deck.name,
         source=source,
         path=path,
+        added=counts["added"],
+        updated=counts["updated"],
+        unchanged=counts["unchanged"],
+        removed=counts["removed"],
+        restored=counts["restored"],
         warnings=tuple(warnings),
-        **counts,
     )
 
 

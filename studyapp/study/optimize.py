@@ -23,18 +23,23 @@ History = dict[int, list[tuple[datetime, int, int]]]
 
 
 def load_history(session: Session, deck_id: int | None) -> History:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from studyapp.store.schema import Card, ReviewLog
 
     stmt = (
-        select(ReviewLog.card_id, ReviewLog.reviewed_at, ReviewLog.rating, ReviewLog.duration_ms)
-        .join(Card, Card.id == ReviewLog.card_id)  # type: ignore[arg-type]
-        .where(ReviewLog.kind == "review")
-        .order_by(ReviewLog.card_id, ReviewLog.reviewed_at, ReviewLog.id)  # type: ignore[arg-type]
+        select(
+            col(ReviewLog.card_id),
+            col(ReviewLog.reviewed_at),
+            col(ReviewLog.rating),
+            col(ReviewLog.duration_ms),
+        )
+        .join(Card, col(Card.id) == col(ReviewLog.card_id))  # type: ignore[arg-type]
+        .where(col(ReviewLog.kind) == "review")
+        .order_by(col(ReviewLog.card_id), col(ReviewLog.reviewed_at), col(ReviewLog.id))  # type: ignore[arg-type]
     )
     if deck_id is not None:
-        stmt = stmt.where(Card.deck_id == deck_id)
+        stmt = stmt.where(col(Card.deck_id) == deck_id)
     history: History = {}
     for card_id, when, rating, duration in session.exec(stmt).all():
         history.setdefault(card_id, []).append((aware(when), int(rating), int(duration or 0)))  # type: ignore[arg-type]
@@ -44,15 +49,15 @@ def load_history(session: Session, deck_id: int | None) -> History:
 def log_loss(history: History, parameters: Sequence[float] | None) -> tuple[float, int]:
     """Mean binary log loss of FSRS's predicted recall, and how many reviews it scored."""
     from fsrs import Card, Rating, Scheduler
+    from fsrs.scheduler import DEFAULT_PARAMETERS
 
     from studyapp.study.scheduling import LEARNING_STEPS, RELEARNING_STEPS
 
-    kwargs = {} if parameters is None else {"parameters": tuple(parameters)}
     sched = Scheduler(
+        parameters=DEFAULT_PARAMETERS if parameters is None else tuple(parameters),
         learning_steps=LEARNING_STEPS,
         relearning_steps=RELEARNING_STEPS,
         enable_fuzzing=False,
-        **kwargs,
     )
     total, scored = 0.0, 0
     for card_id, reviews in history.items():
@@ -87,10 +92,11 @@ def fit(
             f"least {min_reviews}; keep studying and try again"
         )
     before, scored = log_loss(history, current)
-    if scored == 0:
+    if scored < min_reviews:
         return refuse(
-            f"no review came a day or more after the previous one ({where}); FSRS fits "
-            "long-term memory, so there is nothing to fit yet"
+            f"not enough reviews to optimise ({where}): {scored} of the {reviews} in the log "
+            f"came a day or more after the card's previous review, FSRS needs at least "
+            f"{min_reviews} of those; keep studying and try again"
         )
     try:
         from fsrs import Optimizer, Rating

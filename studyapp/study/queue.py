@@ -52,14 +52,15 @@ class DeckQueue:
 def active(deck_id: int, now: datetime) -> Any:
     """SQL condition: the deck's cards that may be shown now."""
     from sqlalchemy import and_, or_
+    from sqlmodel import col
 
     from studyapp.store.schema import Card
 
     return and_(
-        Card.deck_id == deck_id,
-        Card.removed == False,  # noqa: E712 (SQL expression)
-        Card.suspended == False,  # noqa: E712
-        or_(Card.buried_until == None, Card.buried_until <= to_db(now)),  # noqa: E711
+        col(Card.deck_id) == deck_id,
+        col(Card.removed) == False,  # noqa: E712 (SQL expression)
+        col(Card.suspended) == False,  # noqa: E712
+        or_(col(Card.buried_until) == None, col(Card.buried_until) <= to_db(now)),  # noqa: E711
     )
 
 
@@ -67,22 +68,22 @@ def usage_today(
     session: Session, deck_ids: list[int], now: datetime, tz: tzinfo | None
 ) -> dict[int, Usage]:
     from sqlalchemy import distinct, func
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from studyapp.store.schema import Card, ReviewLog
 
     start = to_db(day_start(study_day(now, tz), tz))
     stmt = (
         select(
-            Card.deck_id,
-            ReviewLog.state_before,
-            func.count(ReviewLog.id),
-            func.count(distinct(ReviewLog.card_id)),
+            col(Card.deck_id),
+            col(ReviewLog.state_before),
+            func.count(col(ReviewLog.id)),
+            func.count(distinct(col(ReviewLog.card_id))),
         )
-        .join(Card, Card.id == ReviewLog.card_id)  # type: ignore[arg-type]
-        .where(ReviewLog.reviewed_at >= start, ReviewLog.kind == "review")
-        .where(Card.deck_id.in_(deck_ids))  # type: ignore[attr-defined]
-        .group_by(Card.deck_id, ReviewLog.state_before)
+        .join(Card, col(Card.id) == col(ReviewLog.card_id))  # type: ignore[arg-type]
+        .where(col(ReviewLog.reviewed_at) >= start, col(ReviewLog.kind) == "review")
+        .where(col(Card.deck_id).in_(deck_ids))  # type: ignore[attr-defined]
+        .group_by(col(Card.deck_id), col(ReviewLog.state_before))
     )
     out = {deck_id: Usage() for deck_id in deck_ids}
     for deck_id, state_before, answers, cards in session.exec(stmt).all():
@@ -107,10 +108,14 @@ def build(
     tz: tzinfo | None,
     usage: Usage | None = None,
     limit: int | None = None,
+    counts: bool = False,
 ) -> DeckQueue:
-    """Today's queue of ``deck`` at ``now`` (``limit`` caps each part, for next_card)."""
-    from sqlalchemy import func
-    from sqlmodel import select
+    """Today's queue of ``deck`` at ``now``.
+
+    ``limit`` caps each part and stops at the first part that fills it (``next_card``);
+    ``counts`` also fills the ``*_due``/``new_available`` counts (the home screen).
+    """
+    from sqlmodel import col, select
 
     from studyapp.store.schema import Card
 
@@ -120,68 +125,53 @@ def build(
     q = DeckQueue(usage=usage)
     cond = active(deck.id, now)
     day_end = to_db(day_start(study_day(now, tz) + timedelta(days=1), tz))
-    learning_states = Card.state.in_((LEARNING, RELEARNING))  # type: ignore[attr-defined]
+    learning_states = col(Card.state).in_((LEARNING, RELEARNING))  # type: ignore[attr-defined]
+    learning_cond = (cond, learning_states, col(Card.due) <= to_db(now))  # type: ignore[operator]
 
-    q.learning = list(
-        session.exec(
-            select(Card.id)
-            .where(cond, learning_states, Card.due <= to_db(now))  # type: ignore[operator]
-            .order_by(Card.due)  # type: ignore[arg-type]
-            .limit(limit)
-        ).all()
-    )
-    q.learning_due = (
-        len(q.learning)
-        if limit is None
-        else _count(session, cond, learning_states, Card.due <= to_db(now))
-    )  # type: ignore[operator]
+    def ids(*conditions: Any, order: tuple[Any, ...], take: int | None) -> list[int]:
+        if take == 0:
+            return []
+        stmt = select(col(Card.id)).where(*conditions).order_by(*order).limit(take)
+        return list(session.exec(stmt).all())  # type: ignore[arg-type]
 
-    if exam_active(deck, now, tz):
-        q.reviews = exam_reviews(session, deck, now, tz, usage)
-        q.reviews_due = len(q.reviews)
-    else:
-        remaining = max(0, deck.review_limit - usage.reviews_done)
-        take = remaining if limit is None else min(remaining, limit)
-        due_cond = (Card.state == REVIEW, Card.due < day_end)  # type: ignore[operator]
-        q.reviews = list(
-            session.exec(
-                select(Card.id).where(cond, *due_cond).order_by(Card.due, Card.id).limit(take)  # type: ignore[arg-type]
-            ).all()
-        )
-        q.reviews_due = min(remaining, _count(session, cond, *due_cond))
+    def full() -> bool:
+        return limit is not None and not counts and len(q.ids()) >= limit
 
-    remaining_new = max(0, deck.new_limit - usage.new_done)
-    take_new = remaining_new if limit is None else min(remaining_new, limit)
-    q.new = list(
-        session.exec(
-            select(Card.id)
-            .where(cond, Card.state == NEW)
-            .order_by(Card.position, Card.id)  # type: ignore[arg-type]
-            .limit(take_new)
-        ).all()
-    )
-    q.new_available = min(remaining_new, _count(session, cond, Card.state == NEW))
-
+    q.learning = ids(*learning_cond, order=(col(Card.due), col(Card.id)), take=limit)
+    if counts:
+        q.learning_due = _count(session, *learning_cond)
+    if not full():
+        if exam_active(deck, now, tz):
+            q.reviews = exam_reviews(session, deck, now, tz, usage)
+            q.reviews_due = len(q.reviews)
+            q.reviews = q.reviews[:limit]
+        else:
+            remaining = max(0, deck.review_limit - usage.reviews_done)
+            take = remaining if limit is None else min(remaining, limit)
+            due_cond = (cond, col(Card.state) == REVIEW, col(Card.due) < day_end)  # type: ignore[operator]
+            q.reviews = ids(*due_cond, order=(col(Card.due), col(Card.id)), take=take)
+            if counts:
+                q.reviews_due = min(remaining, _count(session, *due_cond))
+    if not full():
+        remaining_new = max(0, deck.new_limit - usage.new_done)
+        take_new = remaining_new if limit is None else min(remaining_new, limit)
+        new_cond = (cond, col(Card.state) == NEW)
+        q.new = ids(*new_cond, order=(col(Card.position), col(Card.id)), take=take_new)
+        if counts:
+            q.new_available = min(remaining_new, _count(session, *new_cond))
     if not q.learning and not q.reviews and not q.new:
-        q.learning = list(
-            session.exec(
-                select(Card.id)
-                .where(cond, learning_states, Card.due <= to_db(now + LEARN_AHEAD))  # type: ignore[operator]
-                .order_by(Card.due)  # type: ignore[arg-type]
-                .limit(limit)
-            ).all()
-        )
-    del func
+        ahead = (cond, learning_states, col(Card.due) <= to_db(now + LEARN_AHEAD))  # type: ignore[operator]
+        q.learning = ids(*ahead, order=(col(Card.due), col(Card.id)), take=limit)
     return q
 
 
 def _count(session: Session, *conditions: Any) -> int:
     from sqlalchemy import func
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from studyapp.store.schema import Card
 
-    return int(session.exec(select(func.count(Card.id)).where(*conditions)).one())  # type: ignore[arg-type]
+    return int(session.exec(select(func.count(col(Card.id))).where(*conditions)).one())  # type: ignore[arg-type]
 
 
 def exam_reviews(
@@ -210,22 +200,23 @@ def exam_pool(
 ) -> list[tuple[int, scheduling.CardState]]:
     """Review cards due before exam day and not reviewed yet today."""
     from sqlalchemy import or_
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from studyapp.store.schema import Card
 
     assert deck.id is not None and deck.exam_date is not None
     exam_start = to_db(day_start(deck.exam_date, tz))
     today_start = to_db(day_start(study_day(now, tz), tz))
-    stmt = select(Card.id, Card.stability, Card.last_review, Card.due).where(
+    stmt = select(col(Card.id), col(Card.stability), col(Card.last_review), col(Card.due)).where(
         active(deck.id, now),
-        Card.state == REVIEW,
-        Card.due < exam_start,  # type: ignore[operator]
-        or_(Card.last_review == None, Card.last_review < today_start),  # type: ignore[operator]  # noqa: E711
+        col(Card.state) == REVIEW,
+        col(Card.due) < exam_start,  # type: ignore[operator]
+        or_(col(Card.last_review) == None, col(Card.last_review) < today_start),  # type: ignore[operator]  # noqa: E711
     )
     return [
         (card_id, scheduling.CardState(REVIEW, None, stability, None, due, last))
         for card_id, stability, last, due in session.exec(stmt).all()
+        if card_id is not None
     ]
 
 
@@ -249,15 +240,15 @@ def exam_plan(
 
 def predicted_recall(session: Session, deck: Deck, at: datetime) -> float | None:
     """Mean predicted recall at ``at`` over the deck's studied cards, with no more reviews."""
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from studyapp.store.schema import Card
 
-    stmt = select(Card.state, Card.stability, Card.last_review).where(
-        Card.deck_id == deck.id,
-        Card.removed == False,  # noqa: E712
-        Card.suspended == False,  # noqa: E712
-        Card.state != NEW,
+    stmt = select(col(Card.state), col(Card.stability), col(Card.last_review)).where(
+        col(Card.deck_id) == deck.id,
+        col(Card.removed) == False,  # noqa: E712
+        col(Card.suspended) == False,  # noqa: E712
+        col(Card.state) != NEW,
     )
     sched = scheduling.scheduler(
         deck.desired_retention, scheduling.params_tuple(deck.fsrs_parameters)

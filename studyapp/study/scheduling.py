@@ -13,6 +13,7 @@ from functools import lru_cache
 from fsrs import Card as FsrsCard
 from fsrs import Rating as FsrsRating
 from fsrs import Scheduler, State
+from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from studyapp.study.clock import aware, ensure_utc
 
@@ -39,14 +40,13 @@ def scheduler(
     retention: float, parameters: tuple[float, ...] | None = None, fuzz: bool = True
 ) -> Scheduler:
     """The FSRS scheduler for a deck's desired retention and (optimised) parameters."""
-    kwargs = {} if parameters is None else {"parameters": parameters}
     return Scheduler(
+        parameters=DEFAULT_PARAMETERS if parameters is None else parameters,
         desired_retention=retention,
         learning_steps=LEARNING_STEPS,
         relearning_steps=RELEARNING_STEPS,
         maximum_interval=MAXIMUM_INTERVAL_DAYS,
         enable_fuzzing=fuzz,
-        **kwargs,
     )
 
 

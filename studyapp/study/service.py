@@ -45,7 +45,7 @@ from studyapp.study.views import (
 )
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
+    from sqlalchemy.engine import Connection, Engine
     from sqlmodel import Session
 
     from studyapp.deckfmt import ParsedDeck
@@ -305,7 +305,7 @@ class StudyService:
         ``source`` names the deck's identity (default ``file/<absolute path>``).
         Raises ``DeckParseError`` (message with file and line) for a bad file.
         """
-        from sqlmodel import select
+        from sqlmodel import col, select
 
         from studyapp.store.schema import Deck
 
@@ -322,7 +322,7 @@ class StudyService:
             "file_hash": hashlib.sha256(data).hexdigest(),
         }
         with self._session(write=True) as session:
-            deck = session.exec(select(Deck).where(Deck.source == source)).first()
+            deck = session.exec(select(Deck).where(col(Deck.source) == source)).first()
             if deck is not None and deck.file_hash == meta["file_hash"]:
                 deck.file_mtime, deck.file_size, deck.path = stat.st_mtime, stat.st_size, str(path)
                 assert deck.id is not None
@@ -348,13 +348,13 @@ class StudyService:
 
     def decks(self, now: datetime | None = None) -> list[DeckSummary]:
         """Every deck with today's counts, sorted by name."""
-        from sqlmodel import select
+        from sqlmodel import col, select
 
         from studyapp.store.schema import Deck
 
         now = self._now(now)
         with self._session() as session:
-            decks = list(session.exec(select(Deck).order_by(Deck.name, Deck.id)).all())
+            decks = list(session.exec(select(Deck).order_by(col(Deck.name), col(Deck.id))).all())
             return self._summaries(session, decks, now)
 
     def deck(self, deck_id: int, now: datetime | None = None) -> DeckSummary:
@@ -365,7 +365,7 @@ class StudyService:
 
     def _summaries(self, session: Session, decks: list[Deck], now: datetime) -> list[DeckSummary]:
         from sqlalchemy import String, case, cast, func
-        from sqlmodel import select
+        from sqlmodel import col, select
 
         from studyapp.store.schema import Card
 
@@ -373,27 +373,27 @@ class StudyService:
             return []
         ids = [d.id for d in decks if d.id is not None]
         usage = queue.usage_today(session, ids, now, self._tz)
-        is_missing = cast(Card.file_flags, String).contains(ANSWER_MISSING)
+        is_missing = cast(col(Card.file_flags), String).contains(ANSWER_MISSING)
         missing = func.coalesce(
-            func.sum(case(((Card.suspended == True) & is_missing, 1), else_=0)),  # noqa: E712
+            func.sum(case(((col(Card.suspended) == True) & is_missing, 1), else_=0)),  # noqa: E712
             0,
         )
         rows = session.exec(
             select(  # type: ignore[call-overload]
-                Card.deck_id,
-                func.count(Card.id),
-                func.coalesce(func.sum(case((Card.suspended == True, 1), else_=0)), 0),  # noqa: E712
+                col(Card.deck_id),
+                func.count(col(Card.id)),
+                func.coalesce(func.sum(case((col(Card.suspended) == True, 1), else_=0)), 0),  # noqa: E712
                 missing,
             )
-            .where(Card.removed == False, Card.deck_id.in_(ids))  # type: ignore[attr-defined]  # noqa: E712
-            .group_by(Card.deck_id)
+            .where(col(Card.removed) == False, col(Card.deck_id).in_(ids))  # type: ignore[attr-defined]  # noqa: E712
+            .group_by(col(Card.deck_id))
         ).all()
         totals = {deck_id: (total, susp, miss) for deck_id, total, susp, miss in rows}
         today = study_day(now, self._tz)
         out = []
         for deck in decks:
             assert deck.id is not None
-            q = queue.build(session, deck, now, self._tz, usage[deck.id], limit=0)
+            q = queue.build(session, deck, now, self._tz, usage[deck.id], limit=0, counts=True)
             total, suspended, missing_count = totals.get(deck.id, (0, 0, 0))
             days = (deck.exam_date - today).days if deck.exam_date else None
             recall = None
@@ -471,14 +471,14 @@ class StudyService:
     def _queue(
         self, session: Session, deck_id: int | None, now: datetime, limit: int | None
     ) -> list[int]:
-        from sqlmodel import select
+        from sqlmodel import col, select
 
         from studyapp.store.schema import Deck
 
         if deck_id is not None:
             decks = [self._get_deck(session, deck_id)]
         else:
-            decks = list(session.exec(select(Deck).order_by(Deck.name, Deck.id)).all())
+            decks = list(session.exec(select(Deck).order_by(col(Deck.name), col(Deck.id))).all())
         if not decks:
             return []
         usage = queue.usage_today(session, [d.id for d in decks if d.id is not None], now, self._tz)
@@ -504,7 +504,7 @@ class StudyService:
             deck = self._get_deck(session, card.deck_id)
             sched = self._scheduler(session, deck, fuzz=False)
             intervals = scheduling.preview(sched, card_id, _card_state(card), now)
-            cap = self._exam_cap(deck, now)
+            cap = self._exam_cap(deck.exam_date, now)
             out = {}
             for rating, interval in intervals.items():
                 if cap is not None and interval > timedelta(days=1) and now + interval > cap:
@@ -512,11 +512,36 @@ class StudyService:
                 out[Rating(rating)] = interval
             return out
 
-    def _exam_cap(self, deck: Deck, now: datetime) -> datetime | None:
+    def _exam_cap(self, exam_date: date | None, now: datetime) -> datetime | None:
         """Exam mode: the latest due date allowed (the start of exam day)."""
-        if deck.exam_date is None or not queue.exam_active(deck, now, self._tz):
+        if exam_date is None or study_day(now, self._tz) >= exam_date:
             return None
-        return day_start(deck.exam_date, self._tz)
+        return day_start(exam_date, self._tz)
+
+    @contextmanager
+    def _connect(self, write: bool = False) -> Iterator[Connection]:
+        """A Core connection in one transaction (the answer hot path skips the ORM)."""
+        from studyapp.store.engine import write_options
+
+        with self.engine.connect() as conn:
+            if write:
+                conn.execution_options(**write_options())
+            with conn.begin():
+                yield conn
+
+    def _global_parameters(self, conn: Connection) -> tuple[float, ...] | None:
+        if not self._global_params_loaded:
+            from sqlalchemy import select
+            from sqlmodel import col
+
+            from studyapp.store.schema import Meta
+
+            value = conn.execute(
+                select(col(Meta.value)).where(col(Meta.key) == GLOBAL_PARAMS_KEY)  # type: ignore[arg-type]
+            ).scalar()
+            self._global_params = scheduling.params_tuple(json.loads(value)) if value else None
+            self._global_params_loaded = True
+        return self._global_params
 
     def answer(
         self,
@@ -532,7 +557,7 @@ class StudyService:
         suspend after the lapse threshold); ``"quiz"`` and ``"prediction"`` are only logged
         and never change the schedule.
         """
-        from studyapp.store.schema import ReviewLog
+        from studyapp.study import fastpath
 
         try:
             rating = Rating(int(rating))
@@ -543,80 +568,85 @@ class StudyService:
         if kind not in ("review", "quiz", "prediction"):
             raise StudyError(f"answer kind must be review, quiz or prediction, got {kind!r}")
         now = self._now(now)
-        with self._session(write=True) as session:
-            card = self._get_card(session, card_id)
-            before = _card_state(card)
-            log = ReviewLog(
-                card_id=card_id,
-                reviewed_at=to_db(now),
-                rating=int(rating),
-                duration_ms=max(0, int(duration_ms)),
-                kind=kind,
+        with self._connect(write=True) as conn:
+            row = fastpath.load_for_answer(conn, card_id)
+            if row is None:
+                raise StudyError(f"no card with id {card_id}")
+            before = scheduling.CardState(
+                row.state, row.step, row.stability, row.difficulty, row.due, row.last_review
+            )
+            log: dict[str, Any] = {
+                "card_id": card_id,
+                "reviewed_at": now,
+                "rating": int(rating),
+                "duration_ms": max(0, int(duration_ms)),
+                "kind": kind,
                 **_prefixed(before, "before"),
                 **_prefixed(before, "after"),
-            )
+            }
             if kind != "review":
-                session.add(log)
-                session.flush()
-                assert log.id is not None
-                result = AnswerResult(
-                    card_id,
-                    log.id,
-                    rating,
-                    kind,
-                    STATE_NAMES[card.state],
-                    aware(card.due),
-                    None,  # type: ignore[arg-type]
-                )
-                return result
-            deck = self._get_deck(session, card.deck_id)
-            after = scheduling.review(
-                self._scheduler(session, deck), card_id, before, int(rating), now, duration_ms
+                review_id = fastpath.insert_log(conn, log)
+                state = STATE_NAMES[row.state]
+                return AnswerResult(card_id, review_id, rating, kind, state, aware(row.due), None)  # type: ignore[arg-type]
+            params = (
+                scheduling.params_tuple(row.fsrs_parameters)
+                if row.fsrs_parameters
+                else self._global_parameters(conn)
             )
-            cap = self._exam_cap(deck, now)
-            capped = (
+            sched = scheduling.scheduler(row.desired_retention, params, self._fuzz)
+            after = scheduling.review(sched, card_id, before, int(rating), now, duration_ms)
+            cap = self._exam_cap(row.exam_date, now)
+            capped = bool(
                 cap is not None
                 and after.state == REVIEW
                 and after.due is not None
-                and after.due > cap
-                and cap > now
+                and after.due > cap > now
             )
             if capped:
                 after = replace(after, due=cap)
-            log.undo = {
-                "reps": card.reps,
-                "lapses": card.lapses,
-                "suspended": card.suspended,
-                "tags": list(card.tags or []),
-                "buried_until": card.buried_until.isoformat() if card.buried_until else None,
+            tags = list(row.tags or [])
+            log["undo"] = {
+                "reps": row.reps,
+                "lapses": row.lapses,
+                "suspended": row.suspended,
+                "tags": tags,
+                "buried_until": row.buried_until.isoformat() if row.buried_until else None,
             }
-            for name, value in _prefixed(after, "after").items():
-                setattr(log, name, value)
-            _set_state(card, after)
-            card.reps += 1
+            log.update(_prefixed(after, "after"))
+            changes: dict[str, Any] = {
+                "state": after.state,
+                "step": after.step,
+                "stability": after.stability,
+                "difficulty": after.difficulty,
+                "due": after.due,
+                "last_review": after.last_review,
+                "reps": row.reps + 1,
+                "lapses": row.lapses,
+                "tags": tags,
+                "suspended": row.suspended,
+            }
             leech = False
             if before.state == REVIEW and rating == Rating.AGAIN:
-                card.lapses += 1
-                if _is_leech(card.lapses, deck.leech_threshold):
-                    card.tags = [*(t for t in card.tags or [] if t != LEECH_TAG), LEECH_TAG]
-                    card.suspended = True
+                changes["lapses"] = row.lapses + 1
+                if _is_leech(row.lapses + 1, row.leech_threshold):
+                    changes["tags"] = [*(t for t in tags if t != LEECH_TAG), LEECH_TAG]
+                    changes["suspended"] = True
                     leech = True
-            session.add(log)
-            session.flush()
-            assert log.id is not None
-            result = AnswerResult(
-                card_id=card_id,
-                review_id=log.id,
-                rating=rating,
-                kind=kind,
-                state=STATE_NAMES[card.state],  # type: ignore[arg-type]
-                due=aware(card.due),
-                interval=(aware(card.due) - now) if card.due else None,  # type: ignore[operator]
-                leech=leech,
-                capped_by_exam=capped,
-            )
-        self._undo.append(result.review_id)
-        return result
+            fastpath.update_card(conn, card_id, changes)
+            review_id = fastpath.insert_log(conn, log)
+        self._undo.append(review_id)
+        due = aware(after.due)
+        return AnswerResult(
+            card_id=card_id,
+            review_id=review_id,
+            rating=rating,
+            kind=kind,
+            state=STATE_NAMES[after.state],  # type: ignore[arg-type]
+            due=due,
+            interval=(due - now) if due else None,
+            leech=leech,
+            capped_by_exam=capped,
+        )
 
     def undo_depth(self) -> int:
         """How many answers of this session ``undo()`` can still take back."""
@@ -628,7 +658,7 @@ class StudyService:
         Restores the card's schedule, tags and suspension as they were, deletes the log
         entry, and returns the card to show again (None when there is nothing to undo).
         """
-        from sqlmodel import select
+        from sqlmodel import col, select
 
         from studyapp.store.schema import ReviewLog
 
@@ -640,10 +670,10 @@ class StudyService:
                     self._undo.pop()
                     continue
                 later = session.exec(
-                    select(ReviewLog.id).where(
-                        ReviewLog.card_id == log.card_id,
-                        ReviewLog.kind == "review",
-                        ReviewLog.id > log_id,  # type: ignore[operator]
+                    select(col(ReviewLog.id)).where(
+                        col(ReviewLog.card_id) == log.card_id,
+                        col(ReviewLog.kind) == "review",
+                        col(ReviewLog.id) > log_id,  # type: ignore[operator]
                     )
                 ).first()
                 if later is not None:
@@ -733,26 +763,28 @@ class StudyService:
     ) -> list[CardRow]:
         """Cards whose front, back or tags contain ``query`` (case-insensitive), by deck/line."""
         from sqlalchemy import String, cast, func, or_
-        from sqlmodel import select
+        from sqlmodel import col, select
 
         from studyapp.store.schema import Card, Deck
 
         now = self._now(now)
-        stmt = select(Card, Deck).join(Deck, Deck.id == Card.deck_id)  # type: ignore[arg-type]
+        stmt = select(Card, Deck).join(Deck, col(Deck.id) == col(Card.deck_id))  # type: ignore[arg-type]
         if deck_id is not None:
-            stmt = stmt.where(Card.deck_id == deck_id)
+            stmt = stmt.where(col(Card.deck_id) == deck_id)
         if not include_removed:
-            stmt = stmt.where(Card.removed == False)  # noqa: E712
+            stmt = stmt.where(col(Card.removed) == False)  # noqa: E712
         if query.strip():
             needle = query.strip().lower()
             stmt = stmt.where(
                 or_(
-                    func.lower(Card.front).contains(needle, autoescape=True),
-                    func.lower(Card.back).contains(needle, autoescape=True),
-                    func.lower(cast(Card.tags, String)).contains(needle, autoescape=True),
+                    func.lower(col(Card.front)).contains(needle, autoescape=True),
+                    func.lower(col(Card.back)).contains(needle, autoescape=True),
+                    func.lower(cast(col(Card.tags), String)).contains(needle, autoescape=True),
                 )
             )
-        stmt = stmt.order_by(Deck.name, Card.deck_id, Card.position, Card.id).limit(limit)  # type: ignore[arg-type]
+        stmt = stmt.order_by(
+            col(Deck.name), col(Card.deck_id), col(Card.position), col(Card.id)
+        ).limit(limit)  # type: ignore[arg-type]
         rows = []
         with self._session() as session:
             for card, deck in session.exec(stmt).all():
@@ -816,7 +848,7 @@ class StudyService:
         ``typed``: grade with :meth:`grade_typed`. Record results with
         ``answer(card_id, Rating.GOOD or Rating.AGAIN, kind="quiz")`` (schedule untouched).
         """
-        from sqlmodel import select
+        from sqlmodel import col, select
 
         from studyapp.store.schema import Card
 
@@ -825,14 +857,14 @@ class StudyService:
         with self._session() as session:
             self._get_deck(session, deck_id)
             rows = session.exec(
-                select(Card.id, Card.front, Card.back, Card.file_flags)
-                .where(Card.deck_id == deck_id, Card.removed == False)  # noqa: E712
-                .order_by(Card.position, Card.id)  # type: ignore[arg-type]
+                select(col(Card.id), col(Card.front), col(Card.back), col(Card.file_flags))
+                .where(col(Card.deck_id) == deck_id, col(Card.removed) == False)  # noqa: E712
+                .order_by(col(Card.position), col(Card.id))  # type: ignore[arg-type]
             ).all()
         cards = [
             (card_id, front, back)
             for card_id, front, back, flags in rows
-            if back.strip() and ANSWER_MISSING not in (flags or [])
+            if card_id is not None and back.strip() and ANSWER_MISSING not in (flags or [])
         ]
         return make_quiz(cards, n, mode, random.Random(seed))
 
@@ -958,16 +990,18 @@ class StudyService:
         limit: int | None = None,
     ) -> list[RunRow]:
         """Stored runs, newest first, optionally of one experiment or card."""
-        from sqlmodel import select
+        from sqlmodel import col, select
 
         from studyapp.store.schema import ExperimentRun
 
         stmt = select(ExperimentRun)
         if experiment is not None:
-            stmt = stmt.where(ExperimentRun.experiment == experiment)
+            stmt = stmt.where(col(ExperimentRun.experiment) == experiment)
         if card_id is not None:
-            stmt = stmt.where(ExperimentRun.card_id == card_id)
-        stmt = stmt.order_by(ExperimentRun.created_at.desc(), ExperimentRun.id.desc()).limit(limit)  # type: ignore[attr-defined,union-attr]
+            stmt = stmt.where(col(ExperimentRun.card_id) == card_id)
+        stmt = stmt.order_by(
+            col(ExperimentRun.created_at).desc(), col(ExperimentRun.id).desc()
+        ).limit(limit)  # type: ignore[attr-defined,union-attr]
         with self._session() as session:
             return [_run_row(r) for r in session.exec(stmt).all()]
 

@@ -23,48 +23,48 @@ def compute(
     forecast_days: int,
 ) -> Stats:
     from sqlalchemy import case, func, or_
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from studyapp.store.schema import Card, Deck, ReviewLog
 
     today = study_day(now, tz)
     since = to_db(day_start(today - timedelta(days=max(0, days - 1)), tz))
-    in_deck = [Card.deck_id == deck_id] if deck_id is not None else []
+    in_deck = [col(Card.deck_id) == deck_id] if deck_id is not None else []
     reviews = (
-        select(ReviewLog.rating, func.count(ReviewLog.id))
-        .join(Card, Card.id == ReviewLog.card_id)  # type: ignore[arg-type]
-        .where(ReviewLog.kind == "review", *in_deck)
-        .group_by(ReviewLog.rating)
+        select(col(ReviewLog.rating), func.count(col(ReviewLog.id)))
+        .join(Card, col(Card.id) == col(ReviewLog.card_id))  # type: ignore[arg-type]
+        .where(col(ReviewLog.kind) == "review", *in_deck)
+        .group_by(col(ReviewLog.rating))
     )
     buttons = {rating: 0 for rating in (1, 2, 3, 4)}
     for rating, count in session.exec(reviews).all():
         buttons[int(rating)] = int(count)
 
     stamps = session.exec(
-        select(ReviewLog.reviewed_at)
-        .join(Card, Card.id == ReviewLog.card_id)  # type: ignore[arg-type]
-        .where(ReviewLog.kind == "review", ReviewLog.reviewed_at >= since, *in_deck)
+        select(col(ReviewLog.reviewed_at))
+        .join(Card, col(Card.id) == col(ReviewLog.card_id))  # type: ignore[arg-type]
+        .where(col(ReviewLog.kind) == "review", col(ReviewLog.reviewed_at) >= since, *in_deck)
     ).all()
     per_day = Counter(study_day(aware(t), tz) for t in stamps)  # type: ignore[arg-type]
 
     retention_row = session.exec(
         select(
-            func.count(ReviewLog.id),
-            func.coalesce(func.sum(case((ReviewLog.rating > 1, 1), else_=0)), 0),
+            func.count(col(ReviewLog.id)),
+            func.coalesce(func.sum(case((col(ReviewLog.rating) > 1, 1), else_=0)), 0),
         )
-        .join(Card, Card.id == ReviewLog.card_id)  # type: ignore[arg-type]
-        .where(ReviewLog.kind == "review", ReviewLog.state_before == REVIEW, *in_deck)
+        .join(Card, col(Card.id) == col(ReviewLog.card_id))  # type: ignore[arg-type]
+        .where(col(ReviewLog.kind) == "review", col(ReviewLog.state_before) == REVIEW, *in_deck)
     ).one()
     judged, recalled = int(retention_row[0]), int(retention_row[1])
 
-    alive = [Card.removed == False, Card.suspended == False, *in_deck]  # noqa: E712
+    alive = [col(Card.removed) == False, col(Card.suspended) == False, *in_deck]  # noqa: E712
     horizon = to_db(day_start(today + timedelta(days=forecast_days), tz))
     forecast = [0] * forecast_days
     dues = session.exec(
-        select(Card.due).where(
+        select(col(Card.due)).where(
             *alive,
-            Card.state.in_((LEARNING, REVIEW, RELEARNING)),  # type: ignore[attr-defined]
-            Card.due < horizon,  # type: ignore[operator]
+            col(Card.state).in_((LEARNING, REVIEW, RELEARNING)),  # type: ignore[attr-defined]
+            col(Card.due) < horizon,  # type: ignore[operator]
         )
     ).all()
     for due in dues:
@@ -72,27 +72,27 @@ def compute(
         if offset < forecast_days:
             forecast[offset] += 1
 
-    not_buried = or_(Card.buried_until == None, Card.buried_until <= to_db(now))  # noqa: E711
+    not_buried = or_(col(Card.buried_until) == None, col(Card.buried_until) <= to_db(now))  # noqa: E711
     day_end = to_db(day_start(today + timedelta(days=1), tz))
     due_rows = session.exec(
-        select(Deck.name, func.count(Card.id))
-        .join(Card, Card.deck_id == Deck.id)  # type: ignore[arg-type]
+        select(col(Deck.name), func.count(col(Card.id)))
+        .join(Card, col(Card.deck_id) == col(Deck.id))  # type: ignore[arg-type]
         .where(
             *alive,
             not_buried,
             or_(
-                (Card.state == REVIEW) & (Card.due < day_end),  # type: ignore[operator]
-                Card.state.in_((LEARNING, RELEARNING)) & (Card.due <= to_db(now)),  # type: ignore[attr-defined,operator]
+                (col(Card.state) == REVIEW) & (col(Card.due) < day_end),  # type: ignore[operator]
+                col(Card.state).in_((LEARNING, RELEARNING)) & (col(Card.due) <= to_db(now)),  # type: ignore[attr-defined,operator]
             ),
         )
-        .group_by(Deck.name)
+        .group_by(col(Deck.name))
     ).all()
     deck_rows = session.exec(
-        select(Deck.name, Deck.desired_retention, func.count(Card.id))
-        .join(Card, Card.deck_id == Deck.id, isouter=True)  # type: ignore[arg-type]
-        .where(or_(Card.id == None, Card.removed == False))  # noqa: E711,E712
-        .where(*([Deck.id == deck_id] if deck_id is not None else []))
-        .group_by(Deck.id, Deck.name, Deck.desired_retention)
+        select(col(Deck.name), col(Deck.desired_retention), func.count(col(Card.id)))
+        .join(Card, col(Card.deck_id) == col(Deck.id), isouter=True)  # type: ignore[arg-type]
+        .where(or_(col(Card.id) == None, col(Card.removed) == False))  # noqa: E711,E712
+        .where(*([col(Deck.id) == deck_id] if deck_id is not None else []))
+        .group_by(col(Deck.id), col(Deck.name), col(Deck.desired_retention))
     ).all()
     cards_total = sum(int(count) for _n, _r, count in deck_rows)
     weights = sum(max(1, int(count)) for _n, _r, count in deck_rows)

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
@@ -68,6 +69,18 @@ class StudyApp(App[None]):
             self.register_theme(theme)
         self.theme = THEMES[0].name
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A toast; unlike Textual's default, ``message`` is plain text (it often holds data)."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     # -- the service ---------------------------------------------------------------------
 
     @property
@@ -99,31 +112,39 @@ class StudyApp(App[None]):
             self.notify(_one_line(error), title=f"{label} failed", severity="error", timeout=8)
         return None
 
+    def on_load(self) -> None:
+        # Before the first compose: the database opens while Textual draws the first frame.
+        self._open_service()
+
     def on_mount(self) -> None:
         self.push_screen(HomeScreen())
-        self._open_service()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="service")
     def _open_service(self) -> None:
         try:
             service = self._service_factory()
-            imported = warnings = 0
+            imported = 0
+            warnings: dict[str, int] = {}
             if self._sync_decks:
                 for report in service.sync_bundled_decks():
-                    imported += _count(report, "added") + _count(report, "updated")
-                    warnings += len(getattr(report, "warnings", ()) or ())
+                    imported += report.added + report.updated + report.restored
+                    if report.warnings:
+                        warnings[report.deck_name] = len(report.warnings)
         except Exception as error:
             self.post_message(ServiceFailed(_one_line(error)))
             return
         self._service = service
         self.post_message(ServiceReady(imported=imported, warnings=warnings))
+        # Warm the next screen's module off the UI thread so enter shows a card at once.
+        import studyapp.ui.screens.review  # noqa: F401
 
     def on_service_ready(self, message: ServiceReady) -> None:
         if message.imported:
             self.notify(f"{message.imported} cards added or updated from the bundled decks")
         if message.warnings:
+            decks = ", ".join(f"{name} ({n})" for name, n in sorted(message.warnings.items()))
             self.notify(
-                f"{message.warnings} deck warnings (run `studyapp import` to see them)",
+                f"Deck warnings: {decks}. `studyapp deck parse FILE` lists them.",
                 severity="warning",
             )
         self._refresh_screens()
@@ -203,7 +224,8 @@ class StudyApp(App[None]):
                 self.notify(f"Exam on {result.date.isoformat()} for {deck_name}")
             self._refresh_screens()
 
-        self.push_screen(ExamDateModal(deck_name, current), chosen)
+        today = (self.now() or datetime.now().astimezone()).date()
+        self.push_screen(ExamDateModal(deck_name, current, today), chosen)
 
     def optimise(self, deck_id: int | None = None) -> None:
         """Fit FSRS parameters on a worker (torch loads there); the report is a notification."""
@@ -259,16 +281,6 @@ class StudyApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Every key binding", self.action_help)
-
-
-def _count(report: object, name: str) -> int:
-    value = getattr(report, name, 0)
-    if isinstance(value, int):
-        return value
-    try:
-        return len(value)  # type: ignore[arg-type]
-    except TypeError:
-        return 0
 
 
 def _one_line(error: BaseException) -> str:

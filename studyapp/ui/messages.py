@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from textual.message import Message
@@ -14,7 +14,8 @@ class ServiceReady(Message):
 
     imported: int = 0
     """Cards added or changed by the sync (0 when nothing changed)."""
-    warnings: int = 0
+    warnings: dict[str, int] = field(default_factory=dict)
+    """Deck name -> how many warnings its file gave."""
 
 
 @dataclass

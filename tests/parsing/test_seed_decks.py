@@ -49,7 +49,10 @@ class TestBrainscape:
 
     def test_bullet_answer_and_line(self, seed: dict[str, ParsedDeck]) -> None:
         c = seed["dl09-generative-models"].cards[0]
-        assert c.front == "What are the types of generative models mentioned in the lecture slides? (2)"
+        assert (
+            c.front
+            == "What are the types of generative models mentioned in the lecture slides? (2)"
+        )
         assert c.back == "• Variational autoencoders\n• Generative adversarial networks"
         assert c.line == 3  # the card number line
 

@@ -14,7 +14,12 @@ from studyapp.study.service import Rating, StudyService
 
 
 def main() -> int:
-    db, deck_id, count, start_at = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+    db, deck_id, count, start_at = (
+        sys.argv[1],
+        int(sys.argv[2]),
+        int(sys.argv[3]),
+        float(sys.argv[4]),
+    )
     service = StudyService.open(db, fuzz=False, tz=UTC)
     now = datetime(2026, 3, 2, 12, tzinfo=UTC)
     while time.time() < start_at:

@@ -38,7 +38,11 @@ def damaged(path: Path) -> Path:
 
 @pytest.mark.parametrize(
     ("make", "message"),
-    [(garbage, "not a SQLite database"), (foreign, "not a studyapp database"), (damaged, "corrupt")],
+    [
+        (garbage, "not a SQLite database"),
+        (foreign, "not a studyapp database"),
+        (damaged, "corrupt"),
+    ],
 )
 def test_bad_file_is_refused_and_untouched(tmp_path: Path, make, message: str) -> None:
     path = make(tmp_path / "bad.db")

@@ -29,7 +29,9 @@ def columns(url_or_path: str) -> dict[str, set[str]]:
     engine = make_engine(url_or_path)
     try:
         inspector = inspect(engine)
-        return {t: {c["name"] for c in inspector.get_columns(t)} for t in inspector.get_table_names()}
+        return {
+            t: {c["name"] for c in inspector.get_columns(t)} for t in inspector.get_table_names()
+        }
     finally:
         engine.dispose()
 
@@ -42,7 +44,12 @@ def test_v1_database_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
             version = conn.execute("SELECT value FROM studyapp_meta WHERE key='schema_version'")
             assert version.fetchone()[0] == str(SCHEMA_VERSION)
         [deck] = service.decks(NOW)
-        assert (deck.name, deck.total, deck.desired_retention, deck.new_limit) == ("V1 deck", 3, 0.85, 15)
+        assert (deck.name, deck.total, deck.desired_retention, deck.new_limit) == (
+            "V1 deck",
+            3,
+            0.85,
+            15,
+        )
         vae = service.card(1, NOW)
         assert (vae.state, vae.reps, vae.tags, vae.stability) == ("review", 2, ("vae",), 3.2)
         assert service.card(3).front == "[bold]markup[/] stays literal"

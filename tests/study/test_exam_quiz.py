@@ -1,4 +1,4 @@
-"""Exam mode (nothing past the exam, spread by retrievability) and quiz mode (schedule untouched)."""
+"""Exam mode (nothing past the exam, spread by retrievability); quiz mode (schedule untouched)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,9 @@ def reviewed_deck(service: StudyService, n: int) -> int:
     for i, card_id in enumerate(service.queue(deck.deck_id, NOW)):
         when = NOW - timedelta(days=40 - i)
         service.answer(card_id, Rating.GOOD, 0, when)
-        service.answer(card_id, Rating.GOOD if i % 2 else Rating.EASY, 0, when + timedelta(minutes=11))
+        service.answer(
+            card_id, Rating.GOOD if i % 2 else Rating.EASY, 0, when + timedelta(minutes=11)
+        )
     return deck.deck_id
 
 
@@ -69,7 +71,10 @@ def test_clearing_the_exam_date(service: StudyService) -> None:
 
 
 def snapshot(service: StudyService, deck_id: int) -> list:
-    return [(r.id, r.state, r.due, r.stability, r.difficulty, r.reps) for r in service.browse(deck_id=deck_id, now=NOW)]
+    return [
+        (r.id, r.state, r.due, r.stability, r.difficulty, r.reps)
+        for r in service.browse(deck_id=deck_id, now=NOW)
+    ]
 
 
 def test_quiz_never_touches_the_schedule(service: StudyService) -> None:
@@ -122,6 +127,6 @@ def test_quiz_skips_cards_without_answer(service: StudyService) -> None:
     }
     summary = service.deck(deck.deck_id, NOW)
     assert summary.suspended_missing == 1
-    missing = [r for r in service.browse("Image card")][0]
+    missing = next(iter(service.browse("Image card")))
     card = service.card(missing.id)
     assert card.suspended and card.missing_reason and "image" in card.missing_reason

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 from studyapp.deckfmt import ParsedCard, ParsedDeck
@@ -53,7 +54,7 @@ def test_removed_card_keeps_log_and_leaves_queue(service: StudyService) -> None:
     service.answer(gone_id, Rating.GOOD, 0, NOW)
     report = service.import_parsed(make_deck(3))
     assert report.removed == 1
-    assert gone_id not in service.queue(deck.deck_id, NOW + __import__("datetime").timedelta(days=1))
+    assert gone_id not in service.queue(deck.deck_id, NOW + timedelta(days=1))
     assert gone_id not in ids_by_front(service, deck.deck_id).values()
     assert ids_by_front(service, deck.deck_id, removed=True)["Question 3?"] == gone_id
     assert service.stats(NOW).reviews_total == 1
@@ -68,7 +69,7 @@ def test_reordering_keeps_identity(service: StudyService) -> None:
     shuffled.cards.reverse()
     report = service.import_parsed(shuffled)
     assert report.added == 0 and ids_by_front(service, deck.deck_id) == before
-    assert [r.front for r in service.browse(deck_id=deck.deck_id)][0] == "Question 5?"
+    assert service.browse(deck_id=deck.deck_id)[0].front == "Question 5?"
 
 
 def test_duplicate_cards_are_distinct_and_stable(service: StudyService) -> None:
@@ -107,12 +108,16 @@ def test_sync_directory_is_idempotent_and_skips_unchanged_files(
     decks = tmp_path / "decks"
     decks.mkdir()
     path = decks / "mine.txt"
-    path.write_text("Q: What is a GAN?\nA: Two networks.\n\nQ: What is a VAE?\nA: An autoencoder.\n")
+    path.write_text(
+        "Q: What is a GAN?\nA: Two networks.\n\nQ: What is a VAE?\nA: An autoencoder.\n"
+    )
     first = service.sync_bundled_decks(decks)
     assert len(first) == 1 and first[0].added == 2, first
     second = service.sync_bundled_decks(decks)
     assert second[0].skipped and second[0].deck_id == first[0].deck_id
-    path.write_text("Q: What is a GAN?\nA: Two networks!\n\nQ: What is a VAE?\nA: An autoencoder.\n")
+    path.write_text(
+        "Q: What is a GAN?\nA: Two networks!\n\nQ: What is a VAE?\nA: An autoencoder.\n"
+    )
     third = service.sync_bundled_decks(decks)
     assert (third[0].added, third[0].updated, third[0].unchanged) == (0, 1, 1)
     assert len(service.decks()) == 1

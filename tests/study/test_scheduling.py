@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from itertools import pairwise
 
 import pytest
 
@@ -28,7 +29,7 @@ def test_intervals_grow_with_good_answers(service: StudyService) -> None:
         result = service.answer(card_id, Rating.GOOD, 1000, now)
         assert result.interval is not None
         intervals.append(result.interval)
-    assert all(b > a for a, b in zip(intervals, intervals[1:], strict=False)), intervals
+    assert all(b > a for a, b in pairwise(intervals)), intervals
     assert intervals[0] >= timedelta(days=1)
 
 

@@ -11,7 +11,6 @@ import pytest
 from textual.pilot import Pilot
 
 import models
-
 from studyapp.deckfmt.model import ParsedCard, ParsedDeck
 from studyapp.study.service import StudyService
 from studyapp.ui.app import StudyApp

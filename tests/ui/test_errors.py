@@ -46,7 +46,7 @@ def test_run_app_exits_with_one_line_error(monkeypatch, tmp_path) -> None:
         original_run(self, headless=True, size=(80, 24), auto_pilot=quit_when_opened)
 
     monkeypatch.setattr(StudyApp, "run", headless_run)
-    with pytest.raises(CliError, match="corrupt.db") as raised:
+    with pytest.raises(CliError, match=r"corrupt\.db") as raised:
         app_module.run_app(argparse.Namespace(db=str(foreign)))
     assert "\n" not in str(raised.value)
 
@@ -55,7 +55,7 @@ async def test_failing_service_call_becomes_a_notification(app, service, monkeyp
     def broken(*_args, **_kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("disk I/O error")
 
-    async with app.run_test(size=(80, 24)) as pilot:
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await ready(pilot)
         await pilot.press("enter")
         await pilot.pause()

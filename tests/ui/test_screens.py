@@ -236,3 +236,16 @@ async def test_theme_cycles(app) -> None:
         await pilot.press("ctrl+t")
         await pilot.pause()
         assert app.theme != first
+
+
+async def test_markup_in_deck_names_and_toasts_is_literal(service, clock) -> None:
+    from studyapp.ui.app import StudyApp
+
+    service.import_parsed(test_deck("[bold]Deck[/] [link=x]one[/link]", missing=False))
+    app = StudyApp(lambda: service, clock=clock, sync_decks=False)
+    async with app.run_test(size=(160, 24), notifications=True) as pilot:  # a one-line toast
+        await ready(pilot)
+        assert "[bold]Deck[/] [link=x]one[/link]" in screen_text(app)  # the deck table
+        await pilot.press("down", "e", *"+3", "enter")  # the markup deck sorts second
+        await pilot.pause(0.3)
+        assert "Exam on 2026-11-23 for [bold]Deck[/] [link=x]one[/link]" in screen_text(app)

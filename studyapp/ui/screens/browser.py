@@ -11,9 +11,10 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import DataTable, Footer, Header, Input, Static
+from textual.widgets import DataTable, Header, Input, Static
 
 from studyapp.ui.text import format_due, format_percent, literal, shorten
+from studyapp.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from studyapp.study.views import CardRow
@@ -60,7 +61,7 @@ class BrowserScreen(Screen[None]):
         table.add_column("Exp", key="exp")
         yield table
         yield Static("", id="browse-detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.refresh_data()
@@ -158,9 +159,9 @@ class BrowserScreen(Screen[None]):
         try:
             action(row.id)
         except Exception as error:
-            self.notify(str(error), severity="error")
+            self.app.notify(str(error), severity="error")
             return
-        self.notify(f"Card {'unsuspended' if row.suspended else 'suspended'}")
+        self.app.notify(f"Card {'unsuspended' if row.suspended else 'suspended'}")
         self.refresh_data()
 
     def action_edit(self) -> None:

@@ -26,6 +26,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, VerticalScroll
 from textual.message import Message
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import (
     Button,
     Footer,
@@ -103,6 +104,23 @@ class PicturesBuilt(Message):
     built: list[tuple[Any, tuple, Any]]
 
 
+class StatusLine(Widget):
+    """One line of live text; updating it repaints the line without a re-layout."""
+
+    DEFAULT_CSS = "StatusLine { height: 1; width: 1fr; }"
+
+    def __init__(self, text: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = text
+
+    def update(self, text: str | Text) -> None:
+        self.text = text.plain if isinstance(text, Text) else text
+        self.refresh()
+
+    def render(self) -> Text:
+        return Text(self.text, no_wrap=True, overflow="ellipsis")
+
+
 def grade_prediction(choice: int | None, result: Result) -> bool | None:
     """Whether the student's choice matches the answer the run measured (None: ungraded)."""
     if choice is None or result.answer is None or result.status != "completed":
@@ -128,16 +146,17 @@ class ExperimentScreen(Screen[None]):
     ExperimentScreen #exp-side Input { margin: 0 0 0 0; }
     ExperimentScreen #exp-side Label { margin: 1 0 0 0; }
     ExperimentScreen .range { color: $text-muted; margin: 0; }
-    ExperimentScreen #exp-buttons { height: auto; }
-    ExperimentScreen #exp-buttons Button { min-width: 8; margin: 0 1 0 0; }
+    ExperimentScreen #exp-buttons, ExperimentScreen #exp-buttons-2 { height: auto; }
+    ExperimentScreen #exp-side Button { min-width: 8; margin: 0 1 0 0; }
     ExperimentScreen #exp-main { width: 1fr; padding: 0 1; }
     ExperimentScreen #exp-progress-row { height: 1; }
     ExperimentScreen #exp-rate { width: 1fr; padding: 0 1; }
-    ExperimentScreen #exp-verdict { margin: 1 0; }
+    ExperimentScreen #exp-verdict { margin: 0 0 1 0; }
     ExperimentScreen #exp-verdict.passed { color: $success; }
     ExperimentScreen #exp-verdict.failed { color: $warning; }
     ExperimentScreen #exp-explanation { color: $text-muted; }
-    ExperimentScreen #exp-prediction-q { margin: 1 0 0 0; }
+    ExperimentScreen #exp-prediction-q { margin: 0 0 0 0; }
+    ExperimentScreen #exp-prediction { width: 1fr; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -189,18 +208,6 @@ class ExperimentScreen(Screen[None]):
         yield Static(Text(spec.summary), id="exp-summary")
         with Horizontal(id="exp-body"):
             with VerticalScroll(id="exp-side"):
-                for param in spec.params:
-                    yield Label(Text(f"{param.name}: {param.help}"))
-                    yield Static(Text(_range_text(param)), classes="range")
-                    yield self._param_widget(param)
-                yield Label(Text(f"steps (1-{spec.max_steps})"))
-                yield Input(
-                    str(self.overrides.get("steps", spec.default_steps)),
-                    id="exp-steps",
-                    type="integer",
-                )
-                yield Label(Text("seed"))
-                yield Input(str(self.overrides.get("seed", 0)), id="exp-seed", type="integer")
                 if spec.prediction is not None:
                     yield Static(
                         Text("Predict first: " + spec.prediction.question, style="bold"),
@@ -213,18 +220,31 @@ class ExperimentScreen(Screen[None]):
                     yield Button("Start", id="exp-start", variant="primary")
                     yield Button("Pause", id="exp-pause", disabled=True)
                     yield Button("Cancel", id="exp-cancel", disabled=True)
-                yield Button("Save PNG", id="exp-png", disabled=True)
-                yield Button("Runs", id="exp-runs")
+                for param in spec.params:
+                    yield Label(Text(f"{param.name}: {param.help}"))
+                    yield Static(Text(_range_text(param)), classes="range")
+                    yield self._param_widget(param)
+                yield Label(Text(f"steps (1-{spec.max_steps})"))
+                yield Input(
+                    str(self.overrides.get("steps", spec.default_steps)),
+                    id="exp-steps",
+                    type="integer",
+                )
+                yield Label(Text("seed"))
+                yield Input(str(self.overrides.get("seed", 0)), id="exp-seed", type="integer")
+                with Horizontal(id="exp-buttons-2"):
+                    yield Button("Save PNG", id="exp-png", disabled=True)
+                    yield Button("Runs", id="exp-runs")
             with VerticalScroll(id="exp-main"):
                 with Horizontal(id="exp-progress-row"):
                     yield ProgressBar(total=None, show_eta=False, id="exp-progress")
-                    yield Static(Text("ready"), id="exp-rate")
+                    yield StatusLine("ready", id="exp-rate")
+                yield Static(Text(""), id="exp-verdict")
                 for i, plot in enumerate(spec.plots):
                     yield CurvePlot(
                         plot.title, plot.keys, ylabel=plot.ylabel, log_y=plot.log_y, id=f"plot-{i}"
                     )
                 yield PixelView(id="exp-pixels")
-                yield Static(Text(""), id="exp-verdict")
                 yield Static(Text(spec.explanation), id="exp-explanation")
         yield Footer()
 
@@ -354,7 +374,7 @@ class ExperimentScreen(Screen[None]):
     def action_cancel(self) -> None:
         if self.state in ("running", "paused") and self._backend is not None:
             self._backend.cancel()
-            self.query_one("#exp-rate", Static).update(Text("cancelling..."))
+            self.query_one("#exp-rate", StatusLine).update(Text("cancelling..."))
 
     def action_back(self) -> None:
         self.action_cancel()
@@ -445,7 +465,7 @@ class ExperimentScreen(Screen[None]):
         label = "paused" if self.state == "paused" else f"{live.rate(now):.1f} steps/s"
         eta = format_seconds(live.eta_seconds(now))
         text = f"step {live.step}/{live.total}  {label}  {eta} left"
-        self.query_one("#exp-rate", Static).update(Text(text))
+        self.query_one("#exp-rate", StatusLine).update(Text(text))
 
     def _redraw(self) -> None:
         """Timer: hand the new history to the plots; a worker builds the charts."""
@@ -491,7 +511,7 @@ class ExperimentScreen(Screen[None]):
             return
         self.error = message.error
         self._set_state("finished")
-        self.query_one("#exp-rate", Static).update(Text("failed"))
+        self.query_one("#exp-rate", StatusLine).update(Text("failed"))
         self._show_verdict(Text(f"The run failed: {message.error}"), False)
         self.notify(message.error, title="Experiment failed", severity="error", timeout=10)
 
@@ -507,7 +527,7 @@ class ExperimentScreen(Screen[None]):
             total=self.live.total or result.steps_done or 1, progress=result.steps_done
         )
         rate = result.steps_done / result.elapsed_s if result.elapsed_s > 0 else 0.0
-        self.query_one("#exp-rate", Static).update(
+        self.query_one("#exp-rate", StatusLine).update(
             Text(
                 f"{result.status}: {result.steps_done} steps in {result.elapsed_s:.1f} s"
                 f" ({rate:.0f} steps/s)"
@@ -515,6 +535,7 @@ class ExperimentScreen(Screen[None]):
         )
         self.prediction_correct = grade_prediction(self._prediction_choice, result)
         self._show_verdict(self._verdict_text(result), result.verdict.passed)
+        self.query_one("#exp-main", VerticalScroll).scroll_home(animate=False)
         if result.status == "diverged":
             self.notify(result.verdict.summary, title="The run diverged", severity="warning")
         self._store(result)
@@ -574,10 +595,12 @@ class ExperimentScreen(Screen[None]):
                 from studyapp.study.views import Rating
 
                 duration_ms = int((time.perf_counter() - self._started_at) * 1000)
+                clock = getattr(self.app, "now", None)
                 service.answer(
                     self.card_id,
                     Rating.GOOD if correct else Rating.AGAIN,
                     duration_ms,
+                    now=clock() if callable(clock) else None,
                     kind="prediction",
                 )
         except Exception as error:

@@ -11,7 +11,9 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.dom import DOMNode
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
+
+from studyapp.ui.widgets.keybar import KeyBar
 
 
 def screen_classes() -> list[tuple[str, type[DOMNode]]]:
@@ -74,7 +76,7 @@ class HelpScreen(Screen[None]):
         table: DataTable[str | Text] = DataTable(id="help-table", cursor_type="row")
         table.add_columns("Where", "Key", "Does", "Id")
         yield table
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table: DataTable[str | Text] = self.query_one("#help-table", DataTable)

@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Header, Static
+from textual.widgets import DataTable, Header, Static
 
 from studyapp.ui.text import format_countdown, format_percent, literal
+from studyapp.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from studyapp.study.views import DeckSummary
@@ -54,7 +55,7 @@ class HomeScreen(Screen[None]):
         table.add_column("Exam", key="exam")
         yield table
         yield Static("", id="deck-detail")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#decks", DataTable).focus()
@@ -158,11 +159,11 @@ class HomeScreen(Screen[None]):
 
     def _deck_or_warn(self) -> DeckSummary | None:
         if not self.study.ready:
-            self.notify("The database is still opening.", severity="warning")
+            self.app.notify("The database is still opening.", severity="warning")
             return None
         deck = self.selected_deck()
         if deck is None:
-            self.notify("No deck selected.", severity="warning")
+            self.app.notify("No deck selected.", severity="warning")
         return deck
 
     def action_review(self) -> None:

@@ -44,10 +44,13 @@ class ExamDateModal(ModalScreen[ExamChoice | None]):
         Binding("escape", "cancel", "Cancel", id="exam.cancel"),
     ]
 
-    def __init__(self, deck_name: str, current: date | None = None) -> None:
+    def __init__(
+        self, deck_name: str, current: date | None = None, today: date | None = None
+    ) -> None:
         super().__init__()
         self._deck_name = deck_name
         self._current = current
+        self._today = today
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
@@ -74,7 +77,7 @@ class ExamDateModal(ModalScreen[ExamChoice | None]):
 
     def _save(self) -> None:
         try:
-            chosen = parse_exam_date(self.query_one("#exam-date", Input).value)
+            chosen = parse_exam_date(self.query_one("#exam-date", Input).value, self._today)
         except ValueError as error:
             self.query_one("#exam-error", Static).update(Content(str(error)))
             return

@@ -14,10 +14,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, OptionList, Static
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from studyapp.study.views import Rating
+from studyapp.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from studyapp.study.views import QuizMode, QuizQuestion
@@ -73,7 +74,7 @@ class QuizScreen(Screen[None]):
         yield OptionList(id="quiz-choices")
         yield Input(placeholder="Type your answer, then enter", id="quiz-typed")
         yield Static("", id="quiz-feedback")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         questions = self.study.attempt(

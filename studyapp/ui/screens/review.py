@@ -14,10 +14,11 @@ from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Rule, Static
+from textual.widgets import Header, Rule, Static
 
 from studyapp.study.views import Rating
 from studyapp.ui.text import format_interval
+from studyapp.ui.widgets.keybar import KeyBar
 from studyapp.ui.widgets.rating_bar import LABELS, RatingBar
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ class ReviewScreen(Screen[None]):
         self.revealed = False
         self.answered = 0
         self._shown_at = time.monotonic()
+        self._footer_state: tuple[bool, bool] | None = None
 
     @property
     def study(self) -> StudyApp:
@@ -70,7 +72,7 @@ class ReviewScreen(Screen[None]):
             yield Static("", id="back", markup=False)
         yield Static("", id="links")
         yield RatingBar(id="ratings")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.show_card(self.study.attempt("Next card", self._next))
@@ -102,7 +104,7 @@ class ReviewScreen(Screen[None]):
         self._show_links()
         self._show_status(note)
         self.query_one(RatingBar).display = False
-        self.refresh_bindings()
+        self._refresh_footer()
 
     def reveal(self) -> None:
         card = self.card
@@ -125,7 +127,6 @@ class ReviewScreen(Screen[None]):
             self.study.attempt("Intervals", self.study.service.preview, card.id, self.study.now())
         )
         bar.display = True
-        self.refresh_bindings()
 
     def _show_links(self) -> None:
         links = self.query_one("#links", Static)
@@ -169,10 +170,17 @@ class ReviewScreen(Screen[None]):
 
     # -- bindings ------------------------------------------------------------------------
 
+    def _refresh_footer(self) -> None:
+        """Refresh the footer only when what it shows changes (a recompose per card is slow)."""
+        state = (self.card is not None, bool(self.card and self.card.experiments))
+        if state != self._footer_state:
+            self._footer_state = state
+            self.refresh_bindings()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Rating keys need a revealed card; card keys need a card (dimmed otherwise)."""
-        if action == "rate":
-            return True if self.card is not None and self.revealed else None
+        if action == "rate":  # hidden from the footer; the rating bar shows when usable
+            return True if self.card is not None else None
         if action in {"reveal", "bury", "suspend", "edit", "flag", "space"}:
             return True if self.card is not None else None
         if action == "experiment":
@@ -211,7 +219,7 @@ class ReviewScreen(Screen[None]):
         service = self.study.service
         card = self.study.attempt("Undo", service.undo)
         if card is None:
-            self.notify("Nothing to undo in this session.", severity="warning")
+            self.app.notify("Nothing to undo in this session.", severity="warning")
             return
         self.answered = max(self.answered - 1, 0)
         self.show_card(card, f"Undone: the card is back ({service.undo_depth()} more to undo)")
@@ -234,7 +242,7 @@ class ReviewScreen(Screen[None]):
         try:
             func(*args, **kwargs)
         except Exception as error:
-            self.notify(str(error), severity="error")
+            self.app.notify(str(error), severity="error")
             return False
         return True
 

@@ -16,10 +16,11 @@ from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static, TabbedContent, TabPane
+from textual.widgets import Header, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
 from studyapp.ui.text import format_percent
+from studyapp.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from studyapp.study.views import Stats
@@ -95,7 +96,7 @@ class StatsScreen(Screen[None]):
                 yield PlotextPlot(id="plot-retention")
             with TabPane("Buttons", id="buttons"):
                 yield PlotextPlot(id="plot-buttons")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.action_reload()

@@ -162,6 +162,7 @@ class PixelView(Widget):
         self._snapshot: Mapping[str, Any] | None = None
         self._version = 0
         self._cache: tuple[tuple, RenderableType] | None = None
+        self._shape: tuple = ()
         self.kinds: tuple[str, ...] = ()
         """What the last snapshot showed: "scatter" and/or image keys (tests read it)."""
 
@@ -174,6 +175,7 @@ class PixelView(Widget):
             self.display = bool(kinds)
             redraw = True
         if redraw:
+            self._shape = ()
             self.refresh(layout=True)
 
     def _key(self) -> tuple:
@@ -187,9 +189,12 @@ class PixelView(Widget):
         return lambda: (key, snapshot_picture(snapshot, kinds, width))
 
     def accept(self, key: tuple, picture: RenderableType) -> None:
+        """Show a picture built by :meth:`build_job`; re-layout only if its shape changed."""
+        shape = (key[0], self.kinds)
         self._cache = (key, picture)
         if key == self._key():
-            self.refresh(layout=True)
+            self.refresh(layout=shape != self._shape)
+            self._shape = shape
 
     def render(self) -> RenderableType:
         if not self._snapshot or not self.kinds:

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Best effort: start a throwaway PostgreSQL on 127.0.0.1 for the store tests and print its URL
+# (for STUDYAPP_TEST_PG). Installs Debian's postgresql if no server binaries are found.
+# Exits non-zero, printing nothing on stdout, when that isn't possible; CI goes on without it.
+set -uo pipefail
+port="${STUDYAPP_PG_PORT:-54329}"
+
+find_bin() {
+    ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1
+}
+
+bin="$(find_bin)"
+if [ -z "$bin" ]; then
+    if command -v apt-get >/dev/null 2>&1; then
+        as_root=""
+        [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1 && as_root="sudo -n"
+        { $as_root apt-get update && DEBIAN_FRONTEND=noninteractive \
+            $as_root apt-get install -y --no-install-recommends postgresql; } >&2 || exit 1
+    fi
+    bin="$(find_bin)"
+    [ -n "$bin" ] || exit 1
+fi
+
+data="$(mktemp -d /tmp/studyapp-pg.XXXXXX)" || exit 1
+run_pg() {  # the server refuses to run as root: use the postgres account then
+    if [ "$(id -u)" -eq 0 ]; then
+        id postgres >/dev/null 2>&1 || return 1
+        runuser -u postgres -- "$@"
+    else
+        "$@"
+    fi
+}
+[ "$(id -u)" -eq 0 ] && chown postgres "$data"
+run_pg "$bin/initdb" -D "$data/db" -A trust -U studyapp >&2 || exit 1
+run_pg "$bin/pg_ctl" -D "$data/db" -l "$data/db/server.log" -w \
+    -o "-h 127.0.0.1 -p $port -k $data/db" start >&2 || exit 1
+"$bin/createdb" -h 127.0.0.1 -p "$port" -U studyapp studyapp_test >&2 || exit 1
+echo "postgresql://studyapp@127.0.0.1:$port/studyapp_test"

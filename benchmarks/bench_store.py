@@ -1,0 +1,247 @@
+"""Store benchmarks: answer-and-persist latency, due-queue build, and Anki's own answer cost.
+
+Run: ``python benchmarks/bench_store.py [--quick] [--answers N]``.
+
+1. Answer and persist (goal p99 < 5 ms): a 10,000-card deck with 200,000 reviews in its log;
+   each timed call is ``StudyService.answer`` (FSRS, card update, log insert, commit).
+2. Due-queue build (goal < 50 ms): a 100,000-card deck with 1,000,000 reviews; times
+   ``queue()`` (today's whole queue within the limits), ``next_card()`` and ``decks()``
+   (the home screen's counts).
+3. Anki side by side (the ``anki`` package, ``pip install -e '.[bench]'``): the same
+   10,000 cards / 200,000 revlog rows, FSRS on, each timed call is ``answer_card`` of Anki's
+   v3 scheduler (which also commits). Prints "skipped: anki not installed" without it.
+
+Databases are generated with plain SQL inserts (seeded, realistic spread of states, due dates
+and stabilities), in a temporary directory. Prints figures and the ratios to the goals.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+NOW = datetime.now(UTC).replace(microsecond=0)
+FMT = "%Y-%m-%d %H:%M:%S.%f"
+
+
+def stamp(value: datetime) -> str:
+    return value.astimezone(UTC).strftime(FMT)
+
+
+def build_db(path: Path, cards: int, reviews: int, seed: int = 0) -> int:
+    """A studyapp database with one deck of ``cards`` cards and ``reviews`` log rows."""
+    from studyapp.store.engine import make_engine
+    from studyapp.store.migrations import prepare
+
+    engine = make_engine(str(path))
+    prepare(engine)
+    engine.dispose()
+    rng = random.Random(seed)
+    db = sqlite3.connect(path)
+    db.execute("PRAGMA synchronous=OFF")
+    created = stamp(NOW - timedelta(days=800))
+    db.execute(
+        "INSERT INTO deck (id, source, name, path, format, file_hash, file_size, file_mtime, "
+        "desired_retention, new_limit, review_limit, leech_threshold, created_at) "
+        "VALUES (1, 'bench/deck', 'Bench', '', 'deck', '', 0, 0, 0.9, 20, 200, 8, ?)",
+        (created,),
+    )
+    rows = []
+    for i in range(1, cards + 1):
+        roll = rng.random()
+        if roll < 0.15:
+            state, step, s, d, due, last = 0, None, None, None, None, None
+        else:
+            state = 2 if roll < 0.95 else 1
+            step = None if state == 2 else 0
+            s = rng.uniform(0.5, 300.0)
+            d = rng.uniform(1.0, 10.0)
+            due_at = NOW + timedelta(
+                days=rng.uniform(-20, 365) if state == 2 else rng.uniform(-0.1, 0.1)
+            )
+            due, last = stamp(due_at), stamp(due_at - timedelta(days=max(0.01, s * 0.9)))
+        rows.append(
+            (i, 1, f"k{i}", i, i, f"Question {i}?", f"Answer {i}", f"Question {i}?",
+             f"Answer {i}", 0, 0, state, step, s, d, due, last, rng.randint(0, 20),
+             rng.randint(0, 3), 0, None, "[]", "[]", "[]", "[]", "[]", created)
+        )  # fmt: skip
+    db.executemany(f"INSERT INTO card VALUES ({','.join('?' * 27)})", rows)
+    logs = []
+    for j in range(1, reviews + 1):
+        card_id = rng.randint(1, cards)
+        at = NOW - timedelta(days=rng.uniform(1, 730))
+        logs.append(
+            (j, card_id, stamp(at), rng.choice((1, 3, 3, 3, 2, 4)), rng.randint(500, 20000),
+             "review", 2, None, 10.0, 5.0, stamp(at), stamp(at - timedelta(days=10)), 2, None,
+             12.0, 5.1, stamp(at + timedelta(days=12)), None)
+        )  # fmt: skip
+        if len(logs) == 50_000:
+            db.executemany(f"INSERT INTO review_log VALUES ({','.join('?' * 18)})", logs)
+            logs.clear()
+    if logs:
+        db.executemany(f"INSERT INTO review_log VALUES ({','.join('?' * 18)})", logs)
+    db.commit()
+    db.execute("ANALYZE")
+    db.close()
+    return 1
+
+
+def percentiles(samples: list[float]) -> tuple[float, float, float]:
+    ordered = sorted(samples)
+    p50 = statistics.median(ordered)
+    p99 = ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
+    return p50, p99, statistics.fmean(ordered)
+
+
+def bench_answers(tmp: Path, cards: int, reviews: int, answers: int) -> list[float]:
+    from studyapp.study.service import Rating, StudyService
+
+    path = tmp / "answers.db"
+    t0 = time.perf_counter()
+    deck_id = build_db(path, cards, reviews)
+    print(f"  built {cards:,} cards / {reviews:,} reviews in {time.perf_counter() - t0:.1f} s")
+    service = StudyService.open(str(path))
+    ids = service.queue(deck_id)[:answers]
+    rng = random.Random(1)
+    timings = []
+    for card_id in ids:
+        rating = rng.choice((Rating.AGAIN, Rating.GOOD, Rating.GOOD, Rating.GOOD, Rating.EASY))
+        start = time.perf_counter()
+        service.answer(card_id, rating, 3000)
+        timings.append((time.perf_counter() - start) * 1000)
+    service.close()
+    return timings
+
+
+def bench_queue(tmp: Path, cards: int, reviews: int, runs: int) -> dict[str, list[float]]:
+    from studyapp.study.service import StudyService
+
+    path = tmp / "queue.db"
+    t0 = time.perf_counter()
+    deck_id = build_db(path, cards, reviews, seed=2)
+    print(f"  built {cards:,} cards / {reviews:,} reviews in {time.perf_counter() - t0:.1f} s")
+    service = StudyService.open(str(path))
+    calls = {
+        "queue()": lambda: service.queue(deck_id),
+        "next_card()": lambda: service.next_card(deck_id),
+        "decks()": lambda: service.decks(),
+    }
+    out: dict[str, list[float]] = {name: [] for name in calls}
+    for name, call in calls.items():
+        call()  # warm the page cache and statement cache
+        for _ in range(runs):
+            start = time.perf_counter()
+            call()
+            out[name].append((time.perf_counter() - start) * 1000)
+    size = len(service.queue(deck_id))
+    service.close()
+    print(f"  today's queue: {size} cards (limits 20 new, 200 reviews)")
+    return out
+
+
+def bench_anki(tmp: Path, cards: int, reviews: int, answers: int) -> list[float] | None:
+    try:
+        from anki.collection import AddNoteRequest, Collection
+        from anki.scheduler_pb2 import CardAnswer
+    except ImportError:
+        return None
+    rng = random.Random(0)
+    folder = tmp / "anki"
+    folder.mkdir()
+    col = Collection(str(folder / "collection.anki2"))
+    col.set_config("fsrs", True)
+    model = col.models.by_name("Basic")
+    assert model is not None
+    deck_id = col.decks.id("Bench")
+    assert deck_id is not None
+    t0 = time.perf_counter()
+    requests = []
+    for i in range(cards):
+        note = col.new_note(model)
+        note["Front"], note["Back"] = f"Question {i}?", f"Answer {i}"
+        requests.append(AddNoteRequest(note=note, deck_id=deck_id))
+    col.add_notes(requests)
+    today = col.sched.today
+    card_ids = col.db.list("SELECT id FROM cards")
+    updates = []
+    for cid in card_ids:
+        if rng.random() < 0.85:
+            s = rng.uniform(0.5, 300.0)
+            due = today + int(rng.uniform(-20, 365))
+            data = f'{{"s":{s:.2f},"d":{rng.uniform(1, 10):.2f},"dr":0.9}}'
+            updates.append((due, max(1, int(s * 0.9)), data, cid))
+    col.db.executemany(
+        "UPDATE cards SET type=2, queue=2, due=?, ivl=?, factor=2500, data=? WHERE id=?", updates
+    )
+    now_ms = int(time.time() * 1000)
+    revlog = [
+        (now_ms - 86_400_000 * 730 + j * 300_000, rng.choice(card_ids), -1, rng.choice((1, 3, 3, 4)),
+         12, 10, 2500, rng.randint(500, 20000), 1)
+        for j in range(reviews)
+    ]  # fmt: skip
+    col.db.executemany("INSERT INTO revlog VALUES (?,?,?,?,?,?,?,?,?)", revlog)
+    col.db.execute("ANALYZE")
+    print(f"  built the Anki collection in {time.perf_counter() - t0:.1f} s")
+    ratings = (CardAnswer.AGAIN, CardAnswer.GOOD, CardAnswer.GOOD, CardAnswer.GOOD, CardAnswer.EASY)
+    timings = []
+    for _ in range(answers):
+        queued = col.sched.get_queued_cards()
+        if not queued.cards:
+            break
+        card = col.get_card(queued.cards[0].card.id)
+        states = queued.cards[0].states
+        answer = col.sched.build_answer(card=card, states=states, rating=rng.choice(ratings))
+        start = time.perf_counter()
+        col.sched.answer_card(answer)
+        timings.append((time.perf_counter() - start) * 1000)
+    col.close()
+    return timings
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="a tenth of the sizes (smoke run)")
+    parser.add_argument("--answers", type=int, default=500, help="timed answers (default 500)")
+    parser.add_argument("--runs", type=int, default=20, help="timed queue builds per call")
+    args = parser.parse_args()
+    scale = 10 if args.quick else 1
+    with tempfile.TemporaryDirectory() as folder:
+        tmp = Path(folder)
+        print(f"1. answer and persist: {10_000 // scale:,} cards, {200_000 // scale:,} reviews")
+        ours = bench_answers(tmp, 10_000 // scale, 200_000 // scale, args.answers)
+        p50, p99, mean = percentiles(ours)
+        print(f"  studyapp answer(): p50 {p50:.2f} ms, p99 {p99:.2f} ms, mean {mean:.2f} ms "
+              f"over {len(ours)} answers; p99 / goal 5 ms = {p99 / 5:.2f}")  # fmt: skip
+
+        print(f"2. due-queue build: {100_000 // scale:,} cards, {1_000_000 // scale:,} reviews")
+        queue = bench_queue(tmp, 100_000 // scale, 1_000_000 // scale, args.runs)
+        for name, samples in queue.items():
+            q50, q99, _ = percentiles(samples)
+            print(f"  {name:<12} median {q50:.1f} ms, max {max(samples):.1f} ms, "
+                  f"p99 {q99:.1f} ms; median / goal 50 ms = {q50 / 50:.2f}")  # fmt: skip
+
+        print("3. Anki's own answer cost (anki package, FSRS on), same deck size")
+        anki = bench_anki(tmp, 10_000 // scale, 200_000 // scale, args.answers)
+        if anki is None:
+            print("  skipped: anki not installed (pip install -e '.[bench]')")
+        else:
+            a50, a99, amean = percentiles(anki)
+            print(f"  anki answer_card(): p50 {a50:.2f} ms, p99 {a99:.2f} ms, mean {amean:.2f} ms "
+                  f"over {len(anki)} answers")  # fmt: skip
+            print(f"  studyapp / anki: p50 {p50 / a50:.2f}x, p99 {p99 / a99:.2f}x, "
+                  f"mean {mean / amean:.2f}x (goal: <= 1)")  # fmt: skip
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,67 @@
+"""Anomaly detection by autoencoder reconstruction error: AUROC on held-out digit classes."""
+
+from __future__ import annotations
+
+from models.base import ExperimentSpec, Param, PlotSpec, Prediction
+
+SPEC = ExperimentSpec(
+    id="anomaly-detection",
+    title="Anomaly detection by reconstruction error",
+    concepts=(
+        "anomaly detection",
+        "anomaly",
+        "outlier",
+        "measure reconstruction loss",
+        "threshold based on training data",
+    ),
+    summary=(
+        "Trains an autoencoder on digits 0-4 only, then scores every test digit by its "
+        "reconstruction error: the unseen classes 5-9 should stand out (AUROC)."
+    ),
+    explanation=(
+        "Concept: an autoencoder trained on normal data reconstructs normal inputs well and "
+        "unfamiliar ones badly, so reconstruction error is an anomaly score; flag an input when "
+        "its error exceeds a threshold set on the training data.\n"
+        "What to watch: 'auroc' is the area under the ROC curve of the score separating normal "
+        "test digits (the 'normal' classes) from the held-out classes: 0.5 is chance, 1 is "
+        "perfect; 'auroc_pca' scores by PCA reconstruction error with as many components as "
+        "latent units (a linear baseline). 'err_normal'/'err_anomaly' are mean test errors and "
+        "'threshold' the 95th percentile of training errors; the final metrics give the "
+        "detection rate and false-alarm rate at that threshold. Snapshot: row 1 the 8 test "
+        "digits with the highest error, row 2 the 8 with the lowest.\n"
+        "Verdict: passes when the autoencoder's AUROC reaches 0.9.\n"
+        "Source: Japkowicz et al. (1995); Sakurada & Yairi, 'Anomaly Detection Using "
+        "Autoencoders with Nonlinear Dimensionality Reduction' (2014)."
+    ),
+    params=(
+        Param("normal", "01234", "digit classes seen in training (the rest are anomalies)"),
+        Param("latent", 8, "bottleneck units (and PCA components)", low=1, high=64),
+        Param("hidden", 128, "hidden units", low=8, high=512),
+        Param("lr", 3e-3, "Adam learning rate", low=1e-5, high=0.1),
+        Param("batch", 128, "minibatch size", low=8, high=1024),
+        Param("eval_every", 25, "steps between test evaluations", low=1, high=1000),
+    ),
+    default_steps=800,
+    cost_seconds=3.0,
+    max_steps=50_000,
+    plots=(
+        PlotSpec("separating held-out classes", ("auroc", "auroc_pca"), "AUROC"),
+        PlotSpec(
+            "reconstruction error",
+            ("err_normal", "err_anomaly", "threshold"),
+            "MSE per pixel",
+            log_y=True,
+        ),
+    ),
+    prediction=Prediction(
+        question=(
+            "An autoencoder sees only digits 0-4 in training. Scored by reconstruction error, "
+            "how well are test digits 5-9 told apart from test digits 0-4?"
+        ),
+        choices=(
+            "very well (AUROC at least 0.9)",
+            "somewhat (AUROC 0.6 to 0.9)",
+            "about chance (AUROC below 0.6)",
+        ),
+    ),
+)

@@ -1,0 +1,117 @@
+"""Autoencoder trained on the normal classes; reconstruction error ranks held-out classes."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+
+import torch
+
+from models.base import Outcome, ParamError, Progress, RunConfig, Verdict
+from models.digits import (
+    as_images,
+    load_digits_split,
+    make_autoencoder,
+    parse_classes,
+    pca_basis,
+    pca_reconstruct,
+)
+from models.torchutil import SeedNoise, count_agreeing, majority, pick_device, small_model_threads
+
+PASS_AUROC = 0.9
+THRESHOLD_QUANTILE = 0.95
+
+
+def auroc(scores: torch.Tensor, is_anomaly: torch.Tensor) -> torch.Tensor:
+    """Area under the ROC curve along the last axis (Mann-Whitney U with average-free ranks).
+
+    ``scores`` ``[..., N]`` (higher = more anomalous), ``is_anomaly`` ``[N]`` booleans.
+    """
+    ranks = scores.argsort(dim=-1).argsort(dim=-1).to(torch.float64) + 1
+    n_pos = int(is_anomaly.sum())
+    n_neg = is_anomaly.numel() - n_pos
+    u = ranks[..., is_anomaly].sum(-1) - n_pos * (n_pos + 1) / 2
+    return u / (n_pos * n_neg)
+
+
+def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
+    p = cfg.params
+    try:
+        normal = parse_classes(str(p["normal"]))
+    except ValueError as exc:
+        raise ParamError(f"normal: {exc}") from None
+    if len(normal) == 10:
+        raise ParamError("normal: leave at least one digit class out to serve as anomalies")
+    latent, hidden = int(p["latent"]), int(p["hidden"])
+    lr, batch, every = float(p["lr"]), int(p["batch"]), int(p["eval_every"])
+    device = pick_device(cfg.device)
+    small_model_threads(device)
+    data = load_digits_split(device)
+    normal_t = torch.tensor(normal, device=device)
+    train = data.train_x[torch.isin(data.train_y, normal_t)]
+    is_anomaly = ~torch.isin(data.test_y, normal_t)
+    k = len(cfg.seeds)
+    enc, dec = make_autoencoder(list(cfg.seeds), hidden, latent, device)
+    opt = torch.optim.Adam([*enc.parameters(), *dec.parameters()], lr=lr)
+    noise = SeedNoise(cfg.seeds, device)
+    mean, vh = pca_basis(train)
+    pca_err = (pca_reconstruct(data.test_x, mean, vh, latent) - data.test_x).pow(2).mean(-1)
+    auroc_pca = float(auroc(pca_err, is_anomaly))
+
+    def errors(x: torch.Tensor) -> torch.Tensor:
+        with torch.no_grad():
+            return (dec(enc(x.expand(k, -1, -1))) - x).pow(2).mean(-1)
+
+    for step in range(1, cfg.steps + 1):
+        x = train[noise.randint(len(train), batch)]
+        loss = (dec(enc(x)) - x).pow(2).mean((1, 2))
+        opt.zero_grad()
+        loss.sum().backward()
+        opt.step()
+        if step % every == 0 or step == cfg.steps:
+            test_err, train_err = errors(data.test_x), errors(train)
+            threshold = train_err.quantile(THRESHOLD_QUANTILE, dim=-1)
+            yield Progress(
+                step,
+                cfg.steps,
+                {
+                    "auroc": float(auroc(test_err, is_anomaly).mean()),
+                    "auroc_pca": auroc_pca,
+                    "err_normal": float(test_err[:, ~is_anomaly].mean()),
+                    "err_anomaly": float(test_err[:, is_anomaly].mean()),
+                    "threshold": float(threshold.mean()),
+                },
+            )
+
+    test_err, train_err = errors(data.test_x), errors(train)
+    scores = auroc(test_err, is_anomaly)
+    threshold = train_err.quantile(THRESHOLD_QUANTILE, dim=-1, keepdim=True)
+    flagged = test_err > threshold
+    detection = float(flagged[:, is_anomaly].float().mean())
+    false_alarm = float(flagged[:, ~is_anomaly].float().mean())
+    order = test_err[0].argsort(descending=True)
+    snapshot = {"images": as_images(torch.cat([data.test_x[order[:8]], data.test_x[order[-8:]]]))}
+    agreed, total = count_agreeing([bool(s >= PASS_AUROC) for s in scores])
+    passed = majority(agreed, total)
+    mean_auroc = float(scores.mean())
+    held_out = "".join(str(c) for c in range(10) if c not in normal)
+    detail = (
+        f"AUROC {mean_auroc:.3f} (PCA baseline {auroc_pca:.3f}); at the training 95th-percentile "
+        f"threshold it flags {detection:.0%} of anomalies and {false_alarm:.0%} of normal digits"
+    )
+    if passed:
+        summary = f"reconstruction error singles out the unseen digits {held_out}: {detail}"
+    else:
+        summary = f"no reliable anomaly detection in this run (AUROC below {PASS_AUROC}): {detail}"
+    answer = 0 if mean_auroc >= 0.9 else 1 if mean_auroc >= 0.6 else 2
+    return Outcome(
+        Verdict(passed, summary, agreed, total),
+        {
+            "auroc": mean_auroc,
+            "auroc_pca": auroc_pca,
+            "detection_rate": detection,
+            "false_alarm_rate": false_alarm,
+            "threshold": float(threshold.mean()),
+        },
+        answer,
+        snapshot,
+    )

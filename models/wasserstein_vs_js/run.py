@@ -1,0 +1,140 @@
+"""For each theta, train a discriminator (JS) and a WGAN-GP critic (W) on two parallel lines."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+
+import torch
+import torch.nn.functional as F
+
+from models.base import Outcome, Progress, RunConfig, Verdict
+from models.torchutil import (
+    BatchedMLP,
+    SeedNoise,
+    count_agreeing,
+    majority,
+    pick_device,
+    small_model_threads,
+)
+
+LOG2 = math.log(2)
+EVAL_SAMPLES = 1024
+JS_TOLERANCE = 0.03
+
+
+def thetas(span: float, points: int) -> list[float]:
+    """``points`` values evenly from -span to +span (a single point gives +span)."""
+    if points == 1:
+        return [span]
+    return [-span + 2 * span * i / (points - 1) for i in range(points)]
+
+
+def segment(noise: SeedNoise, n: int, theta: torch.Tensor) -> torch.Tensor:
+    """``[K, n, 2]`` points uniform on {theta_k} x [0, 1]; ``theta`` is ``[K, 1, 1]``."""
+    u = noise.rand(n, 1)
+    return torch.cat([theta.expand_as(u), u], dim=-1)
+
+
+def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
+    p = cfg.params
+    span, hidden, batch = float(p["span"]), int(p["hidden"]), int(p["batch"])
+    penalty, every = float(p["penalty"]), int(p["eval_every"])
+    device = pick_device(cfg.device)
+    small_model_threads(device)
+    sweep = thetas(span, int(p["points"]))
+    n_seeds, n_theta = len(cfg.seeds), len(sweep)
+    # One discriminator and one critic per (seed, theta), all trained in the same tensor ops.
+    ids = [seed * 1009 + i for seed in cfg.seeds for i in range(n_theta)]
+    theta = torch.tensor(sweep * n_seeds, device=device).view(-1, 1, 1)
+    zero = torch.zeros_like(theta)
+    noise = SeedNoise(ids, device)
+    disc = BatchedMLP([2, hidden, hidden, 1], ids, device=device, salt=1)
+    # Leaky ReLU: a ReLU critic occasionally died (constant output) at one theta.
+    critic = BatchedMLP([2, hidden, hidden, 1], ids, activation="leaky_relu", device=device, salt=2)
+    opt_d = torch.optim.Adam(disc.parameters(), lr=float(p["lr_d"]))
+    opt_c = torch.optim.Adam(critic.parameters(), lr=float(p["lr_critic"]), betas=(0.5, 0.9))
+    apart = torch.tensor([abs(t) > 1e-9 for t in sweep], device=device)
+    js_true = torch.where(apart, LOG2, 0.0)
+    w_true = torch.tensor([abs(t) for t in sweep], device=device)
+
+    def estimates() -> tuple[torch.Tensor, torch.Tensor]:
+        """Per (seed, theta) ``[n_seeds, n_theta]``: JS = (V(D) + log 4) / 2 and W."""
+        with torch.no_grad():
+            real, fake = segment(noise, EVAL_SAMPLES, zero), segment(noise, EVAL_SAMPLES, theta)
+            value = -F.softplus(-disc(real)).mean((1, 2)) - F.softplus(disc(fake)).mean((1, 2))
+            w = critic(real).mean((1, 2)) - critic(fake).mean((1, 2))
+        return ((value + math.log(4)) / 2).view(n_seeds, n_theta), w.view(n_seeds, n_theta)
+
+    for step in range(1, cfg.steps + 1):
+        real, fake = segment(noise, batch, zero), segment(noise, batch, theta)
+        loss_d = F.softplus(-disc(real)).mean((1, 2)) + F.softplus(disc(fake)).mean((1, 2))
+        opt_d.zero_grad()
+        loss_d.sum().backward()
+        opt_d.step()
+        mix = noise.rand(batch, 1)
+        between = (mix * real + (1 - mix) * fake).requires_grad_(True)
+        (grad,) = torch.autograd.grad(critic(between).sum(), between, create_graph=True)
+        gp = (grad.norm(dim=-1) - 1).pow(2).mean(-1)
+        loss_c = critic(fake).mean((1, 2)) - critic(real).mean((1, 2)) + penalty * gp
+        opt_c.zero_grad()
+        loss_c.sum().backward()
+        opt_c.step()
+        if step % every == 0 or step == cfg.steps:
+            js, w = estimates()
+            yield Progress(
+                step,
+                cfg.steps,
+                {
+                    "js_apart": float(js[:, apart].mean()),
+                    "js_at_zero": float(js[:, ~apart].mean()) if (~apart).any() else 0.0,
+                    "log2": LOG2,
+                    "w_error": float((w - w_true).abs().max()),
+                },
+            )
+
+    js, w = estimates()
+    tol_js = torch.where(apart, JS_TOLERANCE, 0.05)
+    js_ok = ((js - js_true).abs() < tol_js).all(dim=1)
+    w_ok = ((w - w_true).abs() <= 0.15 * w_true + 0.03).all(dim=1)
+    agreed, total = count_agreeing((js_ok & w_ok).tolist())
+    passed = majority(agreed, total)
+    js_mean, w_mean = js.mean(0), w.mean(0)
+    js_lo = float(js_mean[apart].min()) if apart.any() else float("nan")
+    js_hi = float(js_mean[apart].max()) if apart.any() else float("nan")
+    w_err = float((w_mean - w_true).abs().max())
+    detail = (
+        f"JS estimate {js_lo:.3f}-{js_hi:.3f} nats at every theta != 0 (log 2 = {LOG2:.3f}); "
+        f"critic's W estimate within {w_err:.3f} of |theta| for theta in "
+        f"[{sweep[0]:.2f}, {sweep[-1]:.2f}]"
+    )
+    if passed:
+        summary = f"JS is stuck at log 2 while W tracks the distance: {detail}"
+    else:
+        failed = []
+        if int(js_ok.sum()) < total:
+            failed.append("JS estimate left log 2")
+        if int(w_ok.sum()) < total:
+            failed.append("W estimate missed |theta|")
+        summary = f"not shown in this run ({', '.join(failed)}): {detail}"
+    answer = None
+    if apart.any():
+        answer = 1 if js_hi - js_lo < 0.05 else 0
+    axis = torch.tensor(sweep, device=device)
+    snapshot = {
+        "samples": torch.stack([axis, w_mean], dim=1).cpu().numpy(),
+        "data": torch.stack([axis, js_mean], dim=1).cpu().numpy(),
+    }
+    return Outcome(
+        Verdict(passed, summary, agreed, total),
+        {
+            "js_min": js_lo,
+            "js_max": js_hi,
+            "w_max_error": w_err,
+            "thetas": sweep,
+            "js_estimates": js_mean.tolist(),
+            "w_estimates": w_mean.tolist(),
+        },
+        answer,
+        snapshot,
+    )

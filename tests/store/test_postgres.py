@@ -1,0 +1,143 @@
+"""The same store on PostgreSQL (``STUDYAPP_TEST_PG``, e.g. from ``.ci/postgres.sh``).
+
+Each test works in a fresh schema of that database (dropped afterwards). Without the
+variable the tests are skipped with the reason shown by ``pytest -ra``.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from urllib.parse import quote
+
+import pytest
+
+from studyapp.deckfmt import ParsedCard, ParsedDeck
+from studyapp.study.service import Rating, StudyService
+
+PG_URL = os.environ.get("STUDYAPP_TEST_PG", "")
+NOW = datetime(2026, 3, 2, 12, tzinfo=UTC)
+
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.skipif(
+        not PG_URL,
+        reason="no PostgreSQL: set STUDYAPP_TEST_PG=postgresql://... (.ci/postgres.sh starts one)",
+    ),
+]
+
+
+@pytest.fixture
+def pg_url() -> Iterator[str]:
+    pytest.importorskip("psycopg", reason="psycopg not installed: pip install 'studyapp[postgres]'")
+    from sqlalchemy import create_engine, text
+
+    from studyapp.store.engine import to_url
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(to_url(PG_URL))
+    try:
+        with admin.begin() as conn:
+            conn.execute(text(f"CREATE SCHEMA {schema}"))
+    except Exception as error:  # a configured but unreachable server is a failure, not a skip
+        admin.dispose()
+        raise AssertionError(f"STUDYAPP_TEST_PG is set but unusable: {error}") from None
+    sep = "&" if "?" in PG_URL else "?"
+    yield f"{PG_URL}{sep}options={quote(f'-csearch_path={schema}')}"
+    with admin.begin() as conn:
+        conn.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    admin.dispose()
+
+
+def deck(n: int = 6) -> ParsedDeck:
+    cards = [ParsedCard(f"PG question {i}?", f"answer {i}", i + 1) for i in range(n)]
+    return ParsedDeck("PG deck", "deck", "pg.txt", cards)
+
+
+def test_study_session_on_postgres(pg_url: str) -> None:
+    service = StudyService.open(pg_url, clock=lambda: NOW, fuzz=False, tz=UTC)
+    try:
+        assert service.url.startswith("postgresql+psycopg://")
+        report = service.import_parsed(deck())
+        assert service.import_parsed(deck()).unchanged == 6
+        ids = service.queue(report.deck_id, NOW)
+        assert len(ids) == 6
+        first = service.answer(ids[0], Rating.GOOD, 700, NOW)
+        assert first.state == "learning"
+        service.answer(ids[1], Rating.EASY, 700, NOW)
+        assert service.undo() is not None and service.card(ids[1]).state == "new"
+        service.bury(ids[2], NOW)
+        service.suspend(ids[3])
+        assert ids[2] not in service.queue(report.deck_id, NOW)
+        assert ids[3] not in service.queue(report.deck_id, NOW)
+        service.answer(ids[4], Rating.AGAIN, 100, NOW, kind="quiz")
+        [summary] = service.decks(NOW)
+        assert summary.reviewed_today == 1 and summary.suspended == 1
+        stats = service.stats(NOW)
+        assert stats.reviews_total == 1 and stats.button_counts[3] == 1
+        assert service.browse("pg question 5")[0].id == ids[5]
+        service.set_exam(report.deck_id, date(2026, 3, 20))
+        assert service.deck(report.deck_id, NOW).days_to_exam == 18
+        assert len(service.quiz(report.deck_id, 3, "choice", seed=1)) == 3
+        run_id = service.save_run(
+            experiment="gan", params={"lr": 1e-3}, seeds=[0, 1], device="cpu",
+            status="completed", verdict_passed=True, verdict_summary="collapsed",
+            metrics={"loss": float("nan")}, history={"loss": [1.0, 0.5]}, card_id=ids[0],
+        )  # fmt: skip
+        row = service.run(run_id)
+        assert row.metrics == {"loss": None} and row.history == {"loss": [1.0, 0.5]}
+        assert [r.id for r in service.runs("gan")] == [run_id]
+    finally:
+        service.close()
+
+
+def test_answers_persist_across_connections(pg_url: str) -> None:
+    with StudyService.open(pg_url, fuzz=False) as first:
+        report = first.import_parsed(deck(3))
+        card_id = first.queue(report.deck_id)[0]
+        first.answer(card_id, Rating.GOOD, 10)
+    with StudyService.open(pg_url) as second:
+        assert second.card(card_id).reps == 1
+        assert second.stats().reviews_total == 1
+
+
+def test_v1_schema_migrates_on_postgres(pg_url: str) -> None:
+    from sqlalchemy import create_engine, text
+    from sqlmodel import SQLModel
+
+    from studyapp.store import schema
+    from studyapp.store.engine import to_url
+
+    engine = create_engine(to_url(pg_url))
+    tables = [SQLModel.metadata.tables[t] for t in ("studyapp_meta", "deck", "card", "review_log")]
+    SQLModel.metadata.create_all(engine, tables=tables)
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE review_log DROP COLUMN kind"))
+        conn.execute(text("INSERT INTO studyapp_meta VALUES ('app', 'studyapp')"))
+        conn.execute(text("INSERT INTO studyapp_meta VALUES ('schema_version', '1')"))
+        conn.execute(text("INSERT INTO deck (source, name, path, format, file_hash, file_size, "
+                          "file_mtime, desired_retention, new_limit, review_limit, "
+                          "leech_threshold, created_at) VALUES ('old', 'Old deck', '', '', '', "
+                          "0, 0, 0.9, 20, 200, 8, now())"))  # fmt: skip
+    engine.dispose()
+    with StudyService.open(pg_url) as service:
+        assert [d.name for d in service.decks()] == ["Old deck"]
+        assert service.save_run(
+            experiment="x", params={}, seeds=[0], device="cpu", status="completed",
+            verdict_passed=False, verdict_summary="", metrics={},
+        ) > 0  # fmt: skip
+    check = create_engine(to_url(pg_url))
+    with check.connect() as conn:
+        version = conn.execute(text("SELECT value FROM studyapp_meta WHERE key='schema_version'"))
+        assert version.scalar() == str(schema.SCHEMA_VERSION)
+    check.dispose()
+
+
+def test_unreachable_server_is_a_store_error() -> None:
+    from studyapp.store.errors import StoreError
+
+    with pytest.raises(StoreError) as caught:
+        StudyService.open("postgresql://nobody@127.0.0.1:1/none")
+    assert "\n" not in str(caught.value) and "127.0.0.1" in str(caught.value)

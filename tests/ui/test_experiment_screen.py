@@ -1,0 +1,327 @@
+"""The experiment screen driven by keys: from a card to a verdict, cancel, predictions, runs.
+
+Most tests use ``fake-experiment`` (``tests/ui/fake_experiment.py``, numpy only, registered
+here) on the thread backend so they take a fraction of a second; one test runs a real torch
+experiment, and the process backend (the app's default) gets its own tests, including that
+quitting mid-run leaves no process behind.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, RadioButton, RadioSet, Static
+
+import models
+from models.base import ExperimentSpec
+from studyapp.deckfmt.model import ParsedCard, ParsedDeck
+from studyapp.study.service import StudyService
+from studyapp.study.views import Rating
+from studyapp.ui.app import StudyApp
+from studyapp.ui.screens.experiment import ExperimentScreen
+from studyapp.ui.screens.review import ReviewScreen
+from studyapp.ui.screens.runs import RunsScreen
+from studyapp.ui.widgets.pixels import PixelView
+from studyapp.ui.widgets.plots import CurvePlot
+from tests.ui import fake_experiment
+from tests.ui.conftest import Clock, open_service, ready, screen_text
+
+SIZE = (120, 40)
+FAKE = fake_experiment.SPEC
+
+
+@pytest.fixture(autouse=True)
+def fake_spec(monkeypatch: pytest.MonkeyPatch) -> Iterator[ExperimentSpec]:
+    """Register the fake experiment beside the real ones; the thread backend by default."""
+    real_all, real_get = models.all_specs, models.get_spec
+    specs = (*real_all(), FAKE)
+    monkeypatch.setattr(models, "all_specs", lambda: specs)
+    monkeypatch.setattr(models, "get_spec", lambda i: FAKE if i == FAKE.id else real_get(i))
+    monkeypatch.setenv("STUDYAPP_RUN_BACKEND", "thread")
+    yield FAKE
+
+
+@pytest.fixture
+def study(db_path: Path, clock: Clock) -> StudyService:
+    """A service whose one deck has a card about the fake concept (linked by its text)."""
+    svc = open_service(db_path, clock)
+    svc.import_parsed(
+        ParsedDeck(
+            name="Fake lecture",
+            format="deck",
+            source="tests/fake.txt",
+            cards=[ParsedCard(front="What is the fake concept?", back="A test double.", line=1)],
+        )
+    )
+    return svc
+
+
+@pytest.fixture
+def study_app(study: StudyService, clock: Clock) -> StudyApp:
+    return StudyApp(lambda: study, clock=clock, sync_decks=False)
+
+
+def prediction_logs(service: StudyService) -> list[tuple[int, int, str]]:
+    """``(card_id, rating, kind)`` of every prediction answer in the database."""
+    from sqlmodel import Session, select
+
+    from studyapp.store.engine import make_engine
+    from studyapp.store.schema import ReviewLog
+
+    engine = make_engine(service.url)
+    try:
+        with Session(engine) as session:
+            rows = session.exec(
+                select(ReviewLog).where(ReviewLog.kind == "prediction").order_by(ReviewLog.id)
+            ).all()
+            return [(row.card_id, row.rating, row.kind) for row in rows]
+    finally:
+        engine.dispose()
+
+
+async def open_from_card(pilot: Pilot[None]) -> ExperimentScreen:
+    """Home -> review the deck -> ``x`` on the card: the experiment screen."""
+    await ready(pilot)
+    await pilot.press("enter")
+    await pilot.pause()
+    review = pilot.app.screen
+    assert isinstance(review, ReviewScreen)
+    assert review.card is not None and review.card.experiments[0] == FAKE.id
+    await pilot.press("x")
+    await pilot.pause()
+    screen = pilot.app.screen
+    assert isinstance(screen, ExperimentScreen)
+    return screen
+
+
+async def set_input(pilot: Pilot[None], screen: ExperimentScreen, wid: str, value: str) -> None:
+    screen.query_one(f"#{wid}", Input).value = value
+    await pilot.pause()
+
+
+async def predict(pilot: Pilot[None], screen: ExperimentScreen, choice: int) -> None:
+    buttons = list(screen.query_one("#exp-prediction", RadioSet).query(RadioButton))
+    buttons[choice].scroll_visible(animate=False)
+    await pilot.pause()
+    await pilot.click(buttons[choice])
+    await pilot.pause()
+
+
+async def until(pilot: Pilot[None], condition, timeout: float = 15.0) -> float:  # type: ignore[no-untyped-def]
+    """Wait (letting the app run) until ``condition()``; returns the seconds it took."""
+    started = time.perf_counter()
+    while not condition():
+        if time.perf_counter() - started > timeout:
+            raise AssertionError("timed out waiting")
+        await pilot.pause(0.02)
+    return time.perf_counter() - started
+
+
+async def test_card_to_verdict_with_graded_prediction(study_app, study) -> None:
+    async with study_app.run_test(size=SIZE) as pilot:
+        screen = await open_from_card(pilot)
+        card_id = screen.card_id
+        assert card_id is not None
+        await predict(pilot, screen, 2)  # wrong: the fake run measures choice 1
+        await pilot.press("s")
+        await until(pilot, lambda: screen.state == "finished")
+        await until(pilot, lambda: not screen._building)
+        await pilot.pause(0.3)
+        assert screen.result is not None and screen.result.status == "completed"
+        assert screen.prediction_correct is False
+        text = screen_text(study_app)
+        assert "PASSED: loss fell to" in text
+        assert "You predicted two." in text
+        explanation = screen.query_one("#exp-explanation", Static).render()
+        assert "the loss halves" in str(explanation)
+        assert all(p.points_drawn == 30 for p in screen.query(CurvePlot))
+        assert "scatter" in screen.query_one(PixelView).kinds
+    runs = study.runs(FAKE.id)
+    assert len(runs) == 1
+    run = runs[0]
+    assert (run.card_id, run.status, run.prediction_choice) == (card_id, "completed", 2)
+    assert run.prediction_correct is False and run.verdict_passed
+    assert len(run.history["loss"]) == 30
+    assert prediction_logs(study) == [(card_id, Rating.AGAIN, "prediction")]
+
+
+async def test_right_prediction_logged_good_and_schedule_untouched(study_app, study) -> None:
+    before = study.browse()[0]
+    async with study_app.run_test(size=SIZE) as pilot:
+        screen = await open_from_card(pilot)
+        await predict(pilot, screen, 1)
+        await pilot.press("s")
+        await until(pilot, lambda: screen.state == "finished")
+        assert screen.prediction_correct is True
+        assert "Your prediction was right." in screen_text(study_app)
+    assert prediction_logs(study) == [(before.id, Rating.GOOD, "prediction")]
+    after = study.browse()[0]
+    assert (after.state, after.due, after.reps) == (before.state, before.due, before.reps)
+
+
+async def test_no_prediction_warns_once_then_runs_ungraded(study_app, study) -> None:
+    async with study_app.run_test(size=SIZE) as pilot:
+        screen = await open_from_card(pilot)
+        await pilot.press("s")
+        await pilot.pause()
+        assert screen.state == "idle"  # warned, not started
+        await pilot.press("s")
+        await until(pilot, lambda: screen.state == "finished")
+        assert screen.prediction_correct is None
+    assert prediction_logs(study) == []
+    assert study.runs(FAKE.id)[0].prediction_choice is None
+
+
+async def test_cancel_mid_run_stops_within_a_second(study_app, study) -> None:
+    async with study_app.run_test(size=SIZE) as pilot:
+        screen = await open_from_card(pilot)
+        await predict(pilot, screen, 1)
+        await set_input(pilot, screen, "param-step_ms", "20")
+        await set_input(pilot, screen, "exp-steps", "5000")
+        await pilot.press("s")
+        await until(pilot, lambda: screen.live.step >= 5)
+        await pilot.press("c")
+        took = await until(pilot, lambda: screen.state == "finished", timeout=5)
+        assert took < 1.0
+        assert screen.result is not None and screen.result.status == "cancelled"
+        assert screen.result.steps_done < 5000
+    assert study.runs(FAKE.id)[0].status == "cancelled"
+    assert prediction_logs(study) == []  # a cancelled run grades nothing
+
+
+async def test_pause_holds_the_run_and_resume_finishes_it(study_app) -> None:
+    async with study_app.run_test(size=SIZE) as pilot:
+        screen = await open_from_card(pilot)
+        await set_input(pilot, screen, "param-step_ms", "5")
+        await set_input(pilot, screen, "exp-steps", "150")
+        screen._warned_no_prediction = True
+        await pilot.press("s")
+        await until(pilot, lambda: screen.live.step >= 3)
+        await pilot.press("p")
+        await pilot.pause(0.2)
+        held = screen.live.step
+        await pilot.pause(0.3)
+        assert screen.state == "paused" and screen.live.step <= held + 1
+        await pilot.press("p")
+        await until(pilot, lambda: screen.state == "finished")
+        assert screen.result is not None and screen.result.steps_done == 150
+
+
+@pytest.mark.parametrize(
+    ("fail", "status", "shown"),
+    [("raise", None, "the fake experiment broke at step 3"), ("nan", "diverged", "diverged at")],
+)
+async def test_crash_or_nan_is_a_message_and_the_app_stays_up(
+    study_app, study, fail: str, status: str | None, shown: str
+) -> None:
+    async with study_app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_from_card(pilot)
+        screen.query_one("#param-fail").value = fail  # type: ignore[attr-defined]
+        screen._warned_no_prediction = True
+        await pilot.press("s")
+        await until(pilot, lambda: screen.state == "finished")
+        assert shown in screen_text(study_app)
+        if status is None:
+            assert screen.result is None and screen.error is not None
+        else:
+            assert screen.result is not None and screen.result.status == status
+        # still usable: a clean re-run works
+        screen.query_one("#param-fail").value = "none"  # type: ignore[attr-defined]
+        await pilot.press("s")
+        await until(pilot, lambda: screen.state == "finished")
+        assert screen.result is not None and screen.result.status == "completed"
+    assert [r.status for r in study.runs(FAKE.id)] == (
+        ["completed"] if status is None else ["completed", status]
+    )
+
+
+async def test_bad_parameter_is_refused_with_its_range(study_app, study) -> None:
+    async with study_app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_from_card(pilot)
+        await set_input(pilot, screen, "param-step_ms", "5000")
+        screen._warned_no_prediction = True
+        await pilot.press("s")
+        await pilot.pause()
+        assert screen.state == "idle"
+        assert "out of range" in screen_text(study_app)
+    assert study.runs(FAKE.id) == []
+
+
+async def test_reopen_and_compare_saved_runs(study_app, study) -> None:
+    async with study_app.run_test(size=SIZE) as pilot:
+        screen = await open_from_card(pilot)
+        screen._warned_no_prediction = True
+        for steps in ("12", "20"):
+            await set_input(pilot, screen, "exp-steps", steps)
+            await pilot.press("s")
+            await until(pilot, lambda: screen.state == "finished")
+        first, second = sorted(r.id for r in study.runs(FAKE.id))
+        await pilot.press("h")
+        await pilot.pause()
+        runs = study_app.screen
+        assert isinstance(runs, RunsScreen)
+        assert runs.shown == [second]  # the newest run reopens first
+        loss = runs.query_one("#runs-plot-0", CurvePlot)
+        assert loss.points_drawn == 20
+        assert "steps" not in loss.labels and loss.labels == ("loss",)
+        await pilot.press("space")  # mark the newest
+        await pilot.press("down", "space")  # and the older one
+        await pilot.pause()
+        assert sorted(runs.shown) == [first, second]
+        assert set(loss.labels) == {f"#{first} loss", f"#{second} loss"}
+        assert loss.points_drawn == 32
+        await pilot.press("escape")
+        await pilot.pause()
+        assert study_app.screen is screen
+
+
+async def test_card_text_markup_shows_literally(study_app) -> None:
+    async with study_app.run_test(size=SIZE) as pilot:
+        await open_from_card(pilot)
+        text = screen_text(study_app)
+        assert "A fake experiment [bold]for tests[/]" in text
+        assert "zero [/]" in text
+
+
+async def test_real_experiment_runs_to_its_verdict(study_app, study) -> None:
+    """transposed-conv, a few steps, in a thread: the torch path end to end."""
+    async with study_app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        study_app.push_screen(ExperimentScreen("transposed-conv", overrides={"steps": 3}))
+        await pilot.pause()
+        screen = study_app.screen
+        assert isinstance(screen, ExperimentScreen)
+        screen._warned_no_prediction = True
+        await pilot.press("s")
+        await until(pilot, lambda: screen.state == "finished", timeout=60)
+        assert screen.result is not None and screen.result.status == "completed"
+        assert screen.result.steps_done == 3
+    assert study.runs("transposed-conv")[0].card_id is None
+
+
+async def test_process_backend_runs_and_quitting_mid_run_leaves_no_process(
+    study_app, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STUDYAPP_RUN_BACKEND", "process")
+    async with study_app.run_test(size=SIZE) as pilot:
+        screen = await open_from_card(pilot)
+        screen._warned_no_prediction = True
+        await set_input(pilot, screen, "exp-steps", "15")
+        await pilot.press("s")
+        await until(pilot, lambda: screen.state == "finished", timeout=60)
+        assert screen.result is not None and screen.result.status == "completed"
+        await set_input(pilot, screen, "param-step_ms", "50")
+        await set_input(pilot, screen, "exp-steps", "10000")
+        await pilot.press("s")
+        await until(pilot, lambda: screen.live.step >= 2)
+        process = screen._backend._process  # type: ignore[union-attr]
+        assert process.is_alive()
+        started = time.perf_counter()
+    # the app has exited mid-run: the child is gone, promptly
+    assert time.perf_counter() - started < 5
+    process.join(2)
+    assert not process.is_alive()

@@ -1,0 +1,58 @@
+"""The app's start path stays light: no torch ever, SQL only on the service worker."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.ui.conftest import open_service, test_deck
+
+FIRST_CARD = r"""
+import json, sys
+from functools import partial
+from studyapp.ui.app import StudyApp, open_service
+
+async def drive(pilot):
+    app = pilot.app
+    while not app.ready:
+        await pilot.pause(0.01)
+    await pilot.press("enter")
+    while getattr(app.screen, "card", None) is None:
+        await pilot.pause(0.01)
+    app.exit(str(app.screen.card.id))
+
+app = StudyApp(partial(open_service, sys.argv[1]), sync_decks=False)
+app.run(headless=True, size=(80, 24), auto_pilot=drive)
+print(json.dumps({"card": app.return_value, "modules": sorted(sys.modules)}))
+"""
+
+
+def modules_after(code: str, *args: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+    ).stdout
+    return {name.split(".")[0] for name in json.loads(out.strip().splitlines()[-1])["modules"]}
+
+
+def test_importing_the_app_loads_no_sql_no_torch_no_plots() -> None:
+    code = "import json, sys\nimport studyapp.ui.app\nprint(json.dumps({'modules': list(sys.modules)}))"
+    loaded = modules_after(code)
+    assert "textual" in loaded
+    heavy = {"torch", "sqlmodel", "sqlalchemy", "plotext", "textual_plotext", "matplotlib"}
+    assert not loaded & heavy, loaded & heavy
+
+
+def test_first_card_without_torch(tmp_path: Path) -> None:
+    db = tmp_path / "study.db"
+    service = open_service(db)
+    service.import_parsed(test_deck())
+    service.close()
+    out = subprocess.run(
+        [sys.executable, "-c", FIRST_CARD, str(db)], capture_output=True, text=True, check=True
+    ).stdout
+    result = json.loads(out.strip().splitlines()[-1])
+    assert result["card"]  # a card was on screen
+    loaded = {name.split(".")[0] for name in result["modules"]}
+    assert "torch" not in loaded and "matplotlib" not in loaded
