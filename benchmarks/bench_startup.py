@@ -61,7 +61,6 @@ print(json.dumps({
     "ready_s": marks["ready"] - t0,
     "card_s": marks["card"] - t0,
     "torch": "torch" in sys.modules,
-    "sqlalchemy_before_frame": None,
 }))
 """
 

@@ -99,7 +99,7 @@ def build_db(path: Path, cards: int, reviews: int, seed: int = 0) -> int:
 def percentiles(samples: list[float]) -> tuple[float, float, float]:
     ordered = sorted(samples)
     p50 = statistics.median(ordered)
-    p99 = ordered[min(len(ordered) - 1, int(round(0.99 * (len(ordered) - 1))))]
+    p99 = ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
     return p50, p99, statistics.fmean(ordered)
 
 
@@ -111,6 +111,7 @@ def bench_answers(tmp: Path, cards: int, reviews: int, answers: int) -> list[flo
     deck_id = build_db(path, cards, reviews)
     print(f"  built {cards:,} cards / {reviews:,} reviews in {time.perf_counter() - t0:.1f} s")
     service = StudyService.open(str(path))
+    service.set_limits(deck_id, new=answers, reviews=answers)  # enough cards due to time
     ids = service.queue(deck_id)[:answers]
     rng = random.Random(1)
     timings = []
@@ -164,6 +165,10 @@ def bench_anki(tmp: Path, cards: int, reviews: int, answers: int) -> list[float]
     assert model is not None
     deck_id = col.decks.id("Bench")
     assert deck_id is not None
+    col.decks.select(deck_id)  # the v3 queue serves the current deck
+    config = col.decks.config_dict_for_deck_id(deck_id)
+    config["new"]["perDay"] = config["rev"]["perDay"] = answers
+    col.decks.save(config)
     t0 = time.perf_counter()
     requests = []
     for i in range(cards):
@@ -184,9 +189,10 @@ def bench_anki(tmp: Path, cards: int, reviews: int, answers: int) -> list[float]
         "UPDATE cards SET type=2, queue=2, due=?, ivl=?, factor=2500, data=? WHERE id=?", updates
     )
     now_ms = int(time.time() * 1000)
+    start_ms = now_ms - 86_400_000 * 730
     revlog = [
-        (now_ms - 86_400_000 * 730 + j * 300_000, rng.choice(card_ids), -1, rng.choice((1, 3, 3, 4)),
-         12, 10, 2500, rng.randint(500, 20000), 1)
+        (start_ms + j * 300_000, rng.choice(card_ids), -1, rng.choice((1, 3, 3, 4)), 12, 10,
+         2500, rng.randint(500, 20000), 1)
         for j in range(reviews)
     ]  # fmt: skip
     col.db.executemany("INSERT INTO revlog VALUES (?,?,?,?,?,?,?,?,?)", revlog)
@@ -199,6 +205,7 @@ def bench_anki(tmp: Path, cards: int, reviews: int, answers: int) -> list[float]
         if not queued.cards:
             break
         card = col.get_card(queued.cards[0].card.id)
+        card.start_timer()
         states = queued.cards[0].states
         answer = col.sched.build_answer(card=card, states=states, rating=rng.choice(ratings))
         start = time.perf_counter()

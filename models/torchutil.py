@@ -23,6 +23,7 @@ friends; the verdict then counts how many seeds agree (:func:`count_agreeing`).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
 
@@ -54,6 +55,13 @@ def pick_device(requested: str = "auto") -> torch.device:
 def device_name(requested: str = "auto") -> str:
     """The concrete device string (``cpu``/``cuda``) that :func:`pick_device` resolves to."""
     return str(pick_device(requested))
+
+
+def single_thread_cpu(device: torch.device) -> None:
+    """On CPU, use one intra-op thread: these nets are tiny, and on a shared 2-core machine
+    extra threads cost more in synchronisation than they save (see benchmarks/)."""
+    if device.type == "cpu" and torch.get_num_threads() > 1:
+        torch.set_num_threads(1)
 
 
 def make_generator(seed: int, device: torch.device | str = "cpu") -> torch.Generator:
@@ -101,10 +109,7 @@ class SeedNoise:
     def randint(self, high: int, *shape: int) -> torch.Tensor:
         """Integers in [0, high) ``[K, *shape]`` (e.g. mixture component or minibatch indices)."""
         return torch.stack(
-            [
-                torch.randint(high, shape, generator=g, device=self.device)
-                for g in self.generators
-            ]
+            [torch.randint(high, shape, generator=g, device=self.device) for g in self.generators]
         )
 
 
@@ -173,7 +178,7 @@ class BatchedMLP(nn.Module):
         # ``salt`` separates the init streams of two networks built from the same seeds (G and D).
         gens = [make_generator(int(s) * 1_000_003 + salt, device) for s in seeds]
         layers: list[nn.Module] = []
-        for i, (n_in, n_out) in enumerate(zip(sizes[:-1], sizes[1:], strict=True)):
+        for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
             layers.append(BatchedLinear(n_in, n_out, gens, device))
             if i < len(sizes) - 2:
                 layers.append(_ACTIVATIONS[activation]())

@@ -30,3 +30,20 @@ def loaded_after(statement: str) -> set[str]:
 def test_no_ui_no_sql_no_torch(statement: str) -> None:
     loaded = loaded_after(statement)
     assert not loaded & {*UI_OR_SQL, "torch"}, loaded & {*UI_OR_SQL, "torch"}
+
+
+HEAVY = {"torch", "matplotlib", "sklearn", "numpy"}
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "import models; [s.explanation for s in models.all_specs()]",
+        "import studyapp.figures, studyapp.cli.run, studyapp.cli.experiments",
+        "from studyapp.cli import main; main(['experiments', '--json'])",
+    ],
+)
+def test_experiment_catalogue_and_cli_load_nothing_heavy(statement: str) -> None:
+    """Listing experiments (every SPEC) and loading the run/figure modules stay light."""
+    loaded = loaded_after(statement)
+    assert not loaded & {*UI_OR_SQL, *HEAVY}, loaded & {*UI_OR_SQL, *HEAVY}

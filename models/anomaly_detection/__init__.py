@@ -27,8 +27,8 @@ SPEC = ExperimentSpec(
         "perfect; 'auroc_pca' scores by PCA reconstruction error with as many components as "
         "latent units (a linear baseline). 'err_normal'/'err_anomaly' are mean test errors and "
         "'threshold' the 95th percentile of training errors; the final metrics give the "
-        "detection rate and false-alarm rate at that threshold. Snapshot: row 1 the 8 test "
-        "digits with the highest error, row 2 the 8 with the lowest.\n"
+        "detection rate and false-alarm rate at that threshold. Snapshot: the 8 test digits "
+        "with the highest error and the 8 with the lowest.\n"
         "Verdict: passes when the autoencoder's AUROC reaches 0.9.\n"
         "Source: Japkowicz et al. (1995); Sakurada & Yairi, 'Anomaly Detection Using "
         "Autoencoders with Nonlinear Dimensionality Reduction' (2014)."
@@ -42,7 +42,7 @@ SPEC = ExperimentSpec(
         Param("eval_every", 25, "steps between test evaluations", low=1, high=1000),
     ),
     default_steps=800,
-    cost_seconds=3.0,
+    cost_seconds=2.0,
     max_steps=50_000,
     plots=(
         PlotSpec("separating held-out classes", ("auroc", "auroc_pca"), "AUROC"),

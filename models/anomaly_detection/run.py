@@ -22,7 +22,7 @@ THRESHOLD_QUANTILE = 0.95
 
 
 def auroc(scores: torch.Tensor, is_anomaly: torch.Tensor) -> torch.Tensor:
-    """Area under the ROC curve along the last axis (Mann-Whitney U with average-free ranks).
+    """Area under the ROC curve along the last axis (Mann-Whitney U; ties ranked arbitrarily).
 
     ``scores`` ``[..., N]`` (higher = more anomalous), ``is_anomaly`` ``[N]`` booleans.
     """
@@ -89,7 +89,10 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     detection = float(flagged[:, is_anomaly].float().mean())
     false_alarm = float(flagged[:, ~is_anomaly].float().mean())
     order = test_err[0].argsort(descending=True)
-    snapshot = {"images": as_images(torch.cat([data.test_x[order[:8]], data.test_x[order[-8:]]]))}
+    snapshot = {
+        "highest_error": as_images(data.test_x[order[:8]]),
+        "lowest_error": as_images(data.test_x[order[-8:]]),
+    }
     agreed, total = count_agreeing([bool(s >= PASS_AUROC) for s in scores])
     passed = majority(agreed, total)
     mean_auroc = float(scores.mean())

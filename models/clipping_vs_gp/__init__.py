@@ -33,9 +33,9 @@ SPEC = ExperimentSpec(
         "[-c, c]); 'gp_at_bound' the same fraction for the penalised critic relative to its "
         "largest weight. 'clip_grad_norm' and 'gp_grad_norm' are the mean ||grad_x f|| between "
         "real and fake samples (log scale): about 1 for the penalty, orders of magnitude lower "
-        "under clipping. Snapshot: weight histograms (x = weight / largest weight, y = share) "
-        "of the clipped critic ('samples') and the penalised one ('data'), and both value "
-        "surfaces over [-3, 3]^2 as images.\n"
+        "under clipping. Snapshot: weight histograms of both critics (x = weight / largest "
+        "|weight| from -1 to 1; clipping shows two spikes at the edges) and both critics' value "
+        "surfaces over [-3, 3]^2 (clipped first).\n"
         "Verdict: passes when at least 20% of clipped weights sit at +-c (20x their share at "
         "initialisation) while under 5% of the "
         "penalised critic's weights are at its extremes, and the penalised critic's gradient "
@@ -53,7 +53,7 @@ SPEC = ExperimentSpec(
         Param("eval_every", 10, "steps between measurements", low=1, high=1000),
     ),
     default_steps=300,
-    cost_seconds=6.0,
+    cost_seconds=2.0,
     max_steps=20_000,
     plots=(
         PlotSpec(

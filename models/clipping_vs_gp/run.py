@@ -9,6 +9,7 @@ import numpy as np
 import torch
 
 from models.base import Outcome, Progress, RunConfig, Verdict
+from models.pictures import bar_image
 from models.torchutil import (
     BatchedLinear,
     BatchedMLP,
@@ -54,12 +55,10 @@ def input_grad_norm(critic: torch.nn.Module, points: torch.Tensor) -> torch.Tens
 
 
 def histogram(weights: torch.Tensor, bins: int = 41) -> np.ndarray:
-    """``[bins, 2]`` points (weight / largest |weight|, share of weights) for a scatter plot."""
+    """Share of weights per bin of weight / largest |weight| over [-1, 1]: ``[bins]``."""
     scaled = weights / weights.abs().max().clamp(min=1e-12)
     counts = torch.histc(scaled, bins=bins, min=-1.0, max=1.0)
-    centres = torch.linspace(-1.0, 1.0, bins + 1, device=weights.device)
-    centres = (centres[1:] + centres[:-1]) / 2
-    return to_numpy(torch.stack([centres, counts / counts.sum()], dim=1))
+    return to_numpy(counts / counts.sum())
 
 
 def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
@@ -155,9 +154,9 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         high = surfaces.amax(dim=(1, 2), keepdim=True)
         surfaces = (surfaces - low) / (high - low).clamp(min=1e-12)
     snapshot = {
-        "samples": histogram(layer_weights(clipped)[0]),
-        "data": histogram(layer_weights(penalised)[0]),
-        "images": to_numpy(surfaces),
+        "clipped_weights_histogram": bar_image(histogram(layer_weights(clipped)[0])),
+        "penalised_weights_histogram": bar_image(histogram(layer_weights(penalised)[0])),
+        "critic_surfaces_clipped_penalised": to_numpy(surfaces),
     }
     middle = float(
         (layer_weights(clipped).abs() < 0.5 * c).float().mean()

@@ -76,7 +76,12 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     with torch.no_grad():
         shown_clean, shown_noisy = clean_test[:4], noisy_test[:4]
         out = dec(enc(shown_noisy.expand(2 * k, -1, -1)))
-    snapshot = {"images": as_images(torch.cat([shown_clean, shown_noisy, out[0], out[1]]))}
+    snapshot = {
+        "clean": as_images(shown_clean),
+        "noisy": as_images(shown_noisy),
+        "denoising_AE": as_images(out[0]),
+        "plain_AE": as_images(out[1]),
+    }
     flags = [
         bool(d < identity and d < a) for d, a in zip(dae.tolist(), plain.tolist(), strict=True)
     ]

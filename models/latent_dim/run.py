@@ -57,10 +57,9 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
 
     with torch.no_grad():
         shown = data.test_x[:4]
-        rows = [shown] + [
-            dec(enc(shown.expand(len(ids), -1, -1)) * mask)[DIMS.index(d)] for d in SHOWN
-        ]
-    snapshot = {"images": as_images(torch.cat(rows))}
+        out = dec(enc(shown.expand(len(ids), -1, -1)) * mask)
+    snapshot = {"test_digits": as_images(shown)}
+    snapshot |= {f"latent_{d}": as_images(out[DIMS.index(d)]) for d in SHOWN}
     err = errors.cpu().numpy()
     falls = [bool(np.all(np.diff(row) < 0)) for row in err]
     beats_pca = [bool(row[DIMS.index(2)] < pca[2]) for row in err]

@@ -24,12 +24,13 @@ SPEC = ExperimentSpec(
         "others fixed and decode. Because the KL term packs codes near N(0, I), points close "
         "in latent space decode to similar images, so a grid walk shows gradual morphs.\n"
         "What to watch: 'recon' (Bernoulli negative log-likelihood per image) and 'kl' are the "
-        "two ELBO terms; 'active_units' counts latent units with Var(E[z|x]) > 0.01; "
+        "two ELBO terms on the latest minibatch; 'active_units' counts latent units with "
+        "Var(E[z|x]) > 0.01; "
         "'smoothness' is the mean distance between decodes of neighbouring grid points divided "
         "by the mean distance between any two grid decodes (small = gradual morphs); "
         "'knn_accuracy' is how often a test digit's nearest training code has its label "
-        "(chance 0.1). The snapshot is the decoded grid over z in [-2, 2]^2: image r*8+c has "
-        "z1 = row r, z2 = column c.\n"
+        "(chance 0.1). The snapshot is the decoded grid over z in [-span, span]^2: one row per "
+        "z1 value, z2 growing along the row.\n"
         "Verdict: passes when both latent units are active, the grid is smooth (ratio below "
         "0.5) and the latent space groups digits (1-NN accuracy above 0.5).\n"
         "Source: Kingma & Welling, 'Auto-Encoding Variational Bayes' (2014), Figure 4 "
@@ -44,7 +45,7 @@ SPEC = ExperimentSpec(
         Param("eval_every", 50, "steps between evaluations", low=1, high=1000),
     ),
     default_steps=1000,
-    cost_seconds=4.0,
+    cost_seconds=3.0,
     max_steps=50_000,
     plots=(
         PlotSpec("ELBO terms", ("recon", "kl"), "nats per image"),

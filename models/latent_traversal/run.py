@@ -39,6 +39,13 @@ def smoothness(images: torch.Tensor) -> torch.Tensor:
     return (down + right) / 2 / pairwise
 
 
+def grid_snapshot(images: torch.Tensor, span: float) -> dict[str, object]:
+    """One labelled row of decoded digits per z1 value (columns walk z2 from -span to span)."""
+    rows = as_images(images).reshape(GRID, GRID, 8, 8)
+    values = torch.linspace(-span, span, GRID).tolist()
+    return {f"z1={v:+.2f}": rows[r] for r, v in enumerate(values)}
+
+
 def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     p = cfg.params
     hidden, lr, batch = int(p["hidden"]), float(p["lr"]), int(p["batch"])
@@ -68,7 +75,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
                 "images": images,
             }
 
-    recon_avg = kl_avg = torch.zeros(k, device=device)
+    recon_last = kl_last = torch.zeros(k, device=device)
     for step in range(1, cfg.steps + 1):
         x = data.train_x[noise.randint(len(data.train_x), batch)]
         out = enc(x)
@@ -79,20 +86,20 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         opt.zero_grad()
         (recon + beta * kl).sum().backward()
         opt.step()
-        recon_avg, kl_avg = recon.detach(), kl.detach()
+        recon_last, kl_last = recon.detach(), kl.detach()
         if step % every == 0 or step == cfg.steps:
             ev = evaluate()
             yield Progress(
                 step,
                 cfg.steps,
                 {
-                    "recon": float(recon_avg.mean()),
-                    "kl": float(kl_avg.mean()),
+                    "recon": float(recon_last.mean()),
+                    "kl": float(kl_last.mean()),
                     "active_units": float(ev["active"].float().mean()),
                     "smoothness": float(ev["smooth"].mean()),
                     "knn_accuracy": float(ev["knn"].mean()),
                 },
-                {"images": as_images(ev["images"][0])},
+                grid_snapshot(ev["images"][0], span),
             )
 
     ev = evaluate()
@@ -125,9 +132,9 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
             "smoothness": s_mean,
             "knn_accuracy": n_mean,
             "grid_spread": spread,
-            "recon": float(recon_avg.mean()),
-            "kl": float(kl_avg.mean()),
+            "recon": float(recon_last.mean()),
+            "kl": float(kl_last.mean()),
         },
         answer,
-        {"images": as_images(ev["images"][0])},
+        grid_snapshot(ev["images"][0], span),
     )

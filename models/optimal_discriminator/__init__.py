@@ -30,8 +30,8 @@ SPEC = ExperimentSpec(
         "A 1-64-64-1 MLP discriminator is trained with binary cross-entropy on fresh samples. "
         "'value_trained' is V(G, D) of the trained D and 'value_optimal' is -log 4 + 2 JSD, "
         "both by numerical integration on a fine grid (no sampling noise); 'd_error' is the "
-        "mean |D(x) - D*(x)| weighted by the mixture density. The snapshot plots D(x) "
-        "('samples') against D*(x) ('data') as (x, value) points.\n"
+        "mean |D(x) - D*(x)| weighted by the mixture density. The snapshot draws D*(x) "
+        "(faint) and the trained D(x) (strong) for x from -3 to gap + 3 sigma_g, y from 0 to 1.\n"
         "Verdict: passes when the trained D matches D* (weighted error below 0.05) and its "
         "value is within 0.02 nats of -log 4 + 2 JSD.\n"
         "Source: Goodfellow et al., 'Generative Adversarial Nets' (2014), Proposition 1 and "
@@ -46,7 +46,7 @@ SPEC = ExperimentSpec(
         Param("eval_every", 25, "steps between evaluations", low=1, high=1000),
     ),
     default_steps=500,
-    cost_seconds=3.0,
+    cost_seconds=2.0,
     max_steps=50_000,
     plots=(
         PlotSpec("value of the game", ("value_trained", "value_optimal", "minus_log4"), "nats"),

@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from models.base import Outcome, Progress, RunConfig, Verdict
+from models.pictures import curve_image
 from models.torchutil import (
     BatchedMLP,
     SeedNoise,
@@ -116,10 +117,13 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         summary = f"the trained discriminator reaches D* = p_data/(p_data + p_g): {detail}"
     else:
         summary = f"the discriminator did not reach D* in this run: {detail}"
-    keep = slice(None, None, 10)
+    shown = (x >= -3.0) & (x <= gap + 3 * sigma_g)
     snapshot = {
-        "samples": torch.stack([x[keep], d[0, keep]], dim=1).cpu().numpy(),
-        "data": to_numpy(torch.stack([x[keep], d_star[keep]], dim=1)),
+        "trained_D_strong_vs_optimal_D*_faint": curve_image(
+            to_numpy(x[shown]),
+            [(to_numpy(d_star[shown]), 0.45), (to_numpy(d[0, shown]), 1.0)],
+            y_range=(0.0, 1.0),
+        )
     }
     answer = 1 if abs(d_half - 0.5) < 0.1 else 0 if d_half > 0.9 else 2 if d_half < 0.1 else 3
     return Outcome(

@@ -50,7 +50,7 @@ SPEC = ExperimentSpec(
         ),
     ),
     default_steps=300,
-    cost_seconds=1.0,
+    cost_seconds=1.5,
     max_steps=20_000,
     plots=(
         PlotSpec(

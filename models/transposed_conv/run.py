@@ -77,7 +77,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
             errors.append(err)
             overlap = int((hits > 1).sum())
             if k == 0:
-                snapshot = {"images": to_numpy(mine[:, 0])}
+                snapshot = {"output_by_hand": to_numpy(mine[:, 0])}
         yield Progress(
             step,
             cfg.steps,

@@ -9,6 +9,7 @@ import torch
 import torch.nn.functional as F
 
 from models.base import Outcome, Progress, RunConfig, Verdict
+from models.pictures import curve_image
 from models.torchutil import (
     BatchedMLP,
     SeedNoise,
@@ -120,10 +121,14 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     answer = None
     if apart.any():
         answer = 1 if js_hi - js_lo < 0.05 else 0
-    axis = torch.tensor(sweep, device=device)
+    top = max(LOG2, span, float(w_mean.max())) * 1.05
     snapshot = {
-        "samples": torch.stack([axis, w_mean], dim=1).cpu().numpy(),
-        "data": torch.stack([axis, js_mean], dim=1).cpu().numpy(),
+        "critic_W_strong_vs_abs_theta_faint": curve_image(
+            sweep, [(w_true.tolist(), 0.45), (w_mean.tolist(), 1.0)], y_range=(0.0, top)
+        ),
+        "JS_estimate_strong_vs_true_JS_faint": curve_image(
+            sweep, [(js_true.tolist(), 0.45), (js_mean.tolist(), 1.0)], y_range=(0.0, top)
+        ),
     }
     return Outcome(
         Verdict(passed, summary, agreed, total),

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import functools
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from studyapp.cli.errors import CliError
@@ -42,3 +44,19 @@ def find_deck(service: StudyService, name_or_id: str) -> int:
     names = "; ".join(f"{d.id}: {d.name}" for d in decks) or "none"
     what = "matches several decks" if partial else "matches no deck"
     raise CliError(f"{name_or_id!r} {what}; decks are {names}")
+
+
+def friendly_errors(handler: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
+    """Turn the study and store errors a handler meets into one-line ``CliError`` messages."""
+
+    @functools.wraps(handler)
+    def wrapper(args: argparse.Namespace) -> int:
+        from studyapp.store.errors import StoreError
+        from studyapp.study.service import StudyError
+
+        try:
+            return handler(args)
+        except (StudyError, StoreError) as error:
+            raise CliError(str(error)) from None
+
+    return wrapper

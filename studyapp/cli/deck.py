@@ -55,25 +55,33 @@ def run_parse(args: argparse.Namespace) -> int:
     return 0
 
 
-def card_json(card: ParsedCard) -> dict[str, Any]:
-    """One card of the ``--json`` output."""
+def card_json(card: ParsedCard, experiments: list[str] | None = None) -> dict[str, Any]:
+    """One card of the ``--json`` output (``experiments``: its links, see studyapp.links)."""
     return {
         "front": card.front,
         "back": card.back,
         "line": card.line,
         "flags": list(card.flags),
         "tags": list(card.tags),
-        "experiments": list(card.experiments),
+        "experiments": list(card.experiments if experiments is None else experiments),
     }
+
+
+def card_links(card: ParsedCard, warnings: list[dict[str, Any]]) -> list[str]:
+    """The card's experiments: explicit links, else matched from its text (studyapp.links)."""
+    from studyapp.links import UnknownExperimentError, experiments_for
+
+    try:
+        return experiments_for(card.front, card.back, tuple(card.experiments))
+    except UnknownExperimentError as error:
+        warnings.append({"line": card.line, "message": str(error)})
+        return experiments_for(card.front, card.back)
 
 
 def deck_json(deck: ParsedDeck) -> dict[str, Any]:
-    return {
-        "format": deck.format,
-        "deck": deck.name,
-        "cards": [card_json(card) for card in deck.cards],
-        "warnings": [{"line": w.line, "message": w.message} for w in deck.warnings],
-    }
+    warnings = [{"line": w.line, "message": w.message} for w in deck.warnings]
+    cards = [card_json(card, card_links(card, warnings)) for card in deck.cards]
+    return {"format": deck.format, "deck": deck.name, "cards": cards, "warnings": warnings}
 
 
 def summary(deck: ParsedDeck) -> str:

@@ -6,6 +6,7 @@ import argparse
 from datetime import date
 from typing import Any
 
+from studyapp.cli._study import friendly_errors
 from studyapp.cli.errors import CliError
 
 
@@ -21,6 +22,7 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+@friendly_errors
 def run(args: argparse.Namespace) -> int:
     from studyapp.cli._study import find_deck, open_service
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from studyapp.cli._study import friendly_errors
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -18,6 +20,7 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+@friendly_errors
 def run(args: argparse.Namespace) -> int:
     from studyapp.cli._study import find_deck, open_service
 

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
+from studyapp.cli._study import friendly_errors
 from studyapp.cli.errors import CliError
 
 
@@ -21,6 +22,7 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+@friendly_errors
 def run(args: argparse.Namespace) -> int:
     from studyapp.cli._study import open_service
     from studyapp.paths import user_decks_dir

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
+from studyapp.cli._study import friendly_errors
 from studyapp.cli.errors import CliError
 
 
@@ -20,6 +21,7 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+@friendly_errors
 def run(args: argparse.Namespace) -> int:
     from studyapp.cli._study import find_deck, open_service
 

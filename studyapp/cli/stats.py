@@ -6,6 +6,8 @@ import argparse
 import json
 from typing import Any
 
+from studyapp.cli._study import friendly_errors
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -17,6 +19,7 @@ def register(subparsers: Any) -> None:
     parser.set_defaults(handler=run)
 
 
+@friendly_errors
 def run(args: argparse.Namespace) -> int:
     from studyapp.cli._study import open_service
 

@@ -21,24 +21,34 @@ if TYPE_CHECKING:
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 META_TABLE = "studyapp_meta"
+QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
+"""Files up to this size get SQLite's ``quick_check`` on open (larger ones: header and schema)."""
 
 
 def _v1_to_v2(conn: Connection) -> None:
-    """v2: review kinds (quiz and prediction answers) and experiment runs (issue 5)."""
-    from studyapp.store.schema import ExperimentRun
+    """v2: review kinds (quiz and prediction answers), experiment runs (issue 5), and queue
+    indexes that cover the queue's filters."""
+    from sqlmodel import SQLModel
 
     conn.exec_driver_sql("ALTER TABLE review_log ADD COLUMN kind VARCHAR NOT NULL DEFAULT 'review'")
-    ExperimentRun.__table__.create(conn)  # type: ignore[attr-defined]
+    SQLModel.metadata.tables["experiment_run"].create(conn)
+    conn.exec_driver_sql("DROP INDEX IF EXISTS ix_card_queue")
+    for index in SQLModel.metadata.tables["card"].indexes:
+        if index.name in ("ix_card_queue", "ix_card_new", "ix_card_suspended", "ix_card_removed"):
+            index.create(conn, checkfirst=True)
 
 
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _v1_to_v2}
 """``MIGRATIONS[v]`` turns a version ``v - 1`` database into version ``v``."""
 
 
-def check_sqlite_file(path: Path) -> None:
-    """Raise StoreError unless ``path`` is absent, empty, or a SQLite file studyapp can use."""
+def check_sqlite_file(path: Path) -> int | None:
+    """Raise StoreError unless ``path`` is absent, empty, or a SQLite file studyapp can use.
+
+    Returns the file's schema version (None for a new or empty database).
+    """
     if not path.exists():
-        return
+        return None
     if path.is_dir():
         raise StoreError(f"{path}: is a directory, not a database file")
     try:
@@ -47,7 +57,7 @@ def check_sqlite_file(path: Path) -> None:
     except OSError as error:
         raise StoreError(f"{path}: cannot read the database: {error.strerror}") from None
     if not header:
-        return
+        return None
     if header != SQLITE_HEADER:
         raise StoreError(
             f"{path}: not a SQLite database (corrupt or some other file); it was left "
@@ -65,15 +75,21 @@ def check_sqlite_file(path: Path) -> None:
                     f"SELECT value FROM {META_TABLE} WHERE key='schema_version'"
                 ).fetchone()
                 version = found[0] if found else None
-            conn.execute("PRAGMA quick_check(1)").fetchone()
+            problem = None
+            if path.stat().st_size <= QUICK_CHECK_MAX_BYTES:
+                row = conn.execute("PRAGMA quick_check(1)").fetchone()
+                problem = row[0] if row and row[0] != "ok" else None
         finally:
             conn.close()
+        if problem:
+            raise sqlite3.DatabaseError(problem)
     except sqlite3.DatabaseError as error:
         raise StoreError(
-            f"{path}: the database is corrupt ({error}); it was left untouched: restore a "
-            "backup, move it away or pass another --db"
+            f"{path}: the database is corrupt ({' '.join(str(error).split())}); it was left "
+            "untouched: restore a backup, move it away or pass another --db"
         ) from None
     _check_tables(str(path), tables, version)
+    return int(str(version)) if version is not None else None
 
 
 def _check_tables(where: str, tables: set[str], version: object) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
@@ -57,7 +57,22 @@ class Deck(SQLModel, table=True):
 class Card(SQLModel, table=True):
     __tablename__ = "card"
     __table_args__ = (
-        Index("ix_card_queue", "deck_id", "state", "due"),
+        # covering the queue's filters, so counting due cards reads the index only
+        Index("ix_card_queue", "deck_id", "state", "due", "suspended", "removed", "buried_until"),
+        Index("ix_card_new", "deck_id", "state", "position"),
+        # partial indexes: the few suspended / removed cards of a deck, counted quickly
+        Index(
+            "ix_card_suspended",
+            "deck_id",
+            sqlite_where=text("suspended = 1"),
+            postgresql_where=text("suspended"),
+        ),
+        Index(
+            "ix_card_removed",
+            "deck_id",
+            sqlite_where=text("removed = 1"),
+            postgresql_where=text("removed"),
+        ),
         Index("ix_card_identity", "deck_id", "key"),
     )
 

@@ -133,9 +133,10 @@ class StudyService:
         from studyapp.store.migrations import check_sqlite_file, prepare
 
         url = resolve_db_url(db_url)
+        from studyapp.store.schema import SCHEMA_VERSION
+
         path = sqlite_path(url)
-        if path is not None:
-            check_sqlite_file(path)
+        found = check_sqlite_file(path) if path is not None else None
         try:
             engine = make_engine(url)
         except ImportError as error:
@@ -144,7 +145,8 @@ class StudyService:
                 "install the extra: pip install 'studyapp[postgres]'"
             ) from None
         try:
-            prepare(engine)
+            if found != SCHEMA_VERSION:  # a new, older or non-SQLite database
+                prepare(engine)
         except BaseException:
             engine.dispose()
             raise
@@ -364,37 +366,16 @@ class StudyService:
             return self._summaries(session, [self._get_deck(session, deck_id)], now)[0]
 
     def _summaries(self, session: Session, decks: list[Deck], now: datetime) -> list[DeckSummary]:
-        from sqlalchemy import String, case, cast, func
-        from sqlmodel import col, select
-
-        from studyapp.store.schema import Card
-
         if not decks:
             return []
         ids = [d.id for d in decks if d.id is not None]
         usage = queue.usage_today(session, ids, now, self._tz)
-        is_missing = cast(col(Card.file_flags), String).contains(ANSWER_MISSING)
-        missing = func.coalesce(
-            func.sum(case(((col(Card.suspended) == True) & is_missing, 1), else_=0)),  # noqa: E712
-            0,
-        )
-        rows = session.exec(
-            select(  # type: ignore[call-overload]
-                col(Card.deck_id),
-                func.count(col(Card.id)),
-                func.coalesce(func.sum(case((col(Card.suspended) == True, 1), else_=0)), 0),  # noqa: E712
-                missing,
-            )
-            .where(col(Card.removed) == False, col(Card.deck_id).in_(ids))  # type: ignore[attr-defined]  # noqa: E712
-            .group_by(col(Card.deck_id))
-        ).all()
-        totals = {deck_id: (total, susp, miss) for deck_id, total, susp, miss in rows}
         today = study_day(now, self._tz)
         out = []
         for deck in decks:
             assert deck.id is not None
             q = queue.build(session, deck, now, self._tz, usage[deck.id], limit=0, counts=True)
-            total, suspended, missing_count = totals.get(deck.id, (0, 0, 0))
+            total, suspended, missing_count = queue.card_counts(session, deck.id)
             days = (deck.exam_date - today).days if deck.exam_date else None
             recall = None
             if deck.exam_date is not None:

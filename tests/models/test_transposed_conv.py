@@ -51,7 +51,7 @@ def test_experiment_verdict_and_answer():
     assert result.verdict.passed, result.verdict.summary
     assert result.metrics["max_abs_error"] < 1e-9
     assert result.answer == 2  # 3x3, kernel 3, stride 2 -> 7x7
-    assert result.snapshot is not None and result.snapshot["images"].shape == (2, 7, 7)
+    assert result.snapshot is not None and result.snapshot["output_by_hand"].shape == (2, 7, 7)
 
 
 def test_padding_that_crops_everything_is_a_clear_error():

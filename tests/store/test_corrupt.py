@@ -36,12 +36,26 @@ def damaged(path: Path) -> Path:
     return path
 
 
+def damaged_pages(path: Path) -> Path:
+    """A studyapp-looking database whose schema reads fine but whose data pages are broken."""
+    with sqlite3.connect(path) as conn:
+        conn.execute("CREATE TABLE studyapp_meta (key TEXT PRIMARY KEY, value TEXT)")
+        conn.execute("INSERT INTO studyapp_meta VALUES ('schema_version', '2')")
+        conn.execute("CREATE TABLE t (x TEXT)")
+        conn.executemany("INSERT INTO t VALUES (?)", [("y" * 300,)] * 100)
+    data = bytearray(path.read_bytes())
+    data[3 * 4096 + 10 : 3 * 4096 + 2000] = b"\x07" * 1990
+    path.write_bytes(bytes(data))
+    return path
+
+
 @pytest.mark.parametrize(
     ("make", "message"),
     [
         (garbage, "not a SQLite database"),
         (foreign, "not a studyapp database"),
         (damaged, "corrupt"),
+        (damaged_pages, "corrupt"),
     ],
 )
 def test_bad_file_is_refused_and_untouched(tmp_path: Path, make, message: str) -> None:

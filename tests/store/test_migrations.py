@@ -25,12 +25,15 @@ def v1_database(path: Path) -> Path:
     return path
 
 
-def columns(url_or_path: str) -> dict[str, set[str]]:
+def columns(url_or_path: str) -> dict[str, set[object]]:
+    """Every table's columns and indexes (name and columns)."""
     engine = make_engine(url_or_path)
     try:
         inspector = inspect(engine)
         return {
-            t: {c["name"] for c in inspector.get_columns(t)} for t in inspector.get_table_names()
+            t: {c["name"] for c in inspector.get_columns(t)}
+            | {(i["name"], tuple(i["column_names"])) for i in inspector.get_indexes(t)}
+            for t in inspector.get_table_names()
         }
     finally:
         engine.dispose()

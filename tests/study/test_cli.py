@@ -144,3 +144,14 @@ def test_exam_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Non
     assert "matches no deck" in capsys.readouterr().err
     assert main(["exam", "gans", "none"]) == 0
     assert "cleared" in capsys.readouterr().out
+
+
+def test_import_bad_deck_is_one_line_and_not_copied(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], isolated_home: Path
+) -> None:
+    bad = tmp_path / "broken.txt"
+    bad.write_bytes(b"\x00\x01\x02 not a deck \xff\xfe")
+    assert main(["import", str(bad)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith(f"studyapp: error: {bad}") and "\n" not in err
+    assert not (isolated_home / "decks" / "broken.txt").exists()

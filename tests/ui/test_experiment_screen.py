@@ -139,7 +139,7 @@ async def test_card_to_verdict_with_graded_prediction(study_app, study) -> None:
         explanation = screen.query_one("#exp-explanation", Static).render()
         assert "the loss halves" in str(explanation)
         assert all(p.points_drawn == 30 for p in screen.query(CurvePlot))
-        assert "scatter" in screen.query_one(PixelView).kinds
+        assert screen.query_one(PixelView).kinds == ("scatter:samples", "reconstructions")
     runs = study.runs(FAKE.id)
     assert len(runs) == 1
     run = runs[0]

@@ -249,3 +249,23 @@ async def test_markup_in_deck_names_and_toasts_is_literal(service, clock) -> Non
         await pilot.press("down", "e", *"+3", "enter")  # the markup deck sorts second
         await pilot.pause(0.3)
         assert "Exam on 2026-11-23 for [bold]Deck[/] [link=x]one[/link]" in screen_text(app)
+
+
+async def test_optimise_runs_on_a_worker_and_reports_refusal(app, service) -> None:
+    import threading
+
+    threads: list[str] = []
+    real = service.optimize
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread().name)
+        return real(*args, **kwargs)
+
+    service.optimize = spy  # type: ignore[method-assign]
+    async with app.run_test(size=(160, 24), notifications=True) as pilot:
+        await ready(pilot)
+        await pilot.press("o")
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.3)
+        assert "not enough reviews" in screen_text(app)  # the service's reason, as a toast
+    assert threads and threads[0] != threading.main_thread().name

@@ -37,7 +37,7 @@ def modules_after(code: str, *args: str) -> set[str]:
 
 
 def test_importing_the_app_loads_no_sql_no_torch_no_plots() -> None:
-    code = "import json, sys\nimport studyapp.ui.app\nprint(json.dumps({'modules': list(sys.modules)}))"
+    code = "import json, sys, studyapp.ui.app\nprint(json.dumps({'modules': list(sys.modules)}))"
     loaded = modules_after(code)
     assert "textual" in loaded
     heavy = {"torch", "sqlmodel", "sqlalchemy", "plotext", "textual_plotext", "matplotlib"}

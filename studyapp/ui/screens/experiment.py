@@ -142,15 +142,15 @@ class ExperimentScreen(Screen[None]):
     ExperimentScreen #exp-title { padding: 0 1; text-style: bold; }
     ExperimentScreen #exp-summary { padding: 0 1; color: $text-muted; }
     ExperimentScreen #exp-body { height: 1fr; }
-    ExperimentScreen #exp-side { width: 40; min-width: 30; border-right: vkey $panel; }
+    ExperimentScreen #exp-side { width: 34; min-width: 28; border-right: vkey $panel; }
     ExperimentScreen #exp-side Input { margin: 0 0 0 0; }
     ExperimentScreen #exp-side Label { margin: 1 0 0 0; }
     ExperimentScreen .range { color: $text-muted; margin: 0; }
     ExperimentScreen #exp-buttons, ExperimentScreen #exp-buttons-2 { height: auto; }
     ExperimentScreen #exp-side Button { min-width: 8; margin: 0 1 0 0; }
     ExperimentScreen #exp-main { width: 1fr; padding: 0 1; }
-    ExperimentScreen #exp-progress-row { height: 1; }
-    ExperimentScreen #exp-rate { width: 1fr; padding: 0 1; }
+    ExperimentScreen #exp-progress Bar { width: 1fr; }
+    ExperimentScreen #exp-rate { color: $text-muted; }
     ExperimentScreen #exp-verdict { margin: 0 0 1 0; }
     ExperimentScreen #exp-verdict.passed { color: $success; }
     ExperimentScreen #exp-verdict.failed { color: $warning; }
@@ -236,9 +236,8 @@ class ExperimentScreen(Screen[None]):
                     yield Button("Save PNG", id="exp-png", disabled=True)
                     yield Button("Runs", id="exp-runs")
             with VerticalScroll(id="exp-main"):
-                with Horizontal(id="exp-progress-row"):
-                    yield ProgressBar(total=None, show_eta=False, id="exp-progress")
-                    yield StatusLine("ready", id="exp-rate")
+                yield ProgressBar(total=None, show_eta=False, id="exp-progress")
+                yield StatusLine("ready", id="exp-rate")
                 yield Static(Text(""), id="exp-verdict")
                 for i, plot in enumerate(spec.plots):
                     yield CurvePlot(

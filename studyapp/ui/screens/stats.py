@@ -170,6 +170,8 @@ class StatsScreen(Screen[None]):
         plt = plot.plt
         days = list(range(len(stats.forecast)))
         plt.bar(days, list(stats.forecast), color="cyan")
+        ticks = [float(d) for d in days[::5]]
+        plt.xticks(ticks, [str(int(t)) for t in ticks])
         plt.title("Cards due per day (day 0 includes overdue)")
         plt.xlabel("days from today")
         plot.refresh()

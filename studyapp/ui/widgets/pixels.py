@@ -4,8 +4,9 @@ Each cell prints ``▀`` with the upper pixel as the foreground colour and the l
 the background, so a W x H picture takes W columns and H/2 rows. :class:`PixelView` draws
 an experiment snapshot:
 
-- ``{"samples": (N, 2), "data": (M, 2)}``: generated samples against the data, as a 2-D
-  scatter (data blue, samples orange, both white);
+- ``{"samples": (N, 2), "data": (M, 2)}`` (and any ``samples_*``): generated samples
+  against the data, as 2-D scatters side by side (data blue, samples orange, both white),
+  named by an optional ``labels`` dict;
 - any other array of shape (K, H, W) or (H, W) with values in [0, 1] (reconstructions,
   latent traversals, digits): a labelled row of grey images.
 
@@ -122,22 +123,55 @@ def is_image_array(value: Any) -> bool:
     return shape is not None and len(shape) in (2, 3, 4) and min(shape[-2:]) >= 4
 
 
+def scatter_keys(snapshot: Mapping[str, Any]) -> list[str]:
+    """``samples`` and ``samples_*`` keys holding (N, 2) points, when ``data`` is there."""
+    if "data" not in snapshot:
+        return []
+    return [
+        key
+        for key, value in snapshot.items()
+        if (key == "samples" or key.startswith("samples_"))
+        and len(getattr(value, "shape", ())) == 2
+        and value.shape[1] == 2
+    ]
+
+
 def snapshot_picture(snapshot: Mapping[str, Any], kinds: Sequence[str], width: int) -> Group:
-    """The pictures of a snapshot for a ``width``-cell-wide area (any thread)."""
+    """The pictures of a snapshot for a ``width``-cell-wide area (any thread).
+
+    Scatters (one per samples key, over the data) sit side by side when they fit; a
+    ``labels`` dict in the snapshot names them.
+    """
+    from rich.table import Table
+
     width = max(20, min(width, 160))
+    labels = snapshot.get("labels") or {}
     parts: list[RenderableType] = []
-    if "scatter" in kinds:
-        side = min(width, 48)
+    scatters = [k for k in kinds if k.startswith("scatter:")]
+    if scatters:
+        per_row = max(1, min(len(scatters), (width + 2) // 34))
+        side = max(16, min(48, (width + 2) // per_row - 2))
         parts.append(Text("samples (orange) vs data (blue), white where both"))
-        parts.append(half_block(scatter_raster(snapshot["samples"], snapshot["data"], side, side)))
+        grid = Table.grid(padding=(0, 2))
+        for _ in range(per_row):
+            grid.add_column()
+        cells: list[RenderableType] = []
+        for kind in scatters:
+            key = kind.split(":", 1)[1]
+            raster = scatter_raster(snapshot[key], snapshot["data"], side, side)
+            cells.append(Group(Text(str(labels.get(key, key))), half_block(raster)))
+        for start in range(0, len(cells), per_row):
+            row = cells[start : start + per_row]
+            grid.add_row(*row, *[Text("")] * (per_row - len(row)))
+        parts.append(grid)
     for key in kinds:
-        if key == "scatter":
+        if key.startswith("scatter:"):
             continue
         images = snapshot[key]
         h, w = (int(n) for n in images.shape[-2:])
         scale = 2 if max(h, w) <= 16 else 1
         count = max(1, (width + 1) // (w * scale + 1))
-        parts.append(Text(key.replace("_", " ")))
+        parts.append(Text(str(labels.get(key, key.replace("_", " ")))))
         parts.append(half_block(image_strip(images, max_images=count, scale=scale)))
     return Group(*parts)
 
@@ -164,7 +198,7 @@ class PixelView(Widget):
         self._cache: tuple[tuple, RenderableType] | None = None
         self._shape: tuple = ()
         self.kinds: tuple[str, ...] = ()
-        """What the last snapshot showed: "scatter" and/or image keys (tests read it)."""
+        """What the last snapshot showed: ``scatter:<samples key>`` and image keys."""
 
     def show(self, snapshot: Mapping[str, Any] | None, *, redraw: bool = True) -> None:
         self._snapshot = snapshot
@@ -210,11 +244,10 @@ class PixelView(Widget):
 def _kinds(snapshot: Mapping[str, Any] | None) -> tuple[str, ...]:
     if not snapshot:
         return ()
-    kinds: list[str] = []
-    if "samples" in snapshot and "data" in snapshot:
-        kinds.append("scatter")
+    scatters = scatter_keys(snapshot)
+    kinds = [f"scatter:{key}" for key in scatters]
     for key, value in snapshot.items():
-        if key in ("samples", "data"):
+        if key in scatters or key == "data":
             continue
         if is_image_array(value):
             kinds.append(key)
