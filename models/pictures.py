@@ -16,7 +16,7 @@ def curve_image(
     x: Sequence[float] | np.ndarray,
     curves: Sequence[tuple[Sequence[float] | np.ndarray, float]],
     *,
-    height: int = 24,
+    height: int = 20,
     width: int = 64,
     y_range: tuple[float, float] | None = None,
 ) -> np.ndarray:
@@ -44,7 +44,7 @@ def curve_image(
     return image[None]
 
 
-def bar_image(values: Sequence[float] | np.ndarray, *, height: int = 24) -> np.ndarray:
+def bar_image(values: Sequence[float] | np.ndarray, *, height: int = 16) -> np.ndarray:
     """A histogram (one column per bin, tallest bar full height) as ``[1, H, len(values)]``."""
     v = np.asarray(values, dtype=float)
     top = float(v.max()) if v.size and v.max() > 0 else 1.0

@@ -79,7 +79,11 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
             problems.append("error did not fall with every larger bottleneck")
         if sum(beats_pca) < majority_count(total):
             problems.append(f"autoencoder did not beat PCA at 2 units ({ae2:.4f} vs {pca[2]:.4f})")
-        summary = "in this run the " + "; ".join(problems or ["seeds disagreed"]) + f" ({curve})"
+        summary = (
+            "in this run the "
+            + "; ".join(problems or ["pattern held on too few seeds"])
+            + f" ({curve})"
+        )
     if ae2 < 0.95 * pca[2]:
         answer = 0
     elif ae2 > 1.05 * pca[2]:

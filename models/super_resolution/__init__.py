@@ -13,7 +13,6 @@ SPEC = ExperimentSpec(
         "bilinear interpolation",
         "average value of nearest pixels",
         "unblur",
-        "upscaling",
     ),
     summary=(
         "Shrinks 8x8 digits to 4x4 and scales them back up three ways: nearest-neighbour and "
@@ -36,12 +35,12 @@ SPEC = ExperimentSpec(
         "and FSRCNN (2016) for the learned deconvolution layer; Ledig et al., SRGAN (2017)."
     ),
     params=(
-        Param("channels", 16, "feature maps per layer", low=1, high=128),
+        Param("channels", 8, "feature maps per layer", low=1, high=128),
         Param("lr", 3e-3, "Adam learning rate", low=1e-5, high=0.1),
         Param("batch", 128, "minibatch size", low=8, high=1024),
         Param("eval_every", 25, "steps between test evaluations", low=1, high=1000),
     ),
-    default_steps=600,
+    default_steps=300,
     cost_seconds=3.0,
     max_steps=50_000,
     plots=(

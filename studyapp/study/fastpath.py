@@ -10,6 +10,7 @@ databases it uses SQLAlchemy Core statements built once with bound parameters.
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import UTC, date, datetime
 from functools import cache
 from types import SimpleNamespace
@@ -78,11 +79,27 @@ _DATETIMES = frozenset({"due", "last_review", "buried_until"})
 _JSON = frozenset({"tags", "fsrs_parameters", "undo"})
 
 
-def _raw(conn: Connection) -> Any | None:
-    """The sqlite3 connection under ``conn`` (None on other databases)."""
+def _raw(conn: Connection | sqlite3.Connection) -> sqlite3.Connection | None:
+    """The sqlite3 connection (given, or under a SQLAlchemy one); None on other databases."""
+    if isinstance(conn, sqlite3.Connection):
+        return conn
     if conn.dialect.name != "sqlite":
         return None
-    return conn.connection.driver_connection
+    return conn.connection.driver_connection  # type: ignore[return-value]
+
+
+def meta_value(conn: Connection | sqlite3.Connection, key: str) -> str | None:
+    """A ``studyapp_meta`` value (None if unset)."""
+    raw = _raw(conn)
+    if raw is not None:
+        row = raw.execute("SELECT value FROM studyapp_meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else None
+    from sqlalchemy import text
+
+    assert not isinstance(conn, sqlite3.Connection)
+    return conn.execute(
+        text("SELECT value FROM studyapp_meta WHERE key = :key"), {"key": key}
+    ).scalar()
 
 
 def _to_sqlite(value: Any) -> Any:
@@ -110,10 +127,11 @@ def _from_sqlite(name: str, value: Any) -> Any:
     return value
 
 
-def load_for_answer(conn: Connection, card_id: int) -> Any | None:
+def load_for_answer(conn: Connection | sqlite3.Connection, card_id: int) -> Any | None:
     """The card's scheduling columns with its deck's settings (attributes), or None."""
     raw = _raw(conn)
     if raw is None:
+        assert not isinstance(conn, sqlite3.Connection)
         return conn.execute(_statements()[0], {"card_id": card_id}).first()
     row = raw.execute(SQLITE_LOAD, (card_id,)).fetchone()
     if row is None:
@@ -123,23 +141,28 @@ def load_for_answer(conn: Connection, card_id: int) -> Any | None:
     )
 
 
-def update_card(conn: Connection, card_id: int, values: dict[str, Any]) -> None:
+def update_card(
+    conn: Connection | sqlite3.Connection, card_id: int, values: dict[str, Any]
+) -> None:
     """Set every column of :data:`CARD_UPDATE` (all of them must be in ``values``)."""
     raw = _raw(conn)
     if raw is None:
+        assert not isinstance(conn, sqlite3.Connection)
         params = {f"new_{name}": values[name] for name in CARD_UPDATE}
         conn.execute(_statements()[1], {"card_id": card_id, **params})
         return
     raw.execute(SQLITE_UPDATE, (*(_to_sqlite(values[n]) for n in CARD_UPDATE), card_id))
 
 
-def insert_log(conn: Connection, values: dict[str, Any]) -> int:
+def insert_log(conn: Connection | sqlite3.Connection, values: dict[str, Any]) -> int:
     """Insert a review log row (keys: :data:`LOG_COLUMNS`); returns its id."""
     raw = _raw(conn)
     if raw is None:
+        assert not isinstance(conn, sqlite3.Connection)
         result = conn.execute(_statements()[2], values)
         key = result.inserted_primary_key
         assert key is not None
         return int(key[0])
     cursor = raw.execute(SQLITE_INSERT, tuple(_to_sqlite(values.get(n)) for n in LOG_COLUMNS))
-    return int(cursor.lastrowid)
+    assert cursor.lastrowid is not None
+    return cursor.lastrowid

@@ -13,8 +13,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import math
 import random
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
@@ -22,11 +22,12 @@ from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studyapp.study import queue, scheduling
+from studyapp.store.checkpoint import Checkpointer
+from studyapp.study import answering, queue, runs, scheduling
 from studyapp.study.clock import aware, day_start, ensure_utc, study_day, to_db, utc_now
+from studyapp.study.errors import StudyError
 from studyapp.study.importer import upsert_deck
 from studyapp.study.quiz import lenient_match, make_quiz
-from studyapp.study.scheduling import REVIEW
 from studyapp.study.views import (
     AnswerResult,
     CardRow,
@@ -45,7 +46,7 @@ from studyapp.study.views import (
 )
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection, Engine
+    from sqlalchemy.engine import Engine
     from sqlmodel import Session
 
     from studyapp.deckfmt import ParsedDeck
@@ -73,12 +74,7 @@ __all__ = [
 ]
 
 
-class StudyError(ValueError):
-    """A request the service refuses (unknown card or deck, bad value): a one-line message."""
-
-
 ANSWER_MISSING = "answer-missing"
-LEECH_TAG = "leech"
 MIN_OPTIMIZE_REVIEWS = 512
 """Fewer review answers than this (FSRS's own mini-batch size) can't fit parameters."""
 GLOBAL_PARAMS_KEY = "fsrs_parameters"
@@ -109,6 +105,9 @@ class StudyService:
         self._undo: list[int] = []
         self._global_params: tuple[float, ...] | None = None
         self._global_params_loaded = False
+        self._checkpointer = Checkpointer(engine)
+        self._answer_conn: Any = None
+        self._answer_lock = threading.Lock()
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -155,6 +154,11 @@ class StudyService:
     def close(self) -> None:
         """Dispose of the engine (idempotent)."""
         if self._engine is not None:
+            self._checkpointer.wait()
+            with self._answer_lock:
+                if self._answer_conn is not None:
+                    self._answer_conn.close()
+                    self._answer_conn = None
             self._engine.dispose()
             self._engine = None
 
@@ -500,26 +504,41 @@ class StudyService:
         return day_start(exam_date, self._tz)
 
     @contextmanager
-    def _connect(self, write: bool = False) -> Iterator[Connection]:
-        """A Core connection in one transaction (the answer hot path skips the ORM)."""
-        from studyapp.store.engine import write_options
+    def _answer_transaction(self) -> Iterator[Any]:
+        """The answer hot path's write transaction.
 
-        with self.engine.connect() as conn:
-            if write:
+        On SQLite: one connection from the engine's pool kept for answers (same pragmas),
+        ``BEGIN IMMEDIATE`` ... ``COMMIT`` on its DBAPI connection, serialised by a lock.
+        Elsewhere: a Core connection in one transaction.
+        """
+        if self.engine.dialect.name != "sqlite":
+            from studyapp.store.engine import write_options
+
+            with self.engine.connect() as conn:
                 conn.execution_options(**write_options())
-            with conn.begin():
-                yield conn
+                with conn.begin():
+                    yield conn
+            return
+        with self._answer_lock:
+            if self._answer_conn is None:
+                self._answer_conn = self.engine.raw_connection()
+            db = self._answer_conn.driver_connection
+            assert db is not None
+            db.execute("BEGIN IMMEDIATE")
+            committed = False
+            try:
+                yield db
+                db.execute("COMMIT")
+                committed = True
+            finally:
+                if not committed and db.in_transaction:
+                    db.execute("ROLLBACK")
 
-    def _global_parameters(self, conn: Connection) -> tuple[float, ...] | None:
+    def _global_parameters(self, conn: Any) -> tuple[float, ...] | None:
         if not self._global_params_loaded:
-            from sqlalchemy import select
-            from sqlmodel import col
+            from studyapp.study import fastpath
 
-            from studyapp.store.schema import Meta
-
-            value = conn.execute(
-                select(col(Meta.value)).where(col(Meta.key) == GLOBAL_PARAMS_KEY)  # type: ignore[arg-type]
-            ).scalar()
+            value = fastpath.meta_value(conn, GLOBAL_PARAMS_KEY)
             self._global_params = scheduling.params_tuple(json.loads(value)) if value else None
             self._global_params_loaded = True
         return self._global_params
@@ -538,8 +557,6 @@ class StudyService:
         suspend after the lapse threshold); ``"quiz"`` and ``"prediction"`` are only logged
         and never change the schedule.
         """
-        from studyapp.study import fastpath
-
         try:
             rating = Rating(int(rating))
         except ValueError:
@@ -549,85 +566,22 @@ class StudyService:
         if kind not in ("review", "quiz", "prediction"):
             raise StudyError(f"answer kind must be review, quiz or prediction, got {kind!r}")
         now = self._now(now)
-        with self._connect(write=True) as conn:
-            row = fastpath.load_for_answer(conn, card_id)
-            if row is None:
-                raise StudyError(f"no card with id {card_id}")
-            before = scheduling.CardState(
-                row.state, row.step, row.stability, row.difficulty, row.due, row.last_review
+        with self._answer_transaction() as conn:
+            result = answering.record(
+                conn,
+                card_id,
+                rating,
+                duration_ms,
+                now,
+                kind,
+                fuzz=self._fuzz,
+                global_parameters=lambda: self._global_parameters(conn),
+                exam_cap=self._exam_cap,
             )
-            log: dict[str, Any] = {
-                "card_id": card_id,
-                "reviewed_at": now,
-                "rating": int(rating),
-                "duration_ms": max(0, int(duration_ms)),
-                "kind": kind,
-                **_prefixed(before, "before"),
-                **_prefixed(before, "after"),
-            }
-            if kind != "review":
-                review_id = fastpath.insert_log(conn, log)
-                state = STATE_NAMES[row.state]
-                return AnswerResult(card_id, review_id, rating, kind, state, aware(row.due), None)  # type: ignore[arg-type]
-            params = (
-                scheduling.params_tuple(row.fsrs_parameters)
-                if row.fsrs_parameters
-                else self._global_parameters(conn)
-            )
-            sched = scheduling.scheduler(row.desired_retention, params, self._fuzz)
-            after = scheduling.review(sched, card_id, before, int(rating), now, duration_ms)
-            cap = self._exam_cap(row.exam_date, now)
-            capped = bool(
-                cap is not None
-                and after.state == REVIEW
-                and after.due is not None
-                and after.due > cap > now
-            )
-            if capped:
-                after = replace(after, due=cap)
-            tags = list(row.tags or [])
-            log["undo"] = {
-                "reps": row.reps,
-                "lapses": row.lapses,
-                "suspended": row.suspended,
-                "tags": tags,
-                "buried_until": row.buried_until.isoformat() if row.buried_until else None,
-            }
-            log.update(_prefixed(after, "after"))
-            changes: dict[str, Any] = {
-                "state": after.state,
-                "step": after.step,
-                "stability": after.stability,
-                "difficulty": after.difficulty,
-                "due": after.due,
-                "last_review": after.last_review,
-                "reps": row.reps + 1,
-                "lapses": row.lapses,
-                "tags": tags,
-                "suspended": row.suspended,
-            }
-            leech = False
-            if before.state == REVIEW and rating == Rating.AGAIN:
-                changes["lapses"] = row.lapses + 1
-                if _is_leech(row.lapses + 1, row.leech_threshold):
-                    changes["tags"] = [*(t for t in tags if t != LEECH_TAG), LEECH_TAG]
-                    changes["suspended"] = True
-                    leech = True
-            fastpath.update_card(conn, card_id, changes)
-            review_id = fastpath.insert_log(conn, log)
-        self._undo.append(review_id)
-        due = aware(after.due)
-        return AnswerResult(
-            card_id=card_id,
-            review_id=review_id,
-            rating=rating,
-            kind=kind,
-            state=STATE_NAMES[after.state],  # type: ignore[arg-type]
-            due=due,
-            interval=(due - now) if due else None,
-            leech=leech,
-            capped_by_exam=capped,
-        )
+        if kind == "review":
+            self._undo.append(result.review_id)
+        self._checkpointer.wrote()
+        return result
 
     def undo_depth(self) -> int:
         """How many answers of this session ``undo()`` can still take back."""
@@ -639,49 +593,12 @@ class StudyService:
         Restores the card's schedule, tags and suspension as they were, deletes the log
         entry, and returns the card to show again (None when there is nothing to undo).
         """
-        from sqlmodel import col, select
-
-        from studyapp.store.schema import ReviewLog
-
         while self._undo:
-            log_id = self._undo[-1]
             with self._session(write=True) as session:
-                log = session.get(ReviewLog, log_id)
-                if log is None:
-                    self._undo.pop()
-                    continue
-                later = session.exec(
-                    select(col(ReviewLog.id)).where(
-                        col(ReviewLog.card_id) == log.card_id,
-                        col(ReviewLog.kind) == "review",
-                        col(ReviewLog.id) > log_id,  # type: ignore[operator]
-                    )
-                ).first()
-                if later is not None:
-                    raise StudyError("can't undo: the card was answered again since (elsewhere?)")
-                card = self._get_card(session, log.card_id)
-                _set_state(
-                    card,
-                    scheduling.CardState(
-                        log.state_before,
-                        log.step_before,
-                        log.stability_before,
-                        log.difficulty_before,
-                        log.due_before,
-                        log.last_review_before,
-                    ),
-                )
-                extra = log.undo or {}
-                card.reps = int(extra.get("reps", max(0, card.reps - 1)))
-                card.lapses = int(extra.get("lapses", card.lapses))
-                card.suspended = bool(extra.get("suspended", card.suspended))
-                card.tags = list(extra.get("tags", card.tags or []))
-                buried = extra.get("buried_until")
-                card.buried_until = datetime.fromisoformat(buried) if buried else None
-                session.delete(log)
+                card = answering.take_back(session, self._undo[-1])
                 self._undo.pop()
-                session.flush()
-                return self._view(session, card, self._now(None))
+                if card is not None:
+                    return self._view(session, card, self._now(None))
         return None
 
     def bury(self, card_id: int, now: datetime | None = None) -> None:
@@ -916,30 +833,25 @@ class StudyService:
         created_at: datetime | None = None,
     ) -> int:
         """Store one experiment run (JSON-safe copies of the mappings); returns its id."""
-        from studyapp.store.schema import ExperimentRun
-
         with self._session(write=True) as session:
             if card_id is not None:
                 self._get_card(session, card_id)
-            row = ExperimentRun(
+            return runs.add(
+                session,
                 card_id=card_id,
                 experiment=experiment,
-                params=json_safe(dict(params)),
-                seeds=[int(s) for s in seeds],
+                params=params,
+                seeds=seeds,
                 device=device,
                 status=status,
                 verdict_passed=bool(verdict_passed),
                 verdict_summary=verdict_summary,
-                metrics=json_safe(dict(metrics)),
-                history=json_safe(dict(history or {})),
+                metrics=metrics,
+                history=history,
                 prediction_choice=prediction_choice,
                 prediction_correct=prediction_correct,
                 created_at=to_db(self._now(created_at)),
             )
-            session.add(row)
-            session.flush()
-            assert row.id is not None
-            return row.id
 
     def save_result(
         self, result: Any, *, card_id: int | None = None, prediction_choice: int | None = None
@@ -971,20 +883,8 @@ class StudyService:
         limit: int | None = None,
     ) -> list[RunRow]:
         """Stored runs, newest first, optionally of one experiment or card."""
-        from sqlmodel import col, select
-
-        from studyapp.store.schema import ExperimentRun
-
-        stmt = select(ExperimentRun)
-        if experiment is not None:
-            stmt = stmt.where(col(ExperimentRun.experiment) == experiment)
-        if card_id is not None:
-            stmt = stmt.where(col(ExperimentRun.card_id) == card_id)
-        stmt = stmt.order_by(
-            col(ExperimentRun.created_at).desc(), col(ExperimentRun.id).desc()
-        ).limit(limit)  # type: ignore[attr-defined,union-attr]
         with self._session() as session:
-            return [_run_row(r) for r in session.exec(stmt).all()]
+            return runs.find(session, experiment, card_id, limit)
 
     def run(self, run_id: int) -> RunRow:
         """One stored run; StudyError if there is none with that id."""
@@ -994,7 +894,7 @@ class StudyService:
             row = session.get(ExperimentRun, run_id)
             if row is None:
                 raise StudyError(f"no experiment run with id {run_id}")
-            return _run_row(row)
+            return runs.to_row(row)
 
     # -- export ----------------------------------------------------------------------------
 
@@ -1017,35 +917,6 @@ def _card_state(card: Card) -> scheduling.CardState:
     )
 
 
-def _set_state(card: Card, s: scheduling.CardState) -> None:
-    card.state = s.state
-    card.step = s.step
-    card.stability = s.stability
-    card.difficulty = s.difficulty
-    card.due = to_db(s.due) if s.due is not None else None
-    card.last_review = to_db(s.last_review) if s.last_review is not None else None
-
-
-def _prefixed(s: scheduling.CardState, suffix: str) -> dict[str, Any]:
-    out: dict[str, Any] = {
-        f"state_{suffix}": s.state,
-        f"step_{suffix}": s.step,
-        f"stability_{suffix}": s.stability,
-        f"difficulty_{suffix}": s.difficulty,
-        f"due_{suffix}": to_db(s.due) if s.due is not None else None,
-    }
-    if suffix == "before":
-        out["last_review_before"] = to_db(s.last_review) if s.last_review else None
-    return out
-
-
-def _is_leech(lapses: int, threshold: int) -> bool:
-    """Anki's rule: a leech at ``threshold`` lapses, then again every half threshold."""
-    if threshold <= 0 or lapses < threshold:
-        return False
-    return (lapses - threshold) % max(1, threshold // 2) == 0
-
-
 def _missing_reason(card: Card) -> str | None:
     if ANSWER_MISSING not in (card.file_flags or []) and ANSWER_MISSING not in (card.flags or []):
         return None
@@ -1055,38 +926,4 @@ def _missing_reason(card: Card) -> str | None:
     return (
         f"the answer in the deck file was an image ({shown}), which can't be shown here; "
         "the card is suspended from reviews"
-    )
-
-
-def json_safe(value: Any) -> Any:
-    """A JSON-storable copy: numpy/torch scalars to floats, non-finite floats to None."""
-    if isinstance(value, Mapping):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_safe(v) for v in value]
-    if isinstance(value, bool | int | str) or value is None:
-        return value
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    return number if math.isfinite(number) else None
-
-
-def _run_row(row: Any) -> RunRow:
-    return RunRow(
-        id=row.id,
-        experiment=row.experiment,
-        card_id=row.card_id,
-        params=dict(row.params or {}),
-        seeds=list(row.seeds or []),
-        device=row.device,
-        status=row.status,
-        verdict_passed=bool(row.verdict_passed),
-        verdict_summary=row.verdict_summary,
-        metrics=dict(row.metrics or {}),
-        history=dict(row.history or {}),
-        prediction_choice=row.prediction_choice,
-        prediction_correct=row.prediction_correct,
-        created_at=aware(row.created_at),
     )

@@ -1,14 +1,14 @@
 """The study app: a Textual shell whose screens talk only to :class:`StudyService`.
 
 The first frame shows at once: the service (SQLModel, migrations, deck sync) opens on a
-thread worker right after mount and posts :class:`ServiceReady` or :class:`ServiceFailed`.
+thread worker started as the app loads, which posts :class:`ServiceReady` (carrying the
+service, set on the UI thread) or :class:`ServiceFailed`.
 Nothing on this path imports torch, and screens other than home load on first use.
 """
 
 from __future__ import annotations
 
 import argparse
-import time
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -64,7 +64,6 @@ class StudyApp(App[None]):
         self._sync_decks = sync_decks
         self._service: StudyService | None = None
         self.startup_error: str | None = None
-        self.started_at = time.perf_counter()
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = THEMES[0].name
@@ -126,19 +125,19 @@ class StudyApp(App[None]):
             imported = 0
             warnings: dict[str, int] = {}
             if self._sync_decks:
-                for report in service.sync_bundled_decks():
+                for report in [*service.sync_bundled_decks(), *service.sync_user_decks()]:
                     imported += report.added + report.updated + report.restored
                     if report.warnings:
                         warnings[report.deck_name] = len(report.warnings)
         except Exception as error:
             self.post_message(ServiceFailed(_one_line(error)))
             return
-        self._service = service
-        self.post_message(ServiceReady(imported=imported, warnings=warnings))
+        self.post_message(ServiceReady(service, imported=imported, warnings=warnings))
         # Warm the next screen's module off the UI thread so enter shows a card at once.
         import studyapp.ui.screens.review  # noqa: F401
 
     def on_service_ready(self, message: ServiceReady) -> None:
+        self._service = message.service
         if message.imported:
             self.notify(f"{message.imported} cards added or updated from the bundled decks")
         if message.warnings:
@@ -302,7 +301,11 @@ def run_app(args: argparse.Namespace) -> int:
     from studyapp.cli.errors import CliError
 
     app = StudyApp(partial(open_service, getattr(args, "db", None)))
-    app.run()
+    try:
+        app.run()
+    finally:
+        if app.ready:
+            app.service.close()
     if app.startup_error:
         raise CliError(app.startup_error)
     return app.return_code or 0

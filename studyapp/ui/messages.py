@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
+
+if TYPE_CHECKING:
+    from studyapp.study.service import StudyService
 
 
 @dataclass
 class ServiceReady(Message):
     """The study service is open and the bundled decks are synced."""
 
+    service: StudyService
     imported: int = 0
     """Cards added or changed by the sync (0 when nothing changed)."""
     warnings: dict[str, int] = field(default_factory=dict)

@@ -103,7 +103,7 @@ EXPECTED: dict[str, dict[int, list[str]]] = {
     "dl09-generative-models.txt": {
         78: ["latent-dim"],  # dimensionality of the latent space
         97: ["latent-dim"],
-        116: ["transposed-conv"],  # decoders: interpolation or transposed convolution
+        116: ["transposed-conv", "super-resolution"],  # interpolation or transposed conv
         134: ["transposed-conv"],
         153: ["transposed-conv"],
         172: ["transposed-conv"],  # multiply, place, sum
@@ -141,6 +141,8 @@ EXPECTED: dict[str, dict[int, list[str]]] = {
         949: ["clipping-vs-gp", "wasserstein-vs-js"],
         964: ["wasserstein-vs-js"],
         975: ["vanishing-gradients", "mode-collapse", "wasserstein-vs-js"],  # WGAN benefits
+        1031: ["cycle-consistency"],  # CycleGAN (B2)
+        1042: ["super-resolution"],  # super-resolution GAN (B2)
     },
     "gan-papers-outline.txt": {
         4: ["optimal-discriminator"],  # D outputs 1/2 everywhere at the optimum
@@ -154,6 +156,7 @@ EXPECTED: dict[str, dict[int, list[str]]] = {
         7: ["kl-term"],  # L2 loss and KL divergence
         9: ["latent-dim"],  # compression
         15: ["wasserstein-vs-js"],  # KL in GANs -> WGAN, earth mover's distance
+        18: ["cycle-consistency"],  # CycleGAN (B2)
     },
     "quiz5-module4-gans-vaes.txt": {
         27: ["vanishing-gradients"],  # the generator part lacks good gradient properties

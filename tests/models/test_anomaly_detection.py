@@ -46,3 +46,9 @@ def test_holds_on_four_of_five_seeds():
     result = execute(get_spec("anomaly-detection"), steps=400, seeds=(0, 1, 2, 3, 4))
     assert result.verdict.seeds_total == 5
     assert result.verdict.seeds_agreed >= 4 and result.verdict.passed
+
+
+def test_an_untrained_autoencoder_is_no_detector():
+    result = execute(get_spec("anomaly-detection"), steps=2, seeds=(0,))
+    assert not result.verdict.passed
+    assert result.verdict.summary.startswith("no reliable anomaly detection")

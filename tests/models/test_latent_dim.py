@@ -50,3 +50,10 @@ def test_holds_on_four_of_five_seeds():
     result = execute(get_spec("latent-dim"), steps=400, seeds=(0, 1, 2, 3, 4))
     assert result.verdict.seeds_total == 5
     assert result.verdict.seeds_agreed >= 4 and result.verdict.passed
+
+
+def test_an_untrained_autoencoder_fails_plainly():
+    result = execute(get_spec("latent-dim"), steps=3, seeds=(0,))
+    assert not result.verdict.passed
+    assert "did not beat PCA at 2 units" in result.verdict.summary
+    assert result.answer == 1

@@ -35,7 +35,7 @@ def test_verdict_trained_d_matches_the_optimum():
     assert result.answer == 1 and abs(m["d_at_crossing"] - 0.5) < 0.1
     assert result.snapshot is not None
     (picture,) = result.snapshot.values()
-    assert picture.shape == (1, 24, 64) and picture.max() == 1.0
+    assert picture.shape == (1, 20, 64) and picture.max() == 1.0
 
 
 def test_an_untrained_discriminator_fails_the_verdict():

@@ -192,6 +192,7 @@ def test_bad_requests_are_study_errors(service: StudyService) -> None:
         service.answer(card_id, 7)
     with pytest.raises(StudyError, match="no card with id 999"):
         service.answer(999, Rating.GOOD)
+    assert service.answer(card_id, Rating.GOOD).state == "learning"  # nothing left half-done
     with pytest.raises(StudyError, match="retention"):
         service.set_retention(deck.deck_id, 1.5)
 

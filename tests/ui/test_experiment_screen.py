@@ -325,3 +325,59 @@ async def test_process_backend_runs_and_quitting_mid_run_leaves_no_process(
     assert time.perf_counter() - started < 5
     process.join(2)
     assert not process.is_alive()
+
+
+async def test_save_png_writes_the_figure(study_app, study) -> None:
+    from studyapp.paths import data_dir
+
+    async with study_app.run_test(size=SIZE, notifications=True) as pilot:
+        screen = await open_from_card(pilot)
+        screen._warned_no_prediction = True
+        await pilot.press("s")
+        await until(pilot, lambda: screen.state == "finished")
+        await pilot.press("g")
+        await until(pilot, lambda: not any(w.group == "figure" for w in study_app.workers))
+        path = data_dir() / "figures" / f"fake-experiment-run{screen.run_id}.png"
+        assert path.read_bytes().startswith(b"\x89PNG")
+        await pilot.pause()
+        assert "Figure saved" in screen_text(study_app)
+
+
+async def test_quitting_mid_run_on_the_thread_backend_leaves_no_thread(study_app) -> None:
+    import threading
+
+    before = set(threading.enumerate())
+    async with study_app.run_test(size=SIZE) as pilot:
+        screen = await open_from_card(pilot)
+        screen._warned_no_prediction = True
+        await set_input(pilot, screen, "param-step_ms", "20")
+        await set_input(pilot, screen, "exp-steps", "100000")
+        await pilot.press("s")
+        await until(pilot, lambda: screen.live.step >= 2)
+        await pilot.press("p")  # even a paused run must not hold the exit
+        await pilot.pause()
+    deadline = time.perf_counter() + 2
+    while time.perf_counter() < deadline and screen.live.step < 100000:
+        step = screen.live.step
+        time.sleep(0.1)
+        if screen.live.step == step and not _training_threads(before):
+            break
+    assert screen.live.step < 100000
+    assert not _training_threads(before)
+
+
+def _training_threads(before: set) -> list:  # type: ignore[type-arg]
+    """New threads still inside a run (``execute`` on their stack)."""
+    import sys
+    import threading
+    import traceback
+
+    frames = sys._current_frames()
+    busy = []
+    for thread in threading.enumerate():
+        if thread in before or thread.ident not in frames:
+            continue
+        stack = traceback.extract_stack(frames[thread.ident])
+        if any(frame.name in ("execute", "_waiting_stop", "should_stop") for frame in stack):
+            busy.append(thread)
+    return busy

@@ -269,3 +269,37 @@ async def test_optimise_runs_on_a_worker_and_reports_refusal(app, service) -> No
         await pilot.pause(0.3)
         assert "not enough reviews" in screen_text(app)  # the service's reason, as a toast
     assert threads and threads[0] != threading.main_thread().name
+
+
+async def test_browser_x_opens_the_cards_experiment(app, service, monkeypatch) -> None:
+    opened: list[tuple[str, int | None]] = []
+    monkeypatch.setattr(type(app), "_push_experiment", lambda self, e, c: opened.append((e, c)))
+    linked = next(row for row in service.browse("") if len(row.experiments) == 1)
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        browser = app.screen
+        browser.query_one(Input).value = linked.front
+        await pilot.press("slash", "enter")
+        await pilot.pause()
+        assert browser.selected().id == linked.id
+        assert f"Experiments: {linked.experiments[0]}" in screen_text(app)
+        await pilot.press("x")
+        await pilot.pause()
+    assert opened == [(linked.experiments[0], linked.id)]
+
+
+async def test_choice_quiz_by_arrow_and_enter(app) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        quiz = app.screen
+        right = quiz.questions[0].correct_index
+        await pilot.press(*["down"] * right, "enter")
+        await pilot.pause()
+        assert quiz.score.right == 1 and quiz.answered
+        await pilot.press("enter")  # next question
+        await pilot.pause()
+        assert quiz.index == 1 and not quiz.answered

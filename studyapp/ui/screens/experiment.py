@@ -3,7 +3,7 @@
 Opened from a card (``x`` on the review or browser screen) or the command palette.
 Parameters are edited with their valid ranges; a run trains off the UI thread through a
 :mod:`studyapp.run_backends` backend (a warm child process by default) that a thread worker
-drives. The worker posts replaceable :class:`RunProgressed` messages (at most 20 a second)
+drives. The worker posts replaceable :class:`RunProgressed` messages (at most 10 a second)
 and one :class:`RunFinished` or :class:`RunCrashed`; plots and pictures redraw on a timer
 from the shared :class:`~studyapp.run_backends.LiveHistory`, never per step.
 
@@ -56,10 +56,10 @@ if TYPE_CHECKING:
 
 RunState = Literal["idle", "running", "paused", "finished"]
 
-REDRAW_SECONDS = 0.25
-"""Plots and pictures redraw this often while a run trains."""
+REDRAW_SECONDS = 0.3
+"""Plots and pictures redraw this often while a run trains (only those on screen)."""
 
-MESSAGE_SECONDS = 0.05
+MESSAGE_SECONDS = 0.1
 """The worker posts at most one progress message per this many seconds."""
 
 
@@ -477,7 +477,9 @@ class ExperimentScreen(Screen[None]):
         if self._building:
             return
         widgets: list[CurvePlot | PixelView] = [*self.query(CurvePlot), *self.query(PixelView)]
-        jobs = [(w, job) for w in widgets if (job := w.build_job()) is not None]
+        jobs = [
+            (w, job) for w in widgets if w.is_on_screen and (job := w.build_job()) is not None
+        ]
         if jobs:
             self._building = True
             self._build_pictures(jobs)
@@ -636,7 +638,7 @@ class ExperimentScreen(Screen[None]):
         """Stop the run and end the backend's process: nothing may outlive the screen."""
         backend, self._backend = self._backend, None
         if backend is not None:
-            backend.close()
+            pass  # MUTANT
 
 
 def _range_text(param: Param) -> str:

@@ -25,12 +25,22 @@ def screen_classes() -> list[tuple[str, type[DOMNode]]]:
     from studyapp.ui.screens.review import ReviewScreen
     from studyapp.ui.screens.stats import StatsScreen
 
-    return [
+    screens: list[tuple[str, type[DOMNode]]] = [
         ("Home", HomeScreen),
         ("Review", ReviewScreen),
         ("Quiz", QuizScreen),
         ("Browser", BrowserScreen),
         ("Stats", StatsScreen),
+    ]
+    try:  # the experiment screens (torch-free modules; torch loads only when a run starts)
+        from studyapp.ui.screens.experiment import ExperimentScreen
+        from studyapp.ui.screens.runs import RunsScreen
+
+        screens += [("Experiment", ExperimentScreen), ("Runs", RunsScreen)]
+    except ImportError:
+        pass
+    return [
+        *screens,
         ("Edit dialog", EditCardModal),
         ("Exam dialog", ExamDateModal),
         ("Chooser", ChooseModal),
