@@ -26,6 +26,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 import torch
 from torch import nn
@@ -229,7 +230,7 @@ def majority(agreed: int, total: int) -> bool:
     return total > 0 and agreed >= math.ceil(0.8 * total)
 
 
-def to_numpy(t: torch.Tensor):  # type: ignore[no-untyped-def]
+def to_numpy(t: torch.Tensor) -> Any:
     """Detached CPU numpy copy of ``t`` (works for CUDA tensors too)."""
     return t.detach().to("cpu").numpy()
 

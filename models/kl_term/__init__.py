@@ -76,13 +76,13 @@ SPEC = ExperimentSpec(
     ),
     prediction=Prediction(
         question=(
-            "Trained with KL weight beta = 4 from the start, how many of the 8 latent units "
-            "does the VAE still use at the end?"
+            "Trained with KL weight beta = beta_max (4 by default) from the start, how many "
+            "of its latent units (8 by default) does the VAE still use at the end?"
         ),
         choices=(
             "None: the posterior collapses to the prior",
-            "Some, fewer than at beta 1",
-            "All 8",
+            "Some, but not all",
+            "All of them",
         ),
     ),
 )

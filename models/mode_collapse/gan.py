@@ -52,13 +52,12 @@ class Gan:
     def step(self, noise: SeedNoise, mix: Mixture, batch: int) -> tuple[torch.Tensor, torch.Tensor]:
         """One D update then one G update (non-saturating loss); per-row losses ``[R]``."""
         real = mix.sample(noise, batch)
-        with torch.no_grad():
-            fake = self.sample(noise, batch)
-        d_loss = (F.softplus(-self.judge(real)) + F.softplus(self.judge(fake))).mean(dim=1)
+        fake = self.sample(noise, batch)  # one G forward serves both updates
+        d_loss = (F.softplus(-self.judge(real)) + F.softplus(self.judge(fake.detach()))).mean(1)
         self.opt_d.zero_grad(set_to_none=True)
         seed_sum(d_loss).backward()
         self.opt_d.step()
-        g_loss = F.softplus(-self.judge(self.sample(noise, batch))).mean(dim=1)
+        g_loss = F.softplus(-self.judge(fake)).mean(dim=1)  # judged by the updated D
         self.opt_g.zero_grad(set_to_none=True)
         seed_sum(g_loss).backward()
         self.opt_g.step()

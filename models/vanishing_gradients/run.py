@@ -30,7 +30,9 @@ from models.torchutil import (
 LOSSES = ("saturating", "non_saturating", "wasserstein")
 
 
-def _grad_norms(gen: BatchedMLP, x: torch.Tensor, logits: torch.Tensor, critic_out: torch.Tensor):
+def _grad_norms(
+    gen: BatchedMLP, logits: torch.Tensor, critic_out: torch.Tensor
+) -> dict[str, torch.Tensor]:
     """Per-seed norm of G's gradient under each loss (``[K]`` each), graph kept between calls."""
     params = list(gen.parameters())
     losses = {
@@ -98,7 +100,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         opt_c.step()
 
         x = gen(z_eval)
-        norms = _grad_norms(gen, x, disc(x).squeeze(-1), critic(x).squeeze(-1))
+        norms = _grad_norms(gen, disc(x).squeeze(-1), critic(x).squeeze(-1))
         peak = {k: torch.maximum(peak[k], v) if peak else v for k, v in norms.items()}
         if step > tail_from:
             for name in LOSSES:

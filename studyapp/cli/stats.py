@@ -53,10 +53,12 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(payload, indent=2))
         return 0
     retention = (
-        f"{stats.true_retention:.1%}" if stats.true_retention is not None else "n/a (no reviews)"
+        f"{stats.true_retention:.1%}"
+        if stats.true_retention is not None
+        else "n/a (no reviews of review cards yet)"
     )
     print(f"reviews: {stats.reviews_total} total, {stats.reviews_today} today")
-    print(f"retention: {retention} true, {stats.desired_retention:.0%} desired")
+    print(f"retention: true {retention}, desired {stats.desired_retention:.0%}")
     if not decks:
         print("no decks")
         return 0

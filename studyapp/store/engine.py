@@ -1,6 +1,7 @@
 """The one engine factory: every connection gets WAL, foreign keys and a busy timeout.
 
-``make_engine(url)`` builds the engine (nothing happens at import time) and
+``make_engine(url)`` builds the engine (nothing happens at import time), ``connect_sqlite``
+opens a plain ``sqlite3`` connection with the very same settings (:func:`configure_sqlite`), and
 ``resolve_db_url(cli_value)`` picks the database: the ``--db`` flag, else ``$STUDYAPP_DB``,
 else ``studyapp.db`` in the user data dir. Plain file paths are accepted wherever a URL is.
 
@@ -12,6 +13,7 @@ busy timeout instead of failing with "database is locked" when a read lock would
 from __future__ import annotations
 
 import os
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -65,6 +67,35 @@ def write_options() -> dict[str, Any]:
     return {IMMEDIATE: True}
 
 
+def configure_sqlite(connection: sqlite3.Connection, wal: bool = True) -> None:
+    """The settings of every SQLite connection studyapp opens (engine or :func:`connect_sqlite`).
+
+    Autocommit at the driver level (``isolation_level=None``): transactions are begun
+    explicitly, so a write can be ``BEGIN IMMEDIATE``.
+    """
+    connection.isolation_level = None
+    cursor = connection.cursor()
+    try:
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        if wal:
+            cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+    finally:
+        cursor.close()
+
+
+def connect_sqlite(path: Path) -> sqlite3.Connection:
+    """A plain ``sqlite3`` connection to a database file, configured like the engine's.
+
+    The study service's review path uses it so that the first card needs no SQLAlchemy.
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, check_same_thread=False)
+    configure_sqlite(connection, wal=True)
+    return connection
+
+
 def make_engine(url: str) -> Engine:
     """Create the engine for ``url`` (a URL or file path) with the connection settings above."""
     from sqlalchemy import create_engine, event
@@ -83,18 +114,7 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        # Manage transactions ourselves (see "begin" below): pysqlite's own BEGIN handling
-        # can't issue BEGIN IMMEDIATE.
-        dbapi_connection.isolation_level = None
-        cursor = dbapi_connection.cursor()
-        try:
-            cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            cursor.execute("PRAGMA foreign_keys=ON")
-            if path is not None:
-                cursor.execute("PRAGMA journal_mode=WAL")
-            cursor.execute("PRAGMA synchronous=NORMAL")
-        finally:
-            cursor.close()
+        configure_sqlite(dbapi_connection, wal=path is not None)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

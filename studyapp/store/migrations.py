@@ -1,6 +1,6 @@
 """Schema version and ordered migrations, plus the checks that keep foreign files untouched.
 
-``prepare(engine)`` brings any database to :data:`schema.SCHEMA_VERSION`: an empty database
+``prepare(engine)`` brings any database to :data:`SCHEMA_VERSION`: an empty database
 gets the current tables; an older studyapp database runs the migrations after its version,
 in one transaction; a newer one, or a database with tables that aren't studyapp's, raises
 ``StoreError`` without writing anything. ``check_sqlite_file(path)`` reads a SQLite file's
@@ -19,6 +19,8 @@ from studyapp.store.errors import StoreError
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
+SCHEMA_VERSION = 2
+"""Bump with a migration below whenever a table of ``schema.py`` changes."""
 SQLITE_HEADER = b"SQLite format 3\x00"
 META_TABLE = "studyapp_meta"
 QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
@@ -29,6 +31,8 @@ def _v1_to_v2(conn: Connection) -> None:
     """v2: review kinds (quiz and prediction answers), experiment runs (issue 5), and queue
     indexes that cover the queue's filters."""
     from sqlmodel import SQLModel
+
+    import studyapp.store.schema  # noqa: F401  (defines the tables in SQLModel.metadata)
 
     conn.exec_driver_sql("ALTER TABLE review_log ADD COLUMN kind VARCHAR NOT NULL DEFAULT 'review'")
     SQLModel.metadata.tables["experiment_run"].create(conn)
@@ -93,8 +97,6 @@ def check_sqlite_file(path: Path) -> int | None:
 
 
 def _check_tables(where: str, tables: set[str], version: object) -> None:
-    from studyapp.store.schema import SCHEMA_VERSION
-
     tables = {t for t in tables if not t.startswith("sqlite_")}
     if not tables:
         return
@@ -137,22 +139,21 @@ def prepare(engine: Engine) -> int:
     from sqlalchemy.exc import DBAPIError
     from sqlmodel import SQLModel
 
-    from studyapp.store import schema
     from studyapp.store.engine import write_options
 
     try:
         with engine.connect().execution_options(**write_options()) as conn, conn.begin():
             found = schema_version(conn)
-            if found == schema.SCHEMA_VERSION:
+            if found == SCHEMA_VERSION:
                 return found
             if found is None:
                 SQLModel.metadata.create_all(conn, tables=_tables())
                 _set_meta(conn, "app", "studyapp")
-                _set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
+                _set_meta(conn, "schema_version", str(SCHEMA_VERSION))
                 return 0
-            for version in range(found + 1, schema.SCHEMA_VERSION + 1):
+            for version in range(found + 1, SCHEMA_VERSION + 1):
                 MIGRATIONS[version](conn)
-            _set_meta(conn, "schema_version", str(schema.SCHEMA_VERSION))
+            _set_meta(conn, "schema_version", str(SCHEMA_VERSION))
             return found
     except DBAPIError as error:
         raise StoreError(f"{_url(engine)}: {_first_line(error)}") from None
@@ -161,6 +162,8 @@ def prepare(engine: Engine) -> int:
 def _tables() -> list:
     """The studyapp tables, so ``create_all`` ignores any other model sharing the metadata."""
     from sqlmodel import SQLModel
+
+    import studyapp.store.schema  # noqa: F401  (defines the tables in SQLModel.metadata)
 
     names = ("studyapp_meta", "deck", "card", "review_log", "experiment_run")
     return [SQLModel.metadata.tables[name] for name in names]

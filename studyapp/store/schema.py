@@ -14,8 +14,7 @@ from sqlmodel import Field, SQLModel
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
 STATE_NAMES = {NEW: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
 
-SCHEMA_VERSION = 2
-"""Bump with a migration in ``migrations.py`` whenever a table below changes."""
+from studyapp.store.migrations import SCHEMA_VERSION  # noqa: E402,F401  (re-exported)
 
 
 def utcnow() -> datetime:

@@ -2,8 +2,9 @@
 
 Exam mode (an exam date ahead) replaces the review part: the cards due before the exam
 are spread evenly over the days left, lowest retrievability first (see :func:`exam_reviews`).
-Queries touch the ``(deck_id, state, due)`` index and today's slice of the review log only,
-so building a queue stays fast on large collections.
+Queries are plain SQL (``studyapp.store.sql``, so the first card needs no SQLAlchemy) that
+touch the ``(deck_id, state, due)`` index and today's slice of the review log only, so
+building a queue stays fast on large collections. ``deck`` arguments are rows of ``deck``.
 """
 
 from __future__ import annotations
@@ -13,16 +14,23 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
+from studyapp.store.sql import in_list
 from studyapp.study import scheduling
-from studyapp.study.clock import day_start, study_day, to_db
+from studyapp.study.clock import day_start, study_day
 from studyapp.study.scheduling import LEARNING, NEW, RELEARNING, REVIEW
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
-    from studyapp.store.schema import Deck
+    from studyapp.store.sql import Query
 
 LEARN_AHEAD = timedelta(minutes=20)
+ACTIVE = (
+    "card.deck_id = :deck AND card.removed = :no AND card.suspended = :no"
+    " AND (card.buried_until IS NULL OR card.buried_until <= :now)"
+)
+"""The deck's cards that may be shown now (parameters ``deck``, ``now``, ``no=False``)."""
+LEARNING_NOW = f"{ACTIVE} AND card.state IN ({LEARNING}, {RELEARNING}) AND card.due <= :until"
+REVIEWS_TODAY = f"{ACTIVE} AND card.state = {REVIEW} AND card.due < :day_end"
+NEW_CARDS = f"{ACTIVE} AND card.state = {NEW}"
 
 
 @dataclass
@@ -49,76 +57,69 @@ class DeckQueue:
         return [*self.learning, *self.reviews, *self.new]
 
 
-def active(deck_id: int, now: datetime) -> Any:
-    """SQL condition: the deck's cards that may be shown now."""
-    from sqlalchemy import and_, or_
-    from sqlmodel import col
-
-    from studyapp.store.schema import Card
-
-    return and_(
-        col(Card.deck_id) == deck_id,
-        col(Card.removed) == False,  # noqa: E712 (SQL expression)
-        col(Card.suspended) == False,  # noqa: E712
-        or_(col(Card.buried_until) == None, col(Card.buried_until) <= to_db(now)),  # noqa: E711
-    )
-
-
 def usage_today(
-    session: Session, deck_ids: list[int], now: datetime, tz: tzinfo | None
+    q: Query, deck_ids: list[int], now: datetime, tz: tzinfo | None
 ) -> dict[int, Usage]:
     """Today's answers per deck, read from today's slice of the log (its time index).
 
     Two small queries, not one join: a join lets the planner walk every card of a large
     deck instead of today's few log rows.
     """
-    from sqlmodel import col, select
-
-    from studyapp.store.schema import Card, ReviewLog
-
-    start = to_db(day_start(study_day(now, tz), tz))
-    today = session.exec(
-        select(col(ReviewLog.card_id), col(ReviewLog.state_before)).where(
-            col(ReviewLog.reviewed_at) >= start, col(ReviewLog.kind) == "review"
-        )
-    ).all()
+    start = day_start(study_day(now, tz), tz)
+    today = q.rows(
+        "SELECT card_id, state_before FROM review_log"
+        " WHERE reviewed_at >= :start AND kind = 'review'",
+        {"start": start},
+    )
     out = {deck_id: Usage() for deck_id in deck_ids}
     if not today:
         return out
     deck_of: dict[int, int] = {}
-    card_ids = sorted({card_id for card_id, _ in today})
-    for chunk in range(0, len(card_ids), 900):
-        found = session.exec(
-            select(col(Card.id), col(Card.deck_id)).where(
-                col(Card.id).in_(card_ids[chunk : chunk + 900])
-            )
-        ).all()
-        deck_of.update({card_id: deck_id for card_id, deck_id in found if card_id is not None})
+    card_ids = sorted({r.card_id for r in today})
+    for chunk in range(0, len(card_ids), 500):
+        placeholders, params = in_list("c", card_ids[chunk : chunk + 500])
+        for r in q.rows(f"SELECT id, deck_id FROM card WHERE id IN {placeholders}", params):
+            deck_of[r.id] = r.deck_id
     new_cards: dict[int, set[int]] = {}
     review_cards: dict[int, set[int]] = {}
-    for card_id, state_before in today:
-        usage = out.get(deck_of.get(card_id, -1))
+    for r in today:
+        deck_id = deck_of.get(r.card_id, -1)
+        usage = out.get(deck_id)
         if usage is None:
             continue
         usage.answers += 1
-        if state_before == NEW:
-            new_cards.setdefault(deck_of[card_id], set()).add(card_id)
-        elif state_before == REVIEW:
+        if r.state_before == NEW:
+            new_cards.setdefault(deck_id, set()).add(r.card_id)
+        elif r.state_before == REVIEW:
             usage.reviews_done += 1
-            review_cards.setdefault(deck_of[card_id], set()).add(card_id)
+            review_cards.setdefault(deck_id, set()).add(r.card_id)
     for deck_id, usage in out.items():
         usage.new_done = len(new_cards.get(deck_id, ()))
         usage.review_cards_done = len(review_cards.get(deck_id, ()))
     return out
 
 
-def exam_active(deck: Deck, now: datetime, tz: tzinfo | None) -> bool:
+def exam_active(deck: Any, now: datetime, tz: tzinfo | None) -> bool:
     return deck.exam_date is not None and study_day(now, tz) < deck.exam_date
 
 
+def _ids(q: Query, where: str, order: str, params: dict[str, Any], take: int | None) -> list[int]:
+    if take == 0:
+        return []
+    limit = "" if take is None else f" LIMIT {int(take)}"
+    return [
+        r.id
+        for r in q.rows(f"SELECT card.id FROM card WHERE {where} ORDER BY {order}{limit}", params)
+    ]
+
+
+def _count(q: Query, where: str, params: dict[str, Any]) -> int:
+    return int(q.scalar(f"SELECT count(*) FROM card WHERE {where}", params) or 0)
+
+
 def build(
-    session: Session,
-    deck: Deck,
+    q: Query,
+    deck: Any,
     now: datetime,
     tz: tzinfo | None,
     usage: Usage | None = None,
@@ -130,145 +131,110 @@ def build(
     ``limit`` caps each part and stops at the first part that fills it (``next_card``);
     ``counts`` also fills the ``*_due``/``new_available`` counts (the home screen).
     """
-    from sqlmodel import col, select
-
-    from studyapp.store.schema import Card
-
-    assert deck.id is not None
     if usage is None:
-        usage = usage_today(session, [deck.id], now, tz)[deck.id]
-    q = DeckQueue(usage=usage)
-    cond = active(deck.id, now)
-    day_end = to_db(day_start(study_day(now, tz) + timedelta(days=1), tz))
-    learning_states = col(Card.state).in_((LEARNING, RELEARNING))  # type: ignore[attr-defined]
-    learning_cond = (cond, learning_states, col(Card.due) <= to_db(now))  # type: ignore[operator]
-
-    def ids(*conditions: Any, order: tuple[Any, ...], take: int | None) -> list[int]:
-        if take == 0:
-            return []
-        stmt = select(col(Card.id)).where(*conditions).order_by(*order).limit(take)
-        return list(session.exec(stmt).all())  # type: ignore[arg-type]
+        usage = usage_today(q, [deck.id], now, tz)[deck.id]
+    out = DeckQueue(usage=usage)
+    day_end = day_start(study_day(now, tz) + timedelta(days=1), tz)
+    params = {"deck": deck.id, "no": False, "now": now, "until": now, "day_end": day_end}
 
     def full() -> bool:
-        return limit is not None and not counts and len(q.ids()) >= limit
+        return limit is not None and not counts and len(out.ids()) >= limit
 
-    q.learning = ids(*learning_cond, order=(col(Card.due), col(Card.id)), take=limit)
+    out.learning = _ids(q, LEARNING_NOW, "card.due, card.id", params, limit)
     if counts:
-        q.learning_due = _count(session, *learning_cond)
+        out.learning_due = _count(q, LEARNING_NOW, params)
     if not full():
         if exam_active(deck, now, tz):
-            q.reviews = exam_reviews(session, deck, now, tz, usage)
-            q.reviews_due = len(q.reviews)
-            q.reviews = q.reviews[:limit]
+            reviews = exam_reviews(q, deck, now, tz, usage)
+            out.reviews_due = len(reviews)
+            out.reviews = reviews[:limit]
         else:
             remaining = max(0, deck.review_limit - usage.reviews_done)
             take = remaining if limit is None else min(remaining, limit)
-            due_cond = (cond, col(Card.state) == REVIEW, col(Card.due) < day_end)  # type: ignore[operator]
-            q.reviews = ids(*due_cond, order=(col(Card.due), col(Card.id)), take=take)
+            out.reviews = _ids(q, REVIEWS_TODAY, "card.due, card.id", params, take)
             if counts:
-                q.reviews_due = min(remaining, _count(session, *due_cond))
+                out.reviews_due = min(remaining, _count(q, REVIEWS_TODAY, params))
     if not full():
         remaining_new = max(0, deck.new_limit - usage.new_done)
         take_new = remaining_new if limit is None else min(remaining_new, limit)
-        new_cond = (cond, col(Card.state) == NEW)
-        q.new = ids(*new_cond, order=(col(Card.position), col(Card.id)), take=take_new)
+        out.new = _ids(q, NEW_CARDS, "card.position, card.id", params, take_new)
         if counts:
-            q.new_available = min(remaining_new, _count(session, *new_cond))
-    if not q.learning and not q.reviews and not q.new:
-        ahead = (cond, learning_states, col(Card.due) <= to_db(now + LEARN_AHEAD))  # type: ignore[operator]
-        q.learning = ids(*ahead, order=(col(Card.due), col(Card.id)), take=limit)
-    return q
+            out.new_available = min(remaining_new, _count(q, NEW_CARDS, params))
+    if not out.learning and not out.reviews and not out.new:
+        ahead = {**params, "until": now + LEARN_AHEAD}
+        out.learning = _ids(q, LEARNING_NOW, "card.due, card.id", ahead, limit)
+    return out
 
 
-def card_counts(session: Session, deck_id: int) -> tuple[int, int, int]:
+def card_counts(q: Query, deck_id: int) -> tuple[int, int, int]:
     """(cards in the file, suspended, suspended for a missing answer) of one deck.
 
     Counted as all cards minus removed ones, and suspended ones apart, so that each count
     reads a narrow or partial index rather than every row of a large deck.
     """
-    from sqlalchemy import String, cast
-    from sqlmodel import col
+    params = {"deck": deck_id, "yes": True, "no": False, "missing": "%answer-missing%"}
+    total = _count(q, "card.deck_id = :deck", params) - _count(
+        q, "card.deck_id = :deck AND card.removed = :yes", params
+    )
+    suspended = "card.deck_id = :deck AND card.suspended = :yes AND card.removed = :no"
+    missing = f"{suspended} AND CAST(card.file_flags AS TEXT) LIKE :missing"
+    return total, _count(q, suspended, params), _count(q, missing, params)
 
-    from studyapp.store.schema import Card
 
-    deck = col(Card.deck_id) == deck_id
-    removed = col(Card.removed) == True  # noqa: E712
-    kept = col(Card.removed) == False  # noqa: E712
-    suspended = col(Card.suspended) == True  # noqa: E712
-    missing = cast(col(Card.file_flags), String).contains("answer-missing")
-    total = _count(session, deck) - _count(session, deck, removed)
-    return (
-        total,
-        _count(session, deck, suspended, kept),
-        _count(session, deck, suspended, kept, missing),
+def _scheduler(deck: Any) -> Any:
+    return scheduling.scheduler(
+        deck.desired_retention, scheduling.params_tuple(deck.fsrs_parameters)
     )
 
 
-def _count(session: Session, *conditions: Any) -> int:
-    from sqlalchemy import func
-    from sqlmodel import col, select
-
-    from studyapp.store.schema import Card
-
-    return int(session.exec(select(func.count(col(Card.id))).where(*conditions)).one())  # type: ignore[arg-type]
-
-
-def exam_reviews(
-    session: Session, deck: Deck, now: datetime, tz: tzinfo | None, usage: Usage
-) -> list[int]:
+def exam_reviews(q: Query, deck: Any, now: datetime, tz: tzinfo | None, usage: Usage) -> list[int]:
     """Today's share of the review cards due before the exam, lowest retrievability first.
 
     The pool is every review card due before exam day that wasn't reviewed today; with ``d``
     study days left and ``k`` review cards already done today, today's share is
     ``ceil((len(pool) + k) / d) - k``, so the pool is spread evenly over the days left.
     """
-    rows = exam_pool(session, deck, now, tz)
-    assert deck.exam_date is not None
+    rows = exam_pool(q, deck, now, tz)
     days_left = max(1, (deck.exam_date - study_day(now, tz)).days)
     done = usage.review_cards_done
     quota = max(0, math.ceil((len(rows) + done) / days_left) - done)
-    sched = scheduling.scheduler(
-        deck.desired_retention, scheduling.params_tuple(deck.fsrs_parameters)
-    )
+    sched = _scheduler(deck)
     ranked = sorted(rows, key=lambda r: (scheduling.retrievability(sched, r[1], now) or 0.0, r[0]))
     return [card_id for card_id, _state in ranked[:quota]]
 
 
 def exam_pool(
-    session: Session, deck: Deck, now: datetime, tz: tzinfo | None
+    q: Query, deck: Any, now: datetime, tz: tzinfo | None
 ) -> list[tuple[int, scheduling.CardState]]:
     """Review cards due before exam day and not reviewed yet today."""
-    from sqlalchemy import or_
-    from sqlmodel import col, select
-
-    from studyapp.store.schema import Card
-
-    assert deck.id is not None and deck.exam_date is not None
-    exam_start = to_db(day_start(deck.exam_date, tz))
-    today_start = to_db(day_start(study_day(now, tz), tz))
-    stmt = select(col(Card.id), col(Card.stability), col(Card.last_review), col(Card.due)).where(
-        active(deck.id, now),
-        col(Card.state) == REVIEW,
-        col(Card.due) < exam_start,  # type: ignore[operator]
-        or_(col(Card.last_review) == None, col(Card.last_review) < today_start),  # type: ignore[operator]  # noqa: E711
+    params = {
+        "deck": deck.id,
+        "no": False,
+        "now": now,
+        "exam_start": day_start(deck.exam_date, tz),
+        "today_start": day_start(study_day(now, tz), tz),
+    }
+    rows = q.rows(
+        "SELECT card.id, card.stability, card.last_review, card.due FROM card"
+        f" WHERE {ACTIVE} AND card.state = {REVIEW} AND card.due < :exam_start"
+        " AND (card.last_review IS NULL OR card.last_review < :today_start)",
+        params,
     )
     return [
-        (card_id, scheduling.CardState(REVIEW, None, stability, None, due, last))
-        for card_id, stability, last, due in session.exec(stmt).all()
-        if card_id is not None
+        (r.id, scheduling.CardState(REVIEW, None, r.stability, None, r.due, r.last_review))
+        for r in rows
     ]
 
 
 def exam_plan(
-    session: Session, deck: Deck, now: datetime, tz: tzinfo | None, usage: Usage
+    q: Query, deck: Any, now: datetime, tz: tzinfo | None, usage: Usage
 ) -> list[tuple[date, int]]:
     """Reviews per study day until the exam if the pool were spread evenly from today."""
     if not exam_active(deck, now, tz):
         return []
-    assert deck.exam_date is not None
     today = study_day(now, tz)
     days_left = (deck.exam_date - today).days
-    remaining = len(exam_pool(session, deck, now, tz)) + usage.review_cards_done
+    remaining = len(exam_pool(q, deck, now, tz)) + usage.review_cards_done
     plan = []
     for offset in range(days_left):
         share = math.ceil(remaining / (days_left - offset))
@@ -277,24 +243,19 @@ def exam_plan(
     return plan
 
 
-def predicted_recall(session: Session, deck: Deck, at: datetime) -> float | None:
+def predicted_recall(q: Query, deck: Any, at: datetime) -> float | None:
     """Mean predicted recall at ``at`` over the deck's studied cards, with no more reviews."""
-    from sqlmodel import col, select
-
-    from studyapp.store.schema import Card
-
-    stmt = select(col(Card.state), col(Card.stability), col(Card.last_review)).where(
-        col(Card.deck_id) == deck.id,
-        col(Card.removed) == False,  # noqa: E712
-        col(Card.suspended) == False,  # noqa: E712
-        col(Card.state) != NEW,
+    rows = q.rows(
+        "SELECT state, stability, last_review FROM card WHERE deck_id = :deck"
+        f" AND removed = :no AND suspended = :no AND state != {NEW}",
+        {"deck": deck.id, "no": False},
     )
-    sched = scheduling.scheduler(
-        deck.desired_retention, scheduling.params_tuple(deck.fsrs_parameters)
-    )
+    sched = _scheduler(deck)
     values = [
-        scheduling.retrievability(sched, scheduling.CardState(state, None, s, None, None, last), at)
-        for state, s, last in session.exec(stmt).all()
+        scheduling.retrievability(
+            sched, scheduling.CardState(r.state, None, r.stability, None, None, r.last_review), at
+        )
+        for r in rows
     ]
     known = [v for v in values if v is not None]
     return sum(known) / len(known) if known else None

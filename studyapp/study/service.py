@@ -1,12 +1,16 @@
 """``StudyService``: the one object the TUI, the CLI and experiment runs talk to.
 
-It owns a database engine (``studyapp.store``) and FSRS scheduling (``fsrs``), and speaks only
+It owns the database (``studyapp.store``) and FSRS scheduling (``fsrs``), and speaks only
 in the plain dataclasses of :mod:`studyapp.study.views`, re-exported here. Every method is a
-short unit of work: it opens a session, commits, and returns; an answer is committed before
-``answer()`` returns. Times are timezone-aware UTC; ``now`` parameters default to the clock.
+short unit of work: it opens a transaction, commits, and returns; an answer is committed
+before ``answer()`` returns. Times are timezone-aware UTC; ``now`` parameters default to the
+clock. Methods may be called from worker threads.
 
-Nothing heavy is imported at module import: SQLAlchemy/SQLModel load in :meth:`open`, torch
-only inside :meth:`optimize`.
+The review path (``open`` of a current SQLite file, ``decks``, ``next_card``, ``card``,
+``preview``, ``answer``, ``bury``/``suspend``, the ``set_*`` settings) runs plain SQL through
+``store.sql.Db`` and never imports SQLAlchemy, so the first card shows fast; imports,
+the browser, stats, quiz, undo, flags, edits, runs and export use the SQLModel ORM, loaded on
+first use (or in the background by :meth:`warm_up`). torch loads only inside :meth:`optimize`.
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ if TYPE_CHECKING:
 
     from studyapp.deckfmt import ParsedDeck
     from studyapp.store.schema import Card, Deck
+    from studyapp.store.sql import Db, Query, Record
 
 STATE_NAMES = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
 
@@ -78,6 +83,18 @@ ANSWER_MISSING = "answer-missing"
 MIN_OPTIMIZE_REVIEWS = 512
 """Fewer review answers than this (FSRS's own mini-batch size) can't fit parameters."""
 GLOBAL_PARAMS_KEY = "fsrs_parameters"
+META_VALUE = "SELECT value FROM studyapp_meta WHERE key = :key"
+DECKS = (
+    "SELECT id, name, source, desired_retention, new_limit, review_limit, exam_date,"
+    " fsrs_parameters FROM deck"
+)
+CARD_WITH_DECK = (
+    "SELECT card.id, card.deck_id, card.front, card.back, card.flags, card.file_flags,"
+    " card.tags, card.experiments, card.state, card.step, card.stability, card.difficulty,"
+    " card.due, card.last_review, card.reps, card.lapses, card.suspended, card.buried_until,"
+    " card.line, deck.name AS deck_name, deck.desired_retention, deck.fsrs_parameters,"
+    " deck.exam_date FROM card JOIN deck ON deck.id = card.deck_id WHERE card.id = :id"
+)
 
 
 class StudyService:
@@ -85,29 +102,26 @@ class StudyService:
 
     def __init__(
         self,
-        engine: Engine,
-        url: str,
+        db: Db,
         clock: Callable[[], datetime] | None = None,
         *,
         fuzz: bool = True,
         tz: tzinfo | None = None,
     ):
-        """Use :meth:`open`; this takes an engine whose schema is already migrated.
+        """Use :meth:`open`; this takes a ``store.sql.Db`` whose schema is already current.
 
         ``clock`` replaces the wall clock (tests); ``fuzz=False`` turns FSRS interval fuzz
         off; ``tz`` fixes the time zone study days are counted in (default: local).
         """
-        self._engine: Engine | None = engine
-        self._url = url
+        self._db: Db | None = db
         self._clock = clock or utc_now
         self._fuzz = fuzz
         self._tz = tz
         self._undo: list[int] = []
         self._global_params: tuple[float, ...] | None = None
         self._global_params_loaded = False
-        self._checkpointer = Checkpointer(engine)
-        self._answer_conn: Any = None
-        self._answer_lock = threading.Lock()
+        self._checkpointer = Checkpointer(db.path)
+        self._warm: threading.Thread | None = None
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -125,42 +139,41 @@ class StudyService:
         ``db_url`` is a file path or a SQLAlchemy URL (``sqlite:///...``, ``postgresql://...``);
         None means ``$STUDYAPP_DB`` or the user data dir (see ``store.resolve_db_url``).
         Raises ``studyapp.store.errors.StoreError`` for a corrupt or foreign database file,
-        which is left untouched.
+        which is left untouched. A current SQLite file opens without loading SQLAlchemy:
+        the review path (decks, next card, answers) runs plain SQL; the ORM loads when
+        something else needs it (see :meth:`warm_up`).
         """
-        from studyapp.store.engine import make_engine, resolve_db_url, sqlite_path
+        from studyapp.store.engine import resolve_db_url, sqlite_path
         from studyapp.store.errors import StoreError
-        from studyapp.store.migrations import check_sqlite_file, prepare
+        from studyapp.store.migrations import SCHEMA_VERSION, check_sqlite_file, prepare
+        from studyapp.store.sql import Db
 
         url = resolve_db_url(db_url)
-        from studyapp.store.schema import SCHEMA_VERSION
-
         path = sqlite_path(url)
         found = check_sqlite_file(path) if path is not None else None
+        db = Db(url)
         try:
-            engine = make_engine(url)
+            if path is None or found != SCHEMA_VERSION:  # new, older, or not a SQLite file
+                prepare(db.engine)
         except ImportError as error:
+            db.close()
             raise StoreError(
                 f"{url.split('://')[0]}: database driver missing ({error}); for PostgreSQL "
                 "install the extra: pip install 'studyapp[postgres]'"
             ) from None
-        try:
-            if found != SCHEMA_VERSION:  # a new, older or non-SQLite database
-                prepare(engine)
         except BaseException:
-            engine.dispose()
+            db.close()
             raise
-        return cls(engine, url, clock, fuzz=fuzz, tz=tz)
+        return cls(db, clock, fuzz=fuzz, tz=tz)
 
     def close(self) -> None:
-        """Dispose of the engine (idempotent)."""
-        if self._engine is not None:
+        """Close the database connections (idempotent)."""
+        if self._db is not None:
             self._checkpointer.wait()
-            with self._answer_lock:
-                if self._answer_conn is not None:
-                    self._answer_conn.close()
-                    self._answer_conn = None
-            self._engine.dispose()
-            self._engine = None
+            if self._warm is not None:
+                self._warm.join(30)
+            self._db.close()
+            self._db = None
 
     def __enter__(self) -> StudyService:
         return self
@@ -171,15 +184,41 @@ class StudyService:
     @property
     def url(self) -> str:
         """The database URL in use (password hidden)."""
-        from sqlalchemy.engine import make_url
+        from urllib.parse import urlsplit, urlunsplit
 
-        return make_url(self._url).render_as_string(hide_password=True)
+        parts = urlsplit(self.db.url)
+        if parts.password is None:
+            return self.db.url
+        netloc = parts.netloc.replace(f":{parts.password}@", ":***@", 1)
+        return urlunsplit(parts._replace(netloc=netloc))
+
+    @property
+    def db(self) -> Db:
+        if self._db is None:
+            raise StudyError("the study service is closed")
+        return self._db
 
     @property
     def engine(self) -> Engine:
-        if self._engine is None:
-            raise StudyError("the study service is closed")
-        return self._engine
+        """The SQLAlchemy engine (created, and SQLAlchemy imported, on first use)."""
+        return self.db.engine
+
+    def warm_up(self) -> None:
+        """Load SQLAlchemy and the ORM on a background thread (browser, stats, imports, undo
+        use them; the review path doesn't). Called after the first answer; idempotent."""
+        if self._warm is not None or self.db.has_engine:
+            return
+
+        def load() -> None:
+            try:
+                import studyapp.store.schema  # noqa: F401  (SQLModel tables)
+
+                _ = self.db.engine
+            except Exception:  # the foreground call that needs it will report the error
+                pass
+
+        self._warm = threading.Thread(target=load, name="studyapp-warm-up", daemon=True)
+        self._warm.start()
 
     # -- internals -------------------------------------------------------------------------
 
@@ -188,7 +227,7 @@ class StudyService:
 
     @contextmanager
     def _session(self, write: bool = False) -> Iterator[Session]:
-        """A short unit of work; ``write`` takes the write lock up front and commits at the end."""
+        """An ORM unit of work; ``write`` takes the write lock up front and commits at the end."""
         from sqlmodel import Session
 
         from studyapp.store.engine import write_options
@@ -216,50 +255,67 @@ class StudyService:
             raise StudyError(f"no deck with id {deck_id}")
         return deck
 
-    def _params(self, session: Session, deck: Deck) -> tuple[float, ...] | None:
-        if deck.fsrs_parameters:
-            return scheduling.params_tuple(deck.fsrs_parameters)
+    def _global_parameters(self, fetch: Callable[[], str | None]) -> tuple[float, ...] | None:
+        """The collection's optimised FSRS parameters (cached; None: FSRS defaults)."""
         if not self._global_params_loaded:
-            from studyapp.store.schema import Meta
-
-            meta = session.get(Meta, GLOBAL_PARAMS_KEY)
-            self._global_params = (
-                scheduling.params_tuple(json.loads(meta.value)) if meta is not None else None
-            )
+            value = fetch()
+            self._global_params = scheduling.params_tuple(json.loads(value)) if value else None
             self._global_params_loaded = True
         return self._global_params
 
+    def _deck_params(self, deck: Any, fetch: Callable[[], str | None]) -> tuple[float, ...] | None:
+        if deck.fsrs_parameters:
+            return scheduling.params_tuple(deck.fsrs_parameters)
+        return self._global_parameters(fetch)
+
+    def _meta_fetch(self, q: Query) -> Callable[[], str | None]:
+        return lambda: q.scalar(META_VALUE, {"key": GLOBAL_PARAMS_KEY})
+
     def _scheduler(self, session: Session, deck: Deck, fuzz: bool | None = None) -> Any:
+        """The deck's scheduler, for ORM callers (the browser)."""
+        from studyapp.store.schema import Meta
+
+        def fetch() -> str | None:
+            meta = session.get(Meta, GLOBAL_PARAMS_KEY)
+            return meta.value if meta is not None else None
+
         return scheduling.scheduler(
             deck.desired_retention,
-            self._params(session, deck),
+            self._deck_params(deck, fetch),
             self._fuzz if fuzz is None else fuzz,
         )
 
-    def _view(self, session: Session, card: Card, now: datetime) -> CardView:
-        deck = self._get_deck(session, card.deck_id)
-        state = _card_state(card)
-        assert card.id is not None
+    def _card_row(self, q: Query, card_id: int) -> Record:
+        row = q.one(CARD_WITH_DECK, {"id": card_id})
+        if row is None:
+            raise StudyError(f"no card with id {card_id}")
+        return row
+
+    def _view(self, q: Query, row: Record, now: datetime) -> CardView:
+        """A card row (``CARD_WITH_DECK``) as the review screen shows it."""
+        sched = scheduling.scheduler(
+            row.desired_retention, self._deck_params(row, self._meta_fetch(q)), self._fuzz
+        )
         return CardView(
-            id=card.id,
-            deck_id=card.deck_id,
-            deck_name=deck.name,
-            front=card.front,
-            back=card.back,
-            flags=tuple(card.flags or ()),
-            tags=tuple(card.tags or ()),
-            experiments=tuple(card.experiments or ()),
-            state=STATE_NAMES[card.state],  # type: ignore[arg-type]
-            missing_reason=_missing_reason(card),
-            due=aware(card.due),
-            stability=card.stability,
-            difficulty=card.difficulty,
-            retrievability=scheduling.retrievability(self._scheduler(session, deck), state, now),
-            reps=card.reps,
-            lapses=card.lapses,
-            suspended=card.suspended,
-            buried=card.buried_until is not None and aware(card.buried_until) > now,  # type: ignore[operator]
-            line=card.line,
+            id=row.id,
+            deck_id=row.deck_id,
+            deck_name=row.deck_name,
+            front=row.front,
+            back=row.back,
+            flags=tuple(row.flags or ()),
+            tags=tuple(row.tags or ()),
+            experiments=tuple(row.experiments or ()),
+            state=STATE_NAMES[row.state],  # type: ignore[arg-type]
+            missing_reason=_missing_reason(row),
+            due=row.due,
+            stability=row.stability,
+            difficulty=row.difficulty,
+            retrievability=scheduling.retrievability(sched, _card_state(row), now),
+            reps=row.reps,
+            lapses=row.lapses,
+            suspended=row.suspended,
+            buried=row.buried_until is not None and row.buried_until > now,
+            line=row.line,
         )
 
     # -- decks -----------------------------------------------------------------------------
@@ -311,10 +367,6 @@ class StudyService:
         ``source`` names the deck's identity (default ``file/<absolute path>``).
         Raises ``DeckParseError`` (message with file and line) for a bad file.
         """
-        from sqlmodel import col, select
-
-        from studyapp.store.schema import Deck
-
         path = Path(path)
         source = source or f"file/{path.resolve()}"
         try:
@@ -327,18 +379,14 @@ class StudyService:
             "file_mtime": stat.st_mtime,
             "file_hash": hashlib.sha256(data).hexdigest(),
         }
-        with self._session(write=True) as session:
-            deck = session.exec(select(Deck).where(col(Deck.source) == source)).first()
-            if deck is not None and deck.file_hash == meta["file_hash"]:
-                deck.file_mtime, deck.file_size, deck.path = stat.st_mtime, stat.st_size, str(path)
-                assert deck.id is not None
-                return ImportReport(
-                    deck_id=deck.id,
-                    deck_name=deck.name,
-                    source=source,
-                    path=str(path),
-                    skipped=True,
-                )
+        with self.db.session() as q:
+            known = q.one(
+                "SELECT id, name, file_hash FROM deck WHERE source = :source", {"source": source}
+            )
+        if known is not None and known.file_hash == meta["file_hash"]:
+            return ImportReport(
+                deck_id=known.id, deck_name=known.name, source=source, path=str(path), skipped=True
+            )
         from studyapp.deckfmt import parse_file
 
         parsed = parse_file(path)
@@ -354,45 +402,44 @@ class StudyService:
 
     def decks(self, now: datetime | None = None) -> list[DeckSummary]:
         """Every deck with today's counts, sorted by name."""
-        from sqlmodel import col, select
-
-        from studyapp.store.schema import Deck
-
         now = self._now(now)
-        with self._session() as session:
-            decks = list(session.exec(select(Deck).order_by(col(Deck.name), col(Deck.id))).all())
-            return self._summaries(session, decks, now)
+        with self.db.session() as q:
+            return self._summaries(q, q.rows(f"{DECKS} ORDER BY name, id"), now)
 
     def deck(self, deck_id: int, now: datetime | None = None) -> DeckSummary:
         """One deck's summary; StudyError if there is no such deck."""
         now = self._now(now)
-        with self._session() as session:
-            return self._summaries(session, [self._get_deck(session, deck_id)], now)[0]
+        with self.db.session() as q:
+            return self._summaries(q, [self._deck_row(q, deck_id)], now)[0]
 
-    def _summaries(self, session: Session, decks: list[Deck], now: datetime) -> list[DeckSummary]:
+    def _deck_row(self, q: Query, deck_id: int) -> Record:
+        deck = q.one(f"{DECKS} WHERE id = :id", {"id": deck_id})
+        if deck is None:
+            raise StudyError(f"no deck with id {deck_id}")
+        return deck
+
+    def _summaries(self, q: Query, decks: list[Record], now: datetime) -> list[DeckSummary]:
         if not decks:
             return []
-        ids = [d.id for d in decks if d.id is not None]
-        usage = queue.usage_today(session, ids, now, self._tz)
+        usage = queue.usage_today(q, [d.id for d in decks], now, self._tz)
         today = study_day(now, self._tz)
         out = []
         for deck in decks:
-            assert deck.id is not None
-            q = queue.build(session, deck, now, self._tz, usage[deck.id], limit=0, counts=True)
-            total, suspended, missing_count = queue.card_counts(session, deck.id)
+            counts = queue.build(q, deck, now, self._tz, usage[deck.id], limit=0, counts=True)
+            total, suspended, missing_count = queue.card_counts(q, deck.id)
             days = (deck.exam_date - today).days if deck.exam_date else None
             recall = None
             if deck.exam_date is not None:
-                recall = queue.predicted_recall(session, deck, day_start(deck.exam_date, self._tz))
+                recall = queue.predicted_recall(q, deck, day_start(deck.exam_date, self._tz))
             out.append(
                 DeckSummary(
                     id=deck.id,
                     name=deck.name,
                     source=deck.source,
                     total=int(total),
-                    new=q.new_available,
-                    learning=q.learning_due,
-                    due=q.reviews_due,
+                    new=counts.new_available,
+                    learning=counts.learning_due,
+                    due=counts.reviews_due,
                     reviewed_today=usage[deck.id].answers,
                     suspended=int(suspended),
                     suspended_missing=int(missing_count),
@@ -406,27 +453,33 @@ class StudyService:
             )
         return out
 
+    def _update(self, table: str, row_id: int, values: dict[str, Any]) -> None:
+        """``UPDATE table SET ... WHERE id = row_id``; StudyError when there is no such row."""
+        assignments = ", ".join(f"{name} = :{name}" for name in values)
+        with self.db.session(write=True) as q:
+            changed = q.execute(
+                f"UPDATE {table} SET {assignments} WHERE id = :row_id", {**values, "row_id": row_id}
+            )
+        if not changed:
+            raise StudyError(f"no {table} with id {row_id}")
+
     def set_exam(self, deck_id: int, exam_date: date | None) -> DeckSummary:
         """Set (or clear with None) the deck's exam date: exam mode while it is ahead."""
-        with self._session(write=True) as session:
-            self._get_deck(session, deck_id).exam_date = exam_date
+        self._update("deck", deck_id, {"exam_date": exam_date})
         return self.deck(deck_id)
 
     def set_retention(self, deck_id: int, retention: float) -> DeckSummary:
         """Set the deck's desired retention (0.70 to 0.99)."""
         if not 0.7 <= retention <= 0.99:
             raise StudyError(f"desired retention must be between 0.70 and 0.99, got {retention}")
-        with self._session(write=True) as session:
-            self._get_deck(session, deck_id).desired_retention = float(retention)
+        self._update("deck", deck_id, {"desired_retention": float(retention)})
         return self.deck(deck_id)
 
     def set_limits(self, deck_id: int, new: int, reviews: int) -> DeckSummary:
         """Set the deck's daily limits of new cards and of reviews (both >= 0)."""
         if new < 0 or reviews < 0:
             raise StudyError(f"daily limits must be >= 0, got new={new}, reviews={reviews}")
-        with self._session(write=True) as session:
-            deck = self._get_deck(session, deck_id)
-            deck.new_limit, deck.review_limit = int(new), int(reviews)
+        self._update("deck", deck_id, {"new_limit": int(new), "review_limit": int(reviews)})
         return self.deck(deck_id)
 
     # -- reviewing -------------------------------------------------------------------------
@@ -439,35 +492,29 @@ class StudyService:
         bury, suspend and removed cards are respected.
         """
         now = self._now(now)
-        with self._session() as session:
-            ids = self._queue(session, deck_id, now, limit=1)
+        with self.db.session() as q:
+            ids = self._queue(q, deck_id, now, limit=1)
             if not ids:
                 return None
-            return self._view(session, self._get_card(session, ids[0]), now)
+            return self._view(q, self._card_row(q, ids[0]), now)
 
     def queue(
         self, deck_id: int | None = None, now: datetime | None = None, limit: int | None = None
     ) -> list[int]:
         """Ids of the cards today's session would show, in order (what next_card draws from)."""
         now = self._now(now)
-        with self._session() as session:
-            return self._queue(session, deck_id, now, limit)
+        with self.db.session() as q:
+            return self._queue(q, deck_id, now, limit)
 
-    def _queue(
-        self, session: Session, deck_id: int | None, now: datetime, limit: int | None
-    ) -> list[int]:
-        from sqlmodel import col, select
-
-        from studyapp.store.schema import Deck
-
+    def _queue(self, q: Query, deck_id: int | None, now: datetime, limit: int | None) -> list[int]:
         if deck_id is not None:
-            decks = [self._get_deck(session, deck_id)]
+            decks = [self._deck_row(q, deck_id)]
         else:
-            decks = list(session.exec(select(Deck).order_by(col(Deck.name), col(Deck.id))).all())
+            decks = q.rows(f"{DECKS} ORDER BY name, id")
         if not decks:
             return []
-        usage = queue.usage_today(session, [d.id for d in decks if d.id is not None], now, self._tz)
-        parts = [queue.build(session, d, now, self._tz, usage[d.id], limit) for d in decks]  # type: ignore[index]
+        usage = queue.usage_today(q, [d.id for d in decks], now, self._tz)
+        parts = [queue.build(q, d, now, self._tz, usage[d.id], limit) for d in decks]
         ids = [
             *(i for p in parts for i in p.learning),
             *(i for p in parts for i in p.reviews),
@@ -478,70 +525,30 @@ class StudyService:
     def card(self, card_id: int, now: datetime | None = None) -> CardView:
         """One card; StudyError if there is no such card."""
         now = self._now(now)
-        with self._session() as session:
-            return self._view(session, self._get_card(session, card_id), now)
+        with self.db.session() as q:
+            return self._view(q, self._card_row(q, card_id), now)
 
     def preview(self, card_id: int, now: datetime | None = None) -> dict[Rating, timedelta]:
         """The interval each button would give (without fuzz), for the button labels."""
         now = self._now(now)
-        with self._session() as session:
-            card = self._get_card(session, card_id)
-            deck = self._get_deck(session, card.deck_id)
-            sched = self._scheduler(session, deck, fuzz=False)
-            intervals = scheduling.preview(sched, card_id, _card_state(card), now)
-            cap = self._exam_cap(deck.exam_date, now)
-            out = {}
-            for rating, interval in intervals.items():
-                if cap is not None and interval > timedelta(days=1) and now + interval > cap:
-                    interval = max(cap - now, timedelta(0))
-                out[Rating(rating)] = interval
-            return out
+        with self.db.session() as q:
+            row = self._card_row(q, card_id)
+            params = self._deck_params(row, self._meta_fetch(q))
+        sched = scheduling.scheduler(row.desired_retention, params, False)
+        intervals = scheduling.preview(sched, card_id, _card_state(row), now)
+        cap = self._exam_cap(row.exam_date, now)
+        out = {}
+        for rating, interval in intervals.items():
+            if cap is not None and interval > timedelta(days=1) and now + interval > cap:
+                interval = max(cap - now, timedelta(0))
+            out[Rating(rating)] = interval
+        return out
 
     def _exam_cap(self, exam_date: date | None, now: datetime) -> datetime | None:
         """Exam mode: the latest due date allowed (the start of exam day)."""
         if exam_date is None or study_day(now, self._tz) >= exam_date:
             return None
         return day_start(exam_date, self._tz)
-
-    @contextmanager
-    def _answer_transaction(self) -> Iterator[Any]:
-        """The answer hot path's write transaction.
-
-        On SQLite: one connection from the engine's pool kept for answers (same pragmas),
-        ``BEGIN IMMEDIATE`` ... ``COMMIT`` on its DBAPI connection, serialised by a lock.
-        Elsewhere: a Core connection in one transaction.
-        """
-        if self.engine.dialect.name != "sqlite":
-            from studyapp.store.engine import write_options
-
-            with self.engine.connect() as conn:
-                conn.execution_options(**write_options())
-                with conn.begin():
-                    yield conn
-            return
-        with self._answer_lock:
-            if self._answer_conn is None:
-                self._answer_conn = self.engine.raw_connection()
-            db = self._answer_conn.driver_connection
-            assert db is not None
-            db.execute("BEGIN IMMEDIATE")
-            committed = False
-            try:
-                yield db
-                db.execute("COMMIT")
-                committed = True
-            finally:
-                if not committed and db.in_transaction:
-                    db.execute("ROLLBACK")
-
-    def _global_parameters(self, conn: Any) -> tuple[float, ...] | None:
-        if not self._global_params_loaded:
-            from studyapp.study import fastpath
-
-            value = fastpath.meta_value(conn, GLOBAL_PARAMS_KEY)
-            self._global_params = scheduling.params_tuple(json.loads(value)) if value else None
-            self._global_params_loaded = True
-        return self._global_params
 
     def answer(
         self,
@@ -557,6 +564,8 @@ class StudyService:
         suspend after the lapse threshold); ``"quiz"`` and ``"prediction"`` are only logged
         and never change the schedule.
         """
+        from studyapp.study import fastpath
+
         try:
             rating = Rating(int(rating))
         except ValueError:
@@ -566,7 +575,7 @@ class StudyService:
         if kind not in ("review", "quiz", "prediction"):
             raise StudyError(f"answer kind must be review, quiz or prediction, got {kind!r}")
         now = self._now(now)
-        with self._answer_transaction() as conn:
+        with self.db.transaction(write=True) as conn:
             result = answering.record(
                 conn,
                 card_id,
@@ -575,12 +584,15 @@ class StudyService:
                 now,
                 kind,
                 fuzz=self._fuzz,
-                global_parameters=lambda: self._global_parameters(conn),
+                global_parameters=lambda: self._global_parameters(
+                    lambda: fastpath.meta_value(conn, GLOBAL_PARAMS_KEY)
+                ),
                 exam_cap=self._exam_cap,
             )
         if kind == "review":
             self._undo.append(result.review_id)
         self._checkpointer.wrote()
+        self.warm_up()
         return result
 
     def undo_depth(self) -> int:
@@ -596,30 +608,26 @@ class StudyService:
         while self._undo:
             with self._session(write=True) as session:
                 card = answering.take_back(session, self._undo[-1])
-                self._undo.pop()
-                if card is not None:
-                    return self._view(session, card, self._now(None))
+            self._undo.pop()
+            if card is not None and card.id is not None:
+                return self.card(card.id)
         return None
 
     def bury(self, card_id: int, now: datetime | None = None) -> None:
         """Hide the card until the next study day."""
         now = self._now(now)
         tomorrow = day_start(study_day(now, self._tz) + timedelta(days=1), self._tz)
-        with self._session(write=True) as session:
-            self._get_card(session, card_id).buried_until = to_db(tomorrow)
+        self._update("card", card_id, {"buried_until": tomorrow})
 
     def unbury(self, card_id: int) -> None:
-        with self._session(write=True) as session:
-            self._get_card(session, card_id).buried_until = None
+        self._update("card", card_id, {"buried_until": None})
 
     def suspend(self, card_id: int) -> None:
         """Take the card out of reviews until unsuspended."""
-        with self._session(write=True) as session:
-            self._get_card(session, card_id).suspended = True
+        self._update("card", card_id, {"suspended": True})
 
     def unsuspend(self, card_id: int) -> None:
-        with self._session(write=True) as session:
-            self._get_card(session, card_id).suspended = False
+        self._update("card", card_id, {"suspended": False})
 
     def flag(self, card_id: int, flag: str, on: bool = True) -> CardView:
         """Add (or with ``on=False`` remove) a flag such as ``marked`` or ``wrong``."""
@@ -630,8 +638,7 @@ class StudyService:
             card = self._get_card(session, card_id)
             flags = [f for f in card.flags or [] if f != flag]
             card.flags = [*flags, flag] if on else flags
-            session.flush()
-            return self._view(session, card, self._now(None))
+        return self.card(card_id)
 
     def edit(self, card_id: int, front: str, back: str) -> CardView:
         """Change the card's text in the app; its history and identity are kept.
@@ -645,8 +652,7 @@ class StudyService:
             card = self._get_card(session, card_id)
             card.front, card.back = front, back
             card.edited = (front, back) != (card.file_front, card.file_back)
-            session.flush()
-            return self._view(session, card, self._now(None))
+        return self.card(card_id)
 
     # -- browsing, stats, exam -------------------------------------------------------------
 
@@ -730,10 +736,10 @@ class StudyService:
     def exam_plan(self, deck_id: int, now: datetime | None = None) -> list[tuple[date, int]]:
         """Exam mode: how many reviews each study day until the exam gets (empty if no exam)."""
         now = self._now(now)
-        with self._session() as session:
-            deck = self._get_deck(session, deck_id)
-            usage = queue.usage_today(session, [deck_id], now, self._tz)[deck_id]
-            return queue.exam_plan(session, deck, now, self._tz, usage)
+        with self.db.session() as q:
+            deck = self._deck_row(q, deck_id)
+            usage = queue.usage_today(q, [deck_id], now, self._tz)[deck_id]
+            return queue.exam_plan(q, deck, now, self._tz, usage)
 
     # -- quiz (never touches the schedule) -------------------------------------------------
 
@@ -781,16 +787,13 @@ class StudyService:
         """
         from studyapp.study import optimize as optimize_module
 
-        with self._session() as session:
-            current = None
+        with self.db.session() as q:
+            value = q.scalar(META_VALUE, {"key": GLOBAL_PARAMS_KEY})
+            current = scheduling.params_tuple(json.loads(value)) if value else None
             if deck_id is not None:
-                deck = self._get_deck(session, deck_id)
-                current = self._params(session, deck)
-            else:
-                from studyapp.store.schema import Meta
-
-                meta = session.get(Meta, GLOBAL_PARAMS_KEY)
-                current = scheduling.params_tuple(json.loads(meta.value)) if meta else None
+                own = self._deck_row(q, deck_id).fsrs_parameters
+                current = scheduling.params_tuple(own) if own else current
+        with self._session() as session:
             history = optimize_module.load_history(session, deck_id)
         report = optimize_module.fit(history, current, deck_id, MIN_OPTIMIZE_REVIEWS)
         if apply and report.applied and report.parameters is not None:
@@ -911,13 +914,13 @@ class StudyService:
 # -- helpers ---------------------------------------------------------------------------------
 
 
-def _card_state(card: Card) -> scheduling.CardState:
+def _card_state(card: Any) -> scheduling.CardState:
     return scheduling.CardState(
         card.state, card.step, card.stability, card.difficulty, card.due, card.last_review
     )
 
 
-def _missing_reason(card: Card) -> str | None:
+def _missing_reason(card: Any) -> str | None:
     if ANSWER_MISSING not in (card.file_flags or []) and ANSWER_MISSING not in (card.flags or []):
         return None
     shown = card.back.strip()

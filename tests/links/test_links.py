@@ -216,3 +216,20 @@ def test_deck_parse_json_lists_links_explicit_ones_override(tmp_path, capsys) ->
         [],
     ]
     assert any("no-such-experiment" in w["message"] for w in out["warnings"])
+
+
+def test_links_and_run_backends_load_no_ui_no_sql_no_torch() -> None:
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, json\n"
+        "from studyapp.links import experiments_for\n"
+        "import studyapp.run_backends\n"
+        "experiments_for('What is mode collapse?', 'few modes')\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    loaded = set(json.loads(out.stdout.splitlines()[-1]))
+    assert not loaded & {"textual", "sqlmodel", "sqlalchemy", "torch", "numpy"}

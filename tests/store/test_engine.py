@@ -56,7 +56,7 @@ def test_foreign_keys_are_enforced(tmp_path: Path) -> None:
 def test_importing_the_service_opens_nothing() -> None:
     code = (
         "import sys, json\n"
-        "import studyapp.study.service, studyapp.store, studyapp.store.engine\n"
+        "import studyapp.study.service, studyapp.store.engine, studyapp.store.sql\n"
         "print(json.dumps(sorted(m.split('.')[0] for m in sys.modules)))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -46,6 +46,7 @@ from studyapp.run_backends import (
     RunBackend,
     RunFailedError,
     RunRequest,
+    ThreadBackend,
     make_backend,
 )
 from studyapp.ui.widgets.pixels import PixelView
@@ -270,7 +271,15 @@ class ExperimentScreen(Screen[None]):
     def _ensure_backend(self) -> RunBackend:
         """The backend, created once per screen (the process one warms up meanwhile)."""
         if self._backend is None:
-            self._backend = make_backend(self._backend_name)
+            try:
+                self._backend = make_backend(self._backend_name)
+            except Exception as error:  # e.g. processes cannot be started here
+                self._backend = ThreadBackend()
+                self.notify(
+                    f"{_one_line(error)}; training in a thread instead",
+                    title="No experiment process",
+                    severity="warning",
+                )
         return self._backend
 
     # -- reading the form ------------------------------------------------------------------

@@ -1,0 +1,225 @@
+"""Plain SQL on the store, for the review path: no SQLAlchemy import for SQLite files.
+
+``Db(url)`` runs SQL text with ``:name`` parameters. On a SQLite file it uses one
+:func:`engine.connect_sqlite` connection (same pragmas as the engine), serialised by a lock,
+so opening the app and showing the first card never loads SQLAlchemy; elsewhere it runs the
+same text through the SQLAlchemy engine. Values come back as the ORM would give them: aware
+UTC datetimes, dates, bools and parsed JSON, keyed by column name (:class:`Record`).
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date, datetime
+from typing import TYPE_CHECKING, Any
+
+from studyapp.store.engine import connect_sqlite, sqlite_path, to_url
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection, Engine
+
+DATETIME_COLUMNS = frozenset(
+    {"due", "last_review", "buried_until", "reviewed_at", "created_at", "due_before",
+     "last_review_before", "due_after"}
+)  # fmt: skip
+DATE_COLUMNS = frozenset({"exam_date"})
+JSON_COLUMNS = frozenset(
+    {"tags", "flags", "file_flags", "file_tags", "experiments", "fsrs_parameters", "undo",
+     "params", "seeds", "metrics", "history"}
+)  # fmt: skip
+BOOL_COLUMNS = frozenset({"suspended", "removed", "edited", "verdict_passed"})
+
+
+class Record(dict[str, Any]):
+    """A result row: a dict whose keys also read as attributes."""
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def _from_sqlite(name: str, value: Any) -> Any:
+    if value is None:
+        return None
+    if name in DATETIME_COLUMNS:
+        return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    if name in JSON_COLUMNS:
+        return json.loads(value)
+    if name in BOOL_COLUMNS:
+        return bool(value)
+    if name in DATE_COLUMNS:
+        return date.fromisoformat(value)
+    return value
+
+
+def sqlite_value(value: Any) -> Any:
+    """A parameter as SQLAlchemy stores it in SQLite (UTC text datetimes, JSON text)."""
+    if isinstance(value, datetime):
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value.isoformat(sep=" ", timespec="microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list | dict):
+        return json.dumps(value)
+    return value
+
+
+def in_list(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
+    """``(:p0, :p1, ...)`` and its parameters, for ``IN`` with plain SQL text."""
+    names = [f"{prefix}{i}" for i in range(len(values))]
+    return "(" + ", ".join(f":{n}" for n in names) + ")", dict(zip(names, values, strict=True))
+
+
+class Query:
+    """Runs SQL inside one transaction of :meth:`Db.session`."""
+
+    def __init__(self, run: Callable[[str, Mapping[str, Any]], tuple[list[str], list[Any], int]]):
+        self._run = run
+
+    def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Record]:
+        names, rows, _ = self._run(sql, params or {})
+        return [Record(zip(names, row, strict=True)) for row in rows]
+
+    def one(self, sql: str, params: Mapping[str, Any] | None = None) -> Record | None:
+        found = self.rows(sql, params)
+        return found[0] if found else None
+
+    def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
+        _names, rows, _count = self._run(sql, params or {})
+        return rows[0][0] if rows else None
+
+    def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
+        """Run a write statement; returns the number of rows it changed."""
+        return self._run(sql, params or {})[2]
+
+
+def _sqlite_run(conn: sqlite3.Connection) -> Callable[..., tuple[list[str], list[Any], int]]:
+    def run(sql: str, params: Mapping[str, Any]) -> tuple[list[str], list[Any], int]:
+        cursor = conn.execute(sql, {k: sqlite_value(v) for k, v in params.items()})
+        if cursor.description is None:
+            return [], [], cursor.rowcount
+        names = [d[0] for d in cursor.description]
+        rows = [
+            tuple(_from_sqlite(n, v) for n, v in zip(names, row, strict=True))
+            for row in cursor.fetchall()
+        ]
+        return names, rows, cursor.rowcount
+
+    return run
+
+
+def _alchemy_run(conn: Connection) -> Callable[..., tuple[list[str], list[Any], int]]:
+    from sqlalchemy import text
+
+    sqlite = conn.dialect.name == "sqlite"
+
+    def run(sql: str, params: Mapping[str, Any]) -> tuple[list[str], list[Any], int]:
+        values = {k: sqlite_value(v) for k, v in params.items()} if sqlite else dict(params)
+        result = conn.execute(text(sql), values)
+        if not result.returns_rows:
+            return [], [], result.rowcount
+        names = list(result.keys())
+        rows = [
+            tuple(_from_sqlite(n, v) for n, v in zip(names, row, strict=True))
+            if sqlite
+            else tuple(row)
+            for row in result
+        ]
+        return names, rows, result.rowcount
+
+    return run
+
+
+class Db:
+    """The store as plain SQL; the SQLAlchemy engine is made only when someone asks for it."""
+
+    def __init__(self, url: str) -> None:
+        self.url = to_url(url)
+        self.path = sqlite_path(self.url)
+        self._engine: Engine | None = None
+        self._sqlite: sqlite3.Connection | None = None
+        self._lock = threading.RLock()
+        self._engine_lock = threading.Lock()
+
+    @property
+    def direct(self) -> bool:
+        """True on a SQLite file: SQL runs on a plain sqlite3 connection."""
+        return self.path is not None
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine (``engine.make_engine``), created on first use."""
+        with self._engine_lock:
+            if self._engine is None:
+                from studyapp.store.engine import make_engine
+
+                self._engine = make_engine(self.url)
+            return self._engine
+
+    @property
+    def has_engine(self) -> bool:
+        return self._engine is not None
+
+    def sqlite(self) -> sqlite3.Connection:
+        """The direct connection (SQLite files only); callers hold :meth:`locked`."""
+        assert self.path is not None
+        if self._sqlite is None:
+            self._sqlite = connect_sqlite(self.path)
+        return self._sqlite
+
+    @contextmanager
+    def locked(self) -> Iterator[sqlite3.Connection]:
+        with self._lock:
+            yield self.sqlite()
+
+    @contextmanager
+    def transaction(self, write: bool = False) -> Iterator[sqlite3.Connection | Connection]:
+        """One transaction: the sqlite3 connection, or a SQLAlchemy connection elsewhere.
+
+        A write begins ``BEGIN IMMEDIATE`` on SQLite (the write lock up front).
+        """
+        if not self.direct:
+            from studyapp.store.engine import write_options
+
+            with self.engine.connect() as conn:
+                if write:
+                    conn.execution_options(**write_options())
+                with conn.begin():
+                    yield conn
+            return
+        with self.locked() as conn:
+            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            done = False
+            try:
+                yield conn
+                conn.execute("COMMIT")
+                done = True
+            finally:
+                if not done and conn.in_transaction:
+                    conn.execute("ROLLBACK")
+
+    @contextmanager
+    def session(self, write: bool = False) -> Iterator[Query]:
+        """A :class:`Query` running in one transaction (see :meth:`transaction`)."""
+        with self.transaction(write) as conn:
+            if isinstance(conn, sqlite3.Connection):
+                yield Query(_sqlite_run(conn))
+            else:
+                yield Query(_alchemy_run(conn))
+
+    def close(self) -> None:
+        with self._lock:
+            if self._sqlite is not None:
+                self._sqlite.close()
+                self._sqlite = None
+        with self._engine_lock:
+            if self._engine is not None:
+                self._engine.dispose()
+                self._engine = None
