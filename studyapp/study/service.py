@@ -26,6 +26,7 @@ from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from studyapp.deckfmt.model import ANSWER_MISSING, IMAGE_MISSING
 from studyapp.store.checkpoint import Checkpointer
 from studyapp.study import answering, queue, runs, scheduling
 from studyapp.study.clock import aware, day_start, ensure_utc, study_day, to_db, utc_now
@@ -79,7 +80,6 @@ __all__ = [
 ]
 
 
-ANSWER_MISSING = "answer-missing"
 MIN_OPTIMIZE_REVIEWS = 512
 """Fewer review answers than this (FSRS's own mini-batch size) can't fit parameters."""
 GLOBAL_PARAMS_KEY = "fsrs_parameters"
@@ -921,12 +921,15 @@ def _card_state(card: Any) -> scheduling.CardState:
 
 
 def _missing_reason(card: Any) -> str | None:
-    if ANSWER_MISSING not in (card.file_flags or []) and ANSWER_MISSING not in (card.flags or []):
+    flags = {*(card.file_flags or []), *(card.flags or [])}
+    if ANSWER_MISSING not in flags:
         return None
-    shown = card.back.strip()
-    if not shown:
-        return "the deck file gives no answer for this card"
+    if IMAGE_MISSING in flags:
+        return (
+            "the answer in the lecture export was an image, which the export left out; "
+            "the card is suspended from reviews until you write an answer (e to edit)"
+        )
     return (
-        f"the answer in the deck file was an image ({shown}), which can't be shown here; "
-        "the card is suspended from reviews"
+        "the deck file gives no answer for this card; it is suspended from reviews "
+        "until you write one (e to edit)"
     )

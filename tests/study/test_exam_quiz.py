@@ -120,13 +120,17 @@ def test_quiz_skips_cards_without_answer(service: StudyService) -> None:
     from studyapp.deckfmt import ParsedCard
 
     parsed = make_deck(3)
-    parsed.cards.append(ParsedCard("Image card", "(See image)", 99, flags=["answer-missing"]))
+    parsed.cards.append(
+        ParsedCard("Image card", "", 99, flags=["answer-missing", "image-missing"])
+    )
+    parsed.cards.append(ParsedCard("Blank card", "", 100, flags=["answer-missing"]))
     deck = service.import_parsed(parsed)
     assert {q.prompt for q in service.quiz(deck.deck_id, 10, "typed")} == {
         f"Question {i}?" for i in range(3)
     }
     summary = service.deck(deck.deck_id, NOW)
-    assert summary.suspended_missing == 1
-    missing = next(iter(service.browse("Image card")))
-    card = service.card(missing.id)
-    assert card.suspended and card.missing_reason and "image" in card.missing_reason
+    assert summary.suspended_missing == 2
+    image = service.card(next(iter(service.browse("Image card"))).id)
+    assert image.suspended and image.missing_reason and "image" in image.missing_reason
+    blank = service.card(next(iter(service.browse("Blank card"))).id)
+    assert blank.suspended and blank.missing_reason and "image" not in blank.missing_reason
