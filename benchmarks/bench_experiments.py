@@ -4,10 +4,11 @@ Prints three tables (real measurements, no assertions):
 
 1. every experiment in ``models.all_specs()`` at its defaults (seed 0): wall time, steps/s,
    and whether the verdict passed;
-2. the instrumented loop vs the same loop bare, side by side in one run (interleaved, best of
-   ``--repeat``, runs capped at 600 steps): ``execute`` (history, NaN checks, progress callback, cancel checks) against
-   draining the run's generator directly, and for mode-collapse the whole run (mode scoring
-   every 1% of the run) against the bare GAN training loop; goal >= 0.95x;
+2. the instrumented loop vs the same loop bare, side by side in one run (interleaved, best
+   of ``--repeat``, runs capped at 600 steps): ``execute`` (history, NaN checks, progress
+   callback, cancel checks) against draining the run's generator directly, and for
+   mode-collapse the whole run (mode scoring every 1% of the run) against the bare GAN
+   training loop; goal >= 0.95x;
 3. ``--seeds 5`` batched in one process vs 1 seed (goal <= 2x).
 
 Usage: ``python benchmarks/bench_experiments.py [--quick] [--only id,id] [--repeat N]``.
@@ -27,7 +28,6 @@ import torch
 
 from models import all_specs, get_spec
 from models.base import ExperimentSpec, RunConfig, execute
-
 
 OVERHEAD_STEPS = 600
 """Table 2 runs are capped at this many steps so that many interleaved repeats stay cheap."""
@@ -62,11 +62,11 @@ def bare_gan(steps: int) -> float:
     """mode-collapse's training loop with no measuring at all (same models, same steps)."""
     from models.mode_collapse.gan import Gan
     from models.mode_collapse.mixtures import make_mixture
-    from models.torchutil import SeedNoise, single_thread_cpu
+    from models.torchutil import SeedNoise, small_model_threads
 
     p = get_spec("mode-collapse").resolve()
     device = torch.device("cpu")
-    single_thread_cpu(device)
+    small_model_threads(device)
     started = time.perf_counter()
     mix = make_mixture(str(p["data"]))
     rows = (0, 0)

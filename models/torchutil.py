@@ -3,6 +3,7 @@
 How an experiment's ``run.py`` uses this module (``K = len(cfg.seeds)``)::
 
     device = pick_device(cfg.device)
+    small_model_threads(device)                       # one CPU thread for tiny tensors
     noise = SeedNoise(cfg.seeds, device)              # one torch.Generator per seed
     gen = BatchedMLP([2, 64, 64, 2], cfg.seeds, device=device)   # K stacked copies
     opt = torch.optim.Adam(gen.parameters(), lr=1e-3)  # elementwise: seeds stay independent
@@ -56,13 +57,6 @@ def pick_device(requested: str = "auto") -> torch.device:
 def device_name(requested: str = "auto") -> str:
     """The concrete device string (``cpu``/``cuda``) that :func:`pick_device` resolves to."""
     return str(pick_device(requested))
-
-
-def single_thread_cpu(device: torch.device) -> None:
-    """On CPU, use one intra-op thread: these nets are tiny, and on a shared 2-core machine
-    extra threads cost more in synchronisation than they save (see benchmarks/)."""
-    if device.type == "cpu" and torch.get_num_threads() > 1:
-        torch.set_num_threads(1)
 
 
 def make_generator(seed: int, device: torch.device | str = "cpu") -> torch.Generator:

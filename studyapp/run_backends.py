@@ -59,7 +59,12 @@ class RunRequest:
 class RunBackend(Protocol):
     name: str
 
-    def run(self, request: RunRequest, on_progress: ProgressCallback) -> Result: ...
+    def run(
+        self,
+        request: RunRequest,
+        on_progress: ProgressCallback,
+        stop_when: Callable[[], bool] | None = None,
+    ) -> Result: ...
     def cancel(self) -> None: ...
     def pause(self) -> None: ...
     def resume(self) -> None: ...
@@ -81,12 +86,18 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-def _waiting_stop(cancel: Any, paused: Any) -> Callable[[], bool]:
+def _waiting_stop(
+    cancel: Any, paused: Any, stop_when: Callable[[], bool] | None = None
+) -> Callable[[], bool]:
     """A ``should_stop`` that blocks while paused and turns true once cancelled."""
 
     def should_stop() -> bool:
+        if stop_when is not None and stop_when():
+            cancel.set()
         while paused.is_set() and not cancel.is_set():
             cancel.wait(0.05)
+            if stop_when is not None and stop_when():
+                cancel.set()
         return bool(cancel.is_set())
 
     return should_stop
@@ -101,7 +112,13 @@ class ThreadBackend:
         self._cancel = threading.Event()
         self._paused = threading.Event()
 
-    def run(self, request: RunRequest, on_progress: ProgressCallback) -> Result:
+    def run(
+        self,
+        request: RunRequest,
+        on_progress: ProgressCallback,
+        stop_when: Callable[[], bool] | None = None,
+    ) -> Result:
+        """Run in this thread; ``stop_when`` (polled, even while paused) cancels the run."""
         from models.base import execute
 
         self._cancel.clear()
@@ -114,7 +131,7 @@ class ThreadBackend:
                 seeds=request.seeds,
                 device=request.device,
                 on_progress=on_progress,
-                should_stop=_waiting_stop(self._cancel, self._paused),
+                should_stop=_waiting_stop(self._cancel, self._paused, stop_when),
             )
         except Exception as error:
             raise RunFailedError(_describe(error)) from error
@@ -253,7 +270,13 @@ class ProcessBackend:
         self._ready = kind == "ready"
         return self._ready
 
-    def run(self, request: RunRequest, on_progress: ProgressCallback) -> Result:
+    def run(
+        self,
+        request: RunRequest,
+        on_progress: ProgressCallback,
+        stop_when: Callable[[], bool] | None = None,
+    ) -> Result:
+        """Run in the child; ``stop_when`` (polled every 0.1 s) cancels the run."""
         if self._closed:
             raise RunFailedError("the experiment process was closed")
         self._cancel.clear()
@@ -261,6 +284,8 @@ class ProcessBackend:
         self._inbox.put(request)
         cancelled_at: float | None = None
         while True:
+            if stop_when is not None and stop_when():
+                self._cancel.set()
             try:
                 kind, payload = self._outbox.get(timeout=0.1)
             except (OSError, ValueError, EOFError) as error:

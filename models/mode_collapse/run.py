@@ -15,7 +15,7 @@ from models.torchutil import (
     count_agreeing,
     majority,
     pick_device,
-    single_thread_cpu,
+    small_model_threads,
     to_numpy,
 )
 
@@ -29,7 +29,7 @@ LABELS = {"plain": "plain GAN", "mbstd": "minibatch std"}
 def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     p = cfg.params
     device = pick_device(cfg.device)
-    single_thread_cpu(device)
+    small_model_threads(device)
     mix = make_mixture(str(p["data"]), device=str(device))
     k = len(cfg.seeds)
     rows = (*cfg.seeds, *cfg.seeds)  # first K rows plain, last K rows with minibatch std

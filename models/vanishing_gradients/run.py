@@ -24,7 +24,7 @@ from models.torchutil import (
     per_seed_grad_norm,
     pick_device,
     seed_sum,
-    single_thread_cpu,
+    small_model_threads,
 )
 
 LOSSES = ("saturating", "non_saturating", "wasserstein")
@@ -54,7 +54,7 @@ def _grad_norms(
 def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     p = cfg.params
     device = pick_device(cfg.device)
-    single_thread_cpu(device)
+    small_model_threads(device)
     seeds = cfg.seeds
     noise = SeedNoise(seeds, device)
     mix = make_mixture(str(p["data"]), device=str(device))

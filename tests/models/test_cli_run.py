@@ -96,3 +96,36 @@ def test_ctrl_c_stops_cleanly_with_a_partial_result() -> None:
     assert "vanishing-gradients: cancelled" in out
     assert "verdict: CANCELLED: cancelled at step" in out
     assert "Traceback" not in err
+
+
+def test_divergence_ends_with_a_result_that_says_where(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import types
+
+    import models
+    from models.base import ExperimentSpec, Progress
+
+    def nan_run(cfg):  # type: ignore[no-untyped-def]
+        for step in range(1, cfg.steps + 1):
+            yield Progress(step, cfg.steps, {"loss": float("nan") if step == 3 else 1.0})
+
+    module = types.ModuleType("fake_nan_runner")
+    module.run = nan_run  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "fake_nan_runner", module)
+    spec = ExperimentSpec(
+        id="nan-fake",
+        title="diverges",
+        concepts=("nan",),
+        summary="",
+        explanation="",
+        params=(),
+        default_steps=10,
+        cost_seconds=0.0,
+        runner="fake_nan_runner:run",
+    )
+    monkeypatch.setattr(models, "get_spec", lambda _id: spec)
+    assert main(["run", "nan-fake", "--device", "cpu"]) == 1
+    out = capsys.readouterr().out
+    assert "nan-fake: diverged, 3 steps" in out
+    assert "diverged at step 3: loss became NaN or infinite" in out

@@ -78,6 +78,24 @@ def test_thread_backend_pause_holds_between_steps() -> None:
     assert done and done[0].steps_done == 200
 
 
+def test_stop_when_ends_even_a_paused_run() -> None:
+    """What the screen passes: the Textual worker's cancellation (the app is exiting)."""
+    backend = ThreadBackend()
+    exiting = threading.Event()
+    steps: list[int] = []
+
+    def on_progress(progress: Progress) -> None:
+        steps.append(progress.step)
+        if progress.step == 3:
+            backend.pause()
+            threading.Timer(0.1, exiting.set).start()
+
+    started = time.perf_counter()
+    result = backend.run(request(steps=100_000), on_progress, exiting.is_set)
+    assert result.status == "cancelled" and steps[-1] == 3
+    assert time.perf_counter() - started < 1.0
+
+
 def test_a_raising_run_is_a_one_line_run_failed_error() -> None:
     with pytest.raises(RunFailedError, match="RuntimeError: the fake experiment broke at step 3"):
         ThreadBackend().run(request(fail="raise"), lambda p: None)

@@ -434,8 +434,6 @@ class ExperimentScreen(Screen[None]):
         def on_progress(progress: Progress) -> None:
             nonlocal last_post
             live.add(progress)
-            if worker.is_cancelled:
-                backend.cancel()
             now = time.perf_counter()
             if progress.snapshot is not None or now - last_post >= MESSAGE_SECONDS:
                 last_post = now
@@ -450,7 +448,7 @@ class ExperimentScreen(Screen[None]):
                 )
 
         try:
-            result = backend.run(request, on_progress)
+            result = backend.run(request, on_progress, lambda: worker.is_cancelled)
         except RunFailedError as error:
             self.post_message(RunCrashed(run, str(error)))
             return
@@ -486,9 +484,7 @@ class ExperimentScreen(Screen[None]):
         if self._building:
             return
         widgets: list[CurvePlot | PixelView] = [*self.query(CurvePlot), *self.query(PixelView)]
-        jobs = [
-            (w, job) for w in widgets if w.is_on_screen and (job := w.build_job()) is not None
-        ]
+        jobs = [(w, job) for w in widgets if w.is_on_screen and (job := w.build_job()) is not None]
         if jobs:
             self._building = True
             self._build_pictures(jobs)
@@ -647,7 +643,7 @@ class ExperimentScreen(Screen[None]):
         """Stop the run and end the backend's process: nothing may outlive the screen."""
         backend, self._backend = self._backend, None
         if backend is not None:
-            pass  # MUTANT
+            backend.close()
 
 
 def _range_text(param: Param) -> str:
