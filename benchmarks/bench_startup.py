@@ -1,18 +1,21 @@
 """Cold start of the TUI: process launch to the first card on screen (goal < 0.3 s).
 
-Run: ``python benchmarks/bench_startup.py [--runs R]``. Each run starts ``studyapp --db DB``
-in a fresh interpreter on a pseudo-terminal (80x24), on a database that already holds the
-bundled decks, and times from launch to:
+Run: ``python benchmarks/bench_startup.py [--runs R]``. Every start is a fresh interpreter on
+a pseudo-terminal (80x24), timed the same way (the pty's output is read until a probe text
+shows), on a database that already holds the bundled decks:
 
-- ``first frame``: the first screen drawn (home, while the database opens on a worker);
-- ``home ready``: the deck list with its counts on screen;
-- ``first card``: enter pressed as soon as home is ready, the card's front on screen;
-- ``CPU time to card``: user+sys seconds the app process used by then (what an idle
-  machine's wall time would be; wall times above grow with the machine's load).
+- ``bare Textual``: an app that shows one Static, nothing else: the floor that any
+  Textual app pays on this machine (interpreter, Textual's imports, first frame);
+- ``studyapp``: ``studyapp --db DB``: ``first frame`` (home, while the database opens on a
+  worker), ``home ready`` (the deck counts), ``first card`` (enter pressed as soon as home
+  is ready, the card's front on screen);
+- ``studyapp review``: ``studyapp --db DB review``, which opens on the first due card;
+- ``CPU`` columns: user+sys seconds the process used by then (what an idle machine's wall
+  time would be; wall times grow with the machine's load).
 
 It then runs the same start in-process (headless) to report where the time goes (imports,
-first frame, service open) and checks that torch was never imported. Prints medians and the
-ratio of the first-card median to the goal.
+first frame, service open) and checks that torch was never imported. Prints medians, and
+each first-card figure as a ratio to the goal and to the bare-Textual floor.
 """
 
 from __future__ import annotations
@@ -33,6 +36,18 @@ sys.path.insert(0, str(ROOT))
 
 GOAL_S = 0.3
 ANSI = re.compile(r"\x1b\[[0-9;?<>=]*[ -/]*[@-~]|\x1b[()][A-Z0-9]|\x1b[=>]|\x1b\][^\x07]*\x07")
+
+BARE_PROBE = "bare textual floor"
+BARE_APP = f"""
+from textual.app import App
+from textual.widgets import Static
+
+class Bare(App):
+    def compose(self):
+        yield Static({BARE_PROBE!r})
+
+Bare().run()
+"""
 
 HEADLESS = r"""
 import json, sys, time
@@ -66,6 +81,10 @@ print(json.dumps({
 }))
 """
 
+Probe = tuple[str, str, bytes]
+"""``(mark, text, keys)``: time ``mark`` when ``text`` shows after the previous probe's text,
+then type ``keys``."""
+
 
 def prepare(tmp: Path) -> tuple[Path, dict[str, str]]:
     """A database holding the bundled decks, and the environment to start the app in."""
@@ -80,14 +99,13 @@ def prepare(tmp: Path) -> tuple[Path, dict[str, str]]:
     return db, env
 
 
-def pty_run(db: Path, env: dict[str, str], front_probe: str) -> dict[str, float]:
-    """One cold start on a pseudo-terminal; seconds from launch to each mark."""
+def pty_run(argv: list[str], env: dict[str, str], probes: list[Probe]) -> dict[str, float]:
+    """One cold start of ``argv`` on a pseudo-terminal; seconds from launch to each mark."""
     import fcntl
     import signal
     import struct
     import termios
 
-    argv = [sys.executable, "-m", "studyapp", "--db", str(db)]
     started = time.perf_counter()
     pid, fd = os.forkpty()
     if pid == 0:
@@ -97,8 +115,9 @@ def pty_run(db: Path, env: dict[str, str], front_probe: str) -> dict[str, float]
     raw = bytearray()
     marks: dict[str, float] = {}
     deadline = started + 60
+    seen_upto = 0  # where in the screen text the last probe was found
     try:
-        while "card" not in marks and time.perf_counter() < deadline:
+        while len(marks) < len(probes) and time.perf_counter() < deadline:
             try:
                 chunk = os.read(fd, 65536)
             except BlockingIOError:
@@ -109,21 +128,23 @@ def pty_run(db: Path, env: dict[str, str], front_probe: str) -> dict[str, float]
             raw += chunk
             text = ANSI.sub("", raw.decode("utf-8", "replace"))
             now = time.perf_counter() - started
-            if "first_frame" not in marks and "studyapp" in text:
-                marks["first_frame"] = now
-            if "ready" not in marks and "new waiting" in text:
-                marks["ready"] = now
-                os.write(fd, b"\r")
-            if "ready" in marks and front_probe in text.split("new waiting")[-1]:
-                marks["card"] = now
+            while len(marks) < len(probes):
+                mark, probe, keys = probes[len(marks)]
+                found = text.find(probe, seen_upto)
+                if found < 0:
+                    break
+                marks[mark] = now
+                seen_upto = found + len(probe)
+                if keys:
+                    os.write(fd, keys)
     finally:
         os.kill(pid, signal.SIGKILL)
         _, _, usage = os.wait4(pid, 0)
         os.close(fd)
-    if "card" not in marks:
-        raise SystemExit(f"no card on screen within 60 s; marks {marks}")
-    # CPU seconds the app used up to the kill (just after the card showed): close to the
-    # wall time an idle machine would need, whatever else this machine is running.
+    if len(marks) < len(probes):
+        raise SystemExit(f"{argv[1:]}: not every probe showed within 60 s; marks {marks}")
+    # CPU seconds the process used up to the kill (just after the last probe showed): close
+    # to the wall time an idle machine would need, whatever else this machine is running.
     marks["cpu"] = usage.ru_utime + usage.ru_stime
     return marks
 
@@ -146,10 +167,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
+    app = [sys.executable, "-m", "studyapp"]
     with tempfile.TemporaryDirectory() as tmp_name:
         db, env = prepare(Path(tmp_name))
-        probe = first_front(db)
-        pty_runs = [pty_run(db, env, probe) for _ in range(args.runs)]
+        front = first_front(db)
+        home: list[Probe] = [
+            ("first_frame", "studyapp", b""),
+            ("ready", "new waiting", b"\r"),
+            ("card", front, b""),
+        ]
+        runs: dict[str, list[dict[str, float]]] = {"bare": [], "home": [], "review": []}
+        for _ in range(args.runs):  # interleaved, so load changes hit every variant alike
+            bare = [sys.executable, "-c", BARE_APP]
+            runs["bare"].append(pty_run(bare, env, [("first_frame", BARE_PROBE, b"")]))
+            runs["home"].append(pty_run([*app, "--db", str(db)], env, home))
+            review = [*app, "--db", str(db), "review"]
+            runs["review"].append(pty_run(review, env, [("card", front, b"")]))
         headless = []
         for _ in range(args.runs):
             out = subprocess.run(
@@ -161,14 +194,24 @@ def main() -> int:
     def median(rows: list[dict], key: str) -> float:  # type: ignore[type-arg]
         return statistics.median(row[key] for row in rows)
 
-    card = median(pty_runs, "card")
-    print(f"cold start on a pty, {args.runs} runs (median):")
-    print(f"  first frame        {median(pty_runs, 'first_frame'):.3f} s")
-    print(f"  home ready         {median(pty_runs, 'ready'):.3f} s")
-    print(f"  first card         {card:.3f} s   goal {GOAL_S} s   ratio {card / GOAL_S:.2f}x")
-    cpu = median(pty_runs, "cpu")
-    print(f"  CPU time to card   {cpu:.3f} s   (user+sys; ratio {cpu / GOAL_S:.2f}x)")
-    print(f"  load average       {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
+    floor = median(runs["bare"], "first_frame")
+    floor_cpu = median(runs["bare"], "cpu")
+
+    def line(label: str, wall: float, cpu: float | None = None) -> str:
+        text = f"  {label:<30}{wall:6.3f} s  {wall / GOAL_S:5.2f}x goal  {wall / floor:5.2f}x floor"
+        if cpu is not None:
+            text += f"   CPU {cpu:.3f} s ({cpu / floor_cpu:.2f}x floor's CPU)"
+        return text
+
+    print(f"cold start on an 80x24 pty, {args.runs} runs each, medians (goal {GOAL_S} s):")
+    print(line("bare Textual, first frame", floor, floor_cpu))
+    print(line("studyapp, first frame", median(runs["home"], "first_frame")))
+    print(line("studyapp, home ready", median(runs["home"], "ready")))
+    print(line("studyapp, first card (enter)", median(runs["home"], "card"),
+               median(runs["home"], "cpu")))  # fmt: skip
+    print(line("studyapp review, first card", median(runs["review"], "card"),
+               median(runs["review"], "cpu")))  # fmt: skip
+    print(f"  load average {os.getloadavg()[0]:.2f} on {os.cpu_count()} cores")
     print("in-process breakdown, headless (median, from interpreter start of the script):")
     print(f"  import the app     {median(headless, 'import_s'):.3f} s")
     print(f"  first frame        {median(headless, 'first_frame_s'):.3f} s")

@@ -36,8 +36,11 @@ def find_deck(service: StudyService, name_or_id: str) -> int:
     exact = [d for d in decks if wanted in (d.name.casefold(), d.source.casefold())]
     if len(exact) == 1:
         return exact[0].id
-    partial = [
-        d for d in decks if d.name.casefold().startswith(wanted) or wanted in d.source.casefold()
+    partial = [  # the file name only: every source starts "bundled/" or "user/"
+        d
+        for d in decks
+        if d.name.casefold().startswith(wanted)
+        or wanted in d.source.rsplit("/", 1)[-1].casefold()
     ]
     if len(partial) == 1:
         return partial[0].id

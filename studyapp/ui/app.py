@@ -3,7 +3,8 @@
 The first frame shows at once: the service (SQLModel, migrations, deck sync) opens on a
 thread worker started as the app loads, which posts :class:`ServiceReady` (carrying the
 service, set on the UI thread) or :class:`ServiceFailed`.
-Nothing on this path imports torch, and screens other than home load on first use.
+Nothing on this path imports torch, and screens load on first use (``studyapp review``
+opens on the review screen without loading home's).
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from textual.worker import Worker, WorkerState
 
 from studyapp.ui.commands import StudyCommands
 from studyapp.ui.messages import JobDone, ServiceFailed, ServiceReady
-from studyapp.ui.screens.home import HomeScreen
 from studyapp.ui.themes import THEMES
 
 if TYPE_CHECKING:
@@ -56,17 +56,28 @@ class StudyApp(App[None]):
         *,
         clock: Callable[[], datetime] | None = None,
         sync_decks: bool = True,
+        review: tuple[int | None, str] | None = None,
     ) -> None:
-        """``service_factory`` opens the service (on a worker); ``clock`` fixes "now" in tests."""
+        """``service_factory`` opens the service (on a worker); ``clock`` fixes "now" in tests.
+
+        ``review=(deck_id, title)`` opens straight on a review session of that deck (None:
+        every deck) instead of home (``studyapp review``). Then ``service_factory`` is
+        called on the UI thread before the first frame, so it should return an open service.
+        """
         super().__init__()
         self._service_factory = service_factory
         self._clock = clock
         self._sync_decks = sync_decks
+        self._review = review
         self._service: StudyService | None = None
         self.startup_error: str | None = None
         for theme in THEMES:
             self.register_theme(theme)
-        self.theme = THEMES[0].name
+        # Not ``self.theme = ...``: its watcher re-parses every stylesheet (~20 ms) before
+        # the first frame. The stylesheet is first parsed with the current theme's variables,
+        # so only the class the watcher would add is needed.
+        self.set_reactive(App.theme, THEMES[0].name)
+        self.set_class(True, f"-theme-{THEMES[0].name}", update=False)
 
     def notify(
         self,
@@ -112,11 +123,25 @@ class StudyApp(App[None]):
         return None
 
     def on_load(self) -> None:
-        # Before the first compose: the database opens while Textual draws the first frame.
-        self._open_service()
+        if self._review is None:
+            # Before the first compose: the database opens while Textual draws home.
+            self._open_service()
+            return
+        # ``studyapp review``: the first frame is the first card, so the (already open)
+        # service is taken here, and a failure ends the app with its one-line error.
+        try:
+            self._service = self._service_factory()
+        except Exception as error:
+            self.startup_error = _one_line(error)
+            self.exit(return_code=1)
 
     def on_mount(self) -> None:
-        self.push_screen(HomeScreen())
+        if self._review is None:
+            from studyapp.ui.screens.home import HomeScreen
+
+            self.push_screen(HomeScreen())
+        elif self.ready:
+            self.open_review(*self._review)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="service")
     def _open_service(self) -> None:
@@ -183,7 +208,8 @@ class StudyApp(App[None]):
         index = names.index(self.theme) if self.theme in names else -1
         self.theme = names[(index + 1) % len(names)]
 
-    def open_review(self, deck_id: int, deck_name: str = "") -> None:
+    def open_review(self, deck_id: int | None, deck_name: str = "") -> None:
+        """Review ``deck_id``'s due cards (every deck's for None)."""
         from studyapp.ui.screens.review import ReviewScreen
 
         self.push_screen(ReviewScreen(deck_id, deck_name))
@@ -204,8 +230,12 @@ class StudyApp(App[None]):
         self.push_screen(StatsScreen())
 
     def go_home(self) -> None:
+        from studyapp.ui.screens.home import HomeScreen
+
         while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
+        if not isinstance(self.screen, HomeScreen):  # started by ``studyapp review``
+            self.switch_screen(HomeScreen())
 
     def ask_exam_date(self, deck_id: int, deck_name: str, current: date | None = None) -> None:
         """Modal asking for the deck's exam date; saving it turns exam mode on (or off)."""
@@ -294,13 +324,25 @@ def open_service(db: str | None) -> StudyService:
     return StudyService.open(db)
 
 
-def run_app(args: argparse.Namespace) -> int:
-    """Run the app until the user quits; a database that cannot open exits with status 1."""
+def run_app(
+    args: argparse.Namespace,
+    service: StudyService | None = None,
+    review: tuple[int | None, str] | None = None,
+) -> int:
+    """Run the app until the user quits; a database that cannot open exits with status 1.
+
+    With ``service`` (already open, decks synced) and ``review=(deck_id, title)`` the app
+    opens on that review session (``studyapp review``).
+    """
     from functools import partial
 
     from studyapp.cli.errors import CliError
 
-    app = StudyApp(partial(open_service, getattr(args, "db", None)))
+    if service is not None:
+        opened = service
+        app = StudyApp(lambda: opened, sync_decks=False, review=review)
+    else:
+        app = StudyApp(partial(open_service, getattr(args, "db", None)))
     try:
         app.run()
     finally:

@@ -145,7 +145,7 @@ class ExperimentScreen(Screen[None]):
     ExperimentScreen #exp-body { height: 1fr; }
     ExperimentScreen #exp-side { width: 34; min-width: 28; border-right: vkey $panel; }
     ExperimentScreen #exp-side Input { margin: 0 0 0 0; }
-    ExperimentScreen #exp-side Label { margin: 1 0 0 0; }
+    ExperimentScreen #exp-side Label { margin: 1 0 0 0; width: 1fr; }
     ExperimentScreen .range { color: $text-muted; margin: 0; }
     ExperimentScreen #exp-buttons, ExperimentScreen #exp-buttons-2 { height: auto; }
     ExperimentScreen #exp-side Button { min-width: 8; margin: 0 1 0 0; }
@@ -484,7 +484,11 @@ class ExperimentScreen(Screen[None]):
         if self._building:
             return
         widgets: list[CurvePlot | PixelView] = [*self.query(CurvePlot), *self.query(PixelView)]
-        jobs = [(w, job) for w in widgets if w.is_on_screen and (job := w.build_job()) is not None]
+        jobs = [
+            (w, job)
+            for w in widgets
+            if (w.is_on_screen or not w.display) and (job := w.build_job()) is not None
+        ]
         if jobs:
             self._building = True
             self._build_pictures(jobs)

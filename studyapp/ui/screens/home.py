@@ -19,6 +19,16 @@ if TYPE_CHECKING:
     from studyapp.ui.app import StudyApp
 
 
+COLUMNS = (
+    ("Deck", "name"),
+    ("New", "new"),
+    ("Learn", "learning"),
+    ("Due", "due"),
+    ("Done", "today"),
+    ("Exam", "exam"),
+)
+
+
 class HomeScreen(Screen[None]):
     """The deck list; enter starts a review of the selected deck."""
 
@@ -47,12 +57,8 @@ class HomeScreen(Screen[None]):
         yield Header(show_clock=False)
         yield Static("Opening the database…", id="home-status")
         table: DataTable[str | Text] = DataTable(id="decks", cursor_type="row", zebra_stripes=True)
-        table.add_column("Deck", key="name")
-        table.add_column("New", key="new")
-        table.add_column("Learn", key="learning")
-        table.add_column("Due", key="due")
-        table.add_column("Done", key="today")
-        table.add_column("Exam", key="exam")
+        for label, key in COLUMNS:  # Text labels: a str would load Rich's emoji table
+            table.add_column(Text(label), key=key)
         yield table
         yield Static("", id="deck-detail")
         yield KeyBar()
@@ -84,8 +90,8 @@ class HomeScreen(Screen[None]):
                 _count(deck.new, "new"),
                 _count(deck.learning, "learning"),
                 _count(deck.due, "due"),
-                str(deck.reviewed_today),
-                exam,
+                Text(str(deck.reviewed_today)),
+                Text(exam),
                 key=str(deck.id),
             )
         if selected is not None:

@@ -49,7 +49,8 @@ class ReviewScreen(Screen[None]):
         Binding("escape", "back", "Home", id="review.back"),
     ]  # fmt: skip
 
-    def __init__(self, deck_id: int, deck_name: str = "") -> None:
+    def __init__(self, deck_id: int | None, deck_name: str = "") -> None:
+        """Review ``deck_id``'s due cards (every deck's for None)."""
         super().__init__()
         self.deck_id = deck_id
         self.deck_name = deck_name
@@ -147,17 +148,18 @@ class ReviewScreen(Screen[None]):
         summary = None
         if self.study.ready:
             try:
-                summary = self.study.service.deck(self.deck_id, now=self.study.now())
+                summary = _summary(self.study, self.deck_id)
             except Exception:
                 summary = None
         if summary is not None:
+            new, learning, due = summary
             parts += [
                 "  ",
-                (f"{summary.new} new", "$primary"),
+                (f"{new} new", "$primary"),
                 " · ",
-                (f"{summary.learning} learning", "$warning"),
+                (f"{learning} learning", "$warning"),
                 " · ",
-                (f"{summary.due} due", "$success"),
+                (f"{due} due", "$success"),
             ]
         card = self.card
         if card is not None:
@@ -216,6 +218,8 @@ class ReviewScreen(Screen[None]):
         self.show_card(self.study.attempt("Next card", self._next), _answer_note(result))
 
     def action_undo(self) -> None:
+        if not self.study.ready:
+            return
         service = self.study.service
         card = self.study.attempt("Undo", service.undo)
         if card is None:
@@ -290,10 +294,23 @@ class ReviewScreen(Screen[None]):
             self.study.open_experiment(self.card.experiments, self.card.id)
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        self.study.go_home()
 
     def on_rating_bar_rated(self, message: RatingBar.Rated) -> None:
         self.action_rate(int(message.rating))
+
+
+def _summary(study: StudyApp, deck_id: int | None) -> tuple[int, int, int]:
+    """``(new, learning, due)`` still to show today in the deck (every deck for None)."""
+    if deck_id is not None:
+        deck = study.service.deck(deck_id, now=study.now())
+        return deck.new, deck.learning, deck.due
+    decks = study.service.decks(now=study.now())
+    return (
+        sum(d.new for d in decks),
+        sum(d.learning for d in decks),
+        sum(d.due for d in decks),
+    )
 
 
 def _answer_note(result: AnswerResult) -> str:

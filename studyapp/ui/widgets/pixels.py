@@ -21,7 +21,11 @@ from typing import Any
 from rich.console import Group, RenderableType
 from rich.style import Style
 from rich.text import Text
+from textual.geometry import Size
+from textual.strip import Strip
 from textual.widget import Widget
+
+from studyapp.ui.widgets.strips import to_strips
 
 DATA_RGB = (70, 130, 230)
 SAMPLE_RGB = (245, 150, 40)
@@ -159,7 +163,9 @@ def snapshot_picture(snapshot: Mapping[str, Any], kinds: Sequence[str], width: i
         for kind in scatters:
             key = kind.split(":", 1)[1]
             raster = scatter_raster(snapshot[key], snapshot["data"], side, side)
-            cells.append(Group(Text(str(labels.get(key, key))), half_block(raster)))
+            caption = labels.get(key) or (key if len(scatters) > 1 else None)
+            picture = half_block(raster)
+            cells.append(Group(Text(str(caption)), picture) if caption else picture)
         for start in range(0, len(cells), per_row):
             row = cells[start : start + per_row]
             grid.add_row(*row, *[Text("")] * (per_row - len(row)))
@@ -179,14 +185,14 @@ def snapshot_picture(snapshot: Mapping[str, Any], kinds: Sequence[str], width: i
 class PixelView(Widget):
     """Draws the latest experiment snapshot as half-block pictures.
 
-    Like ``CurvePlot``, the picture can be built on a worker (:meth:`build_job`, then
-    :meth:`accept`); ``render`` builds it itself when nothing fits.
+    Like ``CurvePlot``, the picture is built on a worker (:meth:`build_job`, then
+    :meth:`accept`); it is built on the UI thread only when nothing fits (a resize).
+    A hidden view (no snapshot yet) appears once its first picture is built.
     """
 
     DEFAULT_CSS = """
     PixelView {
         height: auto;
-        min-height: 3;
         width: 1fr;
     }
     """
@@ -195,50 +201,68 @@ class PixelView(Widget):
         super().__init__(id=id, classes=classes)
         self._snapshot: Mapping[str, Any] | None = None
         self._version = 0
-        self._cache: tuple[tuple, RenderableType] | None = None
-        self._shape: tuple = ()
+        self._cache: tuple[tuple, list[Strip]] | None = None
         self.kinds: tuple[str, ...] = ()
         """What the last snapshot showed: ``scatter:<samples key>`` and image keys."""
 
     def show(self, snapshot: Mapping[str, Any] | None, *, redraw: bool = True) -> None:
+        """A new snapshot; ``redraw=False`` leaves the drawing to a worker's build job."""
         self._snapshot = snapshot
         self._version += 1
-        kinds = _kinds(snapshot)
-        if kinds != self.kinds or bool(kinds) != self.display:
-            self.kinds = kinds
-            self.display = bool(kinds)
-            redraw = True
-        if redraw:
-            self._shape = ()
+        self.kinds = _kinds(snapshot)
+        if not self.kinds:
+            self._cache = None
+            self.display = False
+        elif redraw:
+            self._cache = None
+            self.display = True
             self.refresh(layout=True)
 
+    @property
+    def needs_build(self) -> bool:
+        """True when the snapshot shown is older than the latest one."""
+        return bool(self.kinds) and (self._cache is None or self._cache[0] != self._key())
+
+    def _width(self) -> int:
+        if self.size.width:
+            return self.size.width
+        parent = self.parent
+        width = getattr(getattr(parent, "content_size", None), "width", 0)
+        return width or 60
+
     def _key(self) -> tuple:
-        return (self.size.width, self._version)
+        return (self._width(), self._version)
 
-    def build_job(self) -> Callable[[], tuple[tuple, RenderableType]] | None:
-        key = self._key()
-        if (self._cache is not None and self._cache[0] == key) or not self.kinds:
+    def build_job(self) -> Callable[[], tuple[tuple, list[Strip]]] | None:
+        if not self.needs_build:
             return None
-        snapshot, kinds, width = self._snapshot or {}, self.kinds, self.size.width or 60
-        return lambda: (key, snapshot_picture(snapshot, kinds, width))
+        key = self._key()
+        snapshot, kinds, width = self._snapshot or {}, self.kinds, key[0]
+        return lambda: (key, to_strips(snapshot_picture(snapshot, kinds, width), width))
 
-    def accept(self, key: tuple, picture: RenderableType) -> None:
-        """Show a picture built by :meth:`build_job`; re-layout only if its shape changed."""
-        shape = (key[0], self.kinds)
-        self._cache = (key, picture)
-        if key == self._key():
-            self.refresh(layout=shape != self._shape)
-            self._shape = shape
+    def accept(self, key: tuple, strips: list[Strip]) -> None:
+        """Show strips built by :meth:`build_job`; re-layout only when the height changed."""
+        old = self._cache
+        self._cache = (key, strips)
+        if key == self._key() or not self.display:
+            relayout = old is None or len(old[1]) != len(strips) or not self.display
+            self.display = True
+            self.refresh(layout=relayout)
 
-    def render(self) -> RenderableType:
-        if not self._snapshot or not self.kinds:
-            return Text("")
+    def _strips(self) -> list[Strip]:
         cached = self._cache
-        if cached is None or cached[0][0] != self.size.width:
+        if self.kinds and (cached is None or cached[0][0] != self._width()):
             job = self.build_job()
             if job is not None:
                 self._cache = cached = job()
-        return cached[1] if cached is not None else Text("")
+        return cached[1] if cached is not None else []
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._strips())
+
+    def render_line(self, y: int) -> Strip:
+        strips = self._strips()
+        return strips[y] if 0 <= y < len(strips) else Strip.blank(self.size.width)
 
 
 def _kinds(snapshot: Mapping[str, Any] | None) -> tuple[str, ...]:

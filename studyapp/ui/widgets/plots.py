@@ -4,8 +4,8 @@ A :class:`CurvePlot` shows one ``PlotSpec``: the history keys it names against t
 on a log scale when ``log_y``. Building a plotext chart costs 10-30 ms of pure Python, too
 long for the UI thread several times a second while a run trains, so the experiment screen
 builds charts on a worker: :meth:`CurvePlot.build_job` returns a function that renders
-the current curves into a :class:`rich.text.Text` with a fresh plotext figure (any
-thread), and :meth:`CurvePlot.accept` shows the result. ``render`` builds synchronously
+the current curves with a fresh plotext figure and lays them out as Textual strips (any
+thread), and :meth:`CurvePlot.accept` shows them. ``render_line`` builds synchronously
 only when nothing fits (first paint, a resize).
 
 Log scales are drawn as log10 of the values on a linear axis with ``1e{k}`` tick labels:
@@ -19,7 +19,10 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 
 from rich.text import Text
+from textual.strip import Strip
 from textual_plotext import PlotextPlot
+
+from studyapp.ui.widgets.strips import to_strips
 
 Curves = Mapping[str, tuple[Sequence[float], Sequence[float]]]
 
@@ -123,7 +126,7 @@ class CurvePlot(PlotextPlot):
         self.log_y = log_y
         self._curves: dict[str, tuple[list[float], list[float]]] = {}
         self._version = 0
-        self._cache: tuple[tuple, Text] | None = None
+        self._cache: tuple[tuple, list[Strip]] | None = None
         self._deferred = False
         self.points_drawn = 0
         """How many points the curves hold now (tests and benchmarks read it)."""
@@ -167,7 +170,7 @@ class CurvePlot(PlotextPlot):
     def _theme_name(self) -> str:
         return f"textual-auto-{self.app.theme}" if self.theme == "auto" else self.theme
 
-    def build_job(self) -> Callable[[], tuple[tuple, Text]] | None:
+    def build_job(self) -> Callable[[], tuple[tuple, list[Strip]]] | None:
         """A function building the current chart on any thread; None if already built."""
         key = self._key()
         if (self._cache is not None and self._cache[0] == key) or not self.size.width:
@@ -175,7 +178,7 @@ class CurvePlot(PlotextPlot):
         curves = dict(self._curves)
         width, height, theme = self.size.width, self.size.height, self._theme_name()
 
-        def job() -> tuple[tuple, Text]:
+        def job() -> tuple[tuple, list[Strip]]:
             text = build_plot_text(
                 curves,
                 title=self.title,
@@ -185,17 +188,17 @@ class CurvePlot(PlotextPlot):
                 height=height,
                 theme=theme,
             )
-            return key, text
+            return key, to_strips(text, width, height)
 
         return job
 
-    def accept(self, key: tuple, text: Text) -> None:
+    def accept(self, key: tuple, strips: list[Strip]) -> None:
         """Show a chart built by :meth:`build_job` if it is still current."""
-        self._cache = (key, text)
+        self._cache = (key, strips)
         if key == self._key():
             self.refresh()
 
-    def render(self) -> Text:
+    def _strips(self) -> list[Strip]:
         """The built chart; built here only on first paint, a resize or a theme change
         (newer data alone waits for the worker's build)."""
         key = self._key()
@@ -204,4 +207,12 @@ class CurvePlot(PlotextPlot):
             job = self.build_job()
             if job is not None:
                 self._cache = cached = job()
-        return cached[1] if cached is not None else Text("")
+        return cached[1] if cached is not None else []
+
+    def render_line(self, y: int) -> Strip:
+        strips = self._strips()
+        return strips[y] if 0 <= y < len(strips) else Strip.blank(self.size.width)
+
+    def render(self) -> Text:
+        """The chart's text without colours (``render_line`` draws the coloured strips)."""
+        return Text("\n".join(strip.text for strip in self._strips()))
