@@ -13,7 +13,7 @@ SPEC = ExperimentSpec(
         "cycle consistency",
         "cycle-consistency loss",
         "transform images from one set",
-        "domain",
+        "unpaired image-to-image translation",
     ),
     summary=(
         "Two unpaired 2-D domains, two translators G: X -> Y and F: Y -> X trained with "

@@ -120,9 +120,7 @@ def test_quiz_skips_cards_without_answer(service: StudyService) -> None:
     from studyapp.deckfmt import ParsedCard
 
     parsed = make_deck(3)
-    parsed.cards.append(
-        ParsedCard("Image card", "", 99, flags=["answer-missing", "image-missing"])
-    )
+    parsed.cards.append(ParsedCard("Image card", "", 99, flags=["answer-missing", "image-missing"]))
     parsed.cards.append(ParsedCard("Blank card", "", 100, flags=["answer-missing"]))
     deck = service.import_parsed(parsed)
     assert {q.prompt for q in service.quiz(deck.deck_id, 10, "typed")} == {
