@@ -37,6 +37,9 @@ ProgressCallback = Callable[["Progress"], None]
 DEFAULT_BACKEND = "process"
 """Which backend the experiment screen uses unless ``STUDYAPP_RUN_BACKEND`` says otherwise."""
 
+CHILD_NICE = int(os.environ.get("STUDYAPP_RUN_NICE", "0") or 0)
+"""Niceness added to the training process, so the UI wins when the CPU is oversubscribed."""
+
 BATCH_SECONDS = 0.05
 """The child process sends progress at most this often (snapshots and the end at once)."""
 
@@ -198,9 +201,12 @@ class _Batcher:
             self._batch = []
 
 
-def _child_main(inbox: Any, outbox: Any, cancel: Any, paused: Any) -> None:
+def _child_main(inbox: Any, outbox: Any, cancel: Any, paused: Any, nice: int = 0) -> None:
     """The child process: import torch early, then serve run requests until ``None``."""
     _silence_std_streams()
+    if nice:
+        with contextlib.suppress(OSError):
+            os.nice(nice)
     with contextlib.suppress(Exception):
         import torch
 
@@ -250,7 +256,7 @@ class ProcessBackend:
             self._outbox = context.Queue()
             self._process: SpawnProcess = context.Process(
                 target=_child_main,
-                args=(self._inbox, self._outbox, self._cancel, self._paused),
+                args=(self._inbox, self._outbox, self._cancel, self._paused, CHILD_NICE),
                 name="studyapp-experiment",
                 daemon=True,
             )

@@ -138,7 +138,8 @@ def _verdict(
     passed = majority(agreed, total)
 
     def orders(r: torch.Tensor) -> float:
-        return float(torch.log10(r.clamp(min=1e-30)).median())
+        """Median log10 ratio, rounded to 0.1 (and -0.0 to 0.0) for the text."""
+        return round(float(torch.log10(r.clamp(min=1e-30)).median()), 1) + 0.0
 
     o_sat, o_ns, o_w = (orders(ratio[k]) for k in LOSSES)
     seeds_note = f" on {agreed} of {total} seeds" if total > 1 else ""
