@@ -224,17 +224,17 @@ class Result:
             "elapsed_s": round(self.elapsed_s, 3),
             "verdict": asdict(self.verdict),
             "answer": self.answer,
-            "metrics": _plain(self.metrics),
-            "history": _plain(self.history),
+            "metrics": json_safe(self.metrics),
+            "history": json_safe(self.history),
         }
 
 
-def _plain(value: Any) -> Any:
+def json_safe(value: Any) -> Any:
     """JSON-safe copy: numpy/torch scalars to floats, non-finite floats to None."""
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
+        return {str(k): json_safe(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [json_safe(v) for v in value]
     if isinstance(value, bool | int | str) or value is None:
         return value
     try:

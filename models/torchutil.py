@@ -190,6 +190,13 @@ def seed_sum(per_seed: torch.Tensor) -> torch.Tensor:
     return per_seed.sum()
 
 
+def gradient_penalty(critic: nn.Module, points: torch.Tensor) -> torch.Tensor:
+    """WGAN-GP's penalty per seed (Gulrajani et al. 2017): the batch mean of
+    ``(|grad_x critic(x)| - 1)^2`` at ``points`` ``[K, B, D]`` (which must require grad)."""
+    (grad,) = torch.autograd.grad(critic(points).sum(), points, create_graph=True)
+    return (grad.norm(dim=-1) - 1).pow(2).mean(-1)
+
+
 def per_seed_grad_norm(params: Iterable[torch.Tensor]) -> torch.Tensor:
     """L2 norm of the gradient of each seed's copy: ``[K]`` (params have a leading K axis)."""
     total: torch.Tensor | None = None

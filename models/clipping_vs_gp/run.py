@@ -15,6 +15,7 @@ from models.torchutil import (
     BatchedMLP,
     SeedNoise,
     count_agreeing,
+    gradient_penalty,
     majority,
     pick_device,
     small_model_threads,
@@ -111,8 +112,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
             for param in clipped.parameters():
                 param.clamp_(-c, c)
         mid = between(real, fake).requires_grad_(True)
-        (grad,) = torch.autograd.grad(penalised(mid).sum(), mid, create_graph=True)
-        gp = (grad.norm(dim=-1) - 1).pow(2).mean(-1)
+        gp = gradient_penalty(penalised, mid)
         loss_gp = penalised(fake).mean((1, 2)) - penalised(real).mean((1, 2)) + penalty * gp
         opt_gp.zero_grad()
         loss_gp.sum().backward()

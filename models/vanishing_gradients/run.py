@@ -20,6 +20,7 @@ from models.torchutil import (
     BatchedMLP,
     SeedNoise,
     count_agreeing,
+    gradient_penalty,
     majority,
     per_seed_grad_norm,
     pick_device,
@@ -92,9 +93,8 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         # Wasserstein critic with gradient penalty (Gulrajani et al. 2017).
         alpha = noise.rand(batch, 1)
         mixed = (alpha * real + (1 - alpha) * fake).requires_grad_(True)
-        (grad,) = torch.autograd.grad(critic(mixed).sum(), mixed, create_graph=True)
         c_loss = (critic(fake) - critic(real)).squeeze(-1).mean(dim=1)
-        c_loss = c_loss + gp_weight * (grad.norm(dim=2) - 1).pow(2).mean(dim=1)
+        c_loss = c_loss + gp_weight * gradient_penalty(critic, mixed)
         opt_c.zero_grad(set_to_none=True)
         seed_sum(c_loss).backward()
         opt_c.step()

@@ -14,6 +14,7 @@ from models.torchutil import (
     BatchedMLP,
     SeedNoise,
     count_agreeing,
+    gradient_penalty,
     majority,
     pick_device,
     small_model_threads,
@@ -75,8 +76,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         opt_d.step()
         mix = noise.rand(batch, 1)
         between = (mix * real + (1 - mix) * fake).requires_grad_(True)
-        (grad,) = torch.autograd.grad(critic(between).sum(), between, create_graph=True)
-        gp = (grad.norm(dim=-1) - 1).pow(2).mean(-1)
+        gp = gradient_penalty(critic, between)
         loss_c = critic(fake).mean((1, 2)) - critic(real).mean((1, 2)) + penalty * gp
         opt_c.zero_grad()
         loss_c.sum().backward()

@@ -39,8 +39,7 @@ def find_deck(service: StudyService, name_or_id: str) -> int:
     partial = [  # the file name only: every source starts "bundled/" or "user/"
         d
         for d in decks
-        if d.name.casefold().startswith(wanted)
-        or wanted in d.source.rsplit("/", 1)[-1].casefold()
+        if d.name.casefold().startswith(wanted) or wanted in _file_name(d.source).casefold()
     ]
     if len(partial) == 1:
         return partial[0].id
@@ -63,3 +62,8 @@ def friendly_errors(handler: Callable[[argparse.Namespace], int]) -> Callable[..
             raise CliError(str(error)) from None
 
     return wrapper
+
+
+def _file_name(source: str) -> str:
+    """``dl09.txt`` from a deck source ``bundled/dl09.txt``."""
+    return source.rsplit("/", 1)[-1]

@@ -30,11 +30,11 @@ def run(args: argparse.Namespace) -> int:
     service = open_service(args)
     try:
         service.sync_user_decks()
+        deck_id: int | None = None
+        title = "All decks"
         if args.deck:
-            deck_id: int | None = find_deck(service, args.deck)
+            deck_id = find_deck(service, args.deck)
             title = service.deck(deck_id).name
-        else:
-            deck_id, title = None, "All decks"
     except BaseException:
         service.close()
         raise

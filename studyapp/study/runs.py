@@ -2,30 +2,14 @@
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from models.base import json_safe
 from studyapp.study.clock import aware
 from studyapp.study.views import RunRow
 
 if TYPE_CHECKING:
     from sqlmodel import Session
-
-
-def json_safe(value: Any) -> Any:
-    """A JSON-storable copy: numpy/torch scalars to floats, non-finite floats to None."""
-    if isinstance(value, Mapping):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [json_safe(v) for v in value]
-    if isinstance(value, bool | int | str) or value is None:
-        return value
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return str(value)
-    return number if math.isfinite(number) else None
 
 
 def add(session: Session, **fields: Any) -> int:

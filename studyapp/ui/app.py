@@ -207,6 +207,7 @@ class StudyApp(App[None]):
         names = [theme.name for theme in THEMES] + ["textual-dark", "textual-light"]
         index = names.index(self.theme) if self.theme in names else -1
         self.theme = names[(index + 1) % len(names)]
+        self.notify(f"Theme: {self.theme} (ctrl+t for the next one)", timeout=3)
 
     def open_review(self, deck_id: int | None, deck_name: str = "") -> None:
         """Review ``deck_id``'s due cards (every deck's for None)."""
@@ -348,6 +349,8 @@ def run_app(
     finally:
         if app.ready:
             app.service.close()
+        if service is not None:
+            service.close()  # idempotent
     if app.startup_error:
         raise CliError(app.startup_error)
     return app.return_code or 0

@@ -21,8 +21,8 @@ from studyapp.run_backends import (
 from studyapp.ui.screens.experiment import grade_prediction
 from studyapp.ui.widgets.pixels import (
     BACKGROUND_RGB,
-    PixelView,
     DATA_RGB,
+    PixelView,
     half_block,
     image_strip,
     scatter_raster,
@@ -177,7 +177,9 @@ def test_thin_keeps_the_last_point_and_bounds_the_size() -> None:
 
 def test_clean_replaces_non_finite_values_and_takes_logs() -> None:
     assert clean([1.0, float("nan"), 3.0], log_y=False) == [1.0, 1.0, 3.0]
-    assert clean([100.0, 0.0, float("inf")], log_y=True) == [2.0, -12.0, -12.0]
+    assert clean([100.0, 0.0, float("inf")], log_y=True) == [2.0, 1.0, 1.0]
+    assert clean([1e-16, 1e-15], log_y=True) == pytest.approx([-16.0, -15.0])
+    assert clean([0.0], log_y=True) == [-12.0]
 
 
 def test_log_plot_builds_repeatedly_with_power_of_ten_ticks() -> None:

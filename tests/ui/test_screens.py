@@ -48,7 +48,7 @@ async def test_home_lists_decks_with_counts(app, service) -> None:
         assert summary["GAN lecture"].new == 6
         assert "GAN lecture" in text and "VAE lecture" in text
         assert "Today: 0 answered · 0 due · 12 new waiting · 2 decks" in text
-        assert "1 answer-missing cards suspended" in text
+        assert "1 answer-missing card suspended" in text
 
 
 async def test_exam_mode_sets_date_and_shows_countdown(app, service, fresh) -> None:

@@ -56,3 +56,14 @@ def test_first_card_without_torch(tmp_path: Path) -> None:
     assert result["card"]  # a card was on screen
     loaded = {name.split(".")[0] for name in result["modules"]}
     assert "torch" not in loaded and "matplotlib" not in loaded
+
+
+def test_importing_the_app_loads_no_screen() -> None:
+    """Home loads only for the home screen: ``studyapp review`` opens on review without it."""
+    code = "import json, sys, studyapp.ui.app\nprint(json.dumps({'modules': list(sys.modules)}))"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    loaded = set(json.loads(out.strip().splitlines()[-1])["modules"])
+    assert not {name for name in loaded if name.startswith("studyapp.ui.screens.")}
+    assert "textual.widgets._data_table" not in loaded

@@ -13,7 +13,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Static
 
-from studyapp.ui.text import format_due, format_percent, literal, shorten
+from studyapp.ui.text import format_due, format_percent, literal, missing_answer, shorten
 from studyapp.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
@@ -41,6 +41,7 @@ class BrowserScreen(Screen[None]):
         self.deck_id = deck_id
         self.rows: list[CardRow] = []
         self._timer: Timer | None = None
+        self._query = ""
 
     @property
     def study(self) -> StudyApp:
@@ -74,6 +75,9 @@ class BrowserScreen(Screen[None]):
 
     def refresh_data(self) -> None:
         query = self.query_one("#browse-search", Input).value
+        if query != self._query:  # a new search starts at its first match
+            self._query = query
+            self.query_one("#browse-table", DataTable).move_cursor(row=0)
         rows = self.study.attempt(
             "Search", self.study.service.browse, query, self.deck_id, now=self.study.now()
         )
@@ -112,8 +116,9 @@ class BrowserScreen(Screen[None]):
         if row is None:
             detail.update(Content(f"No card matches. {len(self.rows)} cards."))
             return
+        answer: str | tuple[str, str] = row.back or (missing_answer(row.flags), "italic $warning")
         parts: list[str | tuple[str, str]] = [
-            ("Q: ", "bold"), row.front, "\n", ("A: ", "bold"), row.back or "(no answer)",
+            ("Q: ", "bold"), row.front, "\n", ("A: ", "bold"), answer,
         ]  # fmt: skip
         facts = [f"{row.reps} reviews", f"{row.lapses} lapses"]
         if row.tags:

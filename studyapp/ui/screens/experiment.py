@@ -3,7 +3,7 @@
 Opened from a card (``x`` on the review or browser screen) or the command palette.
 Parameters are edited with their valid ranges; a run trains off the UI thread through a
 :mod:`studyapp.run_backends` backend (a warm child process by default) that a thread worker
-drives. The worker posts replaceable :class:`RunProgressed` messages (at most 10 a second)
+drives. The worker posts replaceable :class:`RunProgressed` messages (at most 5 a second)
 and one :class:`RunFinished` or :class:`RunCrashed`; plots and pictures redraw on a timer
 from the shared :class:`~studyapp.run_backends.LiveHistory`, never per step.
 
@@ -57,10 +57,10 @@ if TYPE_CHECKING:
 
 RunState = Literal["idle", "running", "paused", "finished"]
 
-REDRAW_SECONDS = 0.3
+REDRAW_SECONDS = 0.4
 """Plots and pictures redraw this often while a run trains (only those on screen)."""
 
-MESSAGE_SECONDS = 0.1
+MESSAGE_SECONDS = 0.2
 """The worker posts at most one progress message per this many seconds."""
 
 

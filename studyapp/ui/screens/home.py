@@ -11,13 +11,17 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
-from studyapp.ui.text import format_countdown, format_percent, literal
+from studyapp.ui.text import format_countdown, format_percent, literal, plural, shorten
 from studyapp.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from studyapp.study.views import DeckSummary
     from studyapp.ui.app import StudyApp
 
+
+COUNTS_WIDTH = 33
+"""Columns the counts (New .. Exam, with cell padding and a scrollbar) take beside the name."""
+MIN_NAME_WIDTH = 12
 
 COLUMNS = (
     ("Deck", "name"),
@@ -57,8 +61,7 @@ class HomeScreen(Screen[None]):
         yield Header(show_clock=False)
         yield Static("Opening the database…", id="home-status")
         table: DataTable[str | Text] = DataTable(id="decks", cursor_type="row", zebra_stripes=True)
-        for label, key in COLUMNS:  # Text labels: a str would load Rich's emoji table
-            table.add_column(Text(label), key=key)
+        _add_columns(table)
         yield table
         yield Static("", id="deck-detail")
         yield KeyBar()
@@ -72,6 +75,11 @@ class HomeScreen(Screen[None]):
         if self.study.ready:
             self.refresh_data()
 
+    def on_resize(self) -> None:
+        # Deck names are cut to the width, so the counts stay on screen (60 columns too).
+        if self.study.ready and self._decks:
+            self.refresh_data()
+
     # -- data ----------------------------------------------------------------------------
 
     def refresh_data(self) -> None:
@@ -82,11 +90,14 @@ class HomeScreen(Screen[None]):
         self._decks = list(decks)
         table: DataTable[str | Text] = self.query_one("#decks", DataTable)
         selected = self.selected_deck()
-        table.clear()
+        room = max(self.size.width - COUNTS_WIDTH, MIN_NAME_WIDTH)
+        name_width = min(max((len(deck.name) for deck in self._decks), default=4), room)
+        table.clear(columns=True)  # a fixed name width: auto widths only ever grow
+        _add_columns(table, max(name_width, 4))
         for deck in self._decks:
             exam = "" if deck.days_to_exam is None else f"{deck.days_to_exam}d"
             table.add_row(
-                literal(deck.name),
+                literal(shorten(deck.name, name_width)),
                 _count(deck.new, "new"),
                 _count(deck.learning, "learning"),
                 _count(deck.due, "due"),
@@ -123,7 +134,7 @@ class HomeScreen(Screen[None]):
         self.query_one("#home-status", Static).update(
             Content.assemble(
                 (f"Today: {done} answered", "bold"),
-                f" · {due} due · {new} new waiting · {len(self._decks)} decks",
+                f" · {due} due · {new} new waiting · {plural(len(self._decks), 'deck')}",
             )
         )
 
@@ -148,9 +159,8 @@ class HomeScreen(Screen[None]):
             else:
                 parts.append(": recall is predicted once cards are reviewed")
         if deck.suspended_missing:
-            missing = (
-                f"\n{deck.suspended_missing} answer-missing cards suspended (no answer in the file)"
-            )
+            cards = plural(deck.suspended_missing, "answer-missing card")
+            missing = f"\n{cards} suspended (no answer in the file; b browses them)"
             parts.append((missing, "dim"))
         detail.update(Content.assemble(*parts))
 
@@ -203,6 +213,11 @@ class HomeScreen(Screen[None]):
     def action_refresh(self) -> None:
         if self.study.ready:
             self.refresh_data()
+
+
+def _add_columns(table: DataTable[str | Text], name_width: int | None = None) -> None:
+    for label, key in COLUMNS:  # Text labels: a str would load Rich's emoji table
+        table.add_column(Text(label), key=key, width=name_width if key == "name" else None)
 
 
 def _count(value: int, kind: str) -> Text:

@@ -71,7 +71,7 @@ class QuizScreen(Screen[None]):
         yield Static("", id="quiz-status")
         with VerticalScroll(id="quiz-question"):
             yield Static("", id="quiz-prompt", markup=False)
-        yield OptionList(id="quiz-choices")
+        yield OptionList(id="quiz-choices", compact=True)  # no border: room for the question
         yield Input(placeholder="Type your answer, then enter", id="quiz-typed")
         yield Static("", id="quiz-feedback")
         yield KeyBar()
@@ -120,9 +120,9 @@ class QuizScreen(Screen[None]):
         position = min(self.index + 1, total)
         self.query_one("#quiz-status", Static).update(
             Content.assemble(
-                ("Quiz", "bold"),
-                f" ({mode}, schedule untouched)  question {position}/{total}",
-                f"  score {self.score.right}/{self.score.asked}",
+                (f"Quiz {position}/{total}", "bold"),
+                f" · score {self.score.right}/{self.score.asked}",
+                (f" · {mode}, schedule untouched", "dim"),
             )
         )
 
@@ -200,17 +200,18 @@ class QuizScreen(Screen[None]):
         self.answered = True
         self.score.asked += 1
         feedback = self.query_one("#quiz-feedback", Static)
+        # Typed answers keep the focus in the input, where space types a space.
+        hint = "  enter: next" if self.mode == "typed" else "  space or enter: next"
         if correct:
             self.score.right += 1
             feedback.add_class("correct")
-            feedback.update(Content.assemble(("Right!", "bold"), ("  space or enter: next", "dim")))
+            feedback.update(Content.assemble(("Right!", "bold"), (hint, "dim")))
         else:
             self.score.missed.append(question)
             feedback.add_class("wrong")
             feedback.update(
-                Content.assemble(("Missed. ", "bold"), "Answer: ", expected,
-                                 ("  space or enter: next", "dim"))
-            )  # fmt: skip
+                Content.assemble(("Missed. ", "bold"), "Answer: ", expected, (hint, "dim"))
+            )
         if self.mode == "typed":
             self.query_one("#quiz-typed", Input).focus()
         self._show_status()

@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
-from studyapp.ui.text import format_percent
+from studyapp.ui.text import format_percent, plural
 from studyapp.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
@@ -46,6 +46,18 @@ def heat_level(count: int, top: int) -> int:
     if count <= 0 or top <= 0:
         return 0
     return min(4, max(1, -(-4 * count // top)))
+
+
+def count_ticks(top: int, most: int = 6) -> list[int]:
+    """Whole-number axis ticks (1, 2 or 5 times a power of ten apart) from 0 to at least
+    ``top``: counts have no fractions."""
+    top = max(top, 1)
+    scale = 1
+    while True:
+        for step in (scale, 2 * scale, 5 * scale):
+            if top <= step * (most - 1):
+                return list(range(0, top + step, step))[: most + 1]
+        scale *= 10
 
 
 @dataclass
@@ -121,12 +133,15 @@ class StatsScreen(Screen[None]):
 
     def on_stats_loaded(self, message: StatsLoaded) -> None:
         stats = message.stats
+        goal = f" (goal {format_percent(stats.desired_retention)})"
+        retention: list[str | tuple[str, str]] = ["retention not measured yet" + goal]
+        if stats.true_retention is not None:
+            retention = ["retention ", (format_percent(stats.true_retention), "bold"), goal]
         self.query_one("#stats-summary", Static).update(
             Content.assemble(
-                (f"{stats.reviews_total} reviews", "bold"),
-                f" ({stats.reviews_today} today) · {stats.cards_total} cards · retention ",
-                (format_percent(stats.true_retention), "bold"),
-                f" true vs {format_percent(stats.desired_retention)} desired",
+                (plural(stats.reviews_total, "review"), "bold"),
+                f" ({stats.reviews_today} today) · {plural(stats.cards_total, 'card')} · ",
+                *retention,
             )
         )
         self._draw_heatmap(stats)
@@ -172,6 +187,8 @@ class StatsScreen(Screen[None]):
         plt.bar(days, list(stats.forecast), color="cyan")
         ticks = [float(d) for d in days[::5]]
         plt.xticks(ticks, [str(int(t)) for t in ticks])
+        counts = count_ticks(max(stats.forecast, default=0))
+        plt.yticks([float(n) for n in counts], [str(n) for n in counts])
         plt.title("Cards due per day (day 0 includes overdue)")
         plt.xlabel("days from today")
         plot.refresh()
@@ -192,5 +209,7 @@ class StatsScreen(Screen[None]):
         plt = plot.plt
         counts = [stats.button_counts.get(i, 0) for i in range(1, 5)]
         plt.bar(list(BUTTONS), counts, color="blue")
+        ticks = count_ticks(max(counts))
+        plt.yticks([float(n) for n in ticks], [str(n) for n in ticks])
         plt.title(f"Answer buttons ({sum(counts)} reviews)")
         plot.refresh()

@@ -2,11 +2,15 @@
 
 Textual's ``Footer`` recomposes one widget per key on every bindings change, which cost
 tens of milliseconds per card on the review screen; this draws the same information
-(key, description, dimmed when disabled) as one :class:`Content` line.
+(key, description, dimmed when disabled) as one :class:`Content` line. When the line is
+too long for the terminal, the other keys are cut so that back, quit and help stay.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from rich.cells import cell_len
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
@@ -40,21 +44,66 @@ class KeyBar(Static):
             self._pending = True
             self.call_after_refresh(self._draw)
 
+    def on_resize(self) -> None:
+        self._bindings_changed(self.screen)
+
     def _draw(self) -> None:
         self._pending = False
         if not self.is_attached:  # the screen was dismissed before this refresh
             return
-        parts: list[str | tuple[str, str]] = []
+        items: list[Item] = []
         seen: set[tuple[str, str]] = set()
         for active in self.screen.active_bindings.values():
             binding = active.binding
             if not binding.show or (binding.action, binding.description) in seen:
                 continue
             seen.add((binding.action, binding.description))
-            style = "" if active.enabled else "dim"
             key = self.app.get_key_display(binding)
-            parts.append((f" {key}", f"bold $footer-key-foreground {style}".strip()))
-            parts.append((f" {binding.description} ", style or "$footer-description-foreground"))
-        parts.append((" ^p", "bold $footer-key-foreground"))
-        parts.append((" palette", "$footer-description-foreground"))
-        self.update(Content.assemble(*parts))
+            items.append(Item(key, binding.description, active.enabled, binding.action in KEEP))
+        self.update(render(items, self.size.width))
+
+
+KEEP = frozenset({"back", "quit", "help"})
+"""Actions whose keys stay on a narrow bar: the ways out, and the list of every key."""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One binding on the bar."""
+
+    key: str
+    description: str
+    enabled: bool = True
+    keep: bool = False
+
+    @property
+    def width(self) -> int:
+        return cell_len(self.key) + cell_len(self.description) + 3
+
+    def parts(self) -> list[tuple[str, str]]:
+        dim = "" if self.enabled else "dim"
+        return [
+            (f" {self.key}", f"bold $footer-key-foreground {dim}".strip()),
+            (f" {self.description} ", dim or "$footer-description-foreground"),
+        ]
+
+
+PALETTE = Item("^p", "palette")
+
+
+def render(items: list[Item], width: int) -> Content:
+    """The bar for ``width`` cells: every item if they fit, else the kept items at the end
+    and the others cut with an ellipsis (the palette hint is dropped first)."""
+    everything = [*items, PALETTE]
+    if width <= 0 or sum(item.width for item in everything) <= width:
+        return _assemble(everything)
+    kept = [item for item in items if item.keep]
+    room = width - sum(item.width for item in kept)
+    head = _assemble([item for item in items if not item.keep])
+    if head.cell_length > room:
+        head = head.truncate(max(room - 1, 0)) + Content("…") if room > 1 else Content("")
+    return head + _assemble(kept)
+
+
+def _assemble(items: list[Item]) -> Content:
+    return Content.assemble(*(part for item in items for part in item.parts()))

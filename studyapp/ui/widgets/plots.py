@@ -30,7 +30,7 @@ MAX_POINTS = 200
 """Curves longer than this are thinned (every k-th point, the last one always kept)."""
 
 LOG_FLOOR = 1e-12
-"""Values at or below zero are drawn at this floor on a log scale."""
+"""On a log scale, where a curve has no positive value at all, it is drawn at this floor."""
 
 
 def thin(
@@ -48,15 +48,19 @@ def thin(
 
 
 def clean(ys: Sequence[float], log_y: bool) -> list[float]:
-    """Finite values only (non-finite become the previous value); log10 on a log axis."""
+    """Finite values only (non-finite become the previous value); log10 on a log axis,
+    where values <= 0 sit a decade below the smallest positive one."""
+    finite = [float(y) for y in ys if math.isfinite(float(y))]
+    positive = [y for y in finite if y > 0]
+    floor = min(positive) / 10 if positive else LOG_FLOOR
     out: list[float] = []
-    last = LOG_FLOOR if log_y else 0.0
+    last = floor if log_y else 0.0
     for y in ys:
         value = float(y)
         if not math.isfinite(value):
             value = last
         last = value
-        out.append(math.log10(max(value, LOG_FLOOR)) if log_y else value)
+        out.append(math.log10(max(value, floor)) if log_y else value)
     return out
 
 
