@@ -212,6 +212,12 @@ class Result:
     snapshot: dict[str, Any] | None = None
     elapsed_s: float = 0.0
 
+    def grade(self, choice: int | None) -> bool | None:
+        """Whether a predicted choice matches what this run measured (None: ungraded)."""
+        if choice is None or self.answer is None or self.status != "completed":
+            return None
+        return choice == self.answer
+
     def to_json(self) -> dict[str, Any]:
         """The ``--json`` object (snapshot arrays are left out)."""
         return {

@@ -859,10 +859,7 @@ class StudyService:
     def save_result(
         self, result: Any, *, card_id: int | None = None, prediction_choice: int | None = None
     ) -> int:
-        """Store a ``models.base.Result``; ``prediction_correct`` = choice == result.answer."""
-        correct = None
-        if prediction_choice is not None and result.answer is not None:
-            correct = prediction_choice == result.answer
+        """Store a ``models.base.Result`` with its prediction graded by ``Result.grade``."""
         return self.save_run(
             experiment=result.experiment,
             params=result.params,
@@ -875,7 +872,7 @@ class StudyService:
             history=result.history,
             card_id=card_id,
             prediction_choice=prediction_choice,
-            prediction_correct=correct,
+            prediction_correct=result.grade(prediction_choice),
         )
 
     def runs(

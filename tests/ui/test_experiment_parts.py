@@ -18,7 +18,6 @@ from studyapp.run_backends import (
     ThreadBackend,
     make_backend,
 )
-from studyapp.ui.screens.experiment import grade_prediction
 from studyapp.ui.widgets.pixels import (
     BACKGROUND_RGB,
     DATA_RGB,
@@ -157,11 +156,11 @@ def fake_result(status: str = "completed", answer: int | None = 1) -> Result:
 
 
 def test_grade_prediction() -> None:
-    assert grade_prediction(1, fake_result()) is True
-    assert grade_prediction(0, fake_result()) is False
-    assert grade_prediction(None, fake_result()) is None
-    assert grade_prediction(1, fake_result(answer=None)) is None
-    assert grade_prediction(1, fake_result(status="cancelled")) is None
+    assert fake_result().grade(1) is True
+    assert fake_result().grade(0) is False
+    assert fake_result().grade(None) is None
+    assert fake_result(answer=None).grade(1) is None
+    assert fake_result(status="cancelled").grade(1) is None
     assert Outcome(Verdict(True, "")).answer is None
 
 

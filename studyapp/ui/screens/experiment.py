@@ -122,13 +122,6 @@ class StatusLine(Widget):
         return Text(self.text, no_wrap=True, overflow="ellipsis")
 
 
-def grade_prediction(choice: int | None, result: Result) -> bool | None:
-    """Whether the student's choice matches the answer the run measured (None: ungraded)."""
-    if choice is None or result.answer is None or result.status != "completed":
-        return None
-    return choice == result.answer
-
-
 def format_seconds(seconds: float | None) -> str:
     if seconds is None:
         return "--"
@@ -543,7 +536,7 @@ class ExperimentScreen(Screen[None]):
                 f" ({rate:.0f} steps/s)"
             )
         )
-        self.prediction_correct = grade_prediction(self._prediction_choice, result)
+        self.prediction_correct = result.grade(self._prediction_choice)
         self._show_verdict(self._verdict_text(result), result.verdict.passed)
         self.query_one("#exp-main", VerticalScroll).scroll_home(animate=False)
         if result.status == "diverged":
@@ -587,19 +580,8 @@ class ExperimentScreen(Screen[None]):
             return
         correct = self.prediction_correct
         try:
-            self.run_id = service.save_run(
-                experiment=result.experiment,
-                params=result.params,
-                seeds=result.seeds,
-                device=result.device,
-                status=result.status,
-                verdict_passed=result.verdict.passed,
-                verdict_summary=result.verdict.summary,
-                metrics=result.metrics,
-                history=result.history,
-                card_id=self.card_id,
-                prediction_choice=self._prediction_choice,
-                prediction_correct=correct,
+            self.run_id = service.save_result(
+                result, card_id=self.card_id, prediction_choice=self._prediction_choice
             )
             if correct is not None and self.card_id is not None:
                 from studyapp.study.views import Rating
