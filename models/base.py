@@ -129,6 +129,9 @@ class ExperimentSpec:
     max_steps: int = 100_000
     runner: str = ""
     """``module:function`` of the torch implementation; default ``models.<pkg>.run:run``."""
+    suggestions: tuple[tuple[str, str], ...] = ()
+    """Settings a card's text suggests: ``(phrase, "key=value, ...")``, the phrase matched
+    like ``concepts`` (``studyapp.links.suggested_settings``); keys are params, steps, seed."""
 
     def param(self, name: str) -> Param:
         for param in self.params:

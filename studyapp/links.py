@@ -18,18 +18,23 @@ case-insensitively on whole words after normalisation:
 Linked experiments are ranked: phrases found in the question count twice as much as in
 the answer, and longer phrases beat shorter ones, so the first id is the one a "run
 experiment" key should open. Explicit links from a deck file override all of this.
+
+A linked card also suggests *settings* for the experiment (:func:`suggested_settings`):
+the phrases of ``ExperimentSpec.suggestions`` matched the same way (a card about the grid
+of 25 Gaussians runs ``data=grid25``), then the card's explicit settings from its deck file
+(``experiments: mode-collapse(data=grid25, steps=3000)``) on top.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from models.base import ExperimentSpec
+    from models.base import ExperimentSpec, Param, ParamValue
 
 NO_LINKS = frozenset({"none", "-"})
 """An explicit link list made of one of these words means: no experiment at all."""
@@ -37,6 +42,10 @@ NO_LINKS = frozenset({"none", "-"})
 _IMAGE_PLACEHOLDER = re.compile(r"\(\s*see\s+image\s*\)", re.IGNORECASE)
 _APOSTROPHES = re.compile(r"['\u2019\u2018`]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
+_SETTING_KEY = re.compile(r"^[a-z_][a-z0-9_]*$")
+_SETTING_VALUE = re.compile(r"^[A-Za-z0-9_.+-]+$")
+RUN_SETTINGS = ("steps", "seed")
+"""Settings of a run besides the experiment's parameters."""
 
 
 class UnknownExperimentError(ValueError):
@@ -157,3 +166,138 @@ def experiments_for(
     order = {s.id: i for i, s in enumerate(spec_tuple)}
     linked = [e for e in scores if e not in vetoed]
     return sorted(linked, key=lambda e: (-scores[e], order[e]))
+
+
+# -- suggested settings -----------------------------------------------------------------
+
+
+def parse_settings(text: str) -> dict[str, str]:
+    """``key=value, key=value`` as a dict; ValueError saying what is wrong."""
+    settings: dict[str, str] = {}
+    for item in text.split(","):
+        if not item.strip():
+            continue
+        key, sep, value = (part.strip() for part in item.partition("="))
+        if not sep or not _SETTING_KEY.match(key) or not _SETTING_VALUE.match(value):
+            raise ValueError(f"bad setting {item.strip()!r} (write key=value, key=value)")
+        settings[key] = value
+    return settings
+
+
+def format_settings(settings: Mapping[str, object]) -> str:
+    """``data=grid25, steps=3000``: settings as a deck file writes them."""
+    return ", ".join(f"{key}={value}" for key, value in settings.items())
+
+
+def describe_link(experiment_id: str, settings: Mapping[str, object] | None) -> str:
+    """``mode-collapse (data=grid25)``, or the bare id without settings."""
+    return f"{experiment_id} ({format_settings(settings)})" if settings else experiment_id
+
+
+def _setting_param(spec: ExperimentSpec, name: str) -> Param:
+    from models.base import Param
+
+    if name == "steps":
+        return Param("steps", spec.default_steps, "training steps", 1, spec.max_steps)
+    if name == "seed":
+        return Param("seed", 0, "random seed", 0, 2**31 - 1)
+    return spec.param(name)
+
+
+def _spec(experiment_id: str, specs: Iterable[ExperimentSpec] | None) -> ExperimentSpec | None:
+    return next(
+        (s for s in (_all_specs() if specs is None else specs) if s.id == experiment_id), None
+    )
+
+
+def check_settings(
+    experiment_id: str,
+    settings: Mapping[str, str],
+    specs: Iterable[ExperimentSpec] | None = None,
+) -> tuple[dict[str, str], list[str]]:
+    """The valid part of ``settings`` and one message per invalid setting (unknown name,
+    value of the wrong type or out of range), checked like ``ExperimentSpec.resolve``."""
+    from models.base import ParamError
+
+    spec = _spec(experiment_id, specs)
+    if spec is None:
+        return {}, [f"settings for unknown experiment {experiment_id!r}"] if settings else []
+    names = [*(p.name for p in spec.params), *RUN_SETTINGS]
+    valid: dict[str, str] = {}
+    problems: list[str] = []
+    for name, raw in settings.items():
+        if name not in names:
+            problems.append(
+                f"{experiment_id}: unknown setting {name!r} (valid: {', '.join(names)})"
+            )
+            continue
+        try:
+            _setting_param(spec, name).coerce(raw)
+        except ParamError as error:
+            problems.append(f"{experiment_id}: {error}")
+            continue
+        valid[name] = str(raw)
+    return valid, problems
+
+
+def typed_settings(
+    experiment_id: str, settings: Mapping[str, str], specs: Iterable[ExperimentSpec] | None = None
+) -> dict[str, ParamValue]:
+    """Valid settings converted to their types (``steps=3000`` -> 3000), for the UI's form."""
+    spec = _spec(experiment_id, specs)
+    if spec is None:
+        return {}
+    valid, _ = check_settings(experiment_id, settings, (spec,))
+    return {name: _setting_param(spec, name).coerce(raw) for name, raw in valid.items()}
+
+
+@dataclass(frozen=True)
+class _Suggestion:
+    experiment: str
+    rule: _Rule
+    settings: tuple[tuple[str, str], ...]
+
+
+@cache
+def _suggestions_for(specs: tuple[ExperimentSpec, ...]) -> tuple[_Suggestion, ...]:
+    found = []
+    for spec in specs:
+        for phrase, text in spec.suggestions:
+            rule = _compile(spec.id, phrase)
+            if rule is not None:
+                found.append(_Suggestion(spec.id, rule, tuple(parse_settings(text).items())))
+    return tuple(found)
+
+
+def suggested_settings(
+    experiment_id: str,
+    front: str,
+    back: str,
+    explicit: Mapping[str, str] | None = None,
+    specs: Iterable[ExperimentSpec] | None = None,
+) -> dict[str, str]:
+    """The settings a card suggests for one of its experiments: every matching phrase of
+    the spec's ``suggestions`` (in order, later ones win), then ``explicit`` on top."""
+    spec_tuple = _all_specs() if specs is None else tuple(specs)
+    whole = normalise(front) + normalise(back)
+    settings: dict[str, str] = {}
+    for suggestion in _suggestions_for(spec_tuple):
+        rule = suggestion.rule
+        if suggestion.experiment != experiment_id or not rule.pattern.search(whole):
+            continue
+        if rule.context and not any(c.search(whole) for c in rule.context):
+            continue
+        settings.update(suggestion.settings)
+    settings.update(explicit or {})
+    return settings
+
+
+def card_suggestions(
+    experiments: Iterable[str],
+    front: str,
+    back: str,
+    explicit: Mapping[str, Mapping[str, str]] | None = None,
+) -> dict[str, dict[str, str]]:
+    """:func:`suggested_settings` of each linked experiment (empty dicts included)."""
+    explicit = explicit or {}
+    return {e: suggested_settings(e, front, back, explicit.get(e)) for e in experiments}

@@ -85,4 +85,10 @@ SPEC = ExperimentSpec(
             "All of them",
         ),
     ),
+    suggestions=(
+        # a KL weight far past the collapse point: beta_max collapses within a few steps
+        ("posterior collapse", "beta_max=10"),
+        ("large beta", "beta_max=10"),
+        ("beta too large", "beta_max=10"),
+    ),
 )

@@ -83,4 +83,10 @@ SPEC = ExperimentSpec(
         ),
         choices=("The plain GAN", "The GAN with minibatch std", "About the same"),
     ),
+    suggestions=(
+        # the explanation's calibration: the grid needs about 3,000 steps
+        ("grid of 25", "data=grid25, steps=3000"),
+        ("25 gaussians", "data=grid25, steps=3000"),
+        ("5x5 grid", "data=grid25, steps=3000"),
+    ),
 )

@@ -83,4 +83,9 @@ SPEC = ExperimentSpec(
             "It grows by orders of magnitude",
         ),
     ),
+    suggestions=(
+        ("grid of 25", "data=grid25"),
+        ("25 gaussians", "data=grid25"),
+        ("5x5 grid", "data=grid25"),
+    ),
 )

@@ -68,14 +68,20 @@ def card_json(card: ParsedCard, experiments: list[str] | None = None) -> dict[st
 
 
 def card_links(card: ParsedCard, warnings: list[dict[str, Any]]) -> list[str]:
-    """The card's experiments: explicit links, else matched from its text (studyapp.links)."""
-    from studyapp.links import UnknownExperimentError, experiments_for
+    """The card's experiments: explicit links, else matched from its text (studyapp.links);
+    bad explicit ids and settings become warnings."""
+    from studyapp.links import UnknownExperimentError, check_settings, experiments_for
 
     try:
-        return experiments_for(card.front, card.back, tuple(card.experiments))
+        linked = experiments_for(card.front, card.back, tuple(card.experiments))
     except UnknownExperimentError as error:
         warnings.append({"line": card.line, "message": str(error)})
         return experiments_for(card.front, card.back)
+    for experiment, settings in card.experiment_settings.items():
+        if experiment in linked:
+            problems = check_settings(experiment, settings)[1]
+            warnings.extend({"line": card.line, "message": p} for p in problems)
+    return linked
 
 
 def deck_json(deck: ParsedDeck) -> dict[str, Any]:

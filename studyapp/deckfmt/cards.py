@@ -128,6 +128,7 @@ class DeckBuilder:
         *,
         tags: Iterable[str] = (),
         experiments: Iterable[str] = (),
+        experiment_settings: dict[str, dict[str, str]] | None = None,
         flags: Iterable[str] = (),
     ) -> ParsedCard | None:
         """Clean and add a card; a card without a question is skipped with a warning."""
@@ -153,6 +154,7 @@ class DeckBuilder:
             card_flags,
             list(dict.fromkeys(tags)),
             list(dict.fromkeys(experiments)),
+            dict(experiment_settings or {}),
         )
         self.cards.append(card)
         return card

@@ -22,6 +22,8 @@ class ParsedCard:
     tags: list[str] = field(default_factory=list)
     experiments: list[str] = field(default_factory=list)
     """Experiment ids the deck links explicitly (native format ``experiments:``)."""
+    experiment_settings: dict[str, dict[str, str]] = field(default_factory=dict)
+    """Settings written with those links: ``{"mode-collapse": {"data": "grid25"}}``."""
 
 
 @dataclass(slots=True)

@@ -10,13 +10,15 @@
     A: $\\sqrt{d_k}$, the square root of the key size.
        - keeps the softmax out of saturation
     tags: attention
-    experiments: vae-kl, gan-mode-collapse
+    experiments: kl-term(beta_max=10), mode-collapse(data=grid25, steps=3000)
 
 A keyword (``deck:``, ``tags:``, ``Q:``, ``A:``, ``experiments:``, ``flags:``, any case) is
 recognised in the first column only; every other line continues the current question or
 answer, blank lines included, with its common indentation removed. ``deck:`` and a
-``tags:`` line before the first card apply to the whole deck. Mistakes are errors with the
-line: text before the first ``Q:``, ``A:`` twice, an empty question, a bad experiment name.
+``tags:`` line before the first card apply to the whole deck. An experiment id may carry
+settings in parentheses, ``id(key=value, ...)``, that the card's "run" key opens it with.
+Mistakes are errors with the line: text before the first ``Q:``, ``A:`` twice, an empty
+question, a bad experiment name or settings syntax.
 """
 
 from __future__ import annotations
@@ -26,10 +28,12 @@ from dataclasses import dataclass, field
 
 from studyapp.deckfmt.cards import DeckBuilder
 from studyapp.deckfmt.model import ParsedDeck
+from studyapp.links import parse_settings
 
 KEYWORDS = ("deck", "tags", "q", "a", "experiments", "flags")
 EXPERIMENT_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 _SPLIT = re.compile(r"[,\s]+")
+_LINK = re.compile(r"([^\s,()]+)(?:\s*\(([^()]*)\))?")
 _KEY_INITIALS = frozenset("dtqaefDTQAEF")
 
 
@@ -40,6 +44,7 @@ class _Card:
     answer: list[str] | None = None
     tags: list[str] = field(default_factory=list)
     experiments: list[str] = field(default_factory=list)
+    settings: dict[str, dict[str, str]] = field(default_factory=dict)
     flags: list[str] = field(default_factory=list)
 
 
@@ -58,6 +63,7 @@ def parse(lines: list[str], source: str, default_name: str) -> ParsedDeck:
                 card.line,
                 tags=[*deck_tags, *card.tags],
                 experiments=card.experiments,
+                experiment_settings=card.settings,
                 flags=card.flags,
             )
 
@@ -102,17 +108,45 @@ def parse(lines: list[str], source: str, default_name: str) -> ParsedDeck:
             card.flags.extend(_words(value))
             target = None
         else:
-            for experiment in _words(value):
-                if not EXPERIMENT_NAME.match(experiment):
-                    raise deck.error(
-                        number,
-                        f"bad experiment name {experiment!r} "
-                        "(lower-case letters, digits, '-', '_' and '.')",
-                    )
+            for experiment, settings in _links(value, deck, number):
                 card.experiments.append(experiment)
+                if settings:
+                    card.settings.setdefault(experiment, {}).update(settings)
             target = None
     flush()
     return deck.finish(name)
+
+
+def _links(value: str, deck: DeckBuilder, number: int) -> list[tuple[str, dict[str, str]]]:
+    """``id, id(key=value, ...)`` of an ``experiments:`` line; DeckParseError if malformed."""
+    links: list[tuple[str, dict[str, str]]] = []
+    position = _skip_gap(value, 0)
+    while position < len(value):
+        match = _LINK.match(value, position)
+        end = match.end() if match else position
+        if match is None or (end < len(value) and value[end] not in ", \t"):
+            rest = value[end:].lstrip()
+            unclosed = rest.startswith("(") and ")" not in rest
+            what = "unclosed '('" if unclosed else f"unexpected {rest[:1]!r}"
+            raise deck.error(number, f"{what} in {value!r} (write: id, id(key=value, key=value))")
+        name, settings = match.group(1), match.group(2)
+        if not EXPERIMENT_NAME.match(name):
+            raise deck.error(
+                number,
+                f"bad experiment name {name!r} (lower-case letters, digits, '-', '_' and '.')",
+            )
+        try:
+            links.append((name, parse_settings(settings or "")))
+        except ValueError as error:
+            raise deck.error(number, f"{error} for experiment {name!r}") from None
+        position = _skip_gap(value, end)
+    return links
+
+
+def _skip_gap(value: str, position: int) -> int:
+    while position < len(value) and value[position] in ", \t":
+        position += 1
+    return position
 
 
 def _keyword(raw: str) -> tuple[str | None, str]:

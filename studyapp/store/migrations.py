@@ -19,7 +19,7 @@ from studyapp.store.errors import StoreError
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 """Bump with a migration below whenever a table of ``schema.py`` changes."""
 SQLITE_HEADER = b"SQLite format 3\x00"
 META_TABLE = "studyapp_meta"
@@ -42,7 +42,14 @@ def _v1_to_v2(conn: Connection) -> None:
             index.create(conn, checkfirst=True)
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _v1_to_v2}
+def _v2_to_v3(conn: Connection) -> None:
+    """v3: the settings a deck file gives a card's experiment links (issue 5)."""
+    conn.exec_driver_sql(
+        "ALTER TABLE card ADD COLUMN experiment_settings JSON NOT NULL DEFAULT '{}'"
+    )
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _v1_to_v2, 3: _v2_to_v3}
 """``MIGRATIONS[v]`` turns a version ``v - 1`` database into version ``v``."""
 
 

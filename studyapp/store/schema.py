@@ -104,6 +104,8 @@ class Card(SQLModel, table=True):
     file_flags: list[str] = Field(default_factory=list, sa_type=JSON)
     file_tags: list[str] = Field(default_factory=list, sa_type=JSON)
     experiments: list[str] = Field(default_factory=list, sa_type=JSON)
+    experiment_settings: dict[str, dict[str, str]] = Field(default_factory=dict, sa_type=JSON)
+    """Settings the deck file gives its experiment links: ``{"mode-collapse": {"data": ...}}``."""
     created_at: datetime = Field(default_factory=utcnow)
 
 

@@ -29,7 +29,7 @@ DATETIME_COLUMNS = frozenset(
 DATE_COLUMNS = frozenset({"exam_date"})
 JSON_COLUMNS = frozenset(
     {"tags", "flags", "file_flags", "file_tags", "experiments", "fsrs_parameters", "undo",
-     "params", "seeds", "metrics", "history"}
+     "experiment_settings", "params", "seeds", "metrics", "history"}
 )  # fmt: skip
 BOOL_COLUMNS = frozenset({"suspended", "removed", "edited", "verdict_passed"})
 

@@ -23,6 +23,7 @@ class ParsedCardLike(Protocol):
     flags: list[str]
     tags: list[str]
     experiments: list[str]
+    experiment_settings: dict[str, dict[str, str]]
 
 
 class ParsedDeckLike(Protocol):
@@ -50,6 +51,23 @@ def link_experiments(
     except UnknownExperimentError as error:
         warnings.append(f"{where}: {error}")
         return list(experiments_for(front, back))
+
+
+def link_settings(
+    explicit: dict[str, dict[str, str]], linked: Sequence[str], where: str, warnings: list[str]
+) -> dict[str, dict[str, str]]:
+    """The valid explicit settings of the linked experiments; bad ones become warnings."""
+    from studyapp.links import check_settings
+
+    kept: dict[str, dict[str, str]] = {}
+    for experiment, settings in explicit.items():
+        if experiment not in linked:
+            continue  # an unknown id: already a warning of link_experiments
+        valid, problems = check_settings(experiment, settings)
+        warnings.extend(f"{where}: {problem}" for problem in problems)
+        if valid:
+            kept[experiment] = valid
+    return kept
 
 
 def upsert_deck(
@@ -102,13 +120,11 @@ def upsert_deck(
 
     counts = {"added": 0, "updated": 0, "unchanged": 0, "removed": 0, "restored": 0}
     for index, parsed_card in enumerate(cards):
+        card_where = f"{where}:{parsed_card.line}"
         experiments = link_experiments(
-            parsed_card.front,
-            parsed_card.back,
-            parsed_card.experiments,
-            f"{where}:{parsed_card.line}",
-            warnings,
+            parsed_card.front, parsed_card.back, parsed_card.experiments, card_where, warnings
         )
+        settings = link_settings(parsed_card.experiment_settings, experiments, card_where, warnings)
         card = matched.get(index)
         if card is None:
             card = Card(deck_id=deck.id, key=keys[index], file_flags=[], file_tags=[])
@@ -121,6 +137,7 @@ def upsert_deck(
         else:
             counts["unchanged"] += 1
         _apply(card, parsed_card, keys[index], index, experiments)
+        card.experiment_settings = settings
     for card in existing:
         if id(card) not in matched_ids and not card.removed:
             card.removed = True

@@ -90,7 +90,8 @@ DECKS = (
 )
 CARD_WITH_DECK = (
     "SELECT card.id, card.deck_id, card.front, card.back, card.flags, card.file_flags,"
-    " card.tags, card.experiments, card.state, card.step, card.stability, card.difficulty,"
+    " card.tags, card.experiments, card.experiment_settings, card.state, card.step,"
+    " card.stability, card.difficulty,"
     " card.due, card.last_review, card.reps, card.lapses, card.suspended, card.buried_until,"
     " card.line, deck.name AS deck_name, deck.desired_retention, deck.fsrs_parameters,"
     " deck.exam_date FROM card JOIN deck ON deck.id = card.deck_id WHERE card.id = :id"
@@ -305,6 +306,7 @@ class StudyService:
             flags=tuple(row.flags or ()),
             tags=tuple(row.tags or ()),
             experiments=tuple(row.experiments or ()),
+            experiment_settings=dict(row.experiment_settings or {}),
             state=STATE_NAMES[row.state],  # type: ignore[arg-type]
             missing_reason=_missing_reason(row),
             due=row.due,
@@ -714,6 +716,7 @@ class StudyService:
                         flags=tuple(card.flags or ()),
                         tags=tuple(card.tags or ()),
                         experiments=tuple(card.experiments or ()),
+                        experiment_settings=dict(card.experiment_settings or {}),
                     )
                 )
         return rows

@@ -69,6 +69,9 @@ class CardView:
     experiments: tuple[str, ...]
     """Ids of linked experiments (``models.get_spec(id)``), best match first."""
     state: CardState
+    experiment_settings: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
+    """Settings the deck file gives those links (``studyapp.links.suggested_settings``
+    adds the ones the card's text suggests)."""
     missing_reason: str | None = None
     """Why an ``answer-missing`` card has no answer, else None."""
     due: datetime | None = None
@@ -124,6 +127,8 @@ class CardRow:
     flags: tuple[str, ...]
     tags: tuple[str, ...]
     experiments: tuple[str, ...]
+    experiment_settings: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
+    """Settings the deck file gives those links."""
 
 
 @dataclass(frozen=True)
