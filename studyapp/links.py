@@ -81,6 +81,18 @@ def _phrase_pattern(phrase: str) -> re.Pattern[str] | None:
     return re.compile(rf"(?<=\s){body}(?:s|es)?(?=\s)")
 
 
+def concept_names(spec: ExperimentSpec) -> list[str]:
+    """The concepts a person reads: the phrases without vetoes and ``@`` context."""
+    names: list[str] = []
+    for concept in spec.concepts:
+        if concept.strip().startswith("!"):
+            continue
+        name = concept.partition("@")[0].strip()
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
 def _compile(spec_id: str, concept: str) -> _Rule | None:
     raw = concept.strip()
     veto = raw.startswith("!")

@@ -6,6 +6,8 @@ import argparse
 import json
 from typing import Any
 
+from studyapp.links import concept_names
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -22,7 +24,7 @@ def spec_summary(spec: Any) -> dict[str, Any]:
     return {
         "id": spec.id,
         "title": spec.title,
-        "concepts": list(spec.concepts),
+        "concepts": concept_names(spec),
         "summary": spec.summary,
         "default_steps": spec.default_steps,
         "cost_seconds": spec.cost_seconds,
@@ -51,6 +53,6 @@ def handle(args: argparse.Namespace) -> int:
     width = max((len(s.id) for s in specs), default=2)
     for spec in specs:
         print(f"{spec.id:<{width}}  ~{spec.cost_seconds:>4.0f} s  {spec.title}")
-        print(f"{'':<{width}}           concepts: {', '.join(spec.concepts)}")
+        print(f"{'':<{width}}           concepts: {'; '.join(concept_names(spec))}")
     print(f"\n{len(specs)} experiments; run one with: studyapp run ID [--seeds 5] [--png FILE]")
     return 0

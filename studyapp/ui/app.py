@@ -10,7 +10,7 @@ opens on the review screen without loading home's).
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -283,30 +283,42 @@ class StudyApp(App[None]):
             if refresh is not None:
                 refresh()
 
-    def open_experiment(self, experiments: Iterable[str], card_id: int | None) -> None:
-        """Open a card's experiment; a chooser when it links several."""
+    def open_experiment(
+        self,
+        experiments: Iterable[str],
+        card_id: int | None,
+        settings: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
+        """Open a card's experiment with the card's suggested ``settings`` (per experiment id,
+        ``studyapp.links.card_suggestions``); a chooser when it links several."""
         ids = list(experiments)
+        settings = settings or {}
         if not ids:
             self.notify("This card links no experiment.", severity="warning")
             return
         if len(ids) == 1:
-            self._push_experiment(ids[0], card_id)
+            self._push_experiment(ids[0], card_id, settings.get(ids[0]))
             return
         from studyapp.ui.screens.modals import ChooseExperiment
 
         def chosen(experiment_id: str | None) -> None:
             if experiment_id:
-                self._push_experiment(experiment_id, card_id)
+                self._push_experiment(experiment_id, card_id, settings.get(experiment_id))
 
-        self.push_screen(ChooseExperiment(ids), chosen)
+        self.push_screen(ChooseExperiment(ids, settings), chosen)
 
-    def _push_experiment(self, experiment_id: str, card_id: int | None) -> None:
+    def _push_experiment(
+        self, experiment_id: str, card_id: int | None, settings: Mapping[str, str] | None = None
+    ) -> None:
         try:
             from studyapp.ui.screens.experiment import ExperimentScreen
         except ImportError as error:
             self.notify(f"experiment screen unavailable: {error}", severity="error")
             return
-        self.push_screen(ExperimentScreen(experiment_id, card_id=card_id))
+        from studyapp.links import typed_settings
+
+        overrides = typed_settings(experiment_id, settings or {})
+        self.push_screen(ExperimentScreen(experiment_id, card_id=card_id, overrides=overrides))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)

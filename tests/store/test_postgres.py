@@ -115,6 +115,7 @@ def test_v1_schema_migrates_on_postgres(pg_url: str) -> None:
     SQLModel.metadata.create_all(engine, tables=tables)
     with engine.begin() as conn:
         conn.execute(text("ALTER TABLE review_log DROP COLUMN kind"))
+        conn.execute(text("ALTER TABLE card DROP COLUMN experiment_settings"))  # v3
         conn.execute(text("DROP INDEX ix_card_new"))
         conn.execute(text("INSERT INTO studyapp_meta VALUES ('app', 'studyapp')"))
         conn.execute(text("INSERT INTO studyapp_meta VALUES ('schema_version', '1')"))

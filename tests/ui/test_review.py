@@ -197,7 +197,7 @@ async def test_linked_experiments_listed_and_chooser(app, service) -> None:
 
 async def test_single_experiment_opens_experiment_screen(app, monkeypatch) -> None:
     opened: list[tuple[str, int | None]] = []
-    monkeypatch.setattr(type(app), "_push_experiment", lambda self, e, c: opened.append((e, c)))
+    monkeypatch.setattr(type(app), "_push_experiment", lambda self, e, c, *_: opened.append((e, c)))
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_review(pilot)
         while screen.card is not None and len(screen.card.experiments) != 1:

@@ -273,7 +273,7 @@ async def test_optimise_runs_on_a_worker_and_reports_refusal(app, service) -> No
 
 async def test_browser_x_opens_the_cards_experiment(app, service, monkeypatch) -> None:
     opened: list[tuple[str, int | None]] = []
-    monkeypatch.setattr(type(app), "_push_experiment", lambda self, e, c: opened.append((e, c)))
+    monkeypatch.setattr(type(app), "_push_experiment", lambda self, e, c, *_: opened.append((e, c)))
     linked = next(row for row in service.browse("") if len(row.experiments) == 1)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)

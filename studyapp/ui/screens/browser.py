@@ -127,7 +127,11 @@ class BrowserScreen(Screen[None]):
             facts.append("flags " + ", ".join(row.flags))
         parts += ["\n", (" · ".join(facts), "dim")]
         if row.experiments:
-            parts += ["\n", ("Experiments: ", "bold"), ", ".join(row.experiments),
+            from studyapp.links import describe_link
+
+            settings = _suggestions(row)
+            shown = ", ".join(describe_link(e, settings.get(e)) for e in row.experiments)
+            parts += ["\n", ("Experiments: ", "bold"), shown,
                       ("  x runs the first", "dim")]  # fmt: skip
         detail.update(Content.assemble(*parts))
 
@@ -153,7 +157,7 @@ class BrowserScreen(Screen[None]):
     def action_experiment(self) -> None:
         row = self.selected()
         if row is not None:
-            self.study.open_experiment(row.experiments, row.id)
+            self.study.open_experiment(row.experiments, row.id, _suggestions(row))
 
     def action_toggle_suspend(self) -> None:
         row = self.selected()
@@ -188,3 +192,10 @@ class BrowserScreen(Screen[None]):
             self.query_one("#browse-table", DataTable).focus()
             return
         self.app.pop_screen()
+
+
+def _suggestions(row: CardRow) -> dict[str, dict[str, str]]:
+    """The row's suggested settings per linked experiment (``studyapp.links``)."""
+    from studyapp.links import card_suggestions
+
+    return card_suggestions(row.experiments, row.front, row.back, row.experiment_settings)

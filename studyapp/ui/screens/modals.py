@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
@@ -160,15 +161,25 @@ class ChooseModal(ModalScreen[str | None]):
 class ChooseExperiment(ChooseModal):
     """Which of a card's linked experiments to run."""
 
-    def __init__(self, experiment_ids: list[str]) -> None:
-        super().__init__("Run which experiment?", [(i, _title(i)) for i in experiment_ids])
+    def __init__(
+        self,
+        experiment_ids: list[str],
+        settings: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
+        settings = settings or {}
+        options = [(i, _title(i, settings.get(i))) for i in experiment_ids]
+        super().__init__("Run which experiment?", options)
 
 
-def _title(experiment_id: str) -> str:
-    """``id: title`` from the torch-free experiment catalogue, the bare id if unknown."""
+def _title(experiment_id: str, settings: Mapping[str, str] | None = None) -> str:
+    """``id (settings): title`` from the torch-free experiment catalogue, without the title
+    if the id is unknown."""
+    from studyapp.links import describe_link
+
+    label = describe_link(experiment_id, settings)
     try:
         import models
 
-        return f"{experiment_id}: {models.get_spec(experiment_id).title}"
+        return f"{label}: {models.get_spec(experiment_id).title}"
     except Exception:
-        return experiment_id
+        return label

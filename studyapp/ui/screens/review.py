@@ -136,12 +136,24 @@ class ReviewScreen(Screen[None]):
             links.update(Content(""))
             links.display = False
             return
-        first, *rest = card.experiments
+        from studyapp.links import describe_link
+
+        settings = self._suggestions()
+        first, *rest = (describe_link(e, settings.get(e)) for e in card.experiments)
         more = f" (+{len(rest)} more: {', '.join(rest)})" if rest else ""
         links.update(
             Content.assemble(("Experiment: ", "bold"), first, more, ("  x runs it", "dim"))
         )
         links.display = True
+
+    def _suggestions(self) -> dict[str, dict[str, str]]:
+        """The card's suggested settings per linked experiment (``studyapp.links``)."""
+        from studyapp.links import card_suggestions
+
+        card = self.card
+        if card is None:
+            return {}
+        return card_suggestions(card.experiments, card.front, card.back, card.experiment_settings)
 
     def _show_status(self, note: str = "") -> None:
         parts: list[str | tuple[str, str]] = [(self.deck_name or "Review", "bold")]
@@ -291,7 +303,7 @@ class ReviewScreen(Screen[None]):
 
     def action_experiment(self) -> None:
         if self.card is not None:
-            self.study.open_experiment(self.card.experiments, self.card.id)
+            self.study.open_experiment(self.card.experiments, self.card.id, self._suggestions())
 
     def action_back(self) -> None:
         self.study.go_home()
