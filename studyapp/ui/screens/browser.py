@@ -131,8 +131,8 @@ class BrowserScreen(Screen[None]):
 
             settings = _suggestions(row)
             shown = ", ".join(describe_link(e, settings.get(e)) for e in row.experiments)
-            parts += ["\n", ("Experiments: ", "bold"), shown,
-                      ("  x runs the first", "dim")]  # fmt: skip
+            hint = "  x chooses one to run" if len(row.experiments) > 1 else "  x runs it"
+            parts += ["\n", ("Experiments: ", "bold"), shown, (hint, "dim")]
         detail.update(Content.assemble(*parts))
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
