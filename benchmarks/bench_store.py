@@ -78,9 +78,15 @@ def build_db(path: Path, cards: int, reviews: int, seed: int = 0) -> int:
         rows.append(
             (i, 1, f"k{i}", i, i, f"Question {i}?", f"Answer {i}", f"Question {i}?",
              f"Answer {i}", 0, 0, state, step, s, d, due, last, rng.randint(0, 20),
-             rng.randint(0, 3), 0, None, "[]", "[]", "[]", "[]", "[]", created)
+             rng.randint(0, 3), 0, None, "[]", "[]", "[]", "[]", "[]", "{}", created)
         )  # fmt: skip
-    db.executemany(f"INSERT INTO card VALUES ({','.join('?' * 27)})", rows)
+    columns = (
+        "id, deck_id, key, position, line, file_front, file_back, front, back, edited, removed,"
+        " state, step, stability, difficulty, due, last_review, reps, lapses, suspended,"
+        " buried_until, flags, tags, file_flags, file_tags, experiments, experiment_settings,"
+        " created_at"
+    )
+    db.executemany(f"INSERT INTO card ({columns}) VALUES ({','.join('?' * 28)})", rows)
     logs = []
     for j in range(1, reviews + 1):
         card_id = rng.randint(1, cards)
