@@ -112,7 +112,23 @@ def _waiting_stop(
     return should_stop
 
 
-class ThreadBackend:
+class _Controls:
+    """Cancel, pause and resume through two events (thread or process events alike)."""
+
+    _cancel: Any
+    _paused: Any
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def pause(self) -> None:
+        self._paused.set()
+
+    def resume(self) -> None:
+        self._paused.clear()
+
+
+class ThreadBackend(_Controls):
     """Runs ``execute`` in the calling thread (a Textual thread worker)."""
 
     name = "thread"
@@ -144,15 +160,6 @@ class ThreadBackend:
             )
         except Exception as error:
             raise RunFailedError(_describe(error)) from error
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def pause(self) -> None:
-        self._paused.set()
-
-    def resume(self) -> None:
-        self._paused.clear()
 
     def close(self) -> None:
         self.cancel()
@@ -246,7 +253,7 @@ def _child_main(inbox: Any, outbox: Any, cancel: Any, paused: Any, nice: int = 0
         outbox.put(("result", result))
 
 
-class ProcessBackend:
+class ProcessBackend(_Controls):
     """Runs experiments in one warm child process, started at construction."""
 
     name = "process"
@@ -324,15 +331,6 @@ class ProcessBackend:
                 raise RunFailedError(payload)
             elif kind == "result":
                 return payload
-
-    def cancel(self) -> None:
-        self._cancel.set()
-
-    def pause(self) -> None:
-        self._paused.set()
-
-    def resume(self) -> None:
-        self._paused.clear()
 
     def close(self, timeout: float = 1.0) -> None:
         """Stop the run and the child; kill it if it does not exit within ``timeout``."""
