@@ -26,7 +26,8 @@ with PyTorch mini-experiments that show each concept.
 Run without a command to open the app on the bundled lecture decks."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+    """The whole parser; ``commands=False`` leaves the subcommands out (a faster app launch)."""
     parser = argparse.ArgumentParser(
         prog="studyapp",
         description=DESCRIPTION,
@@ -38,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="PATH",
         help="database file or URL (default: $STUDYAPP_DB, else the user data dir)",
     )
+    if not commands:
+        return parser
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name.startswith("_") or info.name == "errors":
@@ -49,10 +52,22 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _only_db_option(words: Sequence[str]) -> bool:
+    """True when the words only pick a database: the app launches, no command is needed."""
+    rest = list(words)
+    while rest:
+        word = rest.pop(0)
+        if word == "--db" and rest:
+            rest.pop(0)
+        elif not word.startswith("--db="):
+            return False
+    return True
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``studyapp`` console script."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    args = build_parser(commands=not _only_db_option(words)).parse_args(words)
     handler = getattr(args, "handler", None)
     try:
         if handler is None:
