@@ -110,7 +110,7 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 async def in_app(experiment: str, backend: str, steps: int, period: float) -> dict[str, Any]:
-    from studyapp.run_backends import ProcessBackend
+    from studyapp.experiments.run_backends import ProcessBackend
     from studyapp.ui.screens.experiment import ExperimentScreen
 
     app = Host(experiment, backend)

@@ -110,6 +110,22 @@ class Prediction:
 
 
 @dataclass(frozen=True)
+class Control:
+    """A setting under which the experiment's concept is absent, so its verdict must fail.
+
+    ``set`` overrides parameters (and may hold ``steps``); ``why`` says, in one sentence,
+    which part of the concept the setting switches off. The test suite runs every control
+    on held-out seeds and asserts the verdict does NOT pass on at least 4 of 5.
+    """
+
+    set: Mapping[str, ParamValue]
+    why: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"set": dict(self.set), "why": self.why}
+
+
+@dataclass(frozen=True)
 class ExperimentSpec:
     """Everything about an experiment that can be known without torch."""
 
@@ -131,7 +147,10 @@ class ExperimentSpec:
     """``module:function`` of the torch implementation; default ``models.<pkg>.run:run``."""
     suggestions: tuple[tuple[str, str], ...] = ()
     """Settings a card's text suggests: ``(phrase, "key=value, ...")``, the phrase matched
-    like ``concepts`` (``studyapp.links.suggested_settings``); keys are params, steps, seed."""
+    like ``concepts`` (``studyapp.experiments.links.suggested_settings``); keys are params,
+    steps, seed."""
+    controls: tuple[Control, ...] = ()
+    """Settings that switch the concept off: under each, the verdict must fail."""
 
     def param(self, name: str) -> Param:
         for param in self.params:

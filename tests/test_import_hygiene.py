@@ -39,7 +39,7 @@ HEAVY = {"torch", "matplotlib", "sklearn", "numpy"}
     "statement",
     [
         "import models; [s.explanation for s in models.all_specs()]",
-        "import studyapp.figures, studyapp.cli.run, studyapp.cli.experiments",
+        "import studyapp.experiments.figures, studyapp.cli.run, studyapp.cli.experiments",
         "from studyapp.cli import main; main(['experiments', '--json'])",
     ],
 )

@@ -6,7 +6,7 @@ import argparse
 import json
 from typing import Any
 
-from studyapp.links import concept_names
+from studyapp.experiments.links import concept_names
 
 
 def register(subparsers: Any) -> None:

@@ -146,7 +146,7 @@ def handle(args: argparse.Namespace) -> int:
             bar.close()
 
     if args.png:
-        from studyapp.figures import save_figure
+        from studyapp.experiments.figures import save_figure
 
         try:
             save_figure(spec, result, args.png)

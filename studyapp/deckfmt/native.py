@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from studyapp.deckfmt.cards import DeckBuilder
 from studyapp.deckfmt.model import ParsedDeck
-from studyapp.links import parse_settings
+from studyapp.experiments.links import parse_settings
 
 KEYWORDS = ("deck", "tags", "q", "a", "experiments", "flags")
 EXPERIMENT_NAME = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")

@@ -43,8 +43,8 @@ class ParsedDeckLike(Protocol):
 def link_experiments(
     front: str, back: str, explicit: Sequence[str], where: str, warnings: list[str]
 ) -> list[str]:
-    """Experiment ids for a card (``studyapp.links``); bad explicit ids become warnings."""
-    from studyapp.links import UnknownExperimentError, experiments_for
+    """Experiment ids for a card (``studyapp.experiments.links``); bad explicit ids become warnings."""
+    from studyapp.experiments.links import UnknownExperimentError, experiments_for
 
     try:
         return list(experiments_for(front, back, tuple(explicit)))
@@ -57,7 +57,7 @@ def link_settings(
     explicit: dict[str, dict[str, str]], linked: Sequence[str], where: str, warnings: list[str]
 ) -> dict[str, dict[str, str]]:
     """The valid explicit settings of the linked experiments; bad ones become warnings."""
-    from studyapp.links import check_settings
+    from studyapp.experiments.links import check_settings
 
     kept: dict[str, dict[str, str]] = {}
     for experiment, settings in explicit.items():

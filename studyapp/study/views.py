@@ -70,7 +70,7 @@ class CardView:
     """Ids of linked experiments (``models.get_spec(id)``), best match first."""
     state: CardState
     experiment_settings: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
-    """Settings the deck file gives those links (``studyapp.links.suggested_settings``
+    """Settings the deck file gives those links (``studyapp.experiments.links.suggested_settings``
     adds the ones the card's text suggests)."""
     missing_reason: str | None = None
     """Why an ``answer-missing`` card has no answer, else None."""

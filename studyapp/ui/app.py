@@ -290,7 +290,7 @@ class StudyApp(App[None]):
         settings: Mapping[str, Mapping[str, str]] | None = None,
     ) -> None:
         """Open a card's experiment with the card's suggested ``settings`` (per experiment id,
-        ``studyapp.links.card_suggestions``); a chooser when it links several."""
+        ``studyapp.experiments.links.card_suggestions``); a chooser when it links several."""
         ids = list(experiments)
         settings = settings or {}
         if not ids:
@@ -315,7 +315,7 @@ class StudyApp(App[None]):
         except ImportError as error:
             self.notify(f"experiment screen unavailable: {error}", severity="error")
             return
-        from studyapp.links import typed_settings
+        from studyapp.experiments.links import typed_settings
 
         overrides = typed_settings(experiment_id, settings or {})
         self.push_screen(ExperimentScreen(experiment_id, card_id=card_id, overrides=overrides))

@@ -13,7 +13,7 @@ import pytest
 import models
 from models.base import ExperimentSpec
 from studyapp.deckfmt import parse_file
-from studyapp.links import UnknownExperimentError, experiments_for, normalise
+from studyapp.experiments.links import UnknownExperimentError, experiments_for, normalise
 from studyapp.paths import bundled_decks_dir
 
 KNOWN = {spec.id for spec in models.all_specs()}
@@ -225,8 +225,8 @@ def test_links_and_run_backends_load_no_ui_no_sql_no_torch() -> None:
 
     code = (
         "import sys, json\n"
-        "from studyapp.links import experiments_for\n"
-        "import studyapp.run_backends\n"
+        "from studyapp.experiments.links import experiments_for\n"
+        "import studyapp.experiments.run_backends\n"
         "experiments_for('What is mode collapse?', 'few modes')\n"
         "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))"
     )

@@ -7,7 +7,7 @@ import pytest
 import models
 from models.base import ExperimentSpec, Param
 from studyapp.deckfmt import parse_file
-from studyapp.links import (
+from studyapp.experiments.links import (
     card_suggestions,
     check_settings,
     describe_link,

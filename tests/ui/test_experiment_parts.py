@@ -10,7 +10,7 @@ import pytest
 from rich.console import Console
 
 from models.base import Outcome, Progress, Result, Verdict
-from studyapp.run_backends import (
+from studyapp.experiments.run_backends import (
     LiveHistory,
     ProcessBackend,
     RunFailedError,

@@ -16,11 +16,11 @@ from tests.ui.conftest import open_service, ready, test_deck
 @pytest.fixture
 def service(db_path, clock, monkeypatch):  # type: ignore[no-untyped-def]
     """The test deck with fixed experiment links, whatever experiments exist today."""
-    import studyapp.links
+    import studyapp.experiments.links
 
     links = {"What does the KL term in a VAE do?": ["kl-term"]}
     monkeypatch.setattr(
-        studyapp.links, "experiments_for", lambda front, back, explicit=(): links.get(front, [])
+        studyapp.experiments.links, "experiments_for", lambda front, back, explicit=(): links.get(front, [])
     )
     svc = open_service(db_path, clock)
     svc.import_parsed(test_deck())

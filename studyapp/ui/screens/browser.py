@@ -127,7 +127,7 @@ class BrowserScreen(Screen[None]):
             facts.append("flags " + ", ".join(row.flags))
         parts += ["\n", (" · ".join(facts), "dim")]
         if row.experiments:
-            from studyapp.links import describe_link
+            from studyapp.experiments.links import describe_link
 
             settings = _suggestions(row)
             shown = ", ".join(describe_link(e, settings.get(e)) for e in row.experiments)
@@ -195,7 +195,7 @@ class BrowserScreen(Screen[None]):
 
 
 def _suggestions(row: CardRow) -> dict[str, dict[str, str]]:
-    """The row's suggested settings per linked experiment (``studyapp.links``)."""
-    from studyapp.links import card_suggestions
+    """The row's suggested settings per linked experiment (``studyapp.experiments.links``)."""
+    from studyapp.experiments.links import card_suggestions
 
     return card_suggestions(row.experiments, row.front, row.back, row.experiment_settings)

@@ -2,10 +2,10 @@
 
 Opened from a card (``x`` on the review or browser screen) or the command palette.
 Parameters are edited with their valid ranges; a run trains off the UI thread through a
-:mod:`studyapp.run_backends` backend (a warm child process by default) that a thread worker
+:mod:`studyapp.experiments.run_backends` backend (a warm child process by default) that a thread worker
 drives. The worker posts replaceable :class:`RunProgressed` messages (at most 5 a second)
 and one :class:`RunFinished` or :class:`RunCrashed`; plots and pictures redraw on a timer
-from the shared :class:`~studyapp.run_backends.LiveHistory`, never per step.
+from the shared :class:`~studyapp.experiments.run_backends.LiveHistory`, never per step.
 
 At the end the verdict and the explanation show, the student's prediction is graded
 (logged as a ``prediction`` review of the card: Good when right, Again when wrong) and
@@ -41,7 +41,7 @@ from textual.widgets import (
 )
 from textual.worker import get_current_worker
 
-from studyapp.run_backends import (
+from studyapp.experiments.run_backends import (
     LiveHistory,
     RunBackend,
     RunFailedError,
@@ -607,10 +607,10 @@ class ExperimentScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="figure")
     def _save_png(self, result: Result, path: Path) -> None:
         try:
-            from studyapp.figures import save_figure
+            from studyapp.experiments.figures import save_figure
         except ImportError:
             self.app.call_from_thread(
-                self.notify, "figure export (studyapp.figures) is not available", severity="error"
+                self.notify, "figure export (studyapp.experiments.figures) is not available", severity="error"
             )
             return
         try:

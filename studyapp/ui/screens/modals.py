@@ -174,7 +174,7 @@ class ChooseExperiment(ChooseModal):
 def _title(experiment_id: str, settings: Mapping[str, str] | None = None) -> str:
     """``id (settings): title`` from the torch-free experiment catalogue, without the title
     if the id is unknown."""
-    from studyapp.links import describe_link
+    from studyapp.experiments.links import describe_link
 
     label = describe_link(experiment_id, settings)
     try:

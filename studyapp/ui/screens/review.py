@@ -136,7 +136,7 @@ class ReviewScreen(Screen[None]):
             links.update(Content(""))
             links.display = False
             return
-        from studyapp.links import describe_link
+        from studyapp.experiments.links import describe_link
 
         settings = self._suggestions()
         first, *rest = (describe_link(e, settings.get(e)) for e in card.experiments)
@@ -147,8 +147,8 @@ class ReviewScreen(Screen[None]):
         links.display = True
 
     def _suggestions(self) -> dict[str, dict[str, str]]:
-        """The card's suggested settings per linked experiment (``studyapp.links``)."""
-        from studyapp.links import card_suggestions
+        """The card's suggested settings per linked experiment (``studyapp.experiments.links``)."""
+        from studyapp.experiments.links import card_suggestions
 
         card = self.card
         if card is None:
