@@ -9,6 +9,15 @@ and returns an :class:`Outcome` with the measured verdict.
 :func:`execute` drives that generator for any caller (CLI, TUI worker, tests, benchmarks):
 it records the metric history, stops on NaN/inf with a result that says where, and stops
 between steps when ``should_stop()`` turns true.
+
+Seeds and controls. A run may train several seeds at once (``RunConfig.seeds``); its verdict
+is judged per seed and then by the majority rule :func:`seeds_pass` (at least 4 of 5, i.e.
+>= 80%). Every runner builds its verdict with :meth:`Verdict.from_seeds`, which fills
+``Verdict.per_seed`` (one bool per entry of ``cfg.seeds``, in order) beside
+``seeds_agreed``/``seeds_total``. A spec's :class:`Control` is a setting under which the
+concept is absent: run with ``control.set`` on held-out seeds, its verdict must fail on at
+least 4 of 5 seeds (``Verdict.seeds_failed >= 4``), as the default must pass on at least 4.
+``tests/models/controls.py`` checks both for every experiment.
 """
 
 from __future__ import annotations
@@ -16,7 +25,7 @@ from __future__ import annotations
 import importlib
 import math
 import time
-from collections.abc import Callable, Generator, Mapping
+from collections.abc import Callable, Generator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -57,6 +66,8 @@ class Param:
     def coerce(self, raw: Any) -> ParamValue:
         """Convert a string (or value) to this parameter's type and check its range."""
         kind = self.kind
+        if isinstance(raw, str) and not raw.isascii() and kind in (int, float):
+            raise ParamError(f"bad value {raw!r} (ASCII digits only) for {self.describe()}")
         try:
             if kind is bool:
                 if isinstance(raw, bool):
@@ -120,6 +131,20 @@ class Control:
 
     set: Mapping[str, ParamValue]
     why: str
+
+    @property
+    def params(self) -> dict[str, ParamValue]:
+        """The parameter overrides (``set`` without ``steps``), for :func:`execute`."""
+        return {k: v for k, v in self.set.items() if k != "steps"}
+
+    @property
+    def steps(self) -> int | None:
+        """The step count the control runs for, or None for the spec's default."""
+        return int(self.set["steps"]) if "steps" in self.set else None
+
+    def label(self) -> str:
+        """``k=v, k=v``: the setting in one short line (test ids, tables)."""
+        return ", ".join(f"{k}={v}" for k, v in self.set.items())
 
     def to_json(self) -> dict[str, Any]:
         return {"set": dict(self.set), "why": self.why}
@@ -197,12 +222,44 @@ class Progress:
     snapshot: dict[str, Any] | None = None
 
 
+def seeds_pass(flags: Sequence[bool]) -> bool:
+    """The multi-seed pass rule: at least 80% of seeds (4 of 5); a lone seed must pass."""
+    return len(flags) > 0 and sum(bool(f) for f in flags) >= math.ceil(0.8 * len(flags))
+
+
 @dataclass
 class Verdict:
+    """The measured answer to an experiment's question, per seed and overall.
+
+    ``per_seed[i]`` says whether seed ``cfg.seeds[i]`` met the criterion; ``passed`` is
+    :func:`seeds_pass` of it. Build it with :meth:`from_seeds`. ``per_seed`` is empty only
+    for verdicts that no seed produced (a cancelled or diverged run).
+    """
+
     passed: bool
     summary: str
     seeds_agreed: int = 1
     seeds_total: int = 1
+    per_seed: list[bool] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.per_seed and (
+            self.seeds_agreed != sum(self.per_seed) or self.seeds_total != len(self.per_seed)
+        ):
+            raise ValueError(
+                f"per_seed {self.per_seed} disagrees with {self.seeds_agreed}/{self.seeds_total}"
+            )
+
+    @classmethod
+    def from_seeds(cls, flags: Sequence[bool], summary: str) -> Verdict:
+        """The verdict of runs whose seeds met the criterion as ``flags`` say (in seed order)."""
+        per_seed = [bool(f) for f in flags]
+        return cls(seeds_pass(per_seed), summary, sum(per_seed), len(per_seed), per_seed)
+
+    @property
+    def seeds_failed(self) -> int:
+        """How many seeds did not meet the criterion (what a control must maximise)."""
+        return self.seeds_total - self.seeds_agreed
 
 
 @dataclass

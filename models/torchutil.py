@@ -32,7 +32,7 @@ from typing import Any
 import torch
 from torch import nn
 
-from models.base import ParamError
+from models.base import ParamError, seeds_pass
 
 DEVICES = ("auto", "cpu", "cuda")
 
@@ -227,8 +227,9 @@ def count_agreeing(flags: Sequence[bool]) -> tuple[int, int]:
 
 
 def majority(agreed: int, total: int) -> bool:
-    """The multi-seed pass rule: at least 4 of 5 seeds, i.e. >= 80%; one seed must pass alone."""
-    return total > 0 and agreed >= math.ceil(0.8 * total)
+    """The multi-seed pass rule (:func:`models.base.seeds_pass`) from counts; prefer
+    ``Verdict.from_seeds(flags, summary)``, which also records which seeds passed."""
+    return seeds_pass([True] * agreed + [False] * (total - agreed))
 
 
 def to_numpy(t: torch.Tensor) -> Any:

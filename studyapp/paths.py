@@ -2,7 +2,9 @@
 
 - ``STUDYAPP_HOME``: the data directory (default: the platformdirs user data dir);
 - ``STUDYAPP_DB``: the database URL or file (handled by the store);
-- ``STUDYAPP_DECKS``: the bundled decks directory (default: ``decks/`` beside the package).
+- ``STUDYAPP_DECKS``: the bundled decks directory (default: ``decks/`` beside the package);
+- ``STUDYAPP_CONFIG``: the settings directory (default: ``$STUDYAPP_HOME`` when set, else the
+  platformdirs user config dir).
 """
 
 from __future__ import annotations
@@ -21,6 +23,16 @@ def data_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def config_dir() -> Path:
+    """The directory holding ``settings.toml`` (the chosen theme)."""
+    override = os.environ.get("STUDYAPP_CONFIG") or os.environ.get("STUDYAPP_HOME")
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME, appauthor=False))
 
 
 def bundled_decks_dir() -> Path:

@@ -12,11 +12,12 @@ BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 
 SMOKE_ARGS = {
     "bench_parse.py": ["--cards", "300", "--runs", "1"],
+    "bench_import.py": ["--notes", "60", "--reviews", "300", "--runs", "1"],
     "bench_startup.py": ["--runs", "1"],
     "bench_store.py": ["--quick", "--answers", "5", "--runs", "1"],
-    "bench_experiments.py": ["--quick", "--only", "transposed-conv", "--repeat", "1"],
+    "bench_experiments.py": ["--quick", "--only", "checkerboard", "--repeat", "1"],
     "bench_experiment_ui.py": [
-        "--experiment", "transposed-conv", "--steps", "50", "--rounds", "1",
+        "--experiment", "checkerboard", "--steps", "50", "--rounds", "1",
         "--backends", "thread",
     ],
 }  # fmt: skip

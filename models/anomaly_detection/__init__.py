@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.base import ExperimentSpec, Param, PlotSpec, Prediction
+from models.base import Control, ExperimentSpec, Param, PlotSpec, Prediction
 
 SPEC = ExperimentSpec(
     id="anomaly-detection",
@@ -40,6 +40,11 @@ SPEC = ExperimentSpec(
         Param("lr", 3e-3, "Adam learning rate", low=1e-5, high=0.1),
         Param("batch", 128, "minibatch size", low=8, high=1024),
         Param("eval_every", 25, "steps between test evaluations", low=1, high=1000),
+        Param(
+            "include_anomalies",
+            False,
+            "also train on the held-out classes (a control: nothing is novel any more)",
+        ),
     ),
     default_steps=800,
     cost_seconds=2.0,
@@ -62,6 +67,12 @@ SPEC = ExperimentSpec(
             "very well (AUROC at least 0.9)",
             "somewhat (AUROC 0.6 to 0.9)",
             "about chance (AUROC below 0.6)",
+        ),
+    ),
+    controls=(
+        Control(
+            set={"include_anomalies": True},
+            why="trained on every class, the autoencoder has seen the 'anomalies' too",
         ),
     ),
 )

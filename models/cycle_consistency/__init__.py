@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.base import ExperimentSpec, Param, PlotSpec, Prediction
+from models.base import Control, ExperimentSpec, Param, PlotSpec, Prediction
 
 SPEC = ExperimentSpec(
     id="cycle-consistency",
@@ -69,6 +69,15 @@ SPEC = ExperimentSpec(
         choices=(
             "back at x (up to small errors)",
             "somewhere else: nothing ties the two translators together",
+        ),
+    ),
+    controls=(
+        Control(
+            set={"cycle": 0.01},
+            why=(
+                "at lambda = 0.01 the cycle loss barely weighs against the adversarial "
+                "one, so nothing ties F to G"
+            ),
         ),
     ),
 )

@@ -104,7 +104,8 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     cyc, spread = measure()
     plain, with_cycle = cyc[:n], cyc[n:]
     flags = (plain >= MIN_RATIO * with_cycle) & (spread[n:] <= MAX_SPREAD_ERROR)
-    agreed, total = count_agreeing(flags.tolist())
+    seed_flags = [bool(f) for f in flags.tolist()]
+    agreed, total = count_agreeing(seed_flags)
     passed = majority(agreed, total)
     ratio = float(plain.mean() / with_cycle.mean().clamp(min=1e-12))
     detail = (
@@ -126,7 +127,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         "labels": {"samples": "F(G(x)), adversarial only", "samples_cycle": "F(G(x)), cycle"},
     }
     return Outcome(
-        Verdict(passed, summary, agreed, total),
+        Verdict.from_seeds(seed_flags, summary),
         {
             "cycle_error_plain": float(plain.mean()),
             "cycle_error_cycle": float(with_cycle.mean()),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.base import ExperimentSpec, Param, PlotSpec, Prediction
+from models.base import Control, ExperimentSpec, Param, PlotSpec, Prediction
 
 SPEC = ExperimentSpec(
     id="denoising-ae",
@@ -61,6 +61,15 @@ SPEC = ExperimentSpec(
             "the denoising autoencoder's",
             "the ordinary autoencoder's",
             "neither: both are no better than the noisy input",
+        ),
+    ),
+    controls=(
+        Control(
+            set={"noise": 0.0},
+            why=(
+                "without corruption the 'denoising' autoencoder is a plain one and "
+                "there is no noise to remove"
+            ),
         ),
     ),
 )

@@ -85,7 +85,8 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     flags = [
         bool(d < identity and d < a) for d, a in zip(dae.tolist(), plain.tolist(), strict=True)
     ]
-    agreed, total = count_agreeing(flags)
+    seed_flags = [bool(f) for f in flags]
+    agreed, total = count_agreeing(seed_flags)
     passed = majority(agreed, total)
     d_mean, a_mean = float(dae.mean()), float(plain.mean())
     figures = f"denoising AE {d_mean:.4f}, plain AE {a_mean:.4f}, noisy input {identity:.4f}"
@@ -103,7 +104,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     else:
         answer = 2
     return Outcome(
-        Verdict(passed, summary, agreed, total),
+        Verdict.from_seeds(seed_flags, summary),
         {"mse_identity": identity, "mse_plain_ae": a_mean, "mse_dae": d_mean},
         answer,
         snapshot,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from models.base import ExperimentSpec, Param, PlotSpec, Prediction
+from models.base import Control, ExperimentSpec, Param, PlotSpec, Prediction
 
-_MODELS = ("beta_0_5", "beta_1", "beta_1_5", "beta_max", "annealed")
+_MODELS = ("beta_0_5", "beta_1", "beta_1_5", "beta_max")
 
 SPEC = ExperimentSpec(
     id="kl-term",
@@ -15,7 +15,6 @@ SPEC = ExperimentSpec(
         "vae loss",
         "elbo",
         "evidence lower bound",
-        "posterior collapse",
         "beta-vae",
         "kl annealing",
         "active units",
@@ -54,13 +53,7 @@ SPEC = ExperimentSpec(
     ),
     params=(
         Param("beta_max", 4.0, "the largest KL weight of the sweep", 2.0, 1000.0),
-        Param(
-            "anneal_fraction",
-            0.5,
-            "share of the run spent raising the annealed model's weight from 0 to 1.5",
-            0.01,
-            1.0,
-        ),
+        Param("kl_scale", 1.0, "multiplies every beta (0: no KL term, a control)", 0.0, 1.0),
         Param("latent", 8, "latent dimensions", 1, 64),
         Param("hidden", 128, "hidden units of encoder and decoder", 8, 1024),
         Param("batch", 128, "digits per step", 8, 1797),
@@ -86,9 +79,18 @@ SPEC = ExperimentSpec(
         ),
     ),
     suggestions=(
-        # a KL weight far past the collapse point: beta_max collapses within a few steps
-        ("posterior collapse", "beta_max=10"),
+        # a KL weight far past the point where encoding anything costs more than it saves
         ("large beta", "beta_max=10"),
         ("beta too large", "beta_max=10"),
+    ),
+    controls=(
+        Control(
+            set={"kl_scale": 0.0},
+            why="with no KL term the codes cost nothing: the rate does not fall with beta",
+        ),
+        Control(
+            set={"beta_max": 2.0},
+            why="at beta 2 coding still pays: the rate does not reach zero",
+        ),
     ),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.base import ExperimentSpec, Param, PlotSpec, Prediction
+from models.base import Control, ExperimentSpec, Param, PlotSpec, Prediction
 
 DIMS = (1, 2, 4, 8, 16, 32)
 """Bottleneck sizes trained side by side (one batched model per size and seed)."""
@@ -42,6 +42,7 @@ SPEC = ExperimentSpec(
         Param("lr", 3e-3, "Adam learning rate", low=1e-5, high=0.1),
         Param("batch", 128, "minibatch size", low=8, high=1024),
         Param("eval_every", 25, "steps between test evaluations", low=1, high=1000),
+        Param("linear", False, "a linear autoencoder, 64-N-64 with no activation (a control)"),
     ),
     default_steps=1000,
     cost_seconds=8.0,
@@ -66,5 +67,11 @@ SPEC = ExperimentSpec(
             "reconstructs unseen digits better?"
         ),
         choices=("the autoencoder", "PCA", "about the same (within 5%)"),
+    ),
+    controls=(
+        Control(
+            set={"linear": True},
+            why="a linear autoencoder can do no better than PCA, the best linear code",
+        ),
     ),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.base import ExperimentSpec, Param, PlotSpec, Prediction
+from models.base import Control, ExperimentSpec, Param, PlotSpec, Prediction
 
 SPEC = ExperimentSpec(
     id="optimal-discriminator",
@@ -44,6 +44,7 @@ SPEC = ExperimentSpec(
         Param("lr", 3e-3, "Adam learning rate", low=1e-5, high=0.1),
         Param("batch", 512, "samples from each distribution per step", low=16, high=8192),
         Param("eval_every", 25, "steps between evaluations", low=1, high=1000),
+        Param("linear", False, "a logistic-regression D: logit linear in x (a control)"),
     ),
     default_steps=500,
     cost_seconds=2.0,
@@ -57,5 +58,14 @@ SPEC = ExperimentSpec(
             "At a point x where p_data(x) = p_g(x), what does the optimal discriminator output?"
         ),
         choices=("1", "0.5", "0", "it depends on the generator's loss"),
+    ),
+    controls=(
+        Control(
+            set={"linear": True},
+            why=(
+                "a discriminator whose logit is linear in x cannot represent D*, whose "
+                "log-odds are quadratic when the variances differ"
+            ),
+        ),
     ),
 )

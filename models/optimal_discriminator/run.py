@@ -55,7 +55,8 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     device = pick_device(cfg.device)
     small_model_threads(device)
     k = len(cfg.seeds)
-    disc = BatchedMLP([1, hidden, hidden, 1], cfg.seeds, device=device)
+    sizes = [1, 1] if bool(p["linear"]) else [1, hidden, hidden, 1]
+    disc = BatchedMLP(sizes, cfg.seeds, device=device)
     opt = torch.optim.Adam(disc.parameters(), lr=lr)
     noise = SeedNoise(cfg.seeds, device)
 
@@ -103,7 +104,8 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         bool(e < MAX_ERROR and g < MAX_VALUE_GAP)
         for e, g in zip(error.tolist(), gaps.tolist(), strict=True)
     ]
-    agreed, total = count_agreeing(flags)
+    seed_flags = [bool(f) for f in flags]
+    agreed, total = count_agreeing(seed_flags)
     passed = majority(agreed, total)
     x_half = crossing(x, p_data, p_g, gap / 2)
     d_half = float(d[:, (x - x_half).abs().argmin()].mean())
@@ -127,7 +129,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     }
     answer = 1 if abs(d_half - 0.5) < 0.1 else 0 if d_half > 0.9 else 2 if d_half < 0.1 else 3
     return Outcome(
-        Verdict(passed, summary, agreed, total),
+        Verdict.from_seeds(seed_flags, summary),
         {
             "value_trained": float(value.mean()),
             "value_optimal": value_optimal,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.base import ExperimentSpec, Param, PlotSpec, Prediction
+from models.base import Control, ExperimentSpec, Param, PlotSpec, Prediction
 
 SPEC = ExperimentSpec(
     id="reparameterization",
@@ -48,6 +48,12 @@ SPEC = ExperimentSpec(
             low=-10.0,
             high=10.0,
         ),
+        Param(
+            "rival",
+            "score",
+            "the estimator compared with the reparameterized one (reparam: a null control)",
+            choices=("score", "reparam"),
+        ),
     ),
     default_steps=300,
     cost_seconds=1.5,
@@ -70,6 +76,15 @@ SPEC = ExperimentSpec(
             "the reparameterized one",
             "the score-function one, by over 10x",
             "about the same",
+        ),
+    ),
+    controls=(
+        Control(
+            set={"rival": "reparam"},
+            why=(
+                "both runs use the reparameterized estimator: the same estimator cannot "
+                "be 10x noisier than itself"
+            ),
         ),
     ),
 )

@@ -80,6 +80,11 @@ def total_variance(grad_mu: torch.Tensor, grad_rho: torch.Tensor) -> torch.Tenso
 def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     dim, n = int(cfg.params["dim"]), int(cfg.params["samples"])
     lr, target = float(cfg.params["lr"]), float(cfg.params["target"])
+    rival = str(cfg.params["rival"])  # the second run's estimator; "reparam" is a null control
+    kinds = {"reparam": "reparam", "score": rival}
+    measured = {"reparam": "reparam", "score": rival, "score_baseline": "score_baseline"}
+    if rival == "reparam":
+        measured["score_baseline"] = "reparam"
     device = pick_device(cfg.device)
     small_model_threads(device)
     noise = SeedNoise(cfg.seeds, device)
@@ -92,7 +97,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     for step in range(1, cfg.steps + 1):
         eps = noise.randn(1, n, dim)  # same samples for both runs: only the estimator differs
         for kind, (mu, rho) in params.items():
-            g_mu, g_rho = gradient_estimates(mu, rho, eps, target, kind)
+            g_mu, g_rho = gradient_estimates(mu, rho, eps, target, kinds[kind])
             # A box keeps one wild score-function step from overflowing exp(rho).
             params[kind] = (
                 (mu - lr * g_mu).clamp(-BOX, BOX),
@@ -105,7 +110,11 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         for kind in KINDS:
             var = total_variance(
                 *gradient_estimates(
-                    mu.expand(k, REPEATS, dim), rho.expand(k, REPEATS, dim), eps_many, target, kind
+                    mu.expand(k, REPEATS, dim),
+                    rho.expand(k, REPEATS, dim),
+                    eps_many,
+                    target,
+                    measured[kind],
                 )
             )
             variances[kind].append(var)
@@ -123,7 +132,8 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     noisier = [bool(ratio[i] >= 10) for i in range(k)]
     lower = [bool(final["reparam"][i] <= final["score"][i]) for i in range(k)]
     flags = [a and b for a, b in zip(noisier, lower, strict=True)]
-    agreed, total = count_agreeing(flags)
+    seed_flags = [bool(f) for f in flags]
+    agreed, total = count_agreeing(seed_flags)
     passed = majority(agreed, total)
     r, lr_, ls_ = (
         float(ratio.median()),
@@ -148,7 +158,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
             f"excess loss {lr_:.3g} vs {ls_:.3g}"
         )
     return Outcome(
-        verdict=Verdict(passed, summary, agreed, total),
+        verdict=Verdict.from_seeds(seed_flags, summary),
         metrics={
             "variance_ratio": r,
             "var_reparam": float(median_var["reparam"].mean()),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.base import ExperimentSpec, Param, PlotSpec, Prediction
+from models.base import Control, ExperimentSpec, Param, PlotSpec, Prediction
 
 SPEC = ExperimentSpec(
     id="super-resolution",
@@ -39,6 +39,12 @@ SPEC = ExperimentSpec(
         Param("lr", 3e-3, "Adam learning rate", low=1e-5, high=0.1),
         Param("batch", 128, "minibatch size", low=8, high=1024),
         Param("eval_every", 25, "steps between test evaluations", low=1, high=1000),
+        Param(
+            "train_on",
+            "digits",
+            "training images: digits, or uniform random pixels (a control)",
+            choices=("digits", "noise"),
+        ),
     ),
     default_steps=300,
     cost_seconds=3.0,
@@ -60,6 +66,12 @@ SPEC = ExperimentSpec(
             "nearest-neighbour interpolation",
             "bilinear interpolation",
             "a learned transposed convolution",
+        ),
+    ),
+    controls=(
+        Control(
+            set={"train_on": "noise"},
+            why="trained on random pixels, the upscaler cannot learn what digits look like",
         ),
     ),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.base import ExperimentSpec, Param, PlotSpec, Prediction
+from models.base import Control, ExperimentSpec, Param, PlotSpec, Prediction
 
 SPEC = ExperimentSpec(
     id="vanishing-gradients",
@@ -87,5 +87,14 @@ SPEC = ExperimentSpec(
         ("grid of 25", "data=grid25"),
         ("25 gaussians", "data=grid25"),
         ("5x5 grid", "data=grid25"),
+    ),
+    controls=(
+        Control(
+            set={"data": "grid25"},
+            why=(
+                "on the 5x5 grid the frozen G's samples overlap a mode, so D cannot "
+                "become perfect and log(1 - D) does not saturate"
+            ),
+        ),
     ),
 )

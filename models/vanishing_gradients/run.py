@@ -134,7 +134,8 @@ def _verdict(
     ns_held = ratio["non_saturating"] > 1 / factor
     d_good = acc >= 0.99
     per_seed = (sat_fell & ns_held & d_good).tolist()
-    agreed, total = count_agreeing(per_seed)
+    seed_flags = [bool(f) for f in per_seed]
+    agreed, total = count_agreeing(seed_flags)
     passed = majority(agreed, total)
 
     def orders(r: torch.Tensor) -> float:
@@ -167,4 +168,4 @@ def _verdict(
         "log10_change_non_saturating": o_ns,
         "log10_change_wasserstein": o_w,
     }
-    return Outcome(Verdict(passed, summary, agreed, total), metrics, answer=answer)
+    return Outcome(Verdict.from_seeds(seed_flags, summary), metrics, answer=answer)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from models.base import ExperimentSpec, Param, PlotSpec, Prediction
+from models.base import Control, ExperimentSpec, Param, PlotSpec, Prediction
 
 SPEC = ExperimentSpec(
     id="wasserstein-vs-js",
@@ -50,6 +50,7 @@ SPEC = ExperimentSpec(
         Param("lr_d", 3e-3, "discriminator Adam learning rate", low=1e-5, high=0.1),
         Param("lr_critic", 3e-3, "critic Adam learning rate", low=1e-5, high=0.1),
         Param("eval_every", 25, "steps between evaluations", low=1, high=1000),
+        Param("width", 0.0, "horizontal width of each segment (0: lines, disjoint)", 0.0, 4.0),
     ),
     default_steps=250,
     cost_seconds=3.0,
@@ -67,6 +68,19 @@ SPEC = ExperimentSpec(
             "it shrinks in proportion to theta, like the Wasserstein distance",
             "it stays at log 2 until they overlap",
             "it grows",
+        ),
+    ),
+    controls=(
+        Control(
+            set={"width": 1.0},
+            why=("segments 1 wide overlap for |theta| < 1, so JS is no longer stuck at log 2"),
+        ),
+        Control(
+            set={"penalty": 0.0},
+            why=(
+                "without the gradient penalty the critic is not Lipschitz-bounded and "
+                "its estimate is not W"
+            ),
         ),
     ),
 )

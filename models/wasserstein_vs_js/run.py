@@ -32,15 +32,25 @@ def thetas(span: float, points: int) -> list[float]:
     return [-span + 2 * span * i / (points - 1) for i in range(points)]
 
 
-def segment(noise: SeedNoise, n: int, theta: torch.Tensor) -> torch.Tensor:
-    """``[K, n, 2]`` points uniform on {theta_k} x [0, 1]; ``theta`` is ``[K, 1, 1]``."""
-    u = noise.rand(n, 1)
-    return torch.cat([theta.expand_as(u), u], dim=-1)
+def segment(noise: SeedNoise, n: int, theta: torch.Tensor, width: float = 0.0) -> torch.Tensor:
+    """``[K, n, 2]`` points uniform on [theta_k, theta_k + width] x [0, 1] (``width`` 0: a
+    vertical segment); ``theta`` is ``[K, 1, 1]``."""
+    u = noise.rand(n, 2)
+    return torch.cat([theta + width * u[..., :1], u[..., 1:]], dim=-1)
+
+
+def true_js(theta: float, width: float) -> float:
+    """JS (nats) of two uniform strips of ``width`` offset by ``theta`` (lines: log 2 or 0)."""
+    if width <= 0:
+        return LOG2 if abs(theta) > 1e-9 else 0.0
+    share = max(0.0, 1 - abs(theta) / width)  # mass of each strip inside the overlap
+    return (1 - share) * LOG2
 
 
 def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     p = cfg.params
     span, hidden, batch = float(p["span"]), int(p["hidden"]), int(p["batch"])
+    width = float(p["width"])
     penalty, every = float(p["penalty"]), int(p["eval_every"])
     device = pick_device(cfg.device)
     small_model_threads(device)
@@ -57,19 +67,22 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     opt_d = torch.optim.Adam(disc.parameters(), lr=float(p["lr_d"]))
     opt_c = torch.optim.Adam(critic.parameters(), lr=float(p["lr_critic"]), betas=(0.5, 0.9))
     apart = torch.tensor([abs(t) > 1e-9 for t in sweep], device=device)
-    js_true = torch.where(apart, LOG2, 0.0)
+    js_true = torch.tensor([true_js(t, width) for t in sweep], device=device)
     w_true = torch.tensor([abs(t) for t in sweep], device=device)
 
     def estimates() -> tuple[torch.Tensor, torch.Tensor]:
         """Per (seed, theta) ``[n_seeds, n_theta]``: JS = (V(D) + log 4) / 2 and W."""
         with torch.no_grad():
-            real, fake = segment(noise, EVAL_SAMPLES, zero), segment(noise, EVAL_SAMPLES, theta)
+            real, fake = (
+                segment(noise, EVAL_SAMPLES, zero, width),
+                segment(noise, EVAL_SAMPLES, theta, width),
+            )
             value = -F.softplus(-disc(real)).mean((1, 2)) - F.softplus(disc(fake)).mean((1, 2))
             w = critic(real).mean((1, 2)) - critic(fake).mean((1, 2))
         return ((value + math.log(4)) / 2).view(n_seeds, n_theta), w.view(n_seeds, n_theta)
 
     for step in range(1, cfg.steps + 1):
-        real, fake = segment(noise, batch, zero), segment(noise, batch, theta)
+        real, fake = segment(noise, batch, zero, width), segment(noise, batch, theta, width)
         loss_d = F.softplus(-disc(real)).mean((1, 2)) + F.softplus(disc(fake)).mean((1, 2))
         opt_d.zero_grad()
         loss_d.sum().backward()
@@ -95,10 +108,18 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
             )
 
     js, w = estimates()
+    # JS is flat in theta, but G is trained through D, not through JS: the slope in theta of
+    # the non-saturating loss -log D(fake) at the trained D is what G would receive.
+    theta_g = theta.clone().requires_grad_(True)
+    g_loss = F.softplus(-disc(segment(noise, EVAL_SAMPLES, theta_g, width))).mean((1, 2))
+    slope = torch.autograd.grad(g_loss.sum(), theta_g)[0].abs().view(n_seeds, n_theta)
+    g_slope = float(slope[:, apart].median()) if apart.any() else 0.0
     tol_js = torch.where(apart, JS_TOLERANCE, 0.05)
-    js_ok = ((js - js_true).abs() < tol_js).all(dim=1)
+    stuck = torch.where(apart, LOG2, 0.0)  # the claim: log 2 at every theta != 0, 0 at 0
+    js_ok = ((js - stuck).abs() < tol_js).all(dim=1)
     w_ok = ((w - w_true).abs() <= 0.15 * w_true + 0.03).all(dim=1)
-    agreed, total = count_agreeing((js_ok & w_ok).tolist())
+    seed_flags = [bool(f) for f in (js_ok & w_ok).tolist()]
+    agreed, total = count_agreeing(seed_flags)
     passed = majority(agreed, total)
     js_mean, w_mean = js.mean(0), w.mean(0)
     js_lo = float(js_mean[apart].min()) if apart.any() else float("nan")
@@ -107,7 +128,8 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     detail = (
         f"JS estimate {js_lo:.3f}-{js_hi:.3f} nats at every theta != 0 (log 2 = {LOG2:.3f}); "
         f"critic's W estimate within {w_err:.3f} of |theta| for theta in "
-        f"[{sweep[0]:.2f}, {sweep[-1]:.2f}]"
+        f"[{sweep[0]:.2f}, {sweep[-1]:.2f}]; yet G's non-saturating loss through the trained "
+        f"D has slope |dL/dtheta| = {g_slope:.2g} (median over theta != 0), not 0"
     )
     if passed:
         summary = f"JS is stuck at log 2 while W tracks the distance: {detail}"
@@ -131,11 +153,12 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         ),
     }
     return Outcome(
-        Verdict(passed, summary, agreed, total),
+        Verdict.from_seeds(seed_flags, summary),
         {
             "js_min": js_lo,
             "js_max": js_hi,
             "w_max_error": w_err,
+            "g_slope_through_d": g_slope,
             "thetas": sweep,
             "js_estimates": js_mean.tolist(),
             "w_estimates": w_mean.tolist(),

@@ -2,9 +2,12 @@
 
 The ``--json`` object is a contract scripts rely on::
 
-    {"format": str, "deck": str,
+    {"format": str, "score": float | null, "deck": str,
      "cards": [{"front", "back", "line", "flags", "tags", "experiments"}],
      "warnings": [{"line": int, "message": str}]}
+
+``score`` is how sure detection was (null when ``--format`` chose). Everything printed goes
+through :func:`studyapp.textsafe.strip_controls`: deck text never reaches the terminal raw.
 """
 
 from __future__ import annotations
@@ -15,25 +18,30 @@ import sys
 from typing import Any
 
 from studyapp.cli.errors import CliError
-from studyapp.deckfmt import FORMATS, DeckParseError, ParsedCard, ParsedDeck, parse_file
+from studyapp.deckfmt import DeckParseError, ParsedCard, ParsedDeck, parse_file
+from studyapp.deckfmt.registry import descriptions
+from studyapp.textsafe import strip_controls
 
 
 def register(subparsers: Any) -> None:
     deck = subparsers.add_parser("deck", help="parse and inspect deck files")
     deck.set_defaults(handler=_missing_command)
     commands = deck.add_subparsers(title="deck commands", metavar="COMMAND")
+    formats = descriptions()
     parse = commands.add_parser(
         "parse",
         help="parse a deck file and print its cards",
         description="Parse a deck file (format detected unless --format is given) and print "
         "a summary, or with --json one JSON object with every card.",
+        epilog="formats:\n" + "\n".join(f"  {name:<11} {text}" for name, text in formats.items()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parse.add_argument("file", metavar="FILE", help="deck file to parse")
     parse.add_argument(
         "--format",
         default="auto",
-        choices=["auto", *FORMATS],
-        help="deck format (default: auto-detect)",
+        choices=["auto", *formats],
+        help="deck format (default: auto-detect; the formats are listed below)",
     )
     parse.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parse.set_defaults(handler=run_parse)
@@ -87,14 +95,27 @@ def card_links(card: ParsedCard, warnings: list[dict[str, Any]]) -> list[str]:
 def deck_json(deck: ParsedDeck) -> dict[str, Any]:
     warnings = [{"line": w.line, "message": w.message} for w in deck.warnings]
     cards = [card_json(card, card_links(card, warnings)) for card in deck.cards]
-    return {"format": deck.format, "deck": deck.name, "cards": cards, "warnings": warnings}
+    return {
+        "format": deck.format,
+        "score": deck.score,
+        "deck": deck.name,
+        "cards": cards,
+        "warnings": warnings,
+    }
+
+
+def format_line(deck: ParsedDeck) -> str:
+    """``outline (detected, score 0.70)`` or ``outline (given with --format)``."""
+    if deck.score is None:
+        return f"{deck.format} (given with --format)"
+    return f"{deck.format} (detected, score {deck.score:.2f})"
 
 
 def summary(deck: ParsedDeck) -> str:
     missing = sum("answer-missing" in card.flags for card in deck.cards)
     lines = [
         f"{deck.name}",
-        f"  format: {deck.format}",
+        f"  format: {format_line(deck)}",
         f"  cards:  {len(deck.cards)}"
         + (f" ({missing} with the answer missing, suspended by default)" if missing else ""),
         f"  warnings: {len(deck.warnings)}",
@@ -111,7 +132,9 @@ def summary(deck: ParsedDeck) -> str:
 
 
 def write(text: str) -> None:
-    """Write UTF-8 whatever the locale says (card text is full of Unicode)."""
+    """Write UTF-8 whatever the locale says (card text is full of Unicode), without any
+    control character but tab and newline (see :mod:`studyapp.textsafe`)."""
+    text = strip_controls(text)
     stream = sys.stdout
     buffer = getattr(stream, "buffer", None)
     if buffer is None:

@@ -13,7 +13,10 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "experiments",
         help="list the PyTorch mini-experiments",
-        description="List every experiment: id, title, concepts it teaches, default cost.",
+        description=(
+            "List every experiment: id, title, concepts it teaches, default cost, and its "
+            "controls (settings under which its verdict must fail)."
+        ),
     )
     parser.add_argument("--json", action="store_true", help="print one JSON array")
     parser.set_defaults(handler=handle)
@@ -40,6 +43,7 @@ def spec_summary(spec: Any) -> dict[str, Any]:
             }
             for p in spec.params
         ],
+        "controls": [c.to_json() for c in spec.controls],
     }
 
 
@@ -52,7 +56,11 @@ def handle(args: argparse.Namespace) -> int:
         return 0
     width = max((len(s.id) for s in specs), default=2)
     for spec in specs:
-        print(f"{spec.id:<{width}}  ~{spec.cost_seconds:>4.0f} s  {spec.title}")
+        controls = len(spec.controls)
+        print(
+            f"{spec.id:<{width}}  ~{spec.cost_seconds:>4.0f} s  {spec.title}"
+            f"  ({controls} control{'' if controls == 1 else 's'})"
+        )
         print(f"{'':<{width}}           concepts: {'; '.join(concept_names(spec))}")
     print(f"\n{len(specs)} experiments; run one with: studyapp run ID [--seeds 5] [--png FILE]")
     return 0

@@ -18,6 +18,21 @@ from studyapp.cli.errors import CliError
 
 DEVICES = ("auto", "cpu", "cuda")
 
+SEED_LIMIT = 2**64
+"""Seeds are unsigned 64-bit integers (torch.manual_seed's range)."""
+
+
+def ascii_int(option: str, text: str | int) -> int:
+    """``text`` as an integer written in ASCII digits (``int()`` also takes fullwidth ones);
+    a one-line CliError (exit 2) naming ``option`` otherwise."""
+    if isinstance(text, int):
+        return text
+    body = text.strip()
+    digits = body[1:] if body[:1] in "+-" else body
+    if not digits.isascii() or not digits.isdigit():
+        raise CliError(f"{option} expects a whole number in ASCII digits, got {text!r}", 2)
+    return int(body)
+
 
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
@@ -29,10 +44,13 @@ def register(subparsers: Any) -> None:
         ),
     )
     parser.add_argument("name", help="experiment id, e.g. mode-collapse")
-    parser.add_argument("--steps", type=int, help="training steps (default: the experiment's)")
-    parser.add_argument("--seed", type=int, default=0, help="first seed (default 0)")
+    parser.add_argument("--steps", help="training steps (default: the experiment's)")
+    parser.add_argument("--seed", default=0, help="first seed (default 0)")
     parser.add_argument(
-        "--seeds", type=int, default=1, metavar="K", help="run K seeds batched: seed..seed+K-1"
+        "--seeds",
+        default=1,
+        metavar="K",
+        help="run K seeds batched: seed..seed+K-1 (refused past the memory limit)",
     )
     parser.add_argument(
         "--set",
@@ -105,12 +123,28 @@ class ProgressBar:
 def handle(args: argparse.Namespace) -> int:
     from models import ParamError, get_spec
     from models.base import execute
+    from studyapp.experiments.budget import check_seeds
 
+    args.seed = ascii_int("--seed", args.seed)
+    args.seeds = ascii_int("--seeds", args.seeds)
+    if args.steps is not None:
+        args.steps = ascii_int("--steps", args.steps)
     if args.seeds < 1:
         raise CliError(f"--seeds must be at least 1, got {args.seeds}")
+    if not args.seed >= 0 or args.seed + args.seeds > SEED_LIMIT:
+        raise CliError(
+            f"--seed must be in [0, 2**64 - 1] with --seeds (seed..seed+K-1), got {args.seed}",
+            exit_code=2,
+        )
     try:
         spec = get_spec(args.name)
         params = spec.resolve(parse_overrides(args.overrides))
+    except ParamError as error:
+        raise CliError(str(error)) from None
+    too_big = check_seeds(spec, params, args.seeds)
+    if too_big is not None:
+        raise CliError(too_big, exit_code=2)
+    try:
         from models.torchutil import device_name
 
         device = device_name(args.device)

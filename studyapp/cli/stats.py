@@ -1,4 +1,5 @@
-"""``studyapp stats [--json]``: reviews in total and today, cards due per deck."""
+"""``studyapp stats [--json]``: reviews in total and today; per deck the counts the app shows
+(new within today's limit / learning due today / review due), from ``service.decks()``."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ def register(subparsers: Any) -> None:
 @friendly_errors
 def run(args: argparse.Namespace) -> int:
     from studyapp.cli._study import open_service
+    from studyapp.study.views import NOT_MEASURED
 
     with open_service(args) as service:
         stats = service.stats()
@@ -37,10 +39,9 @@ def run(args: argparse.Namespace) -> int:
             {
                 "id": d.id,
                 "name": d.name,
-                "due": stats.due_per_deck.get(d.name, 0),
-                "due_today_in_queue": d.due,
-                "learning": d.learning,
                 "new": d.new,
+                "learning": d.learning,
+                "due": d.due,
                 "reviewed_today": d.reviewed_today,
                 "cards": d.total,
                 "exam_date": d.exam_date.isoformat() if d.exam_date else None,
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     retention = (
         f"{stats.true_retention:.1%}"
         if stats.true_retention is not None
-        else "n/a (no reviews of review cards yet)"
+        else f"{NOT_MEASURED} (no reviews of review cards yet)"
     )
     print(f"reviews: {stats.reviews_total} total, {stats.reviews_today} today")
     print(f"retention: true {retention}, desired {stats.desired_retention:.0%}")
@@ -63,10 +64,10 @@ def run(args: argparse.Namespace) -> int:
         print("no decks")
         return 0
     width = max(len(d.name) for d in decks)
-    print(f"{'deck':<{width}}  {'due':>5}  {'learn':>5}  {'new':>5}  {'cards':>5}")
+    print(f"{'deck':<{width}}  {'new':>5}  {'learn':>5}  {'due':>5}  {'cards':>5}")
     for deck in payload["decks"]:
         print(
-            f"{deck['name']:<{width}}  {deck['due']:>5}  {deck['learning']:>5}  "
-            f"{deck['new']:>5}  {deck['cards']:>5}"
+            f"{deck['name']:<{width}}  {deck['new']:>5}  {deck['learning']:>5}  "
+            f"{deck['due']:>5}  {deck['cards']:>5}"
         )
     return 0

@@ -1,15 +1,16 @@
-"""Deck files -> :class:`ParsedDeck`: format detection and one parser per export format.
+"""Deck files -> :class:`ParsedDeck`: a registry of formats, one module each.
 
 ``parse_file(path, fmt="auto")`` and ``parse_text(text, fmt="auto", source=...)`` return a
-:class:`ParsedDeck`; bad input raises :class:`DeckParseError` whose message names the file and
-line. ``FORMATS`` maps each format name (the CLI's ``--format`` values) to a one-line
-description. Nothing here imports Textual, torch or SQL; pylatexenc loads only for math.
+:class:`ParsedDeck` (``format`` and ``score`` say which format won detection); bad input
+raises :class:`DeckParseError` whose message names the file and line. Formats live in
+:mod:`studyapp.deckfmt.registry`: ``FORMATS`` maps each name (the CLI's ``--format``
+values) to its one-line description. Nothing here imports Textual, torch or SQL.
 """
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
+from typing import Any
 
 from studyapp.deckfmt.model import (
     ANSWER_MISSING,
@@ -19,26 +20,7 @@ from studyapp.deckfmt.model import (
     ParsedDeck,
     ParseWarning,
 )
-from studyapp.deckfmt.source import MAX_DECK_BYTES, read_deck_file, split_lines
-
-FORMATS: dict[str, str] = {
-    "brainscape": "Brainscape export: numbered Q/A blocks with 'How well did you know this?'",
-    "quizlet": "term lines followed by their answer lines or '- ' bullets",
-    "qa": "a title, a subtitle, then question lines each followed by answer lines",
-    "outline": "topics with '- Heading' items and nested content: a card per heading",
-    "notes": "prose notes: definitions ('X = ...'), 'main drawback is ...', headed lists",
-    "anki-text": "Anki's text import: tab/comma separated with #separator:, #html:, #tags:",
-    "deck": "studyapp's own hand-written format: Q:, A:, tags:, experiments: (see README)",
-}
-_MODULES = {
-    "brainscape": "brainscape",
-    "quizlet": "quizlet",
-    "qa": "qa",
-    "outline": "outline",
-    "notes": "notes",
-    "anki-text": "anki_text",
-    "deck": "native",
-}
+from studyapp.deckfmt.source import MAX_DECK_BYTES, read_bytes, read_deck_file, split_lines
 
 __all__ = [
     "ANSWER_MISSING",
@@ -54,34 +36,73 @@ __all__ = [
 ]
 
 
+def __getattr__(name: str) -> Any:
+    if name == "FORMATS":  # computed from the registry on first use (PEP 562)
+        from studyapp.deckfmt.registry import descriptions
+
+        return descriptions()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 def parse_text(text: str, fmt: str = "auto", source: str = "<string>") -> ParsedDeck:
-    """Parse deck text; ``fmt`` is a key of :data:`FORMATS` or ``"auto"`` to detect it."""
+    """Parse deck text; ``fmt`` is a format name or ``"auto"`` to detect it."""
+    from studyapp.deckfmt.registry import TextFormat, detect_lines, get_format
+
     lines = split_lines(text)
     if not any(line.strip() for line in lines):
         raise DeckParseError("the deck is empty", source)
+    score: float | None = None
     if fmt == "auto":
-        from studyapp.deckfmt.detect import detect_format
-
-        fmt = detect_format(lines, source)
-    module_name = _MODULES.get(fmt)
-    if module_name is None:
-        known = ", ".join(FORMATS)
-        raise DeckParseError(f"unknown format {fmt!r}; known formats: auto, {known}", source)
-    module = importlib.import_module(f"{__name__}.{module_name}")
-    default_name = _default_name(source)
+        detection = detect_lines(lines, source)
+        fmt, score = detection.name, detection.score
+    chosen = get_format(fmt, source)
+    if not isinstance(chosen, TextFormat):
+        raise DeckParseError(f"{fmt!r} is a file format: parse the file itself", source)
     try:
-        deck: ParsedDeck = module.parse(lines, source, default_name)
+        deck = chosen.parse(lines, source, _default_name(source))
     except DeckParseError:
         raise
     except (RecursionError, MemoryError) as error:
         raise DeckParseError(f"cannot parse as {fmt!r}: {type(error).__name__}", source) from None
+    deck.score = score
     return deck
 
 
 def parse_file(path: str | Path, fmt: str = "auto") -> ParsedDeck:
-    """Read ``path`` (size, binary and UTF-8 checked) and parse it; see :func:`parse_text`."""
+    """Read ``path`` (a regular file; size, binary and encoding checked) and parse it.
+
+    Binary formats (an Anki package) are tried first on the path and the first bytes; a
+    text deck is then decoded and detected as in :func:`parse_text`.
+    """
+    from studyapp.deckfmt.registry import HEAD_BYTES, FileFormat, detect_file, get_format
+
+    source = str(path)
+    target = Path(path)
+    if fmt != "auto":
+        chosen = get_format(fmt, source)
+        if isinstance(chosen, FileFormat):
+            return _sanitized(chosen.parse_file(target), None)
+    else:
+        detection = detect_file(target, read_bytes(target, HEAD_BYTES - 1)[:HEAD_BYTES])
+        if detection is not None:
+            chosen = get_format(detection.name, source)
+            assert isinstance(chosen, FileFormat)
+            return _sanitized(chosen.parse_file(target), detection.score)
     text = read_deck_file(path)
-    return parse_text(text, fmt, str(path))
+    return parse_text(text, fmt, source)
+
+
+def _sanitized(deck: ParsedDeck, score: float | None) -> ParsedDeck:
+    """A file format's deck with control characters stripped from every text it carries."""
+    from studyapp.textsafe import strip_controls
+
+    deck.name = strip_controls(deck.name)
+    for card in deck.cards:
+        card.front = strip_controls(card.front)
+        card.back = strip_controls(card.back)
+        card.tags = [strip_controls(tag) for tag in card.tags]
+    deck.score = score
+    return deck
 
 
 def _default_name(source: str) -> str:

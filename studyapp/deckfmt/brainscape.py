@@ -22,9 +22,12 @@ number, or the end of the file (the last card may lack the footer).
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Sequence
 
 from studyapp.deckfmt.cards import DeckBuilder, deck_title
+from studyapp.deckfmt.detect import shape
 from studyapp.deckfmt.model import ParsedDeck
+from studyapp.deckfmt.registry import TextFormat
 
 FOOTER = "how well did you know this?"
 
@@ -103,3 +106,21 @@ def _paragraphs(lines: list[str], start: int, end: int) -> list[list[str]]:
     if current:
         paragraphs.append(current)
     return paragraphs
+
+
+def sniff(lines: Sequence[str]) -> float:
+    """Brainscape's footer, or bare ``Q`` then ``A`` lines: 0.85."""
+    stripped = shape(lines).stripped
+    if "How well did you know this?" in stripped:
+        return 0.85
+    if "Q" in stripped and "A" in stripped[stripped.index("Q") :]:
+        return 0.85
+    return 0.0
+
+
+FORMAT = TextFormat(
+    "brainscape",
+    'Brainscape exports: numbered Q/A blocks with the "How well did you know this?" footer',
+    sniff,
+    parse,
+)

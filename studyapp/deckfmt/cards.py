@@ -16,6 +16,7 @@ from studyapp.deckfmt import latex
 from studyapp.deckfmt.model import (
     ANSWER_MISSING,
     IMAGE_MISSING,
+    QUESTION_IMAGE_MISSING,
     DeckParseError,
     ParsedCard,
     ParsedDeck,
@@ -147,6 +148,8 @@ class DeckBuilder:
             card_flags.append(ANSWER_MISSING)
         if (front_image or back_image) and IMAGE_MISSING not in card_flags:
             card_flags.append(IMAGE_MISSING)
+        if front_image and QUESTION_IMAGE_MISSING not in card_flags:
+            card_flags.append(QUESTION_IMAGE_MISSING)
         card = ParsedCard(
             front_text,
             back_text,

@@ -1,74 +1,64 @@
-"""Guess a deck file's format from the shape of its first few hundred lines.
+"""Shape statistics that the heuristic formats' ``sniff`` functions share, and detection.
 
-Strong markers first: Anki ``#separator:``-style headers or tab-separated rows, the native
-format's ``Q:``/``A:`` keywords, Brainscape's footer or bare ``Q``/``A`` lines. Then the
-shape: outlines have lone ``-`` markers or long runs of bullets, prose notes are mostly
-blank-line separated paragraphs, Q/A exports have many question lines and no bullets, term
-lists have short bullet runs. If nothing fits, the error asks for ``--format``.
+:func:`shape` measures a sample once (cached): bullets, lone ``-`` markers, bullet runs,
+blank-line share, question share. Each format turns that into a score; the registry picks
+the best (:func:`studyapp.deckfmt.registry.detect_lines`). Strong markers score highest
+(Anki headers, a CSV header row, ``#card`` blocks, ``Q:``/``A:`` keywords, Brainscape's
+footer), then the shapes: outlines, prose notes, Q/A exports, term lists.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
 from studyapp.deckfmt.cards import is_bullet
-from studyapp.deckfmt.model import DeckParseError
 from studyapp.deckfmt.textshape import is_question
 
-SAMPLE_LINES = 400
-ANKI_HEADERS = (
-    "#separator:",
-    "#html:",
-    "#tags:",
-    "#deck:",
-    "#notetype:",
-    "#columns:",
-    "#tags column:",
-    "#deck column:",
-    "#notetype column:",
-    "#guid column:",
-)
+
+@dataclass(frozen=True, slots=True)
+class Shape:
+    """Measures of a sample's non-blank lines (``stripped``)."""
+
+    stripped: tuple[str, ...]
+    bullet_share: float
+    lone_markers: int
+    mean_run: float
+    blank_share: float
+    question_share: float
+    plain_count: int
+
+
+def shape(sample: Sequence[str]) -> Shape:
+    """The :class:`Shape` of ``sample`` (computed once per sample)."""
+    return _shape(tuple(sample))
+
+
+@lru_cache(maxsize=8)
+def _shape(sample: tuple[str, ...]) -> Shape:
+    stripped = tuple(line.strip() for line in sample if line.strip())
+    if not stripped:
+        return Shape((), 0.0, 0, 0.0, 0.0, 0.0, 0)
+    bullets = [is_bullet(text) for text in stripped]
+    runs = _bullet_runs(bullets)
+    plain = [text for text, bullet in zip(stripped, bullets, strict=True) if not bullet]
+    return Shape(
+        stripped,
+        sum(bullets) / len(stripped),
+        sum(text in ("-", "*", "•") for text in stripped),
+        sum(runs) / len(runs) if runs else 0.0,
+        1 - len(stripped) / len(sample),
+        sum(is_question(text) for text in plain) / len(plain) if plain else 0.0,
+        len(plain),
+    )
 
 
 def detect_format(lines: list[str], source: str = "<string>") -> str:
-    """The format name for ``lines``, or :class:`DeckParseError` if no format fits."""
-    sample = lines[:SAMPLE_LINES]
-    content = [line for line in sample if line.strip()]
-    if not content:
-        raise DeckParseError("the deck is empty", source)
-    if any(line.lower().startswith(ANKI_HEADERS) for line in sample[:20]):
-        return "anki-text"
-    if sum("\t" in line for line in content) * 2 >= len(content):
-        return "anki-text"
-    lowered = [line.lower() for line in content]
-    if any(line.startswith("q:") for line in lowered) and any(
-        line.startswith("a:") for line in lowered
-    ):
-        return "deck"
-    stripped = [line.strip() for line in content]
-    if "How well did you know this?" in stripped or (
-        "Q" in stripped and "A" in stripped[stripped.index("Q") :]
-    ):
-        return "brainscape"
-    bullets = [is_bullet(text) for text in stripped]
-    lone_markers = sum(text in ("-", "*", "•") for text in stripped)
-    bullet_share = sum(bullets) / len(stripped)
-    runs = _bullet_runs(bullets)
-    mean_run = sum(runs) / len(runs) if runs else 0.0
-    blank_share = 1 - len(content) / len(sample)
-    plain = [text for text, bullet in zip(stripped, bullets, strict=True) if not bullet]
-    question_share = sum(is_question(text) for text in plain) / len(plain) if plain else 0.0
-    if lone_markers >= 2 or (bullet_share >= 0.5 and mean_run >= 3.5):
-        return "outline"
-    if blank_share >= 0.25 and question_share < 0.3:
-        return "notes"
-    if bullet_share <= 0.1 and question_share >= 0.3:
-        return "qa"
-    if bullet_share >= 0.1 or (len(plain) >= 4 and question_share < 0.3):
-        return "quizlet"
-    raise DeckParseError(
-        "cannot tell the deck format; pass --format "
-        "(brainscape, quizlet, qa, outline, notes, anki-text or deck)",
-        source,
-    )
+    """The name of the best format for ``lines`` (see the registry); an error if unsure."""
+    from studyapp.deckfmt.registry import detect_lines
+
+    return detect_lines(lines, source).name
 
 
 def _bullet_runs(bullets: list[bool]) -> list[int]:

@@ -8,6 +8,8 @@ ANSWER_MISSING = "answer-missing"
 """Flag: the answer was an image in the source, or absent. Suspended from review by default."""
 IMAGE_MISSING = "image-missing"
 """Flag: the source showed an image ("(See image)") that the export does not contain."""
+QUESTION_IMAGE_MISSING = "question-image-missing"
+"""Flag: the question needs such an image. Suspended from review until the card is edited."""
 
 
 @dataclass(slots=True)
@@ -41,6 +43,8 @@ class ParsedDeck:
     source: str
     cards: list[ParsedCard] = field(default_factory=list)
     warnings: list[ParseWarning] = field(default_factory=list)
+    score: float | None = None
+    """How sure format detection was (0-1); None when the format was given."""
 
 
 class DeckParseError(ValueError):

@@ -24,10 +24,12 @@ question, a bad experiment name or settings syntax.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from studyapp.deckfmt.cards import DeckBuilder
 from studyapp.deckfmt.model import ParsedDeck
+from studyapp.deckfmt.registry import TextFormat
 from studyapp.experiments.links import parse_settings
 
 KEYWORDS = ("deck", "tags", "q", "a", "experiments", "flags")
@@ -162,7 +164,8 @@ def _keyword(raw: str) -> tuple[str | None, str]:
 
 
 def _has_continuation(lines: list[str], start: int) -> bool:
-    for raw in lines[start:]:
+    for index in range(start, len(lines)):  # no slice copy: that made Q:-alone quadratic
+        raw = lines[index]
         if _keyword(raw)[0] is not None:
             return False
         if raw.strip() and not raw.startswith("#"):
@@ -182,3 +185,14 @@ def _dedent(rows: list[str]) -> list[str]:
     indents = [len(row) - len(row.lstrip()) for row in rest if row.strip()]
     cut = min(indents) if indents else 0
     return [rows[0], *(row[cut:] for row in rest)]
+
+
+def sniff(lines: Sequence[str]) -> float:
+    """``Q:`` and ``A:`` keywords in the first column: 0.9."""
+    lowered = [line[:2].lower() for line in lines]
+    return 0.9 if "q:" in lowered and "a:" in lowered else 0.0
+
+
+FORMAT = TextFormat(
+    "deck", "studyapp's own format: Q:, A:, deck:, tags:, experiments: (below)", sniff, parse
+)

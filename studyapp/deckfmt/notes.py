@@ -18,9 +18,12 @@ the current section; everything else (asides, page numbers) is skipped.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from studyapp.deckfmt.cards import DeckBuilder, is_bullet
+from studyapp.deckfmt.detect import shape
 from studyapp.deckfmt.model import ParsedDeck
+from studyapp.deckfmt.registry import TextFormat
 from studyapp.deckfmt.textshape import is_label
 
 _NUMBERED = re.compile(r"^\d+(?:\.\d+)+\s*:?\s*(\S.*)$")
@@ -169,3 +172,20 @@ def _is_title(text: str) -> bool:
 def _capitalised(text: str) -> str:
     text = text.strip()
     return text[:1].upper() + text[1:]
+
+
+def sniff(lines: Sequence[str]) -> float:
+    """Blank-line separated paragraphs that are not questions: 0.65."""
+    measured = shape(lines)
+    if measured.blank_share >= 0.25 and measured.question_share < 0.3:
+        return 0.65
+    return 0.3 * measured.blank_share
+
+
+FORMAT = TextFormat(
+    "notes",
+    "prose notes; only definitions (`X = ...`), `main drawback is ...`, `Heading:` blocks "
+    "and headed lists become cards",
+    sniff,
+    parse,
+)

@@ -12,10 +12,13 @@ Every topic and heading with content becomes one card whose front is the path, e
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from studyapp.deckfmt.cards import DeckBuilder, bullet_text, is_bullet
+from studyapp.deckfmt.detect import shape
 from studyapp.deckfmt.model import ParsedDeck
+from studyapp.deckfmt.registry import TextFormat
 from studyapp.deckfmt.textshape import is_label
 
 SEPARATOR = " › "
@@ -148,3 +151,19 @@ def _open(sections: list[_Section], item: _Item) -> _Section:
         section = _Section(item.text, item.line)
     sections.append(section)
     return section
+
+
+def sniff(lines: Sequence[str]) -> float:
+    """Lone ``-`` markers, or mostly long runs of bullets: 0.7."""
+    measured = shape(lines)
+    if measured.lone_markers >= 2 or (measured.bullet_share >= 0.5 and measured.mean_run >= 3.5):
+        return 0.7
+    return 0.4 * measured.bullet_share
+
+
+FORMAT = TextFormat(
+    "outline",
+    "topics with `- Heading` items and nested content; a card per heading, e.g. `GAN › Analogy`",
+    sniff,
+    parse,
+)

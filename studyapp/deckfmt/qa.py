@@ -10,8 +10,12 @@ answers and answers without capitals work.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from studyapp.deckfmt.cards import DeckBuilder, deck_title
+from studyapp.deckfmt.detect import shape
 from studyapp.deckfmt.model import ParsedDeck
+from studyapp.deckfmt.registry import TextFormat
 from studyapp.deckfmt.textshape import formula_continues_prompt, is_formula, is_question
 
 
@@ -61,3 +65,16 @@ def parse(lines: list[str], source: str, default_name: str) -> ParsedDeck:
     if question:
         deck.add(question, answer, q_line)
     return deck.finish(name)
+
+
+def sniff(lines: Sequence[str]) -> float:
+    """Many question lines and (almost) no bullets: 0.6."""
+    measured = shape(lines)
+    if measured.bullet_share <= 0.1 and measured.question_share >= 0.3:
+        return 0.6
+    return 0.4 * measured.question_share
+
+
+FORMAT = TextFormat(
+    "qa", "a title, a subtitle, then question lines each followed by answer lines", sniff, parse
+)

@@ -15,8 +15,12 @@ lines (:mod:`studyapp.deckfmt.textshape`):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from studyapp.deckfmt.cards import IMAGE_RE, DeckBuilder, deck_title, is_bullet
+from studyapp.deckfmt.detect import shape
 from studyapp.deckfmt.model import ParsedDeck
+from studyapp.deckfmt.registry import TextFormat
 from studyapp.deckfmt.textshape import (
     asks_short_answer,
     formula_continues_prompt,
@@ -114,3 +118,18 @@ def _next_content(lines: list[str], index: int) -> str | None:
         if line.strip():
             return line
     return None
+
+
+def sniff(lines: Sequence[str]) -> float:
+    """Short runs of bullets, or several plain term lines: 0.55 (the last resort)."""
+    measured = shape(lines)
+    if measured.bullet_share >= 0.1 or (
+        measured.plain_count >= 4 and measured.question_share < 0.3
+    ):
+        return 0.55
+    return 0.1
+
+
+FORMAT = TextFormat(
+    "quizlet", "a term line followed by its answer lines or `- ` bullets", sniff, parse
+)

@@ -30,7 +30,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -64,21 +63,81 @@ def normalise(text: str) -> str:
 
 @dataclass(frozen=True)
 class _Rule:
-    """One compiled concept phrase of one experiment."""
+    """One concept phrase of one experiment: ``phrase`` and ``context`` index phrases."""
 
     experiment: str
-    pattern: re.Pattern[str]
+    phrase: int
     weight: int
     veto: bool
-    context: tuple[re.Pattern[str], ...]
+    context: tuple[int, ...]
 
 
-def _phrase_pattern(phrase: str) -> re.Pattern[str] | None:
-    words = normalise(phrase).split()
-    if not words:
-        return None
-    body = r"\s".join(re.escape(w) for w in words)
-    return re.compile(rf"(?<=\s){body}(?:s|es)?(?=\s)")
+class _PhraseIndex:
+    """Every phrase, found in one pass over a text's words (linear in the words).
+
+    A phrase is a tuple of normalised words whose last word may take a plural "s" or "es";
+    phrases are indexed by their first word (all three forms for a one-word phrase), so a
+    card costs one dictionary look-up per word, not one regex search per phrase. Counts
+    match ``re.findall`` of the phrase: non-overlapping, left to right.
+    """
+
+    def __init__(self) -> None:
+        self.phrases: list[tuple[str, ...]] = []
+        self._ids: dict[tuple[str, ...], int] = {}
+        self._by_first: dict[str, list[int]] = {}
+
+    def add(self, text: str) -> int | None:
+        words = tuple(normalise(text).split())
+        if not words:
+            return None
+        known = self._ids.get(words)
+        if known is not None:
+            return known
+        index = len(self.phrases)
+        self.phrases.append(words)
+        self._ids[words] = index
+        firsts = _forms(words[0]) if len(words) == 1 else (words[0],)
+        for first in firsts:
+            self._by_first.setdefault(first, []).append(index)
+        return index
+
+    def count(self, normalised: str) -> dict[int, int]:
+        """``{phrase: occurrences}`` in a :func:`normalise`-d text."""
+        words = normalised.split()
+        counts: dict[int, int] = {}
+        free_from: dict[int, int] = {}
+        by_first, phrases = self._by_first, self.phrases
+        for i, word in enumerate(words):
+            candidates = by_first.get(word)
+            if not candidates:
+                continue
+            for index in candidates:
+                phrase = phrases[index]
+                size = len(phrase)
+                if i < free_from.get(index, 0) or i + size > len(words):
+                    continue
+                if size > 1 and (
+                    words[i + 1 : i + size - 1] != list(phrase[1:-1])
+                    or words[i + size - 1] not in _forms(phrase[-1])
+                ):
+                    continue
+                counts[index] = counts.get(index, 0) + 1
+                free_from[index] = i + size
+        return counts
+
+
+def _forms(word: str) -> tuple[str, str, str]:
+    return (word, word + "s", word + "es")
+
+
+@dataclass(frozen=True)
+class _Linker:
+    """The compiled concepts and suggestions of a set of specs."""
+
+    index: _PhraseIndex
+    rules: tuple[_Rule, ...]
+    suggestions: tuple[_Suggestion, ...]
+    order: dict[str, int]
 
 
 def concept_names(spec: ExperimentSpec) -> list[str]:
@@ -93,30 +152,45 @@ def concept_names(spec: ExperimentSpec) -> list[str]:
     return names
 
 
-def _compile(spec_id: str, concept: str) -> _Rule | None:
+def _compile(index: _PhraseIndex, spec_id: str, concept: str) -> _Rule | None:
     raw = concept.strip()
     veto = raw.startswith("!")
     raw = raw.lstrip("!")
     phrase, _, context = raw.partition("@")
-    pattern = _phrase_pattern(phrase)
-    if pattern is None:
+    found = index.add(phrase)
+    if found is None:
         return None
     contexts = tuple(
-        p for p in (_phrase_pattern(c) for c in context.split(",") if c.strip()) if p is not None
+        c for c in (index.add(part) for part in context.split(",") if part.strip()) if c is not None
     )
     weight = len(normalise(phrase).strip())
-    return _Rule(spec_id, pattern, weight, veto, contexts)
+    return _Rule(spec_id, found, weight, veto, contexts)
 
 
-@cache
-def _rules_for(specs: tuple[ExperimentSpec, ...]) -> tuple[_Rule, ...]:
-    rules = []
-    for spec in specs:
-        for concept in spec.concepts:
-            rule = _compile(spec.id, concept)
-            if rule is not None:
-                rules.append(rule)
-    return tuple(rules)
+_LINKERS: dict[tuple[tuple[str, tuple[str, ...], tuple[tuple[str, str], ...]], ...], _Linker] = {}
+
+
+def _linker(specs: tuple[ExperimentSpec, ...]) -> _Linker:
+    key = tuple((s.id, tuple(s.concepts), tuple(s.suggestions)) for s in specs)
+    linker = _LINKERS.get(key)
+    if linker is None:
+        index = _PhraseIndex()
+        rules = []
+        suggestions = []
+        for spec in specs:
+            for concept in spec.concepts:
+                rule = _compile(index, spec.id, concept)
+                if rule is not None:
+                    rules.append(rule)
+            for phrase, text in spec.suggestions:
+                rule = _compile(index, spec.id, phrase)
+                if rule is not None:
+                    settings = tuple(parse_settings(text).items())
+                    suggestions.append(_Suggestion(spec.id, rule, settings))
+        order = {s.id: i for i, s in enumerate(specs)}
+        linker = _Linker(index, tuple(rules), tuple(suggestions), order)
+        _LINKERS[key] = linker
+    return linker
 
 
 def _all_specs() -> tuple[ExperimentSpec, ...]:
@@ -160,24 +234,25 @@ def experiments_for(
     spec_tuple = _all_specs() if specs is None else tuple(specs)
     if explicit:
         return check_explicit(explicit, spec_tuple)
-    question, answer = normalise(front), normalise(back)
-    whole = question + answer
+    linker = _linker(spec_tuple)
+    in_question = linker.index.count(normalise(front))
+    in_answer = linker.index.count(normalise(back))
+    if not in_question and not in_answer:
+        return []
     scores: dict[str, int] = {}
     vetoed: set[str] = set()
-    for rule in _rules_for(spec_tuple):
+    for rule in linker.rules:
+        q, a = in_question.get(rule.phrase, 0), in_answer.get(rule.phrase, 0)
+        if not q and not a:
+            continue
         if rule.veto:
-            if rule.pattern.search(whole):
-                vetoed.add(rule.experiment)
+            vetoed.add(rule.experiment)
             continue
-        if rule.context and not any(c.search(whole) for c in rule.context):
+        if rule.context and not any(c in in_question or c in in_answer for c in rule.context):
             continue
-        score = 2 * rule.weight * len(rule.pattern.findall(question))
-        score += rule.weight * len(rule.pattern.findall(answer))
-        if score:
-            scores[rule.experiment] = scores.get(rule.experiment, 0) + score
-    order = {s.id: i for i, s in enumerate(spec_tuple)}
+        scores[rule.experiment] = scores.get(rule.experiment, 0) + rule.weight * (2 * q + a)
     linked = [e for e in scores if e not in vetoed]
-    return sorted(linked, key=lambda e: (-scores[e], order[e]))
+    return sorted(linked, key=lambda e: (-scores[e], linker.order[e]))
 
 
 # -- suggested settings -----------------------------------------------------------------
@@ -270,17 +345,6 @@ class _Suggestion:
     settings: tuple[tuple[str, str], ...]
 
 
-@cache
-def _suggestions_for(specs: tuple[ExperimentSpec, ...]) -> tuple[_Suggestion, ...]:
-    found = []
-    for spec in specs:
-        for phrase, text in spec.suggestions:
-            rule = _compile(spec.id, phrase)
-            if rule is not None:
-                found.append(_Suggestion(spec.id, rule, tuple(parse_settings(text).items())))
-    return tuple(found)
-
-
 def suggested_settings(
     experiment_id: str,
     front: str,
@@ -290,14 +354,14 @@ def suggested_settings(
 ) -> dict[str, str]:
     """The settings a card suggests for one of its experiments: every matching phrase of
     the spec's ``suggestions`` (in order, later ones win), then ``explicit`` on top."""
-    spec_tuple = _all_specs() if specs is None else tuple(specs)
-    whole = normalise(front) + normalise(back)
+    linker = _linker(_all_specs() if specs is None else tuple(specs))
+    found = linker.index.count(normalise(front)) | linker.index.count(normalise(back))
     settings: dict[str, str] = {}
-    for suggestion in _suggestions_for(spec_tuple):
+    for suggestion in linker.suggestions:
         rule = suggestion.rule
-        if suggestion.experiment != experiment_id or not rule.pattern.search(whole):
+        if suggestion.experiment != experiment_id or rule.phrase not in found:
             continue
-        if rule.context and not any(c.search(whole) for c in rule.context):
+        if rule.context and not any(c in found for c in rule.context):
             continue
         settings.update(suggestion.settings)
     settings.update(explicit or {})

@@ -74,6 +74,7 @@ class RunBackend(Protocol):
         on_progress: ProgressCallback,
         stop_when: Callable[[], bool] | None = None,
     ) -> Result: ...
+    def warm(self, spec: ExperimentSpec) -> None: ...
     def cancel(self) -> None: ...
     def pause(self) -> None: ...
     def resume(self) -> None: ...
@@ -136,6 +137,9 @@ class ThreadBackend(_Controls):
     def __init__(self) -> None:
         self._cancel = threading.Event()
         self._paused = threading.Event()
+
+    def warm(self, spec: ExperimentSpec) -> None:
+        """Nothing to warm: the run imports torch in the worker thread."""
 
     def run(
         self,
@@ -214,8 +218,54 @@ class _Batcher:
             self._batch = []
 
 
-def _child_main(inbox: Any, outbox: Any, cancel: Any, paused: Any, nice: int = 0) -> None:
-    """The child process: import torch early, then serve run requests until ``None``."""
+PARENT_POLL_SECONDS = 0.2
+"""How often the child checks that its parent is still alive (where prctl is missing)."""
+
+
+def die_with_parent(parent_pid: int, *, prctl: bool = True) -> None:
+    """End this process when ``parent_pid`` dies, even by SIGKILL (issue 12.6).
+
+    On Linux ``prctl(PR_SET_PDEATHSIG, SIGKILL)`` asks the kernel; everywhere (macOS too) a
+    daemon thread also watches ``os.getppid()``, which changes when the parent is gone.
+    The check after prctl covers a parent that died before the call. ``prctl=False``
+    where the parent started the child from a thread other than its main one: the kernel
+    signals the child when that *thread* ends.
+    """
+    import signal
+    import sys
+
+    if prctl and sys.platform.startswith("linux"):
+        with contextlib.suppress(Exception):
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, int(signal.SIGKILL), 0, 0, 0)  # 1 = PR_SET_PDEATHSIG
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(PARENT_POLL_SECONDS)
+        os._exit(1)
+
+    if os.getppid() != parent_pid:
+        os._exit(1)
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _child_main(
+    inbox: Any,
+    outbox: Any,
+    cancel: Any,
+    paused: Any,
+    nice: int = 0,
+    parent_pid: int = 0,
+    prctl: bool = True,
+) -> None:
+    """The child process: import torch early, then serve run requests until ``None``.
+
+    A ``("warm", runner)`` request imports an experiment's module ahead of its first run.
+    """
+    if parent_pid:
+        die_with_parent(parent_pid, prctl=prctl)
     _silence_std_streams()
     if nice:
         with contextlib.suppress(OSError):
@@ -234,6 +284,10 @@ def _child_main(inbox: Any, outbox: Any, cancel: Any, paused: Any, nice: int = 0
             outbox.close()
             outbox.join_thread()
             os._exit(0)
+        if isinstance(request, tuple) and request[0] == "warm":
+            with contextlib.suppress(Exception):
+                request[1].load_runner()
+            continue
         batcher = _Batcher(outbox)
         try:
             result = execute(
@@ -269,7 +323,15 @@ class ProcessBackend(_Controls):
             self._outbox = context.Queue()
             self._process: SpawnProcess = context.Process(
                 target=_child_main,
-                args=(self._inbox, self._outbox, self._cancel, self._paused, CHILD_NICE),
+                args=(
+                    self._inbox,
+                    self._outbox,
+                    self._cancel,
+                    self._paused,
+                    CHILD_NICE,
+                    os.getpid(),
+                    threading.current_thread() is threading.main_thread(),
+                ),
                 name="studyapp-experiment",
                 daemon=True,
             )
@@ -280,6 +342,12 @@ class ProcessBackend(_Controls):
     @property
     def pid(self) -> int | None:
         return self._process.pid
+
+    def warm(self, spec: ExperimentSpec) -> None:
+        """Import ``spec``'s runner in the child now, so its first run starts at once."""
+        if not self._closed:
+            with contextlib.suppress(OSError, ValueError):
+                self._inbox.put(("warm", spec))
 
     def wait_ready(self, timeout: float = 30.0) -> bool:
         """Block until the child has imported torch (benchmarks call this); False on timeout."""

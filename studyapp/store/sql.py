@@ -1,10 +1,11 @@
-"""Plain SQL on the store, for the review path: no SQLAlchemy import for SQLite files.
+"""The store's one query path: SQL text with ``:name`` parameters, SQLite and PostgreSQL alike.
 
-``Db(url)`` runs SQL text with ``:name`` parameters. On a SQLite file it uses one
-:func:`engine.connect_sqlite` connection (same pragmas as the engine), serialised by a lock,
-so opening the app and showing the first card never loads SQLAlchemy; elsewhere it runs the
-same text through the SQLAlchemy engine. Values come back as the ORM would give them: aware
-UTC datetimes, dates, bools and parsed JSON, keyed by column name (:class:`Record`).
+``Db(url)`` runs SQL text. On a SQLite file it uses one :func:`engine.connect_sqlite`
+connection (same pragmas as the engine), serialised by a lock, so opening the app and showing
+the first card never loads SQLAlchemy; elsewhere (PostgreSQL, in-memory SQLite) it runs the
+same text through the SQLAlchemy engine. Values are converted here, once, for both: aware UTC
+datetimes, dates, bools and parsed JSON come back keyed by column name (:class:`Record`);
+parameters are stored as the SQLModel schema stores them. Only ``studyapp.store`` uses it.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ JSON_COLUMNS = frozenset(
     {"tags", "flags", "file_flags", "file_tags", "experiments", "fsrs_parameters", "undo",
      "experiment_settings", "params", "seeds", "metrics", "history"}
 )  # fmt: skip
-BOOL_COLUMNS = frozenset({"suspended", "removed", "edited", "verdict_passed"})
+BOOL_COLUMNS = frozenset({"suspended", "removed", "edited", "verdict_passed", "prediction_correct"})
 
 
 class Record(dict[str, Any]):
@@ -66,8 +67,25 @@ def sqlite_value(value: Any) -> Any:
         return value.isoformat(sep=" ", timespec="microseconds")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, list | dict):
-        return json.dumps(value)
+    if isinstance(value, list | dict | tuple):
+        return json.dumps(list(value) if isinstance(value, tuple) else value)
+    return value
+
+
+def pg_value(value: Any) -> Any:
+    """A parameter for PostgreSQL: naive UTC datetimes (``timestamp`` columns), JSON text."""
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    if isinstance(value, list | dict | tuple):
+        return json.dumps(list(value) if isinstance(value, tuple) else value)
+    return value
+
+
+def _from_pg(name: str, value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    if name in JSON_COLUMNS and isinstance(value, str):
+        return json.loads(value)
     return value
 
 
@@ -99,6 +117,20 @@ class Query:
         """Run a write statement; returns the number of rows it changed."""
         return self._run(sql, params or {})[2]
 
+    def insert(self, table: str, values: Mapping[str, Any]) -> int:
+        """``INSERT INTO table`` one row; returns its new ``id``."""
+        names = ", ".join(values)
+        marks = ", ".join(f":{name}" for name in values)
+        sql = f"INSERT INTO {table} ({names}) VALUES ({marks}) RETURNING id"
+        return int(self.scalar(sql, values))
+
+    def update(self, table: str, row_id: int, values: Mapping[str, Any]) -> int:
+        """``UPDATE table SET ... WHERE id = row_id``; returns the rows changed (0 or 1)."""
+        sets = ", ".join(f"{name} = :{name}" for name in values)
+        return self.execute(
+            f"UPDATE {table} SET {sets} WHERE id = :row_id", {**values, "row_id": row_id}
+        )
+
 
 def _sqlite_run(conn: sqlite3.Connection) -> Callable[..., tuple[list[str], list[Any], int]]:
     def run(sql: str, params: Mapping[str, Any]) -> tuple[list[str], list[Any], int]:
@@ -121,17 +153,13 @@ def _alchemy_run(conn: Connection) -> Callable[..., tuple[list[str], list[Any], 
     sqlite = conn.dialect.name == "sqlite"
 
     def run(sql: str, params: Mapping[str, Any]) -> tuple[list[str], list[Any], int]:
-        values = {k: sqlite_value(v) for k, v in params.items()} if sqlite else dict(params)
-        result = conn.execute(text(sql), values)
+        convert = sqlite_value if sqlite else pg_value
+        read = _from_sqlite if sqlite else _from_pg
+        result = conn.execute(text(sql), {k: convert(v) for k, v in params.items()})
         if not result.returns_rows:
             return [], [], result.rowcount
         names = list(result.keys())
-        rows = [
-            tuple(_from_sqlite(n, v) for n, v in zip(names, row, strict=True))
-            if sqlite
-            else tuple(row)
-            for row in result
-        ]
+        rows = [tuple(read(n, v) for n, v in zip(names, row, strict=True)) for row in result]
         return names, rows, result.rowcount
 
     return run

@@ -1,54 +1,54 @@
 """Recording an answer (FSRS, leech check, exam cap, review log) and taking it back.
 
-``record`` runs inside the caller's write transaction on the hot path (see :mod:`fastpath`);
-``take_back`` restores a card from the "before" half of its log row and deletes that row.
+Both run inside the caller's write transaction: ``record`` reads the card, writes the card's
+new schedule and one log row; ``take_back`` restores the card from the "before" half of its
+log row (and the log's ``undo`` extras) and deletes that row.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Callable
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from studyapp.study import fastpath, scheduling
-from studyapp.study.clock import aware, to_db
+from studyapp.store import cards as store_cards
+from studyapp.store import reviews as store_reviews
+from studyapp.store.rows import REVIEW, STATE_NAMES
+from studyapp.study import scheduling
+from studyapp.study.clock import aware
 from studyapp.study.errors import StudyError
-from studyapp.study.scheduling import REVIEW
 from studyapp.study.views import AnswerResult, Rating, ReviewKind
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
-    from sqlmodel import Session
+    from fsrs import Scheduler
 
-    from studyapp.store.schema import Card
+    from studyapp.store.rows import CardRecord, DeckRow
+    from studyapp.store.sql import Query
 
-STATE_NAMES = {0: "new", 1: "learning", 2: "review", 3: "relearning"}
 LEECH_TAG = "leech"
 
 
+def state_of(card: CardRecord) -> scheduling.CardState:
+    return scheduling.CardState(
+        card.state, card.step, card.stability, card.difficulty, card.due, card.last_review
+    )
+
+
 def record(
-    conn: Connection | sqlite3.Connection,
-    card_id: int,
+    q: Query,
+    card: CardRecord,
+    deck: DeckRow,
+    sched: Scheduler,
     rating: Rating,
     duration_ms: int,
     now: datetime,
     kind: ReviewKind,
-    *,
-    fuzz: bool,
-    global_parameters: Callable[[], tuple[float, ...] | None],
-    exam_cap: Callable[[date | None, datetime], datetime | None],
+    exam_cap: datetime | None,
 ) -> AnswerResult:
-    """Schedule (``kind="review"``) or only log (quiz, prediction) one answer."""
-    row = fastpath.load_for_answer(conn, card_id)
-    if row is None:
-        raise StudyError(f"no card with id {card_id}")
-    before = scheduling.CardState(
-        row.state, row.step, row.stability, row.difficulty, row.due, row.last_review
-    )
+    """Schedule (``kind="review"``) or only log (quiz, prediction) one answer of ``card``."""
+    before = state_of(card)
     log: dict[str, Any] = {
-        "card_id": card_id,
+        "card_id": card.id,
         "reviewed_at": now,
         "rating": int(rating),
         "duration_ms": max(0, int(duration_ms)),
@@ -57,57 +57,47 @@ def record(
         **prefixed(before, "after"),
     }
     if kind != "review":
-        review_id = fastpath.insert_log(conn, log)
-        state = STATE_NAMES[row.state]
-        return AnswerResult(card_id, review_id, rating, kind, state, aware(row.due), None)  # type: ignore[arg-type]
+        review_id = store_reviews.add_log(q, log)
+        state = STATE_NAMES[card.state]
+        return AnswerResult(card.id, review_id, rating, kind, state, aware(card.due), None)  # type: ignore[arg-type]
 
-    params = (
-        scheduling.params_tuple(row.fsrs_parameters) if row.fsrs_parameters else global_parameters()
-    )
-    sched = scheduling.scheduler(row.desired_retention, params, fuzz)
-    after = scheduling.review(sched, card_id, before, int(rating), now, duration_ms)
-    cap = exam_cap(row.exam_date, now)
+    after = scheduling.review(sched, card.id, before, int(rating), now, duration_ms)
     capped = bool(
-        cap is not None
+        exam_cap is not None
         and after.state == REVIEW
         and after.due is not None
-        and after.due > cap > now
+        and after.due > exam_cap > now
     )
     if capped:
-        after = replace(after, due=cap)
-    tags = list(row.tags or [])
+        after = replace(after, due=exam_cap)
+    tags = list(card.tags)
     log["undo"] = {
-        "reps": row.reps,
-        "lapses": row.lapses,
-        "suspended": row.suspended,
+        "reps": card.reps,
+        "lapses": card.lapses,
+        "suspended": card.suspended,
         "tags": tags,
-        "buried_until": row.buried_until.isoformat() if row.buried_until else None,
+        "buried_until": card.buried_until.isoformat() if card.buried_until else None,
     }
     log.update(prefixed(after, "after"))
     changes: dict[str, Any] = {
-        "state": after.state,
-        "step": after.step,
-        "stability": after.stability,
-        "difficulty": after.difficulty,
-        "due": after.due,
-        "last_review": after.last_review,
-        "reps": row.reps + 1,
-        "lapses": row.lapses,
+        **schedule_columns(after),
+        "reps": card.reps + 1,
+        "lapses": card.lapses,
         "tags": tags,
-        "suspended": row.suspended,
+        "suspended": card.suspended,
     }
     leech = False
     if before.state == REVIEW and rating == Rating.AGAIN:
-        changes["lapses"] = row.lapses + 1
-        if is_leech(row.lapses + 1, row.leech_threshold):
+        changes["lapses"] = card.lapses + 1
+        if is_leech(card.lapses + 1, deck.leech_threshold):
             changes["tags"] = [*(t for t in tags if t != LEECH_TAG), LEECH_TAG]
             changes["suspended"] = True
             leech = True
-    fastpath.update_card(conn, card_id, changes)
-    review_id = fastpath.insert_log(conn, log)
+    store_cards.update(q, card.id, changes)
+    review_id = store_reviews.add_log(q, log)
     due = aware(after.due)
     return AnswerResult(
-        card_id=card_id,
+        card_id=card.id,
         review_id=review_id,
         rating=rating,
         kind=kind,
@@ -119,60 +109,51 @@ def record(
     )
 
 
-def take_back(session: Session, log_id: int) -> Card | None:
-    """Undo review ``log_id``: the card as it was before (None if the log row is gone).
+def take_back(q: Query, log_id: int) -> int | None:
+    """Undo review ``log_id``; returns the card's id (None if the log row is gone).
 
     Refuses (StudyError) when the card was answered again after it, e.g. by another process.
     """
-    from sqlmodel import col, select
-
-    from studyapp.store.schema import Card, ReviewLog
-
-    log = session.get(ReviewLog, log_id)
+    log = store_reviews.log(q, log_id)
     if log is None:
         return None
-    later = session.exec(
-        select(col(ReviewLog.id)).where(
-            col(ReviewLog.card_id) == log.card_id,
-            col(ReviewLog.kind) == "review",
-            col(ReviewLog.id) > log_id,
-        )
-    ).first()
-    if later is not None:
+    if store_reviews.answered_after(q, log.card_id, log_id):
         raise StudyError("can't undo: the card was answered again since (elsewhere?)")
-    card = session.get(Card, log.card_id)
+    card = store_cards.get(q, log.card_id)
     if card is None:
         return None
-    set_state(
-        card,
-        scheduling.CardState(
-            log.state_before,
-            log.step_before,
-            log.stability_before,
-            log.difficulty_before,
-            log.due_before,
-            log.last_review_before,
-        ),
-    )
     extra = log.undo or {}
-    card.reps = int(extra.get("reps", max(0, card.reps - 1)))
-    card.lapses = int(extra.get("lapses", card.lapses))
-    card.suspended = bool(extra.get("suspended", card.suspended))
-    card.tags = list(extra.get("tags", card.tags or []))
     buried = extra.get("buried_until")
-    card.buried_until = datetime.fromisoformat(buried) if buried else None
-    session.delete(log)
-    session.flush()
-    return card
+    before = scheduling.CardState(
+        log.state_before, log.step_before, log.stability_before, log.difficulty_before,
+        log.due_before, log.last_review_before,
+    )  # fmt: skip
+    store_cards.update(
+        q,
+        card.id,
+        {
+            **schedule_columns(before),
+            "reps": int(extra.get("reps", max(0, card.reps - 1))),
+            "lapses": int(extra.get("lapses", card.lapses)),
+            "suspended": bool(extra.get("suspended", card.suspended)),
+            "tags": list(extra.get("tags", card.tags)),
+            "buried_until": datetime.fromisoformat(buried) if buried else None,
+        },
+    )
+    store_reviews.delete_log(q, log_id)
+    return card.id
 
 
-def set_state(card: Card, s: scheduling.CardState) -> None:
-    card.state = s.state
-    card.step = s.step
-    card.stability = s.stability
-    card.difficulty = s.difficulty
-    card.due = to_db(s.due) if s.due is not None else None
-    card.last_review = to_db(s.last_review) if s.last_review is not None else None
+def schedule_columns(s: scheduling.CardState) -> dict[str, Any]:
+    """The card's FSRS columns for a state."""
+    return {
+        "state": s.state,
+        "step": s.step,
+        "stability": s.stability,
+        "difficulty": s.difficulty,
+        "due": aware(s.due),
+        "last_review": aware(s.last_review),
+    }
 
 
 def prefixed(s: scheduling.CardState, suffix: str) -> dict[str, Any]:
@@ -182,10 +163,10 @@ def prefixed(s: scheduling.CardState, suffix: str) -> dict[str, Any]:
         f"step_{suffix}": s.step,
         f"stability_{suffix}": s.stability,
         f"difficulty_{suffix}": s.difficulty,
-        f"due_{suffix}": to_db(s.due) if s.due is not None else None,
+        f"due_{suffix}": aware(s.due),
     }
     if suffix == "before":
-        out["last_review_before"] = to_db(s.last_review) if s.last_review else None
+        out["last_review_before"] = aware(s.last_review)
     return out
 
 

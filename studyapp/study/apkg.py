@@ -3,26 +3,34 @@
 Each card becomes a "Basic" note (fields HTML-escaped: card text is data). Scheduling is
 carried where the format allows: card type/queue/due/interval/lapses, FSRS memory state in
 ``cards.data`` (``s``, ``d``, ``dr``, read by Anki 23.10+), suspension, and the review log.
+
+Revlog ids (Anki's answer time in ms, the table's primary key) are assigned in time order as
+``max(previous + 1, time_ms)``: unique by construction, and the report counts the rows the
+database actually took. Temp files live next to the target (``.NAME.PID*.apkg.tmp``), are
+removed on failure and on SIGTERM, and stale ones left by a killed export are swept first.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import json
+import os
+import signal
 import sqlite3
-import tempfile
+import threading
 import zipfile
+from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from studyapp.store import export as store
+from studyapp.store.export import ExportCard, ExportDeck, ExportReview
 from studyapp.study.clock import aware
 from studyapp.study.scheduling import LEARNING, NEW, RELEARNING, REVIEW
 from studyapp.study.views import ExportReport
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
 
 SCHEMA = """
 CREATE TABLE col (id integer primary key, crt integer not null, mod integer not null,
@@ -54,6 +62,7 @@ CSS = ".card { font-family: arial; font-size: 20px; text-align: left; }"
 ANKI_TYPE = {NEW: 0, LEARNING: 1, REVIEW: 2, RELEARNING: 3}
 CARD_SLOTS = "?, ?, ?, 0, ?, -1, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?"
 REVLOG_TYPE = {NEW: 0, LEARNING: 0, REVIEW: 1, RELEARNING: 2}
+TMP_SUFFIX = ".apkg.tmp"
 
 
 def _field(text: str) -> str:
@@ -105,19 +114,91 @@ def _dconf(conf_id: int, name: str, now_s: int, retention: float, new: int, rev:
     }  # fmt: skip
 
 
-def write_apkg(session: Session, path: Path, deck_id: int | None, now: datetime) -> ExportReport:
-    """Write the package for one deck or all decks; returns what it holds."""
-    from sqlmodel import col, select
+def write_apkg(db: Any, path: Path, deck_id: int | None, now: datetime) -> ExportReport:
+    """Write the package for one deck or all decks; returns what it holds.
 
-    from studyapp.store.schema import Card, Deck, ReviewLog
+    ``db`` is a store ``Query`` or a SQLModel session (read in one transaction).
+    """
+    q = store.query_for(db)
+    decks = store.decks(q, deck_id)
+    cards = store.cards(q, deck_id)
+    reviews = store.reviews(q, deck_id)
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    sweep_stale(path)
+    stem = path.parent / f".{path.name}.{os.getpid()}"
+    temps = [Path(f"{stem}.collection{TMP_SUFFIX}"), Path(f"{stem}{TMP_SUFFIX}")]
+    with _removed_on_exit(temps):
+        notes, written = _write_collection(temps[0], decks, cards, reviews, now)
+        with zipfile.ZipFile(temps[1], "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.write(temps[0], "collection.anki2")
+            archive.writestr("media", "{}")
+        with open(temps[1], "rb") as handle:
+            os.fsync(handle.fileno())
+        temps[1].replace(path)
+    return ExportReport(path=str(path), decks=len(decks), notes=notes, reviews=written)
 
-    decks = list(session.exec(select(Deck).order_by(col(Deck.id))).all())
-    if deck_id is not None:
-        decks = [d for d in decks if d.id == deck_id]
+
+def sweep_stale(path: Path) -> list[Path]:
+    """Remove temp files a killed export of ``path`` left (their process is gone)."""
+    removed = []
+    for leftover in path.parent.glob(f".{path.name}.*{TMP_SUFFIX}"):
+        pid_text = leftover.name[len(path.name) + 2 :].split(".", 1)[0]
+        if pid_text.isdigit() and _alive(int(pid_text)):
+            continue
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+            removed.append(leftover)
+    old = path.with_name(path.name + ".tmp")  # the name older versions used
+    if old.is_file() and not old.is_symlink():
+        with contextlib.suppress(OSError):
+            old.unlink()
+            removed.append(old)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def _removed_on_exit(paths: list[Path]) -> Iterator[None]:
+    """Remove ``paths`` however the block ends; SIGTERM becomes an exit that cleans up."""
+    previous: Any = None
+    main = threading.current_thread() is threading.main_thread()
+    if main:
+
+        def on_term(signum: int, _frame: Any) -> None:
+            raise SystemExit(128 + signum)
+
+        previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        for temp in paths:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+        if main:
+            signal.signal(signal.SIGTERM, previous)
+
+
+def _write_collection(
+    target: Path, decks: list[ExportDeck], cards: list[ExportCard],
+    reviews: Iterator[ExportReview], now: datetime,
+) -> tuple[int, int]:  # fmt: skip
+    """Write the schema 11 collection; returns (notes, review rows written)."""
     now_s = int(now.timestamp())
     crt_day = (now - timedelta(days=3650)).date()
     crt = int(datetime(crt_day.year, crt_day.month, crt_day.day, 4).timestamp())
-    anki_deck = {d.id: 1_700_000_000_000 + int(d.id or 0) * 1000 for d in decks}
+    anki_deck = {d.id: 1_700_000_000_000 + d.id * 1000 for d in decks}
     deck_json: dict[str, Any] = {"1": _deck(1, "Default", now_s)}
     dconf_json: dict[str, Any] = {"1": _dconf(1, "Default", now_s, 0.9, 20, 200)}
     for d in decks:
@@ -129,12 +210,13 @@ def write_apkg(session: Session, path: Path, deck_id: int | None, now: datetime)
             "timeLim": 0, "sortBackwards": False, "addToCur": True, "curDeck": 1,
             "newSpread": 0, "dueCounts": True, "curModel": MODEL_ID, "collapseTime": 1200,
             "fsrs": True}  # fmt: skip
-
-    path.parent.mkdir(parents=True, exist_ok=True)
-    notes = reviews = 0
-    with tempfile.TemporaryDirectory() as tmp:
-        db_path = Path(tmp) / "collection.anki2"
-        db = sqlite3.connect(db_path)
+    retention = {d.id: d.desired_retention for d in decks}
+    sources = {d.id: d.source for d in decks}
+    base_id = now_s * 1000
+    db = sqlite3.connect(target)
+    try:
+        db.execute("PRAGMA journal_mode = OFF")
+        db.execute("PRAGMA synchronous = OFF")
         db.executescript(SCHEMA)
         db.execute(
             "INSERT INTO col VALUES (1, ?, ?, ?, 11, 0, 0, 0, ?, ?, ?, ?, '{}')",
@@ -142,57 +224,48 @@ def write_apkg(session: Session, path: Path, deck_id: int | None, now: datetime)
              json.dumps({str(MODEL_ID): _model(now_s)}), json.dumps(deck_json),
              json.dumps(dconf_json)),
         )  # fmt: skip
-        base_id = now_s * 1000
-        for d in decks:
-            cards = session.exec(
-                select(Card).where(col(Card.deck_id) == d.id, col(Card.removed) == False)  # noqa: E712
-                .order_by(col(Card.position), col(Card.id))  # type: ignore[arg-type]
-            ).all()  # fmt: skip
-            for card in cards:
-                assert card.id is not None
-                notes += 1
-                nid = cid = base_id + card.id
-                front, back = _field(card.front), _field(card.back)
-                tags = " ".join(t.replace(" ", "_") for t in (card.tags or []))
-                db.execute(
-                    "INSERT INTO notes VALUES (?, ?, ?, ?, -1, ?, ?, ?, ?, 0, '')",
-                    (nid, _guid(f"{d.source}/{card.key}"), MODEL_ID, now_s,
-                     f" {tags} " if tags else "", f"{front}\x1f{back}", card.front,
-                     _csum(card.front)),
-                )  # fmt: skip
-                db.execute(
-                    f"INSERT INTO cards VALUES ({CARD_SLOTS})",
-                    (cid, nid, anki_deck[d.id], now_s, *_schedule(card, crt_day, notes),
-                     card.reps, card.lapses, 1 if "marked" in (card.flags or []) else 0,
-                     _memory(card, d.desired_retention)),
-                )  # fmt: skip
-                logs = session.exec(
-                    select(ReviewLog)
-                    .where(col(ReviewLog.card_id) == card.id, col(ReviewLog.kind) == "review")
-                    .order_by(col(ReviewLog.reviewed_at), col(ReviewLog.id))  # type: ignore[arg-type]
-                ).all()  # fmt: skip
-                last_ivl = 0
-                for log in logs:
-                    reviews += 1
-                    ivl = _revlog_ivl(log)
-                    stamp = int(aware(log.reviewed_at).timestamp() * 1000)  # type: ignore[union-attr]
-                    db.execute(
-                        "INSERT OR IGNORE INTO revlog VALUES (?, ?, -1, ?, ?, ?, 2500, ?, ?)",
-                        (stamp + (log.id or 0) % 1000, cid, log.rating, ivl, last_ivl,
-                         min(log.duration_ms, 60_000), REVLOG_TYPE.get(log.state_before, 1)),
-                    )  # fmt: skip
-                    last_ivl = ivl
+        note_rows, card_rows = [], []
+        for position, card in enumerate(cards, 1):
+            nid = base_id + card.id
+            tags = " ".join(t.replace(" ", "_") for t in card.tags)
+            note_rows.append(
+                (nid, _guid(f"{sources[card.deck_id]}/{card.key}"), MODEL_ID, now_s,
+                 f" {tags} " if tags else "", f"{_field(card.front)}\x1f{_field(card.back)}",
+                 card.front, _csum(card.front))
+            )  # fmt: skip
+            card_rows.append(
+                (nid, nid, anki_deck[card.deck_id], now_s, *_schedule(card, crt_day, position),
+                 card.reps, card.lapses, 1 if "marked" in card.flags else 0,
+                 _memory(card, retention[card.deck_id]))
+            )  # fmt: skip
+        db.executemany("INSERT INTO notes VALUES (?, ?, ?, ?, -1, ?, ?, ?, ?, 0, '')", note_rows)
+        db.executemany(f"INSERT INTO cards VALUES ({CARD_SLOTS})", card_rows)
+        before = db.total_changes
+        db.executemany(
+            "INSERT INTO revlog VALUES (?, ?, -1, ?, ?, ?, 2500, ?, ?)",
+            _revlog_rows(reviews, base_id),
+        )
+        written = db.total_changes - before
         db.commit()
+    finally:
         db.close()
-        tmp_zip = path.with_name(path.name + ".tmp")
-        with zipfile.ZipFile(tmp_zip, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.write(db_path, "collection.anki2")
-            archive.writestr("media", "{}")
-        tmp_zip.replace(path)
-    return ExportReport(path=str(path), decks=len(decks), notes=notes, reviews=reviews)
+    return len(note_rows), written
 
 
-def _schedule(card: Any, crt_day: date, position: int) -> tuple[int, int, int, int, int]:
+def _revlog_rows(reviews: Iterator[ExportReview], base_id: int) -> Iterator[tuple[Any, ...]]:
+    """Revlog rows in time order; ids ``max(previous + 1, time_ms)`` never collide."""
+    last_id = 0
+    last_ivl: dict[int, int] = {}
+    for log in reviews:
+        stamp = int(aware(log.reviewed_at).timestamp() * 1000)  # type: ignore[union-attr]
+        last_id = max(last_id + 1, stamp)
+        ivl = _revlog_ivl(log)
+        yield (last_id, base_id + log.card_id, log.rating, ivl, last_ivl.get(log.card_id, 0),
+               min(log.duration_ms, 60_000), REVLOG_TYPE.get(log.state_before, 1))  # fmt: skip
+        last_ivl[log.card_id] = ivl
+
+
+def _schedule(card: ExportCard, crt_day: date, position: int) -> tuple[int, int, int, int, int]:
     """(type, queue, due, ivl, factor) of an Anki card for this card's state."""
     kind = ANKI_TYPE.get(card.state, 0)
     due_at = aware(card.due)
@@ -212,7 +285,7 @@ def _schedule(card: Any, crt_day: date, position: int) -> tuple[int, int, int, i
     return kind, queue, due, ivl, factor
 
 
-def _memory(card: Any, retention: float) -> str:
+def _memory(card: ExportCard, retention: float) -> str:
     if card.stability is None or card.difficulty is None:
         return ""
     return json.dumps(
@@ -220,7 +293,7 @@ def _memory(card: Any, retention: float) -> str:
     )
 
 
-def _revlog_ivl(log: Any) -> int:
+def _revlog_ivl(log: ExportReview) -> int:
     """Anki's revlog interval: days when positive, seconds when negative (learning steps)."""
     due, at = aware(log.due_after), aware(log.reviewed_at)
     if due is None or at is None:

@@ -1,19 +1,30 @@
-"""Upsert a parsed deck into the store, keeping card identity (see :mod:`identity`)."""
+"""Upsert a parsed deck into the store, keeping card identity (see :mod:`identity`).
+
+The store calls are general (insert a deck, insert and update cards in batches), so
+importers of other formats (Anki packages with their review history) can reuse them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Protocol
 
+from studyapp.store import cards as store_cards
+from studyapp.store import decks as store_decks
+from studyapp.study.cards import needs_text
 from studyapp.study.identity import Candidate, card_keys, fuzzy_pairs
 from studyapp.study.views import ImportReport
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
+    from studyapp.store.rows import CardRecord
+    from studyapp.store.sql import Query
 
-    from studyapp.store.schema import Card
-
-ANSWER_MISSING = "answer-missing"
+NEW_DECK: dict[str, Any] = {
+    "path": "", "format": "", "file_hash": "", "file_size": 0, "file_mtime": 0.0,
+    "desired_retention": 0.9, "new_limit": 20, "review_limit": 200, "leech_threshold": 8,
+    "exam_date": None, "fsrs_parameters": None,
+}  # fmt: skip
+"""A new deck's settings (the schema's defaults)."""
 
 
 class ParsedCardLike(Protocol):
@@ -43,7 +54,7 @@ class ParsedDeckLike(Protocol):
 def link_experiments(
     front: str, back: str, explicit: Sequence[str], where: str, warnings: list[str]
 ) -> list[str]:
-    """Experiment ids for a card (``studyapp.experiments.links``); bad explicit ids become warnings."""
+    """Experiment ids for a card (``studyapp.experiments.links``); bad explicit ids: warnings."""
     from studyapp.experiments.links import UnknownExperimentError, experiments_for
 
     try:
@@ -71,36 +82,33 @@ def link_settings(
 
 
 def upsert_deck(
-    session: Session,
+    q: Query,
     parsed: ParsedDeckLike,
     source: str,
     path: str,
     file_meta: dict[str, Any],
 ) -> ImportReport:
-    """Add or update the deck ``source`` from ``parsed``; the caller commits."""
-    from sqlmodel import col, select
+    """Add or update the deck ``source`` from ``parsed`` inside the caller's write transaction.
 
-    from studyapp.store.schema import Card, Deck
-
+    Cards are matched to the deck's stored cards (exact key, then fuzzy), then written in
+    two batches: inserts of new cards, updates of changed ones.
+    """
     where = parsed.source or path
     warnings = [_warning(where, w) for w in parsed.warnings]
-    deck = session.exec(select(Deck).where(col(Deck.source) == source)).first()
+    deck = store_decks.by_source(q, source)
+    deck_values: dict[str, Any] = {"path": path, "format": parsed.format, **file_meta}
     if deck is None:
-        deck = Deck(source=source, name=parsed.name or source, path=path, format=parsed.format)
-        session.add(deck)
-        session.flush()
-    deck.name = parsed.name or deck.name
-    deck.path = path
-    deck.format = parsed.format
-    for key, value in file_meta.items():
-        setattr(deck, key, value)
-    assert deck.id is not None
+        name = parsed.name or source
+        deck_id = store_decks.insert(q, {**NEW_DECK, "source": source, "name": name, **deck_values})
+    else:
+        deck_id, name = deck.id, parsed.name or deck.name
+    store_decks.update(q, deck_id, {"name": name, **deck_values})
 
     cards = list(parsed.cards)
     keys = card_keys([(c.front, c.back) for c in cards])
-    existing = list(session.exec(select(Card).where(col(Card.deck_id) == deck.id)).all())
+    existing = store_cards.of_deck(q, deck_id)
     by_key = {c.key: c for c in existing}
-    matched: dict[int, Card] = {}
+    matched: dict[int, CardRecord] = {}
     for index, key in enumerate(keys):
         if key in by_key:
             matched[index] = by_key.pop(key)
@@ -116,9 +124,11 @@ def upsert_deck(
         )
         for o_index, n_index in pairs:
             matched[n_index] = leftover_old[o_index]
-    matched_ids = {id(c) for c in matched.values()}
+    matched_ids = {c.id for c in matched.values()}
 
     counts = {"added": 0, "updated": 0, "unchanged": 0, "removed": 0, "restored": 0}
+    inserts: list[dict[str, Any]] = []
+    updates: list[tuple[int, dict[str, Any]]] = []
     for index, parsed_card in enumerate(cards):
         card_where = f"{where}:{parsed_card.line}"
         experiments = link_experiments(
@@ -126,25 +136,28 @@ def upsert_deck(
         )
         settings = link_settings(parsed_card.experiment_settings, experiments, card_where, warnings)
         card = matched.get(index)
+        values = _values(card, parsed_card, keys[index], index, experiments, settings)
         if card is None:
-            card = Card(deck_id=deck.id, key=keys[index], file_flags=[], file_tags=[])
-            session.add(card)
+            inserts.append(values)
             counts["added"] += 1
-        elif card.removed:
+            continue
+        if card.removed:
             counts["restored"] += 1
         elif (card.file_front, card.file_back) != (parsed_card.front, parsed_card.back):
             counts["updated"] += 1
         else:
             counts["unchanged"] += 1
-        _apply(card, parsed_card, keys[index], index, experiments)
-        card.experiment_settings = settings
+        changed = {k: v for k, v in values.items() if _stored(getattr(card, k)) != _stored(v)}
+        updates.append((card.id, changed))
     for card in existing:
-        if id(card) not in matched_ids and not card.removed:
-            card.removed = True
+        if card.id not in matched_ids and not card.removed:
+            updates.append((card.id, {"removed": True}))
             counts["removed"] += 1
+    store_cards.insert_many(q, deck_id, inserts)
+    store_cards.update_many(q, updates)
     return ImportReport(
-        deck_id=deck.id,
-        deck_name=deck.name,
+        deck_id=deck_id,
+        deck_name=name,
         source=source,
         path=path,
         added=counts["added"],
@@ -156,30 +169,48 @@ def upsert_deck(
     )
 
 
-def _apply(
-    card: Card, parsed: ParsedCardLike, key: str, position: int, experiments: list[str]
-) -> None:
-    text_changed = (card.file_front, card.file_back) != (parsed.front, parsed.back)
-    if text_changed or not card.edited:
-        card.front, card.back, card.edited = parsed.front, parsed.back, False
-    card.file_front, card.file_back = parsed.front, parsed.back
-    card.key = key
-    card.position = position
-    card.line = parsed.line
-    card.removed = False
-    was_missing = ANSWER_MISSING in (card.file_flags or [])
-    is_missing = ANSWER_MISSING in parsed.flags
-    user_flags = [f for f in (card.flags or []) if f not in (card.file_flags or [])]
-    user_tags = [t for t in (card.tags or []) if t not in (card.file_tags or [])]
-    card.file_flags = list(parsed.flags)
-    card.file_tags = list(parsed.tags)
-    card.flags = _unique([*parsed.flags, *user_flags])
-    card.tags = _unique([*parsed.tags, *user_tags])
-    card.experiments = experiments
-    if is_missing and not was_missing:
-        card.suspended = True
-    elif was_missing and not is_missing and card.suspended and "leech" not in card.tags:
-        card.suspended = False
+def _values(
+    card: CardRecord | None,
+    parsed: ParsedCardLike,
+    key: str,
+    position: int,
+    experiments: list[str],
+    settings: dict[str, dict[str, str]],
+) -> dict[str, Any]:
+    """The card columns the file decides (a new card when ``card`` is None)."""
+    old_flags = card.file_flags if card is not None else ()
+    old_tags = card.file_tags if card is not None else ()
+    user_flags = [f for f in (card.flags if card else ()) if f not in old_flags]
+    user_tags = [t for t in (card.tags if card else ()) if t not in old_tags]
+    values: dict[str, Any] = {
+        "key": key,
+        "position": position,
+        "line": parsed.line,
+        "file_front": parsed.front,
+        "file_back": parsed.back,
+        "removed": False,
+        "file_flags": list(parsed.flags),
+        "file_tags": list(parsed.tags),
+        "flags": _unique([*parsed.flags, *user_flags]),
+        "tags": _unique([*parsed.tags, *user_tags]),
+        "experiments": experiments,
+        "experiment_settings": settings,
+    }
+    text_changed = card is None or (card.file_front, card.file_back) != (parsed.front, parsed.back)
+    if text_changed or (card is not None and not card.edited):
+        values.update(front=parsed.front, back=parsed.back, edited=False)
+    was_blocked = card is not None and needs_text(card.file_flags)
+    is_blocked = needs_text(parsed.flags)
+    if is_blocked and not was_blocked:
+        values["suspended"] = True
+    elif card is not None and was_blocked and card.suspended and "leech" not in card.tags:
+        values["suspended"] = False
+    return values
+
+
+def _stored(value: Any) -> Any:
+    """A column value in a comparable form (tuples and lists alike)."""
+    return list(value) if isinstance(value, tuple) else value
 
 
 def _warning(where: str, warning: Any) -> str:

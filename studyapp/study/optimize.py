@@ -10,40 +10,11 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
 
-from studyapp.study.clock import aware
 from studyapp.study.views import OptimizeReport
-
-if TYPE_CHECKING:
-    from sqlmodel import Session
 
 History = dict[int, list[tuple[datetime, int, int]]]
 """card id -> [(reviewed_at aware UTC, rating, duration_ms)] in time order."""
-
-
-def load_history(session: Session, deck_id: int | None) -> History:
-    from sqlmodel import col, select
-
-    from studyapp.store.schema import Card, ReviewLog
-
-    stmt = (
-        select(
-            col(ReviewLog.card_id),
-            col(ReviewLog.reviewed_at),
-            col(ReviewLog.rating),
-            col(ReviewLog.duration_ms),
-        )
-        .join(Card, col(Card.id) == col(ReviewLog.card_id))  # type: ignore[arg-type]
-        .where(col(ReviewLog.kind) == "review")
-        .order_by(col(ReviewLog.card_id), col(ReviewLog.reviewed_at), col(ReviewLog.id))  # type: ignore[arg-type]
-    )
-    if deck_id is not None:
-        stmt = stmt.where(col(Card.deck_id) == deck_id)
-    history: History = {}
-    for card_id, when, rating, duration in session.exec(stmt).all():
-        history.setdefault(card_id, []).append((aware(when), int(rating), int(duration or 0)))  # type: ignore[arg-type]
-    return history
 
 
 def log_loss(history: History, parameters: Sequence[float] | None) -> tuple[float, int]:

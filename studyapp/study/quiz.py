@@ -7,8 +7,13 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from difflib import SequenceMatcher
+from typing import TYPE_CHECKING
 
+from studyapp.study.errors import StudyError
 from studyapp.study.views import QuizMode, QuizQuestion
+
+if TYPE_CHECKING:
+    from studyapp.study.context import Context
 
 CHOICES = 4
 _NON_WORD = re.compile(r"[^\w]+")
@@ -124,3 +129,46 @@ def make_quiz(
             QuizQuestion(card_id, front, back, "choice", tuple(choices), choices.index(back))
         )
     return questions
+
+
+class QuizPart:
+    """``service.quiz``: questions from a deck's cards; grading typed answers."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def __call__(
+        self, deck_id: int, n: int = 10, mode: QuizMode = "choice", *, seed: int | None = None
+    ) -> list[QuizQuestion]:
+        """``service.quiz(deck_id)``: the same as :meth:`make`."""
+        return self.make(deck_id, n, mode, seed=seed)
+
+    def make(
+        self, deck_id: int, n: int = 10, mode: QuizMode = "choice", *, seed: int | None = None
+    ) -> list[QuizQuestion]:
+        """Up to ``n`` questions from the deck's cards that have an answer.
+
+        ``choice``: four options, distractors are other cards' answers from the same deck.
+        ``typed``: grade with :meth:`grade_typed`. Record results with
+        ``reviews.record(card_id, Rating.GOOD or Rating.AGAIN, kind="quiz")``.
+        """
+        from studyapp.store import cards, decks
+        from studyapp.study.cards import needs_text
+
+        if mode not in ("choice", "typed"):
+            raise StudyError(f"quiz mode must be choice or typed, got {mode!r}")
+        with self.ctx.read() as q:
+            if decks.get(q, deck_id) is None:
+                raise StudyError(f"no deck with id {deck_id}")
+            rows = cards.answerable(q, deck_id)
+        usable = [
+            (card_id, front, back)
+            for card_id, front, back, flags in rows
+            if back.strip() and not needs_text(flags)
+        ]
+        return make_quiz(usable, n, mode, random.Random(seed))
+
+    @staticmethod
+    def grade_typed(expected: str, given: str) -> bool:
+        """Lenient comparison: case, accents, punctuation, articles and small typos forgiven."""
+        return lenient_match(expected, given)

@@ -1,62 +1,101 @@
-"""Experiment runs (issue 5): storing them and reading them back as ``RunRow``."""
+"""``service.runs``: storing experiment runs and reading them back as ``RunRow``."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from models.base import json_safe
-from studyapp.study.clock import aware
+from studyapp.store import cards as store_cards
+from studyapp.store import runs as store
+from studyapp.study.errors import StudyError
 from studyapp.study.views import RunRow
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
+    from studyapp.study.context import Context
 
 
-def add(session: Session, **fields: Any) -> int:
-    """Insert one run (``ExperimentRun`` columns; mappings are made JSON-safe)."""
-    from studyapp.store.schema import ExperimentRun
+class RunsPart:
+    """``service.runs``: save a run (or a ``models.base.Result``), list, get one."""
 
-    for name in ("params", "metrics", "history"):
-        fields[name] = json_safe(dict(fields.get(name) or {}))
-    fields["seeds"] = [int(s) for s in fields.get("seeds", ())]
-    row = ExperimentRun(**fields)
-    session.add(row)
-    session.flush()
-    assert row.id is not None
-    return row.id
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
 
+    def save(
+        self,
+        *,
+        experiment: str,
+        params: Mapping[str, Any],
+        seeds: Sequence[int],
+        device: str,
+        status: str,
+        verdict_passed: bool,
+        verdict_summary: str,
+        metrics: Mapping[str, Any],
+        history: Mapping[str, Sequence[float]] | None = None,
+        card_id: int | None = None,
+        prediction_choice: int | None = None,
+        prediction_correct: bool | None = None,
+        created_at: datetime | None = None,
+    ) -> int:
+        """Store one experiment run (JSON-safe copies of the mappings); returns its id."""
+        values = {
+            "card_id": card_id,
+            "experiment": experiment,
+            "params": json_safe(dict(params or {})),
+            "seeds": [int(s) for s in seeds],
+            "device": device,
+            "status": status,
+            "verdict_passed": bool(verdict_passed),
+            "verdict_summary": verdict_summary,
+            "metrics": json_safe(dict(metrics or {})),
+            "history": json_safe(dict(history or {})),
+            "prediction_choice": prediction_choice,
+            "prediction_correct": prediction_correct,
+            "created_at": self.ctx.now(created_at),
+        }
+        with self.ctx.write() as q:
+            if card_id is not None and store_cards.get(q, card_id) is None:
+                raise StudyError(f"no card with id {card_id}")
+            return store.add(q, values)
 
-def find(
-    session: Session, experiment: str | None, card_id: int | None, limit: int | None
-) -> list[RunRow]:
-    """Runs newest first, optionally of one experiment or card."""
-    from sqlmodel import col, select
+    def save_result(
+        self, result: Any, *, card_id: int | None = None, prediction_choice: int | None = None
+    ) -> int:
+        """Store a ``models.base.Result`` with its prediction graded by ``Result.grade``."""
+        return self.save(
+            experiment=result.experiment,
+            params=result.params,
+            seeds=result.seeds,
+            device=result.device,
+            status=result.status,
+            verdict_passed=result.verdict.passed,
+            verdict_summary=result.verdict.summary,
+            metrics=result.metrics,
+            history=result.history,
+            card_id=card_id,
+            prediction_choice=prediction_choice,
+            prediction_correct=result.grade(prediction_choice),
+        )
 
-    from studyapp.store.schema import ExperimentRun
+    def __call__(
+        self, experiment: str | None = None, *, card_id: int | None = None, limit: int | None = None
+    ) -> list[RunRow]:
+        """``service.runs()``: the same as :meth:`list`."""
+        return self.list(experiment, card_id=card_id, limit=limit)
 
-    stmt = select(ExperimentRun)
-    if experiment is not None:
-        stmt = stmt.where(col(ExperimentRun.experiment) == experiment)
-    if card_id is not None:
-        stmt = stmt.where(col(ExperimentRun.card_id) == card_id)
-    newest = (col(ExperimentRun.created_at).desc(), col(ExperimentRun.id).desc())
-    return [to_row(r) for r in session.exec(stmt.order_by(*newest).limit(limit)).all()]
+    def list(
+        self, experiment: str | None = None, *, card_id: int | None = None, limit: int | None = None
+    ) -> list[RunRow]:
+        """Stored runs, newest first, optionally of one experiment or card."""
+        with self.ctx.read() as q:
+            return store.find(q, experiment, card_id, limit)
 
-
-def to_row(row: Any) -> RunRow:
-    return RunRow(
-        id=row.id,
-        experiment=row.experiment,
-        card_id=row.card_id,
-        params=dict(row.params or {}),
-        seeds=list(row.seeds or []),
-        device=row.device,
-        status=row.status,
-        verdict_passed=bool(row.verdict_passed),
-        verdict_summary=row.verdict_summary,
-        metrics=dict(row.metrics or {}),
-        history=dict(row.history or {}),
-        prediction_choice=row.prediction_choice,
-        prediction_correct=row.prediction_correct,
-        created_at=aware(row.created_at),
-    )
+    def get(self, run_id: int) -> RunRow:
+        """One stored run; StudyError if there is none with that id."""
+        with self.ctx.read() as q:
+            row = store.get(q, run_id)
+        if row is None:
+            raise StudyError(f"no experiment run with id {run_id}")
+        return row

@@ -9,11 +9,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import IntEnum
-from typing import Any, Literal
+from typing import Literal
+
+from studyapp.store.rows import STATE_NAMES, RunRow
+
+__all__ = ["STATE_NAMES", "RunRow"]  # re-exported: their home is ``studyapp.store.rows``
 
 CardState = Literal["new", "learning", "review", "relearning"]
 ReviewKind = Literal["review", "quiz", "prediction"]
 QuizMode = Literal["choice", "typed"]
+
+
+NOT_MEASURED = "not measured yet"
+"""How a retention with nothing to measure reads everywhere (never "0%")."""
 
 
 class Rating(IntEnum):
@@ -38,9 +46,9 @@ class DeckSummary:
     new: int
     """New cards that today's queue will still show (after the daily new limit)."""
     learning: int
-    """Learning/relearning cards due now."""
+    """Learning/relearning cards due today (later today included)."""
     due: int
-    """Review cards that today's queue will still show (after the daily review limit)."""
+    """Review cards due today that today's queue will still show (after the review limit)."""
     reviewed_today: int
     suspended: int
     suspended_missing: int
@@ -57,7 +65,7 @@ class DeckSummary:
 
 @dataclass(frozen=True)
 class CardView:
-    """A card ready to show on the review screen."""
+    """One card as the review screen and the browser show it (the one card type)."""
 
     id: int
     deck_id: int
@@ -82,8 +90,36 @@ class CardView:
     lapses: int = 0
     suspended: bool = False
     buried: bool = False
+    removed: bool = False
+    """Gone from its deck file (kept with its history, out of the queue)."""
     line: int = 0
     """Line of the card in its deck file."""
+
+
+@dataclass(frozen=True)
+class Counts:
+    """Cards still to study today, as Anki counts them (see ``studyapp.study.queue``):
+    new within today's limit / learning due today / review due within today's limit."""
+
+    new: int = 0
+    learning: int = 0
+    review: int = 0
+
+    def __add__(self, other: Counts) -> Counts:
+        return Counts(
+            self.new + other.new, self.learning + other.learning, self.review + other.review
+        )
+
+
+@dataclass(frozen=True)
+class QueuedCard:
+    """The card to show next with everything the review screen needs until the next key:
+    the counts of the session's deck and each button's next interval (so reveal needs no
+    call)."""
+
+    card: CardView
+    counts: Counts
+    intervals: dict[Rating, timedelta] = field(hash=False)
 
 
 @dataclass(frozen=True)
@@ -106,29 +142,32 @@ class AnswerResult:
 
 
 @dataclass(frozen=True)
-class CardRow:
-    """One row of the card browser."""
+class AnswerOutcome:
+    """``reviews.answer``: what the (committed) answer did, and the next card or None."""
 
-    id: int
-    deck_id: int
+    result: AnswerResult
+    next: QueuedCard | None
+
+
+UndoKind = Literal["answer", "bury", "suspend", "flag", "edit"]
+
+
+@dataclass(frozen=True)
+class Undone:
+    """``reviews.undo``: what was taken back, on which card of which deck, and that card
+    queued to show again (``next``; None when it can't be shown, e.g. removed since)."""
+
+    kind: UndoKind
+    card: CardView
     deck_name: str
-    front: str
-    back: str
-    state: CardState
-    due: datetime | None
-    stability: float | None
-    difficulty: float | None
-    retrievability: float | None
-    reps: int
-    lapses: int
-    suspended: bool
-    buried: bool
-    removed: bool
-    flags: tuple[str, ...]
-    tags: tuple[str, ...]
-    experiments: tuple[str, ...]
-    experiment_settings: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
-    """Settings the deck file gives those links."""
+    next: QueuedCard | None
+
+    def describe(self) -> str:
+        """One line for the screen, e.g. ``Undid suspend of "What is a GAN?" (DL-09)``."""
+        front = " ".join(self.card.front.split())
+        if len(front) > 40:
+            front = front[:39] + "…"
+        return f'Undid {self.kind} of "{front}" ({self.deck_name})'
 
 
 @dataclass(frozen=True)
@@ -142,13 +181,12 @@ class Stats:
     forecast: list[int]
     """Cards due per day from today (index 0 includes overdue ones), ``forecast_days`` long."""
     true_retention: float | None
-    """Share of answers to review-state cards that were not Again; None without any."""
+    """Share of answers to review-state cards that were not Again; None when nothing is
+    measured yet (show "not measured yet", never 0%)."""
     desired_retention: float
     """Mean desired retention over decks, weighted by their card counts."""
     button_counts: dict[int, int]
     """Answers per rating 1-4 (review kind only)."""
-    due_per_deck: dict[str, int]
-    """Review and learning cards due by the end of today, per deck name (before limits)."""
     cards_total: int
     today: date
 
@@ -199,26 +237,6 @@ class OptimizeReport:
     loss_before: float | None = None
     loss_after: float | None = None
     parameters: tuple[float, ...] | None = None
-
-
-@dataclass(frozen=True)
-class RunRow:
-    """One stored experiment run (issue 5)."""
-
-    id: int
-    experiment: str
-    card_id: int | None
-    params: dict[str, Any]
-    seeds: list[int]
-    device: str
-    status: str
-    verdict_passed: bool
-    verdict_summary: str
-    metrics: dict[str, Any]
-    history: dict[str, list[float]] = field(default_factory=dict)
-    prediction_choice: int | None = None
-    prediction_correct: bool | None = None
-    created_at: datetime | None = None
 
 
 @dataclass(frozen=True)

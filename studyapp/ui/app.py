@@ -4,7 +4,8 @@ The first frame shows at once: the service (SQLModel, migrations, deck sync) ope
 thread worker started as the app loads, which posts :class:`ServiceReady` (carrying the
 service, set on the UI thread) or :class:`ServiceFailed`.
 Nothing on this path imports torch, and screens load on first use (``studyapp review``
-opens on the review screen without loading home's).
+opens on the review screen without loading home's). Screens come from the one table in
+:mod:`studyapp.ui.screens.table`; data changes reach them as :class:`DataChanged`.
 """
 
 from __future__ import annotations
@@ -15,14 +16,14 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import work
-from textual.app import App, SystemCommand
+from textual.app import App
 from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
-from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from studyapp.ui.commands import StudyCommands
-from studyapp.ui.messages import JobDone, ServiceFailed, ServiceReady
+from studyapp.ui.messages import DataChanged, JobDone, ServiceFailed, ServiceReady
+from studyapp.ui.settings import Settings, load_settings, save_settings
 from studyapp.ui.themes import THEMES
 
 if TYPE_CHECKING:
@@ -46,9 +47,10 @@ class StudyApp(App[None]):
     COMMANDS: ClassVar = App.COMMANDS | {StudyCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Every key binding"),
-        Binding("ctrl+t", "cycle_theme", "Theme", id="app.theme", show=False),
-        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True),
-    ]
+        Binding("ctrl+t", "cycle_theme", "Theme", id="app.theme", show=False,
+                tooltip="Switch to the next theme (remembered)"),
+        Binding("ctrl+q", "quit", "Quit", id="app.quit", priority=True, tooltip="Leave studyapp"),
+    ]  # fmt: skip
 
     def __init__(
         self,
@@ -73,11 +75,15 @@ class StudyApp(App[None]):
         self.startup_error: str | None = None
         for theme in THEMES:
             self.register_theme(theme)
+        self.settings, self._settings_problem = load_settings()
+        theme = self.settings.theme
+        if theme not in self.available_themes:
+            theme = THEMES[0].name
         # Not ``self.theme = ...``: its watcher re-parses every stylesheet (~20 ms) before
         # the first frame. The stylesheet is first parsed with the current theme's variables,
         # so only the class the watcher would add is needed.
-        self.set_reactive(App.theme, THEMES[0].name)
-        self.set_class(True, f"-theme-{THEMES[0].name}", update=False)
+        self.set_reactive(App.theme, theme)
+        self.set_class(True, f"-theme-{theme}", update=False)
 
     def notify(
         self,
@@ -116,11 +122,21 @@ class StudyApp(App[None]):
         """
         try:
             return func(*args, **kwargs)
-        except ServiceNotReady as error:
-            self.notify(str(error), title=label, severity="warning")
         except Exception as error:
-            self.notify(_one_line(error), title=f"{label} failed", severity="error", timeout=8)
+            self.report_failure(label, error)
         return None
+
+    def report_failure(self, label: str, error: BaseException) -> None:
+        """The one error path: a notification of one line, never a traceback."""
+        if isinstance(error, ServiceNotReady):
+            self.notify(str(error), title=label, severity="warning")
+        else:
+            self.notify(_one_line(error), title=f"{label} failed", severity="error", timeout=10)
+
+    def announce(self, reason: str = "") -> None:
+        """Tell every screen on the stack that decks or cards changed."""
+        for screen in self.screen_stack:
+            screen.post_message(DataChanged(reason))
 
     def on_load(self) -> None:
         if self._review is None:
@@ -136,6 +152,8 @@ class StudyApp(App[None]):
             self.exit(return_code=1)
 
     def on_mount(self) -> None:
+        if self._settings_problem:
+            self.notify(self._settings_problem, severity="warning")
         if self._review is None:
             from studyapp.ui.screens.home import HomeScreen
 
@@ -171,29 +189,21 @@ class StudyApp(App[None]):
                 f"Deck warnings: {decks}. `studyapp deck parse FILE` lists them.",
                 severity="warning",
             )
-        self._refresh_screens()
+        self.announce("opened")
 
     def on_service_failed(self, message: ServiceFailed) -> None:
         self.startup_error = message.error
         self.notify(message.error, title="Cannot open the database", severity="error", timeout=30)
-        for screen in self.screen_stack:
-            show = getattr(screen, "show_error", None)
-            if show is not None:
-                show(message.error)
+        self.announce("failed")  # screens read ``startup_error`` when they reload
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """Any worker that raised: one notification, never a crash."""
+        """The app's workers that raised (screens' own go through StudyScreen's twin)."""
         if event.state is WorkerState.ERROR and event.worker.error is not None:
-            self.notify(
-                _one_line(event.worker.error),
-                title=f"{event.worker.name or 'Background job'} failed",
-                severity="error",
-                timeout=10,
-            )
+            self.report_failure(event.worker.name or "Background job", event.worker.error)
 
     def on_job_done(self, message: JobDone) -> None:
         self.notify(message.summary, title=message.title, timeout=10)
-        self._refresh_screens()
+        self.announce(message.title)
 
     # -- navigation ----------------------------------------------------------------------
 
@@ -201,7 +211,7 @@ class StudyApp(App[None]):
         from studyapp.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(self.screen))
+            self.open("help", self.screen)
 
     def action_cycle_theme(self) -> None:
         names = [theme.name for theme in THEMES] + ["textual-dark", "textual-light"]
@@ -209,26 +219,34 @@ class StudyApp(App[None]):
         self.theme = names[(index + 1) % len(names)]
         self.notify(f"Theme: {self.theme} (ctrl+t for the next one)", timeout=3)
 
+    def watch_theme(self, theme: str) -> None:
+        """Remember the theme however it was chosen (ctrl+t or the palette)."""
+        if theme == self.settings.theme:
+            return
+        self.settings = Settings(theme=theme)
+        try:
+            save_settings(self.settings)
+        except OSError as error:
+            self.report_failure("Saving the theme", error)
+
+    def open(self, name: str, *args: Any) -> None:
+        """Push the screen called ``name`` in :data:`~studyapp.ui.screens.table.SCREENS`."""
+        from studyapp.ui.screens.table import entry
+
+        if name == "home":
+            self.go_home()
+            return
+        if not self.ready and name != "help":
+            self.report_failure(entry(name).title, ServiceNotReady(self._not_ready()))
+            return
+        self.push_screen(entry(name).make(*args))
+
+    def _not_ready(self) -> str:
+        return self.startup_error or "the database is still opening"
+
     def open_review(self, deck_id: int | None, deck_name: str = "") -> None:
         """Review ``deck_id``'s due cards (every deck's for None)."""
-        from studyapp.ui.screens.review import ReviewScreen
-
-        self.push_screen(ReviewScreen(deck_id, deck_name))
-
-    def open_quiz(self, deck_id: int, mode: str = "choice") -> None:
-        from studyapp.ui.screens.quiz import QuizScreen
-
-        self.push_screen(QuizScreen(deck_id, mode))
-
-    def open_browser(self, deck_id: int | None = None) -> None:
-        from studyapp.ui.screens.browser import BrowserScreen
-
-        self.push_screen(BrowserScreen(deck_id))
-
-    def open_stats(self) -> None:
-        from studyapp.ui.screens.stats import StatsScreen
-
-        self.push_screen(StatsScreen())
+        self.open("review", deck_id, deck_name)
 
     def go_home(self) -> None:
         from studyapp.ui.screens.home import HomeScreen
@@ -252,21 +270,21 @@ class StudyApp(App[None]):
                 self.notify(f"Exam mode off for {deck_name}")
             else:
                 self.notify(f"Exam on {result.date.isoformat()} for {deck_name}")
-            self._refresh_screens()
+            self.announce("exam date")
 
-        today = (self.now() or datetime.now().astimezone()).date()
+        today = self.service.today(self.now())  # the study day, as the countdown counts
         self.push_screen(ExamDateModal(deck_name, current, today), chosen)
 
-    def optimise(self, deck_id: int | None = None) -> None:
+    def optimize(self, deck_id: int | None = None) -> None:
         """Fit FSRS parameters on a worker (torch loads there); the report is a notification."""
         if not self.ready:
-            self.notify("The database is still opening.", severity="warning")
+            self.report_failure("Optimize", ServiceNotReady(self._not_ready()))
             return
-        self.notify("Optimising FSRS parameters in the background…")
-        self._optimise(deck_id)
+        self.notify("Optimizing FSRS parameters in the background…")
+        self._optimize(deck_id)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="optimise", name="Optimise")
-    def _optimise(self, deck_id: int | None) -> None:
+    @work(thread=True, exclusive=True, exit_on_error=False, group="optimize", name="Optimize")
+    def _optimize(self, deck_id: int | None) -> None:
         report = self.service.optimize(deck_id)
         if report.applied and report.loss_before is not None and report.loss_after is not None:
             summary = (
@@ -276,12 +294,6 @@ class StudyApp(App[None]):
         else:
             summary = report.reason
         self.post_message(JobDone("FSRS parameters", summary, report))
-
-    def _refresh_screens(self) -> None:
-        for screen in self.screen_stack:
-            refresh = getattr(screen, "refresh_data", None)
-            if refresh is not None:
-                refresh()
 
     def open_experiment(
         self,
@@ -319,10 +331,6 @@ class StudyApp(App[None]):
 
         overrides = typed_settings(experiment_id, settings or {})
         self.push_screen(ExperimentScreen(experiment_id, card_id=card_id, overrides=overrides))
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        yield SystemCommand("Help", "Every key binding", self.action_help)
 
 
 def _one_line(error: BaseException) -> str:

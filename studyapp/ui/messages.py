@@ -1,4 +1,4 @@
-"""Messages that thread workers post back to the UI (``post_message`` is thread-safe)."""
+"""Messages the UI passes around; thread workers post them (``post_message`` is thread-safe)."""
 
 from __future__ import annotations
 
@@ -30,15 +30,27 @@ class ServiceFailed(Message):
 
 
 @dataclass
-class DataChanged(Message):
-    """Decks or cards changed (answer, sync, exam date...): screens showing counts refresh."""
+class DataChanged(Message, bubble=False):
+    """Decks or cards changed (sync, exam date, optimize...): the app posts it to every
+    screen on the stack, and screens showing that data reload (at once, or on resume)."""
 
     reason: str = ""
 
 
 @dataclass
+class Loaded(Message, bubble=False):
+    """A screen's background load (:meth:`StudyScreen.load`) returned ``value``."""
+
+    group: str
+    value: Any
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, Loaded) and message.group == self.group
+
+
+@dataclass
 class JobDone(Message):
-    """A long job (optimisation, sync) finished on a worker; ``summary`` is for a toast."""
+    """A long job (optimization, sync) finished on a worker; ``summary`` is for a toast."""
 
     title: str
     summary: str

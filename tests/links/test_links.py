@@ -94,7 +94,7 @@ def test_explicit_links_override_and_are_checked() -> None:
 
 def test_default_specs_are_the_models_and_stay_torch_free() -> None:
     assert set(experiments_for("What is a transposed convolution?", "")) <= KNOWN
-    assert experiments_for("What is a transposed convolution?", "") == ["transposed-conv"]
+    assert experiments_for("What is a transposed convolution?", "") == ["checkerboard"]
 
 
 # -- the five lecture decks, checked by hand -----------------------------------------------
@@ -103,15 +103,15 @@ EXPECTED: dict[str, dict[int, list[str]]] = {
     "dl09-generative-models.txt": {
         78: ["latent-dim"],  # dimensionality of the latent space
         97: ["latent-dim"],
-        116: ["transposed-conv", "super-resolution"],  # interpolation or transposed conv
-        134: ["transposed-conv"],
-        153: ["transposed-conv"],
-        172: ["transposed-conv"],  # multiply, place, sum
+        116: ["super-resolution", "checkerboard"],  # interpolation or transposed conv
+        134: ["checkerboard"],
+        153: ["checkerboard"],
+        172: ["checkerboard"],  # multiply, place, sum
         251: ["latent-traversal"],  # latent attributes as distributions
         289: ["latent-dim"],  # a compressed representation
         313: ["latent-traversal"],
         332: ["latent-traversal"],
-        351: ["latent-traversal"],  # sample latent attributes, decode
+        351: ["prior-samples", "latent-traversal"],  # generate new data with a VAE
         373: ["latent-traversal"],  # close in latent space, similar reconstructions
         392: ["latent-traversal"],  # perturb one latent variable
         468: ["kl-term"],  # VAE loss = reconstruction + KL
@@ -134,6 +134,7 @@ EXPECTED: dict[str, dict[int, list[str]]] = {
         863: ["k-steps"],  # unbalanced updates
         874: ["mode-collapse"],
         885: ["k-steps"],
+        896: ["gan-convergence"],  # the problem of convergence in min-max loss
         907: ["wasserstein-vs-js"],
         918: ["wasserstein-vs-js", "clipping-vs-gp"],  # critic network
         929: ["wasserstein-vs-js", "clipping-vs-gp"],
@@ -149,18 +150,21 @@ EXPECTED: dict[str, dict[int, list[str]]] = {
         12: ["vanishing-gradients"],  # log(1 - D(G(z))) vs better gradients
         23: ["k-steps", "optimal-discriminator", "vanishing-gradients"],  # k steps of D; V(G, D)
         30: ["optimal-discriminator"],  # D* = p_data / (p_data + p_g)
-        50: ["transposed-conv"],  # fractional-strided convolutions in G
+        37: ["gan-convergence"],  # convergence to a stable solution is tough
+        50: ["checkerboard"],  # fractional-strided convolutions in G
     },
     "goodfellow-ch20-notes.txt": {},
     "lecture13-gan-flashcards.txt": {
+        5: ["prior-samples"],  # VAE vs basic autoencoder
         7: ["kl-term"],  # L2 loss and KL divergence
-        9: ["latent-dim"],  # compression
+        9: ["prior-samples", "latent-dim"],  # compression, generation
         15: ["wasserstein-vs-js"],  # KL in GANs -> WGAN, earth mover's distance
         18: ["cycle-consistency"],  # CycleGAN (B2)
     },
     "quiz5-module4-gans-vaes.txt": {
         27: ["vanishing-gradients"],  # the generator part lacks good gradient properties
         31: ["vanishing-gradients"],  # the alternate (non-saturating) objective
+        32: ["gan-convergence"],  # training can be unstable
         53: ["kl-term"],  # KL divergence and ELBO
         59: ["reparameterization"],
         63: ["kl-term"],  # VAE reconstruction loss
@@ -203,16 +207,16 @@ def test_deck_parse_json_lists_links_explicit_ones_override(tmp_path, capsys) ->
         "deck: Mine\n\n"
         "Q: How do you perform a transposed convolution?\nA: Multiply, place, sum.\n\n"
         "Q: What is a transposed convolution?\nA: Upsampling.\nexperiments: none\n\n"
-        "Q: Why do GANs need care?\nA: Training is unstable.\nexperiments: transposed-conv\n\n"
+        "Q: Why do GANs need care?\nA: Training is unstable.\nexperiments: checkerboard\n\n"
         "Q: What is a GAN?\nA: Two networks.\nexperiments: no-such-experiment\n",
         encoding="utf-8",
     )
     assert main(["deck", "parse", str(deck), "--format", "deck", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)
     assert [c["experiments"] for c in out["cards"]] == [
-        ["transposed-conv"],
+        ["checkerboard"],
         [],
-        ["transposed-conv"],
+        ["checkerboard"],
         [],
     ]
     assert any("no-such-experiment" in w["message"] for w in out["warnings"])

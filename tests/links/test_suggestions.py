@@ -92,7 +92,7 @@ def test_every_spec_suggestion_is_a_valid_setting(spec: ExperimentSpec) -> None:
             {"data": "grid25", "steps": "3000"},
         ),
         (
-            "What is posterior collapse in a VAE?",
+            "What happens to a VAE trained with a large beta?",
             "The KL term wins: q(z|x) equals the prior and z carries nothing.",
             "kl-term",
             {"beta_max": "10"},

@@ -1,44 +1,40 @@
-"""Latent traversal of a 2-D VAE: smooth, organised, both units active."""
+"""latent-traversal: a VAE's prior samples are varied digits; an autoencoder's are not."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from models import get_spec
-from models.base import execute
-from models.latent_traversal.run import GRID, grid_points, smoothness
+from models.base import Control
+from models.latent_traversal.run import GRID, MIN_CLASSES, prior_scores
+from tests.models.controls import check_control, check_default, control_cases
+
+ID = "latent-traversal"
 
 
-def test_smoothness_is_small_for_a_gradient_and_about_one_for_noise():
-    points = grid_points(2.0, torch.device("cpu"))
-    ramp = points.sum(-1, keepdim=True).expand(-1, 64).unsqueeze(0)
-    noise = torch.rand(1, GRID * GRID, 64, generator=torch.Generator().manual_seed(0))
-    assert float(smoothness(ramp)) < 0.4
-    assert float(smoothness(noise)) > 0.9
+def test_prior_scores_count_classes_and_distance() -> None:
+    train_x = torch.eye(10, 64)
+    train_y = torch.arange(10)
+    every = train_x.repeat(5, 1).unsqueeze(0)  # each class 5 times, exactly on the data
+    one = train_x[:1].repeat(50, 1).unsqueeze(0) + 0.5  # one class, off the data
+    gap, classes = prior_scores(torch.cat([every, one]), train_x, train_y, data_nn=0.5)
+    assert gap[0] == pytest.approx(0.0, abs=1e-3) and classes[0] == pytest.approx(10.0)
+    assert gap[1] > 1.0 and classes[1] == pytest.approx(1.0)
 
 
-def test_verdict_traversal_is_smooth():
-    result = execute(get_spec("latent-traversal"), steps=400, seeds=(0,))
-    assert result.status == "completed"
-    assert result.verdict.passed, result.verdict.summary
-    assert result.metrics["active_units"] == 2
-    assert result.metrics["smoothness"] < 0.5
+def test_default_vae_prior_is_a_generator_the_autoencoder_is_not() -> None:
+    result = check_default(ID)
+    m = result.metrics
+    assert m["prior_classes"] >= MIN_CLASSES > m["prior_classes_ae"] + 1.0
     assert result.answer == 0
+    assert set(result.history) >= {"prior_gap", "prior_gap_ae", "prior_classes_ae", "kl"}
     snap = result.snapshot
-    assert snap is not None and len(snap) == GRID
+    assert snap is not None and len(snap) == GRID + 2
     assert all(v.shape == (GRID, 8, 8) for v in snap.values())
 
 
-def test_huge_beta_collapses_the_posterior_and_fails():
-    result = execute(get_spec("latent-traversal"), {"beta": 20.0}, steps=300, seeds=(0,))
-    assert not result.verdict.passed
-    assert result.metrics["active_units"] == 0
-    assert result.answer == 2
-
-
-@pytest.mark.slow
-def test_holds_on_four_of_five_seeds():
-    result = execute(get_spec("latent-traversal"), steps=600, seeds=(0, 1, 2, 3, 4))
-    assert result.verdict.seeds_total == 5
-    assert result.verdict.seeds_agreed >= 4 and result.verdict.passed
+@pytest.mark.parametrize("control", control_cases(ID))
+def test_control_fails(control: Control) -> None:
+    result = check_control(ID, control)
+    if control.params.get("beta") == 0.0:  # the VAE arm is the autoencoder arm
+        assert result.metrics["prior_classes"] == pytest.approx(result.metrics["prior_classes_ae"])

@@ -59,7 +59,7 @@ def test_json_in_process_with_flags_and_experiments(capsys: pytest.CaptureFixtur
     payload = json.loads(capsys.readouterr().out)
     assert payload["format"] == "deck"
     cards = payload["cards"]
-    assert cards[1]["experiments"][:2] == ["latent-dim", "transposed-conv"]
+    assert cards[1]["experiments"][:2] == ["latent-dim", "checkerboard"]
     assert cards[3]["flags"] == ["answer-missing", "image-missing"]
     assert cards[0]["tags"] == ["nlp", "softmax", "sampling"]
 

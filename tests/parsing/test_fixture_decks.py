@@ -144,7 +144,7 @@ def test_native(fixture_decks: dict[str, ParsedDeck]) -> None:
     )
     assert first.tags == ["nlp", "softmax", "sampling"]
     positions = deck.cards[1]
-    assert positions.experiments == ["latent-dim", "transposed-conv"]
+    assert positions.experiments == ["latent-dim", "checkerboard"]
     assert "\n\nWithout positions" in positions.back
     assert deck.cards[2].front == "Name the\nthree attention projections"
     assert deck.cards[3].flags == [ANSWER_MISSING, IMAGE_MISSING]

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.widget import Widget
 
 import models
 from studyapp.deckfmt.model import ParsedCard, ParsedDeck
@@ -70,8 +71,9 @@ test_deck.__test__ = False  # type: ignore[attr-defined]  # a helper, not a test
 
 @pytest.fixture(autouse=True)
 def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tests never touch the real data dir or the bundled decks."""
+    """Tests never touch the real data dir, config dir or the bundled decks."""
     monkeypatch.setenv("STUDYAPP_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("STUDYAPP_CONFIG", str(tmp_path / "config"))
     monkeypatch.setenv("STUDYAPP_DB", str(tmp_path / "home" / "env.db"))
     empty = tmp_path / "no-decks"
     empty.mkdir()
@@ -127,8 +129,37 @@ async def ready(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
+def text_of(widget: Widget) -> str:
+    """A widget's text as the app holds it: a Static's content, a table's cells (a row a
+    line, cells joined by " | "), an Input's value."""
+    from textual.widgets import DataTable, Input, Static
+
+    if isinstance(widget, DataTable):
+        rows = (widget.get_row_at(i) for i in range(widget.row_count))
+        return "\n".join(" | ".join(str(cell) for cell in row) for row in rows)
+    if isinstance(widget, Input):
+        return widget.value
+    if isinstance(widget, Static):
+        visual = widget.render()
+        return getattr(visual, "plain", str(visual))
+    raise TypeError(f"no text for {type(widget).__name__}")
+
+
+def shown(app: StudyApp, selector: str) -> str:
+    """The text of the current screen's widget matching ``selector``."""
+    return text_of(app.screen.query_one(selector))
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let the screen's loads (thread workers) finish and their messages land."""
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
 def screen_text(app: StudyApp) -> str:
-    """The visible text of the screen, from an SVG screenshot (what the user sees)."""
+    """The visible text of the screen, from an SVG screenshot: only for what the layout
+    does to the text (cut, wrapped, hidden); read contents with :func:`shown`."""
     import html
     import re
 

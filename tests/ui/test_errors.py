@@ -61,7 +61,7 @@ async def test_failing_service_call_becomes_a_notification(app, service, monkeyp
         await pilot.pause()
         screen = app.screen
         card = screen.card
-        monkeypatch.setattr(service, "answer", broken)
+        monkeypatch.setattr(service.reviews, "answer", broken)  # one call per key
         await pilot.press("space", "3")
         await pilot.pause()
         assert screen.card == card and screen.revealed  # kept, can be answered again

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Input, RadioButton, RadioSet, Static
+from textual.widgets import Input, OptionList, Static, Tabs
 
 import models
 from models.base import ExperimentSpec
@@ -83,6 +84,17 @@ def prediction_logs(service: StudyService) -> list[tuple[int, int, str]]:
         engine.dispose()
 
 
+class BareApp(App[None]):
+    """Only the experiment screen (layout tests need no database)."""
+
+    def __init__(self, experiment_id: str) -> None:
+        super().__init__()
+        self.experiment_id = experiment_id
+
+    def on_mount(self) -> None:
+        self.push_screen(ExperimentScreen(self.experiment_id))
+
+
 async def open_from_card(pilot: Pilot[None]) -> ExperimentScreen:
     """Home -> review the deck -> ``x`` on the card: the experiment screen."""
     await ready(pilot)
@@ -104,11 +116,11 @@ async def set_input(pilot: Pilot[None], screen: ExperimentScreen, wid: str, valu
 
 
 async def predict(pilot: Pilot[None], screen: ExperimentScreen, choice: int) -> None:
-    buttons = list(screen.query_one("#exp-prediction", RadioSet).query(RadioButton))
-    buttons[choice].scroll_visible(animate=False)
+    """Pick a prediction with the keys: the list has the focus on entry."""
+    assert screen.focused is screen.query_one("#exp-prediction", OptionList)
+    await pilot.press("home", *["down"] * choice, "enter")
     await pilot.pause()
-    await pilot.click(buttons[choice])
-    await pilot.pause()
+    assert screen.choice == choice
 
 
 async def until(pilot: Pilot[None], condition, timeout: float = 15.0) -> float:  # type: ignore[no-untyped-def]
@@ -135,7 +147,14 @@ async def test_card_to_verdict_with_graded_prediction(study_app, study) -> None:
         assert screen.prediction_correct is False
         text = screen_text(study_app)
         assert "PASSED: loss fell to" in text
-        assert "You predicted two." in text
+        assert "Your prediction was wrong: you predicted “two”; the run measured “one”" in text
+        graded = screen.query_one("#exp-graded", Static)
+        verdict = screen.query_one("#exp-verdict", Static)
+        colors = study_app.get_css_variables()
+        assert graded.has_class("wrong") and verdict.has_class("passed")
+        assert graded.styles.color.hex.lower() == colors["error"].lower()
+        assert verdict.styles.color.hex.lower() == colors["success"].lower()
+        assert graded.styles.color != verdict.styles.color
         explanation = screen.query_one("#exp-explanation", Static).render()
         assert "the loss halves" in str(explanation)
         assert all(p.points_drawn == 30 for p in screen.query(CurvePlot))
@@ -149,6 +168,49 @@ async def test_card_to_verdict_with_graded_prediction(study_app, study) -> None:
     assert prediction_logs(study) == [(card_id, Rating.AGAIN, "prediction")]
 
 
+async def test_runs_detail_names_the_predicted_choice(study_app, study) -> None:
+    async with study_app.run_test(size=SIZE) as pilot:
+        screen = await open_from_card(pilot)
+        await predict(pilot, screen, 2)
+        await pilot.press("s")
+        await until(pilot, lambda: screen.state == "finished")
+        await pilot.press("h")
+        await pilot.pause()
+        detail = str(study_app.screen.query_one("#runs-detail", Static).render())
+        assert "prediction: two (wrong)" in detail and "choice 3" not in detail
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30), (60, 20), (160, 50)])
+async def test_layout_fits_prediction_and_a_plot(size: tuple[int, int]) -> None:
+    """The longest real prediction shows whole, focused; a plot is on screen; Tab is short."""
+    study_app = BareApp("mode-collapse")
+    async with study_app.run_test(size=size) as pilot:
+        await pilot.pause(0.3)
+        screen = study_app.screen
+        assert isinstance(screen, ExperimentScreen)
+        options = screen.query_one("#exp-prediction", OptionList)
+        assert screen.focused is options
+        width, height = size
+        region = options.region
+        assert region.height >= options.virtual_size.height  # every choice whole, no scroll
+        assert region.bottom <= height - 1 and region.right <= width
+        text = screen_text(study_app)
+        assert screen.spec.prediction is not None
+        for choice in screen.spec.prediction.choices:
+            assert choice in text
+        plots = [p for p in screen.query(CurvePlot) if p.is_on_screen]
+        assert plots and all(p.region.bottom <= height - 1 for p in plots)
+        assert max(p.region.width for p in plots) >= min(40, width - 20)
+        assert max(p.region.height for p in plots) >= 6
+        if size == (160, 50):
+            assert len(plots) == len(screen.spec.plots)  # the "All" tab: every plot at once
+        await pilot.press("down", "enter")
+        assert screen.choice == 1
+        await pilot.press("tab")
+        await pilot.press("tab")
+        assert isinstance(screen.focused, Tabs)  # two Tabs from the prediction
+
+
 async def test_right_prediction_logged_good_and_schedule_untouched(study_app, study) -> None:
     before = study.browse()[0]
     async with study_app.run_test(size=SIZE) as pilot:
@@ -157,7 +219,8 @@ async def test_right_prediction_logged_good_and_schedule_untouched(study_app, st
         await pilot.press("s")
         await until(pilot, lambda: screen.state == "finished")
         assert screen.prediction_correct is True
-        assert "Your prediction was right." in screen_text(study_app)
+        assert "Your prediction was right: one" in screen_text(study_app)
+        assert screen.query_one("#exp-graded", Static).has_class("right")
     assert prediction_logs(study) == [(before.id, Rating.GOOD, "prediction")]
     after = study.browse()[0]
     assert (after.state, after.due, after.reps) == (before.state, before.due, before.reps)
@@ -274,6 +337,11 @@ async def test_reopen_and_compare_saved_runs(study_app, study) -> None:
         assert sorted(runs.shown) == [first, second]
         assert set(loss.labels) == {f"#{first} loss", f"#{second} loss"}
         assert loss.points_drawn == 32
+        table = runs.query_one("#runs-table")
+        marks = [str(table.get_cell(str(i), "mark")) for i in (first, second)]  # type: ignore[attr-defined]
+        assert marks == ["●", "●"]
+        drawn = str(loss.render())
+        assert f"#{first}: " in drawn and f"#{second}: " in drawn  # legend by run, below
         await pilot.press("escape")
         await pilot.pause()
         assert study_app.screen is screen
@@ -288,10 +356,10 @@ async def test_card_text_markup_shows_literally(study_app) -> None:
 
 
 async def test_real_experiment_runs_to_its_verdict(study_app, study) -> None:
-    """transposed-conv, a few steps, in a thread: the torch path end to end."""
+    """checkerboard, a few steps, in a thread: the torch path end to end."""
     async with study_app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        study_app.push_screen(ExperimentScreen("transposed-conv", overrides={"steps": 3}))
+        study_app.push_screen(ExperimentScreen("checkerboard", overrides={"steps": 3}))
         await pilot.pause()
         screen = study_app.screen
         assert isinstance(screen, ExperimentScreen)
@@ -300,7 +368,7 @@ async def test_real_experiment_runs_to_its_verdict(study_app, study) -> None:
         await until(pilot, lambda: screen.state == "finished", timeout=60)
         assert screen.result is not None and screen.result.status == "completed"
         assert screen.result.steps_done == 3
-    assert study.runs("transposed-conv")[0].card_id is None
+    assert study.runs("checkerboard")[0].card_id is None
 
 
 async def test_process_backend_runs_and_quitting_mid_run_leaves_no_process(

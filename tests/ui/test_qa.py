@@ -13,7 +13,7 @@ from studyapp.ui.screens.review import ReviewScreen
 from studyapp.ui.screens.stats import count_ticks
 from studyapp.ui.widgets.keybar import Item, render
 from studyapp.ui.widgets.rating_bar import RatingBar
-from tests.ui.conftest import ready, screen_text, test_deck
+from tests.ui.conftest import ready, screen_text, settle, shown, test_deck
 from tests.ui.test_review import review_logs, start_review
 
 SMALL = (60, 20)
@@ -38,23 +38,51 @@ async def test_home_counts_stay_visible_at_60_columns(app, service) -> None:
         assert LONG_NAME in screen_text(app)  # wide enough again: the whole name
 
 
-async def test_footer_keeps_back_quit_and_help_when_narrow(app) -> None:
+async def test_footer_keeps_back_and_help_when_narrow(app) -> None:
     async with app.run_test(size=SMALL) as pilot:
         await start_review(pilot)
-        bar = last_line(app)
-        assert "esc Home" in bar and "? Help" in bar and "^q Quit" in bar
-        assert bar.lstrip().startswith("space Reveal / Good")
+        bar = shown(app, "KeyBar")
+        assert "esc Home" in bar and "? Help" in bar and len(bar) <= SMALL[0]
+        assert bar.lstrip().startswith("space Reveal")
+        assert "…" not in bar
 
 
-def test_keybar_render_fits_and_keeps_marked_items() -> None:
-    items = [Item("space", "Reveal / Good"), *(Item(k, "Something") for k in "abcdef")]
+def bar_items(app) -> list[str]:  # type: ignore[no-untyped-def]
+    """``"key description"`` of each binding the current screen shows in the key bar."""
+    items: dict[tuple[str, str], str] = {}
+    for active in app.screen.active_bindings.values():
+        binding = active.binding
+        if binding.show:  # one item per action, like the bar (? and f1 are one Help)
+            shown = f"{app.get_key_display(binding)} {binding.description}"
+            items.setdefault((binding.action, binding.description), shown)
+    return list(items.values())
+
+
+async def test_footer_shows_every_screen_key_whole_at_80_columns(app) -> None:
+    """No "x Exper…": at 80x24 each screen's own keys, back and help are whole on the bar
+    (the app's quit may give way; it stays in help)."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        for keys in [(), ("b",), ("escape", "escape", "s"), ("escape", "enter")]:
+            await pilot.press(*keys)
+            await settle(pilot)
+            bar = shown(app, "KeyBar")
+            assert len(bar) <= 80 and "…" not in bar, bar
+            for item in bar_items(app):
+                assert item in bar or item == "^q Quit", (item, bar)
+        assert isinstance(app.screen, ReviewScreen)
+        assert "x Experiment" in shown(app, "KeyBar")
+
+
+def test_keybar_drops_whole_items_and_keeps_marked_ones() -> None:
+    items = [Item("space", "Reveal"), *(Item(k, "Something") for k in "abcdef")]
     items += [Item("esc", "Home", keep=True), Item("?", "Help", keep=True)]
     wide = render(items, 200).plain
     assert "^p palette" in wide and "f Something" in wide
     narrow = render(items, 60).plain
     assert len(narrow) <= 60
-    assert narrow.endswith(" esc Home  ? Help ") and "…" in narrow
-    assert "^p" not in narrow
+    assert narrow.endswith(" esc Home ? Help") and "…" not in narrow
+    assert "^p" not in narrow and "Somethin " not in narrow + " "
+    assert narrow.startswith(" space Reveal a Something")
 
 
 async def test_typed_quiz_hint_names_enter_not_space(app) -> None:
@@ -138,6 +166,8 @@ async def test_browser_new_search_starts_at_its_first_match(app) -> None:
         await pilot.pause()
         browser = app.screen
         assert isinstance(browser, BrowserScreen)
+        await settle(pilot)
+        await pilot.press("escape")  # from the search box to the table
         await pilot.press("down", "down", "down", "down", "down")
         assert browser.query_one("#browse-table", DataTable).cursor_row == 5
         await pilot.press("slash", *"what", "enter")

@@ -20,7 +20,9 @@ def service(db_path, clock, monkeypatch):  # type: ignore[no-untyped-def]
 
     links = {"What does the KL term in a VAE do?": ["kl-term"]}
     monkeypatch.setattr(
-        studyapp.experiments.links, "experiments_for", lambda front, back, explicit=(): links.get(front, [])
+        studyapp.experiments.links,
+        "experiments_for",
+        lambda front, back, explicit=(): links.get(front, []),
     )
     svc = open_service(db_path, clock)
     svc.import_parsed(test_deck())

@@ -1,51 +1,58 @@
-"""Browser: every card, filtered as you type, with state, due, stability and retrievability."""
+"""Browser: every card, filtered as you type, with state, due, stability and retrievability.
+
+It opens with the search box focused, so keys typed while it opens type into the search
+and never act on the table; the cards load on a worker.
+"""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import Screen
+from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Static
 
+from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.text import format_due, format_percent, literal, missing_answer, shorten
 from studyapp.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from studyapp.study.views import CardRow
-    from studyapp.ui.app import StudyApp
+    from studyapp.study.views import CardView
 
 SEARCH_DELAY_S = 0.15
 """Typing pauses this long before the table is filtered again."""
 
 
-class BrowserScreen(Screen[None]):
+class BrowserScreen(StudyScreen):
     """An Input filtering a DataTable of cards; the selected card's text and links below."""
 
+    AUTO_FOCUS = "#browse-search"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("slash", "search", "Search", id="browse.search", key_display="/"),
+        Binding("slash", "search", "Search", id="browse.search", key_display="/",
+                tooltip="Type to filter the cards (enter goes to the table)"),
         Binding("x", "experiment", "Experiment", id="browse.experiment",
                 tooltip="Run the card's linked experiment"),
-        Binding("s", "toggle_suspend", "(Un)suspend", id="browse.suspend"),
-        Binding("e", "edit", "Edit", id="browse.edit"),
-        Binding("escape", "back", "Back", id="browse.back"),
+        Binding("s", "toggle_suspend", "(Un)suspend", id="browse.suspend",
+                tooltip="Take the card out of reviews, or put it back"),
+        Binding("e", "edit", "Edit", id="browse.edit", tooltip="Edit front and back"),
+        Binding("escape", "back", "Back", id="browse.back",
+                tooltip="From the search: to the table; from the table: home"),
     ]  # fmt: skip
+
+    card: reactive[CardView | None] = reactive(None, bindings=True, init=False)
+    """The highlighted card (None: no match)."""
 
     def __init__(self, deck_id: int | None = None) -> None:
         super().__init__()
         self.deck_id = deck_id
-        self.rows: list[CardRow] = []
+        self.rows: list[CardView] = []
         self._timer: Timer | None = None
         self._query = ""
-
-    @property
-    def study(self) -> StudyApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -64,30 +71,26 @@ class BrowserScreen(Screen[None]):
         yield Static("", id="browse-detail")
         yield KeyBar()
 
-    def on_mount(self) -> None:
-        self.refresh_data()
-        self.query_one("#browse-table", DataTable).focus()
-
-    def on_screen_resume(self) -> None:
-        self.refresh_data()
-
     # -- data ----------------------------------------------------------------------------
 
-    def refresh_data(self) -> None:
+    def reload(self) -> None:
+        """Search again on a worker; the table keeps the last result meanwhile."""
         query = self.query_one("#browse-search", Input).value
+        app = self.app
+        self.load("cards", app.service.browse, query, self.deck_id, now=app.now(), label="Search")
+
+    def loaded(self, group: str, value: Any) -> None:
+        if group != "cards":
+            return
+        query = self.query_one("#browse-search", Input).value
+        table: DataTable[str | Text] = self.query_one("#browse-table", DataTable)
         if query != self._query:  # a new search starts at its first match
             self._query = query
-            self.query_one("#browse-table", DataTable).move_cursor(row=0)
-        rows = self.study.attempt(
-            "Search", self.study.service.browse, query, self.deck_id, now=self.study.now()
-        )
-        if rows is None:
-            return
-        self.rows = list(rows)
-        table: DataTable[str | Text] = self.query_one("#browse-table", DataTable)
+            table.move_cursor(row=0)
+        self.rows = list(value)
         keep = table.cursor_row
         table.clear()
-        now = self.study.now() or datetime.now(UTC)
+        now = self.app.now() or datetime.now(UTC)
         for row in self.rows:
             state = row.state + (" S" if row.suspended else "") + (" B" if row.buried else "")
             table.add_row(
@@ -102,16 +105,24 @@ class BrowserScreen(Screen[None]):
             )
         if self.rows:
             table.move_cursor(row=min(keep or 0, len(self.rows) - 1))
-        self._show_detail()
+        self.card = self._highlighted()
+        self.set_class(not self.rows, "-empty")
+        self._show_detail()  # also when the same card stays highlighted
 
-    def selected(self) -> CardRow | None:
+    def _highlighted(self) -> CardView | None:
         table = self.query_one("#browse-table", DataTable)
         if not self.rows or table.cursor_row is None:
             return None
         return self.rows[min(max(table.cursor_row, 0), len(self.rows) - 1)]
 
+    def selected(self) -> CardView | None:
+        return self.card
+
+    def watch_card(self) -> None:
+        self._show_detail()
+
     def _show_detail(self) -> None:
-        row = self.selected()
+        row = self.card
         detail = self.query_one("#browse-detail", Static)
         if row is None:
             detail.update(Content(f"No card matches. {len(self.rows)} cards."))
@@ -136,45 +147,56 @@ class BrowserScreen(Screen[None]):
         detail.update(Content.assemble(*parts))
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
-        self._show_detail()
+        self.card = self._highlighted()
 
-    def on_input_changed(self, _event: Input.Changed) -> None:
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.value == "/":  # "/" is the search key: typed into the empty box, it is that
+            event.input.value = ""
+            return
         if self._timer is not None:
             self._timer.stop()
-        self._timer = self.set_timer(SEARCH_DELAY_S, self.refresh_data)
+        self._timer = self.set_timer(SEARCH_DELAY_S, self.reload)
 
     def on_input_submitted(self, _event: Input.Submitted) -> None:
         if self._timer is not None:
             self._timer.stop()
-        self.refresh_data()
+        self.reload()
         self.query_one("#browse-table", DataTable).focus()
 
     # -- actions -------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Card keys need a highlighted card; x a card with an experiment."""
+        if action in {"toggle_suspend", "edit"}:
+            return True if self.card is not None else None
+        if action == "experiment":
+            return True if self.card is not None and self.card.experiments else None
+        return True
 
     def action_search(self) -> None:
         self.query_one("#browse-search", Input).focus()
 
     def action_experiment(self) -> None:
-        row = self.selected()
+        row = self.card
         if row is not None:
-            self.study.open_experiment(row.experiments, row.id, _suggestions(row))
+            self.app.open_experiment(row.experiments, row.id, _suggestions(row))
 
     def action_toggle_suspend(self) -> None:
-        row = self.selected()
+        row = self.card
         if row is None:
             return
-        service = self.study.service
+        service = self.app.service
         action = service.unsuspend if row.suspended else service.suspend
         try:
             action(row.id)
         except Exception as error:
-            self.app.notify(str(error), severity="error")
+            self.app.report_failure("Suspend", error)
             return
         self.app.notify(f"Card {'unsuspended' if row.suspended else 'suspended'}")
-        self.refresh_data()
+        self.app.announce("suspend")
 
     def action_edit(self) -> None:
-        row = self.selected()
+        row = self.card
         if row is None:
             return
         from studyapp.ui.screens.modals import EditCardModal
@@ -182,8 +204,8 @@ class BrowserScreen(Screen[None]):
         def edited(result: tuple[str, str] | None) -> None:
             if result is None:
                 return
-            if self.study.attempt("Edit", self.study.service.edit, row.id, *result) is not None:
-                self.refresh_data()
+            if self.attempt("Edit", self.app.service.edit, row.id, *result) is not None:
+                self.app.announce("edit")
 
         self.app.push_screen(EditCardModal(row.front, row.back), edited)
 
@@ -194,7 +216,7 @@ class BrowserScreen(Screen[None]):
         self.app.pop_screen()
 
 
-def _suggestions(row: CardRow) -> dict[str, dict[str, str]]:
+def _suggestions(row: CardView) -> dict[str, dict[str, str]]:
     """The row's suggested settings per linked experiment (``studyapp.experiments.links``)."""
     from studyapp.experiments.links import card_suggestions
 

@@ -1,43 +1,48 @@
 """The experiment screen: predict, run an experiment live, read its verdict, keep the run.
 
-Opened from a card (``x`` on the review or browser screen) or the command palette.
-Parameters are edited with their valid ranges; a run trains off the UI thread through a
-:mod:`studyapp.experiments.run_backends` backend (a warm child process by default) that a thread worker
-drives. The worker posts replaceable :class:`RunProgressed` messages (at most 5 a second)
-and one :class:`RunFinished` or :class:`RunCrashed`; plots and pictures redraw on a timer
-from the shared :class:`~studyapp.experiments.run_backends.LiveHistory`, never per step.
+Opened from a card (``x``), the experiments list or the command palette. Laid out for
+80x24 first: the prediction (an option list: arrows move, Enter picks) has the focus on
+entry, the settings fold away in a ``Collapsible``, and the plots, the sample pictures and
+the explanation share the rest in tabs (an "All" tab shows every plot at once where the
+terminal is large enough). Below 76 columns the prediction goes above the tabs.
 
-At the end the verdict and the explanation show, the student's prediction is graded
-(logged as a ``prediction`` review of the card: Good when right, Again when wrong) and
-the run is stored with ``StudyService.save_run``.
+A run trains off the UI thread through a :mod:`studyapp.experiments.run_backends` backend
+(a child process with torch imported, started and warmed with this experiment's module
+when the screen opens) that a thread worker drives. The worker posts replaceable
+:class:`RunProgressed` messages (at most 5 a second); plots redraw on a timer from the
+shared :class:`~studyapp.experiments.run_backends.LiveHistory`, never per step, and are
+built on a worker from decimated curves, so the redraw cost is bounded.
+
+At the end the verdict shows, the student's prediction is graded (right in the success
+colour, "wrong" in the error colour; logged as a ``prediction`` review of the card: Good
+when right, Again when wrong) and the run is stored with ``StudyService.save_result``.
 """
 
 from __future__ import annotations
 
+import math
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, VerticalScroll
-from textual.message import Message
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import (
-    Button,
+    Collapsible,
     Footer,
     Input,
     Label,
+    OptionList,
     ProgressBar,
-    RadioButton,
-    RadioSet,
     Select,
     Static,
     Switch,
+    TabbedContent,
+    TabPane,
 )
 from textual.worker import get_current_worker
 
@@ -49,11 +54,26 @@ from studyapp.experiments.run_backends import (
     ThreadBackend,
     make_backend,
 )
+from studyapp.ui.screens.experiment_parts import (
+    PicturesBuilt,
+    RunCrashed,
+    RunFinished,
+    RunProgressed,
+    StatusLine,
+    choice_prompt,
+    format_seconds,
+    graded_text,
+    one_line,
+    range_text,
+    verdict_text,
+)
 from studyapp.ui.widgets.pixels import PixelView
 from studyapp.ui.widgets.plots import CurvePlot
 
 if TYPE_CHECKING:
     from models.base import ExperimentSpec, Param, Progress, Result
+
+__all__ = ["ExperimentScreen", "RunCrashed", "RunFinished", "RunProgressed", "StatusLine"]
 
 RunState = Literal["idle", "running", "paused", "finished"]
 
@@ -63,102 +83,28 @@ REDRAW_SECONDS = 0.4
 MESSAGE_SECONDS = 0.2
 """The worker posts at most one progress message per this many seconds."""
 
+NARROW_COLUMNS = 76
+"""Below this width the prediction sits above the tabs instead of beside them."""
 
-@dataclass
-class RunProgressed(Message):
-    """A run advanced; a newer one replaces an older one still waiting in the queue."""
+ALL_PLOTS_MIN_ROWS = 10
+"""The "All" tab opens first when every plot gets at least this many rows in it."""
 
-    run: int
-    step: int
-    total: int
-    metrics: dict[str, float]
-    snapshot: dict[str, Any] | None = None
-
-    def can_replace(self, message: Message) -> bool:
-        return (
-            isinstance(message, RunProgressed)
-            and message.run == self.run
-            and (message.snapshot is None or self.snapshot is not None)
-        )
-
-
-@dataclass
-class RunFinished(Message):
-    """A run ended (completed, cancelled or diverged) with its result."""
-
-    run: int
-    result: Result
-
-
-@dataclass
-class RunCrashed(Message):
-    """A run raised or its process died; ``error`` is one line."""
-
-    run: int
-    error: str
-
-
-@dataclass
-class PicturesBuilt(Message):
-    """Charts and pictures built on a worker: ``(widget, key, renderable)`` each."""
-
-    built: list[tuple[Any, tuple, Any]]
-
-
-class StatusLine(Widget):
-    """One line of live text; updating it repaints the line without a re-layout."""
-
-    DEFAULT_CSS = "StatusLine { height: 1; width: 1fr; }"
-
-    def __init__(self, text: str = "", *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.text = text
-
-    def update(self, text: str | Text) -> None:
-        self.text = text.plain if isinstance(text, Text) else text
-        self.refresh()
-
-    def render(self) -> Text:
-        return Text(self.text, no_wrap=True, overflow="ellipsis")
-
-
-def format_seconds(seconds: float | None) -> str:
-    if seconds is None:
-        return "--"
-    seconds = round(seconds)
-    return f"{seconds // 60}:{seconds % 60:02d}"
+WIDE_GRID_COLUMNS = 110
+"""The "All" tab puts plots two abreast when the tab area is at least this wide."""
 
 
 class ExperimentScreen(Screen[None]):
-    """Edit parameters, predict, run live, read the verdict, save the figure and the run."""
+    """Predict, run live, read the verdict, save the figure and the run."""
 
-    DEFAULT_CSS = """
-    ExperimentScreen #exp-title { padding: 0 1; text-style: bold; }
-    ExperimentScreen #exp-summary { padding: 0 1; color: $text-muted; }
-    ExperimentScreen #exp-body { height: 1fr; }
-    ExperimentScreen #exp-side { width: 34; min-width: 28; border-right: vkey $panel; }
-    ExperimentScreen #exp-side Input { margin: 0 0 0 0; }
-    ExperimentScreen #exp-side Label { margin: 1 0 0 0; width: 1fr; }
-    ExperimentScreen .range { color: $text-muted; margin: 0; }
-    ExperimentScreen #exp-buttons, ExperimentScreen #exp-buttons-2 { height: auto; }
-    ExperimentScreen #exp-side Button { min-width: 8; margin: 0 1 0 0; }
-    ExperimentScreen #exp-main { width: 1fr; padding: 0 1; }
-    ExperimentScreen #exp-progress Bar { width: 1fr; }
-    ExperimentScreen #exp-rate { color: $text-muted; }
-    ExperimentScreen #exp-verdict { margin: 0 0 1 0; }
-    ExperimentScreen #exp-verdict.passed { color: $success; }
-    ExperimentScreen #exp-verdict.failed { color: $warning; }
-    ExperimentScreen #exp-explanation { color: $text-muted; }
-    ExperimentScreen #exp-prediction-q { margin: 0 0 0 0; }
-    ExperimentScreen #exp-prediction { width: 1fr; }
-    """
+    CSS_PATH = "experiment.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("s", "start", "Start", id="experiment.start", tooltip="Start (or re-run)"),
         Binding("p", "pause", "Pause", id="experiment.pause", tooltip="Pause or resume"),
         Binding("c", "cancel", "Cancel", id="experiment.cancel", tooltip="Stop the run"),
-        Binding("g", "save_png", "Save PNG", id="experiment.png", tooltip="Save the figure"),
+        Binding("g", "save_png", "PNG", id="experiment.png", tooltip="Save the figure"),
         Binding("h", "runs", "Runs", id="experiment.runs", tooltip="Saved runs, compare"),
+        Binding("o", "settings", "Settings", id="experiment.settings", tooltip="Fold settings"),
         Binding("escape", "back", "Back", id="experiment.back", tooltip="Leave (stops a run)"),
     ]
 
@@ -187,6 +133,8 @@ class ExperimentScreen(Screen[None]):
         """Database id of the last stored run."""
         self.prediction_correct: bool | None = None
         self.error: str | None = None
+        self.choice: int | None = None
+        """The prediction picked in the list (None until one is picked)."""
         self._prediction_choice: int | None = None
         self._warned_no_prediction = False
         self._paused_since: float | None = None
@@ -198,48 +146,56 @@ class ExperimentScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         spec = self.spec
-        yield Static(Text(spec.title), id="exp-title")
-        yield Static(Text(spec.summary), id="exp-summary")
+        title = Text(spec.title, style="bold")
+        title.append(" · " + spec.summary, style="dim")
+        yield Static(title, id="exp-title")
         with Horizontal(id="exp-body"):
             with VerticalScroll(id="exp-side"):
                 if spec.prediction is not None:
-                    yield Static(
-                        Text("Predict first: " + spec.prediction.question, style="bold"),
-                        id="exp-prediction-q",
+                    question = Text("Predict: ", style="bold")
+                    question.append(spec.prediction.question)
+                    yield Static(question, id="exp-prediction-q")
+                    yield OptionList(
+                        *(choice_prompt(c, False) for c in spec.prediction.choices),
+                        id="exp-prediction",
                     )
-                    with RadioSet(id="exp-prediction"):
-                        for choice in spec.prediction.choices:
-                            yield RadioButton(Text(choice))
-                with Horizontal(id="exp-buttons"):
-                    yield Button("Start", id="exp-start", variant="primary")
-                    yield Button("Pause", id="exp-pause", disabled=True)
-                    yield Button("Cancel", id="exp-cancel", disabled=True)
-                for param in spec.params:
-                    yield Label(Text(f"{param.name}: {param.help}"))
-                    yield Static(Text(_range_text(param)), classes="range")
-                    yield self._param_widget(param)
-                yield Label(Text(f"steps (1-{spec.max_steps})"))
-                yield Input(
-                    str(self.overrides.get("steps", spec.default_steps)),
-                    id="exp-steps",
-                    type="integer",
-                )
-                yield Label(Text("seed"))
-                yield Input(str(self.overrides.get("seed", 0)), id="exp-seed", type="integer")
-                with Horizontal(id="exp-buttons-2"):
-                    yield Button("Save PNG", id="exp-png", disabled=True)
-                    yield Button("Runs", id="exp-runs")
-            with VerticalScroll(id="exp-main"):
+                yield StatusLine("s starts the run", id="exp-rate")
                 yield ProgressBar(total=None, show_eta=False, id="exp-progress")
-                yield StatusLine("ready", id="exp-rate")
                 yield Static(Text(""), id="exp-verdict")
+                yield Static(Text(""), id="exp-graded")
+                with Collapsible(title="Settings", collapsed=True, id="exp-settings"):
+                    yield from self._settings()
+            with TabbedContent(id="exp-tabs"):
+                if len(spec.plots) > 1:
+                    with TabPane("All", id="tab-all"), Grid(id="exp-grid"):
+                        for i, plot in enumerate(spec.plots):
+                            yield self._plot(plot, f"all-plot-{i}")
                 for i, plot in enumerate(spec.plots):
-                    yield CurvePlot(
-                        plot.title, plot.keys, ylabel=plot.ylabel, log_y=plot.log_y, id=f"plot-{i}"
-                    )
-                yield PixelView(id="exp-pixels")
-                yield Static(Text(spec.explanation), id="exp-explanation")
+                    with TabPane(plot.title, id=f"tab-plot-{i}"):
+                        yield self._plot(plot, f"plot-{i}")
+                with TabPane("Pictures", id="tab-pictures"):
+                    yield PixelView(id="exp-pixels")
+                with TabPane("About", id="tab-about"), VerticalScroll():
+                    yield Static(Text(spec.explanation), id="exp-explanation")
         yield Footer()
+
+    @staticmethod
+    def _plot(plot: Any, wid: str) -> CurvePlot:
+        return CurvePlot(plot.title, plot.keys, ylabel=plot.ylabel, log_y=plot.log_y, id=wid)
+
+    def _settings(self) -> ComposeResult:
+        spec = self.spec
+        for param in spec.params:
+            with Vertical(classes="setting"):
+                yield Label(Text(f"{param.name}: {param.help} ({range_text(param)})"))
+                yield self._param_widget(param)
+        with Vertical(classes="setting"):
+            yield Label(Text(f"steps (1-{spec.max_steps})"))
+            steps = str(self.overrides.get("steps", spec.default_steps))
+            yield Input(steps, id="exp-steps", type="integer")
+        with Vertical(classes="setting"):
+            yield Label(Text("seed"))
+            yield Input(str(self.overrides.get("seed", 0)), id="exp-seed", type="integer")
 
     def _param_widget(self, param: Param) -> Input | Select | Switch:
         value = self.overrides.get(param.name, param.default)
@@ -251,15 +207,46 @@ class ExperimentScreen(Screen[None]):
         if param.kind is bool:
             return Switch(value=bool(value), id=wid)
         if param.kind is int:
-            return Input(str(value), id=wid, type="integer", placeholder=_range_text(param))
+            return Input(str(value), id=wid, type="integer", placeholder=range_text(param))
         if param.kind is float:
-            return Input(str(value), id=wid, type="number", placeholder=_range_text(param))
-        return Input(str(value), id=wid, placeholder=_range_text(param))
+            return Input(str(value), id=wid, type="number", placeholder=range_text(param))
+        return Input(str(value), id=wid, placeholder=range_text(param))
 
     def on_mount(self) -> None:
-        self.query_one("#exp-pixels", PixelView).display = False
         self.set_interval(REDRAW_SECONDS, self._redraw)
-        self._ensure_backend()
+        self._adapt(self.app.size.width, self.app.size.height)
+        tabs = self.query_one("#exp-tabs", TabbedContent)
+        if len(self.spec.plots) > 1 and not self._all_plots_fit():
+            tabs.active = "tab-plot-0"
+        if self.spec.prediction is not None:
+            self.query_one("#exp-prediction", OptionList).focus()
+        else:
+            tabs.query_one("Tabs").focus()
+        backend = self._ensure_backend()
+        backend.warm(self.spec)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._adapt(event.size.width, event.size.height)
+
+    def _adapt(self, width: int, height: int) -> None:
+        """Stack the prediction above the tabs on narrow terminals; size the plot grid."""
+        narrow = width < NARROW_COLUMNS
+        self.set_class(narrow, "-narrow")
+        self.query_one("#exp-body").set_class(narrow, "-narrow")
+        grid = self.query("#exp-grid")
+        if grid:
+            side = 0 if narrow else max(30, min(48, width * 2 // 5))
+            columns = 2 if width - side >= WIDE_GRID_COLUMNS else 1
+            grid.first().styles.grid_size_columns = columns
+
+    def _all_plots_fit(self) -> bool:
+        width, height = self.app.size
+        narrow = width < NARROW_COLUMNS
+        side = 0 if narrow else max(30, min(48, width * 2 // 5))
+        columns = 2 if width - side >= WIDE_GRID_COLUMNS else 1
+        rows = math.ceil(len(self.spec.plots) / columns)
+        room = height - 5 - (12 if narrow else 0)
+        return room >= rows * ALL_PLOTS_MIN_ROWS
 
     def _ensure_backend(self) -> RunBackend:
         """The backend, created once per screen (the process one warms up meanwhile)."""
@@ -269,7 +256,7 @@ class ExperimentScreen(Screen[None]):
             except Exception as error:  # e.g. processes cannot be started here
                 self._backend = ThreadBackend()
                 self.notify(
-                    f"{_one_line(error)}; training in a thread instead",
+                    f"{one_line(error)}; training in a thread instead",
                     title="No experiment process",
                     severity="warning",
                 )
@@ -285,40 +272,41 @@ class ExperimentScreen(Screen[None]):
             raw: Any = widget.value  # type: ignore[attr-defined]
             values[param.name] = param.coerce(raw)
         steps_raw = self.query_one("#exp-steps", Input).value.strip()
-        try:
-            steps = int(steps_raw)
-        except ValueError:
-            raise ValueError(f"steps must be a whole number, got {steps_raw!r}") from None
+        if not (steps_raw.isascii() and steps_raw.isdigit()):
+            raise ValueError(f"steps must be a whole number, got {steps_raw!r}")
+        steps = int(steps_raw)
         if not 1 <= steps <= self.spec.max_steps:
             raise ValueError(f"steps must be in [1, {self.spec.max_steps}], got {steps}")
         seed_raw = self.query_one("#exp-seed", Input).value.strip() or "0"
-        try:
-            seed = int(seed_raw)
-        except ValueError:
-            raise ValueError(f"seed must be a whole number, got {seed_raw!r}") from None
-        return values, steps, seed
+        if not (seed_raw.isascii() and seed_raw.isdigit()) or int(seed_raw) >= 2**64:
+            raise ValueError(f"seed must be a whole number in [0, 2**64 - 1], got {seed_raw!r}")
+        return values, steps, int(seed_raw)
 
     def prediction_choice(self) -> int | None:
-        if self.spec.prediction is None:
-            return None
-        radios = self.query_one("#exp-prediction", RadioSet)
-        index = radios.pressed_index
-        return index if index >= 0 else None
+        return self.choice if self.spec.prediction is not None else None
+
+    def pick(self, index: int) -> None:
+        """Mark choice ``index`` as the prediction (what Enter on the list does)."""
+        prediction = self.spec.prediction
+        if prediction is None or not 0 <= index < len(prediction.choices):
+            return
+        self.choice = index
+        options = self.query_one("#exp-prediction", OptionList)
+        for i, choice in enumerate(prediction.choices):
+            options.replace_option_prompt_at_index(i, choice_prompt(choice, i == index))
+        options.highlighted = index
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option_list.id == "exp-prediction":
+            event.stop()
+            if self.state not in ("running", "paused"):
+                self.pick(event.option_index)
 
     # -- actions ---------------------------------------------------------------------------
 
-    def on_button_pressed(self, event: Button.Pressed) -> None:
-        actions = {
-            "exp-start": self.action_start,
-            "exp-pause": self.action_pause,
-            "exp-cancel": self.action_cancel,
-            "exp-png": self.action_save_png,
-            "exp-runs": self.action_runs,
-        }
-        action = actions.get(event.button.id or "")
-        if action is not None:
-            event.stop()
-            action()
+    def action_settings(self) -> None:
+        settings = self.query_one("#exp-settings", Collapsible)
+        settings.collapsed = not settings.collapsed
 
     def action_start(self) -> None:
         """Start a run with the form's settings (also re-runs a finished one)."""
@@ -328,13 +316,14 @@ class ExperimentScreen(Screen[None]):
         try:
             params, steps, seed = self.read_form()
         except ValueError as error:
-            self.notify(str(error), title="Check the parameters", severity="error")
+            self.query_one("#exp-settings", Collapsible).collapsed = False
+            self.notify(str(error), title="Check the settings", severity="error")
             return
         choice = self.prediction_choice()
         if self.spec.prediction is not None and choice is None and not self._warned_no_prediction:
             self._warned_no_prediction = True
             self.notify(
-                "Pick your prediction first; press Start again to run without one.",
+                "Pick your prediction first (arrows, Enter); press s again to run without one.",
                 title="Predict, then run",
                 severity="warning",
             )
@@ -351,8 +340,9 @@ class ExperimentScreen(Screen[None]):
         self._drawn_version = -1
         self._set_state("running")
         self._show_verdict(Text(f"Running {steps} steps..."), None)
-        progress = self.query_one("#exp-progress", ProgressBar)
-        progress.update(total=steps, progress=0)
+        self._show_graded(Text(""), None)
+        self.query_one("#exp-progress", ProgressBar).update(total=steps, progress=0)
+        self.query_one("#exp-rate", StatusLine).update("starting...")
         self.query_one("#exp-pixels", PixelView).show(None)
         self._started_at = time.perf_counter()
         self._train(self._ensure_backend(), request, self.run_number, self.live)
@@ -403,16 +393,7 @@ class ExperimentScreen(Screen[None]):
     def _set_state(self, state: RunState) -> None:
         self.state = state
         running = state in ("running", "paused")
-        self.query_one("#exp-start", Button).label = "Re-run" if state == "finished" else "Start"
-        self.query_one("#exp-start", Button).disabled = running
-        pause = self.query_one("#exp-pause", Button)
-        pause.disabled = not running
-        pause.label = "Resume" if state == "paused" else "Pause"
-        self.query_one("#exp-cancel", Button).disabled = not running
-        self.query_one("#exp-png", Button).disabled = self.result is None
-        if self.spec.prediction is not None:
-            self.query_one("#exp-prediction", RadioSet).disabled = running
-        for widget in self.query("#exp-side Input, #exp-side Select, #exp-side Switch"):
+        for widget in self.query("#exp-settings Input, #exp-settings Select, #exp-settings Switch"):
             widget.disabled = running
         self.refresh_bindings()
 
@@ -446,7 +427,7 @@ class ExperimentScreen(Screen[None]):
             self.post_message(RunCrashed(run, str(error)))
             return
         except Exception as error:  # a bug in a runner must not take the app down
-            self.post_message(RunCrashed(run, _one_line(error)))
+            self.post_message(RunCrashed(run, one_line(error)))
             return
         self.post_message(RunFinished(run, result))
 
@@ -467,21 +448,17 @@ class ExperimentScreen(Screen[None]):
         self.query_one("#exp-rate", StatusLine).update(Text(text))
 
     def _redraw(self) -> None:
-        """Timer: hand the new history to the plots; a worker builds the charts."""
+        """Timer: hand the new history to the plots; a worker builds the visible charts."""
         live = self.live
         if live.version != self._drawn_version:
             self._drawn_version = live.version
             self._draw_series(live.series(), live.snapshot, redraw=False)
-            if self.state in ("running", "paused"):
+            if self.state in ("running", "paused") and live.step:
                 self._show_rate()
         if self._building:
             return
         widgets: list[CurvePlot | PixelView] = [*self.query(CurvePlot), *self.query(PixelView)]
-        jobs = [
-            (w, job)
-            for w in widgets
-            if (w.is_on_screen or not w.display) and (job := w.build_job()) is not None
-        ]
+        jobs = [(w, job) for w in widgets if w.is_on_screen and (job := w.build_job()) is not None]
         if jobs:
             self._building = True
             self._build_pictures(jobs)
@@ -537,37 +514,26 @@ class ExperimentScreen(Screen[None]):
             )
         )
         self.prediction_correct = result.grade(self._prediction_choice)
-        self._show_verdict(self._verdict_text(result), result.verdict.passed)
-        self.query_one("#exp-main", VerticalScroll).scroll_home(animate=False)
+        self._show_verdict(verdict_text(result), result.verdict.passed)
+        prediction = self.spec.prediction
+        if prediction is not None and result.answer is not None:
+            graded = graded_text(prediction.choices, result.answer, self._prediction_choice)
+            self._show_graded(graded, self.prediction_correct)
         if result.status == "diverged":
             self.notify(result.verdict.summary, title="The run diverged", severity="warning")
         self._store(result)
-
-    def _verdict_text(self, result: Result) -> Text:
-        verdict = result.verdict
-        mark = "PASSED" if verdict.passed else "NOT SHOWN"
-        if result.status != "completed":
-            mark = result.status.upper()
-        text = Text(f"{mark}: ", style="bold")
-        text.append(verdict.summary)
-        if verdict.seeds_total > 1:
-            text.append(f" ({verdict.seeds_agreed}/{verdict.seeds_total} seeds agree)")
-        prediction = self.spec.prediction
-        if prediction is not None and result.answer is not None:
-            answer = prediction.choices[result.answer]
-            text.append(f"\nThe run's answer: {answer}.")
-            if self.prediction_correct is True:
-                text.append(" Your prediction was right.", style="bold")
-            elif self.prediction_correct is False:
-                chosen = prediction.choices[self._prediction_choice or 0]
-                text.append(f" You predicted {chosen}.", style="bold")
-        return text
 
     def _show_verdict(self, text: Text, passed: bool | None) -> None:
         verdict = self.query_one("#exp-verdict", Static)
         verdict.update(text)
         verdict.set_class(passed is True, "passed")
         verdict.set_class(passed is False, "failed")
+
+    def _show_graded(self, text: Text, right: bool | None) -> None:
+        graded = self.query_one("#exp-graded", Static)
+        graded.update(text)
+        graded.set_class(right is True, "right")
+        graded.set_class(right is False, "wrong")
 
     # -- storing ---------------------------------------------------------------------------
 
@@ -596,7 +562,7 @@ class ExperimentScreen(Screen[None]):
                     kind="prediction",
                 )
         except Exception as error:
-            self.notify(_one_line(error), title="Could not save the run", severity="error")
+            self.notify(one_line(error), title="Could not save the run", severity="error")
 
     def _figure_path(self) -> Path:
         from studyapp.paths import data_dir
@@ -606,19 +572,14 @@ class ExperimentScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="figure")
     def _save_png(self, result: Result, path: Path) -> None:
-        try:
-            from studyapp.experiments.figures import save_figure
-        except ImportError:
-            self.app.call_from_thread(
-                self.notify, "figure export (studyapp.experiments.figures) is not available", severity="error"
-            )
-            return
+        from studyapp.experiments.figures import save_figure
+
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             save_figure(self.spec, result, path)
         except Exception as error:
             self.app.call_from_thread(
-                self.notify, _one_line(error), title="PNG not saved", severity="error"
+                self.notify, one_line(error), title="PNG not saved", severity="error"
             )
             return
         self.app.call_from_thread(self.notify, str(path), title="Figure saved")
@@ -630,18 +591,3 @@ class ExperimentScreen(Screen[None]):
         backend, self._backend = self._backend, None
         if backend is not None:
             backend.close()
-
-
-def _range_text(param: Param) -> str:
-    if param.choices:
-        return "one of " + ", ".join(param.choices)
-    if param.kind is bool:
-        return "on or off"
-    lo = "-inf" if param.low is None else f"{param.low:g}"
-    hi = "inf" if param.high is None else f"{param.high:g}"
-    return f"{param.kind.__name__} in [{lo}, {hi}], default {param.default}"
-
-
-def _one_line(error: BaseException) -> str:
-    text = " ".join(str(error).split()) or type(error).__name__
-    return text if len(text) < 300 else text[:297] + "..."

@@ -1,8 +1,13 @@
-"""Help: every key binding, read from the bindings themselves (never a hand-written copy)."""
+"""Help: every key binding, read from the bindings of the screens in the one screen table.
+
+Each row is a key (several keys for one action share a row: ``? f1``), what it does and
+its tooltip; internal binding ids are never shown.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
@@ -13,38 +18,34 @@ from textual.dom import DOMNode
 from textual.screen import Screen
 from textual.widgets import DataTable, Header, Static
 
+from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.widgets.keybar import KeyBar
+
+EVERYWHERE = "Everywhere"
+
+
+@dataclass(frozen=True)
+class HelpRow:
+    """One line of help."""
+
+    section: str
+    keys: str
+    description: str
 
 
 def screen_classes() -> list[tuple[str, type[DOMNode]]]:
-    """The app's screens (and dialogs) whose bindings the help lists, in reading order."""
-    from studyapp.ui.screens.browser import BrowserScreen
-    from studyapp.ui.screens.home import HomeScreen
-    from studyapp.ui.screens.modals import ChooseModal, EditCardModal, ExamDateModal
-    from studyapp.ui.screens.quiz import QuizScreen
-    from studyapp.ui.screens.review import ReviewScreen
-    from studyapp.ui.screens.stats import StatsScreen
+    """``(title, class)`` of each screen and dialog in the table, each class once."""
+    from studyapp.ui.screens.table import SCREENS
 
-    screens: list[tuple[str, type[DOMNode]]] = [
-        ("Home", HomeScreen),
-        ("Review", ReviewScreen),
-        ("Quiz", QuizScreen),
-        ("Browser", BrowserScreen),
-        ("Stats", StatsScreen),
-    ]
-    try:  # the experiment screens (torch-free modules; torch loads only when a run starts)
-        from studyapp.ui.screens.experiment import ExperimentScreen
-        from studyapp.ui.screens.runs import RunsScreen
-
-        screens += [("Experiment", ExperimentScreen), ("Runs", RunsScreen)]
-    except ImportError:
-        pass
-    return [
-        *screens,
-        ("Edit dialog", EditCardModal),
-        ("Exam dialog", ExamDateModal),
-        ("Chooser", ChooseModal),
-    ]
+    found: list[tuple[str, type[DOMNode]]] = []
+    for entry in SCREENS:
+        try:
+            cls = entry.screen_class()
+        except ImportError:  # an optional screen whose extra is not installed
+            continue
+        if all(cls is not seen for _, seen in found):
+            found.append((entry.title, cls))
+    return found
 
 
 def bindings_of(node: type[DOMNode]) -> list[Binding]:
@@ -53,21 +54,27 @@ def bindings_of(node: type[DOMNode]) -> list[Binding]:
     return list(Binding.make_bindings(declared))
 
 
-def help_rows(app: App[object]) -> Iterator[tuple[str, str, str, str]]:
-    """``(section, key, description, id)`` for the app's and every screen's bindings."""
-    for section, node in [("Everywhere", type(app)), *screen_classes()]:
+def help_rows(app: App[object]) -> Iterator[HelpRow]:
+    """A row per action of the app and of every screen (keys of one action joined)."""
+    for section, node in [(EVERYWHERE, type(app)), *screen_classes()]:
+        keys: dict[tuple[str, str], list[str]] = {}
+        tips: dict[tuple[str, str], str] = {}
         for binding in bindings_of(node):
-            description = binding.description or binding.action
-            if binding.tooltip:
-                description += f" ({binding.tooltip})"
-            yield section, app.get_key_display(binding), description, binding.id or ""
+            action = (binding.action, binding.description)
+            keys.setdefault(action, []).append(app.get_key_display(binding))
+            tips.setdefault(action, binding.tooltip)
+        for (action, description), shown in keys.items():
+            text = description or action
+            if tips[(action, description)]:
+                text += f": {tips[(action, description)]}"
+            yield HelpRow(section, " ".join(dict.fromkeys(shown)), text)
 
 
-class HelpScreen(Screen[None]):
-    """A searchable-by-eye table of bindings; the keys of the screen you came from first."""
+class HelpScreen(StudyScreen):
+    """A table of the keys; those of the screen you came from first."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "back", "Back", id="help.back"),
+        Binding("escape,q", "back", "Back", id="help.back", tooltip="Close the help"),
     ]
 
     def __init__(self, origin: Screen[object] | None = None) -> None:
@@ -84,18 +91,24 @@ class HelpScreen(Screen[None]):
             classes="hint",
         )
         table: DataTable[str | Text] = DataTable(id="help-table", cursor_type="row")
-        table.add_columns("Where", "Key", "Does", "Id")
+        table.add_columns("Where", "Key", "Does")
         yield table
         yield KeyBar()
 
-    def on_mount(self) -> None:
+    def reload(self) -> None:
         table: DataTable[str | Text] = self.query_one("#help-table", DataTable)
-        origin_name = next((n for n, cls in screen_classes() if cls is self._origin), None)
-        rows = list(help_rows(self.app))
-        rows.sort(key=lambda row: 0 if row[0] == origin_name else 1)  # stable: origin first
-        for section, key, description, binding_id in rows:
-            table.add_row(Text(section), Text(key, style="bold"), Text(description), binding_id)
+        table.clear()
+        origin = next((n for n, cls in screen_classes() if cls is self._origin), None)
+        rows = sorted(help_rows(self.app), key=lambda row: row.section != origin)  # stable
+        for row in rows:
+            table.add_row(Text(row.section), Text(row.keys, style="bold"), Text(row.description))
         table.focus()
+
+    def rows(self) -> list[HelpRow]:
+        """What the table shows, read back from its cells."""
+        table: DataTable[str | Text] = self.query_one("#help-table", DataTable)
+        cells = (table.get_row_at(i) for i in range(table.row_count))
+        return [HelpRow(*(str(cell) for cell in row)) for row in cells]
 
     def action_back(self) -> None:
         self.app.pop_screen()

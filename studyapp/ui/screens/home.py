@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.screen import Screen
+from textual.reactive import reactive
 from textual.widgets import DataTable, Header, Static
 
+from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.text import format_countdown, format_percent, literal, plural, shorten
 from studyapp.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from studyapp.study.views import DeckSummary
-    from studyapp.ui.app import StudyApp
 
 
 COUNTS_WIDTH = 33
@@ -31,31 +31,39 @@ COLUMNS = (
     ("Done", "today"),
     ("Exam", "exam"),
 )
+COUNT_COLORS = {"new": "primary", "learning": "error", "due": "success"}
+"""The theme colour of each count column (as the review header colours them)."""
+
+DECK_ACTIONS = frozenset({"review", "quiz", "exam", "optimize"})
+"""Actions that need a selected deck (dimmed in the key bar without one)."""
 
 
-class HomeScreen(Screen[None]):
+class HomeScreen(StudyScreen):
     """The deck list; enter starts a review of the selected deck."""
 
+    RELOAD_ON_RESUME = True
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "review", "Review", id="home.review", tooltip="Review the selected deck",
                 priority=True),
-        Binding("q", "quiz('choice')", "Quiz", id="home.quiz", tooltip="Multiple-choice quiz"),
-        Binding("t", "quiz('typed')", "Typed quiz", id="home.typed_quiz"),
+        Binding("q", "quiz('choice')", "Quiz", id="home.quiz",
+                tooltip="Multiple-choice quiz on the deck (schedule untouched)"),
+        Binding("t", "quiz('typed')", "Typed quiz", id="home.typed_quiz",
+                tooltip="Type the answers (schedule untouched)"),
         Binding("b", "browse", "Browse", id="home.browse", tooltip="Search every card"),
         Binding("s", "stats", "Stats", id="home.stats", tooltip="Charts of your reviews"),
         Binding("e", "exam", "Exam date", id="home.exam", tooltip="Set the deck's exam date"),
-        Binding("o", "optimise", "Optimise", id="home.optimise", show=False,
+        Binding("o", "optimize", "Optimize", id="home.optimize", show=False,
                 tooltip="Fit FSRS parameters to your review log"),
-        Binding("r", "refresh", "Refresh", id="home.refresh", show=False),
+        Binding("r", "refresh", "Refresh", id="home.refresh", show=False,
+                tooltip="Read the counts again"),
     ]  # fmt: skip
 
-    def __init__(self) -> None:
-        super().__init__()
-        self._decks: list[DeckSummary] = []
-
-    @property
-    def study(self) -> StudyApp:
-        return self.app  # type: ignore[return-value]
+    decks: reactive[tuple[DeckSummary, ...]] = reactive((), always_update=True, init=False)
+    """The decks as last loaded."""
+    deck: reactive[DeckSummary | None] = reactive(None, bindings=True, init=False)
+    """The selected deck (None: no decks yet, or still loading)."""
+    failed: reactive[str] = reactive("", init=False)
+    """Why the database could not open ('' when it did)."""
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -68,78 +76,83 @@ class HomeScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#decks", DataTable).focus()
-        if self.study.ready:
-            self.refresh_data()
-
-    def on_screen_resume(self) -> None:
-        if self.study.ready:
-            self.refresh_data()
+        self.watch(self.app, "theme", lambda: self._fill(self.decks), init=False)
+        super().on_mount()
 
     def on_resize(self) -> None:
         # Deck names are cut to the width, so the counts stay on screen (60 columns too).
-        if self.study.ready and self._decks:
-            self.refresh_data()
+        if self.decks:
+            self._fill(self.decks)
 
     # -- data ----------------------------------------------------------------------------
 
-    def refresh_data(self) -> None:
-        """Reload the deck counts from the service and redraw the table."""
-        decks = self.study.attempt("Loading decks", self.study.service.decks, now=self.study.now())
-        if decks is None:
-            return
-        self._decks = list(decks)
-        table: DataTable[str | Text] = self.query_one("#decks", DataTable)
-        selected = self.selected_deck()
-        room = max(self.size.width - COUNTS_WIDTH, MIN_NAME_WIDTH)
-        name_width = min(max((len(deck.name) for deck in self._decks), default=4), room)
-        table.clear(columns=True)  # a fixed name width: auto widths only ever grow
-        _add_columns(table, max(name_width, 4))
-        for deck in self._decks:
-            exam = "" if deck.days_to_exam is None else f"{deck.days_to_exam}d"
-            table.add_row(
-                literal(shorten(deck.name, name_width)),
-                _count(deck.new, "new"),
-                _count(deck.learning, "learning"),
-                _count(deck.due, "due"),
-                Text(str(deck.reviewed_today)),
-                Text(exam),
-                key=str(deck.id),
-            )
-        if selected is not None:
-            for row, deck in enumerate(self._decks):
-                if deck.id == selected.id:
-                    table.move_cursor(row=row)
+    def reload(self) -> None:
+        """Load the deck counts on a worker (the table keeps the old ones meanwhile)."""
+        if self.app.startup_error:
+            self.failed = self.app.startup_error
+        elif self.app.ready:
+            self.load("decks", self.app.service.decks, now=self.app.now(), label="Loading decks")
+
+    def loaded(self, group: str, value: Any) -> None:
+        if group == "decks":
+            self.decks = tuple(value)
+
+    def watch_decks(self, decks: tuple[DeckSummary, ...]) -> None:
+        self._fill(decks)
         self._show_status()
+
+    def watch_deck(self) -> None:
         self._show_detail()
 
-    def show_error(self, error: str) -> None:
-        self.query_one("#home-status", Static).update(
-            Content.styled(f"Cannot open the database: {error}", "bold $error")
-        )
+    def watch_failed(self, error: str) -> None:
+        self.set_class(bool(error), "-failed")
+        self.query_one("#home-status", Static).update(Content(f"Cannot open the database: {error}"))
         self.query_one("#deck-detail", Static).update(
             Content("Fix or move the file (or pass --db PATH), then start again. ctrl+q quits.")
         )
 
+    def _fill(self, decks: tuple[DeckSummary, ...]) -> None:
+        table: DataTable[str | Text] = self.query_one("#decks", DataTable)
+        selected = self.deck.id if self.deck is not None else None
+        room = max(self.size.width - COUNTS_WIDTH, MIN_NAME_WIDTH)
+        name_width = min(max((len(deck.name) for deck in decks), default=4), room)
+        table.clear(columns=True)  # a fixed name width: auto widths only ever grow
+        _add_columns(table, max(name_width, 4))
+        colors = {kind: self.app.theme_variables.get(v, v) for kind, v in COUNT_COLORS.items()}
+        for deck in decks:
+            exam = "" if deck.days_to_exam is None else f"{deck.days_to_exam}d"
+            table.add_row(
+                literal(shorten(deck.name, name_width)),
+                _count(deck.new, colors["new"]),
+                _count(deck.learning, colors["learning"]),
+                _count(deck.due, colors["due"]),
+                Text(str(deck.reviewed_today)),
+                Text(exam),
+                key=str(deck.id),
+            )
+        row = next((i for i, deck in enumerate(decks) if deck.id == selected), 0)
+        if decks:
+            table.move_cursor(row=row)
+        self.deck = decks[row] if decks else None
+        self.set_class(not decks, "-empty")
+
     def selected_deck(self) -> DeckSummary | None:
-        table = self.query_one("#decks", DataTable)
-        if not self._decks or table.cursor_row is None:
-            return None
-        row = min(max(table.cursor_row, 0), len(self._decks) - 1)
-        return self._decks[row]
+        return self.deck
 
     def _show_status(self) -> None:
-        done = sum(d.reviewed_today for d in self._decks)
-        due = sum(d.due + d.learning for d in self._decks)
-        new = sum(d.new for d in self._decks)
+        decks = self.decks
+        done = sum(d.reviewed_today for d in decks)
+        due = sum(d.due + d.learning for d in decks)
+        new = sum(d.new for d in decks)
         self.query_one("#home-status", Static).update(
             Content.assemble(
                 (f"Today: {done} answered", "bold"),
-                f" · {due} due · {new} new waiting · {plural(len(self._decks), 'deck')}",
+                f" · {due} due · {new} new waiting · {plural(len(decks), 'deck')}",
             )
         )
 
     def _show_detail(self) -> None:
-        deck = self.selected_deck()
+        deck = self.deck
         detail = self.query_one("#deck-detail", Static)
         if deck is None:
             detail.update(
@@ -161,11 +174,13 @@ class HomeScreen(Screen[None]):
         if deck.suspended_missing:
             cards = plural(deck.suspended_missing, "answer-missing card")
             missing = f"\n{cards} suspended (no answer in the file; b browses them)"
-            parts.append((missing, "dim"))
+            parts.append((missing, "$text-muted"))
         detail.update(Content.assemble(*parts))
 
-    def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:
-        self._show_detail()
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        decks = self.decks
+        if decks and 0 <= event.cursor_row < len(decks):
+            self.deck = decks[event.cursor_row]
 
     def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
@@ -173,46 +188,36 @@ class HomeScreen(Screen[None]):
 
     # -- actions -------------------------------------------------------------------------
 
-    def _deck_or_warn(self) -> DeckSummary | None:
-        if not self.study.ready:
-            self.app.notify("The database is still opening.", severity="warning")
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Deck keys are dimmed until a deck is selected."""
+        if action in DECK_ACTIONS and self.deck is None:
             return None
-        deck = self.selected_deck()
-        if deck is None:
-            self.app.notify("No deck selected.", severity="warning")
-        return deck
+        return True
 
     def action_review(self) -> None:
-        deck = self._deck_or_warn()
-        if deck is not None:
-            self.study.open_review(deck.id, deck.name)
+        if self.deck is not None:
+            self.app.open("review", self.deck.id, self.deck.name)
 
     def action_quiz(self, mode: str) -> None:
-        deck = self._deck_or_warn()
-        if deck is not None:
-            self.study.open_quiz(deck.id, mode)
+        if self.deck is not None:
+            self.app.open("typed-quiz" if mode == "typed" else "quiz", self.deck.id)
 
     def action_browse(self) -> None:
-        if self.study.ready:
-            self.study.open_browser(None)
+        self.app.open("browser")
 
     def action_stats(self) -> None:
-        if self.study.ready:
-            self.study.open_stats()
+        self.app.open("stats")
 
     def action_exam(self) -> None:
-        deck = self._deck_or_warn()
-        if deck is not None:
-            self.study.ask_exam_date(deck.id, deck.name, deck.exam_date)
+        if self.deck is not None:
+            self.app.ask_exam_date(self.deck.id, self.deck.name, self.deck.exam_date)
 
-    def action_optimise(self) -> None:
-        deck = self._deck_or_warn()
-        if deck is not None:
-            self.study.optimise(deck.id)
+    def action_optimize(self) -> None:
+        if self.deck is not None:
+            self.app.optimize(self.deck.id)
 
     def action_refresh(self) -> None:
-        if self.study.ready:
-            self.refresh_data()
+        self.reload()
 
 
 def _add_columns(table: DataTable[str | Text], name_width: int | None = None) -> None:
@@ -220,6 +225,5 @@ def _add_columns(table: DataTable[str | Text], name_width: int | None = None) ->
         table.add_column(Text(label), key=key, width=name_width if key == "name" else None)
 
 
-def _count(value: int, kind: str) -> Text:
-    style = {"new": "blue", "learning": "red", "due": "green"}[kind]
-    return Text(str(value), style=f"bold {style}" if value else "dim")
+def _count(value: int, color: str) -> Text:
+    return Text(str(value), style=f"bold {color}" if value else "dim")

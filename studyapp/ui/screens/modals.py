@@ -42,7 +42,7 @@ class ExamDateModal(ModalScreen[ExamChoice | None]):
     """Ask for a deck's exam date; empty input turns exam mode off."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="exam.cancel"),
+        Binding("escape", "cancel", "Cancel", id="exam.cancel", tooltip="Keep the exam date"),
     ]
 
     def __init__(
@@ -92,8 +92,8 @@ class EditCardModal(ModalScreen[tuple[str, str] | None]):
     """Edit a card's front and back; ctrl+s saves, escape cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("ctrl+s", "save", "Save", id="edit.save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="edit.cancel"),
+        Binding("ctrl+s", "save", "Save", id="edit.save", priority=True, tooltip="Save the card"),
+        Binding("escape", "cancel", "Cancel", id="edit.cancel", tooltip="Leave the card as it was"),
     ]
 
     def __init__(self, front: str, back: str) -> None:
@@ -134,7 +134,7 @@ class ChooseModal(ModalScreen[str | None]):
     """Pick one of a few options (by id); escape cancels."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="choose.cancel"),
+        Binding("escape", "cancel", "Cancel", id="choose.cancel", tooltip="Choose nothing"),
     ]
 
     def __init__(self, title: str, options: list[tuple[str, str]]) -> None:

@@ -40,12 +40,12 @@ class QuizScreen(Screen[None]):
     """Ten questions from one deck; 1-4 (or enter) picks a choice, enter submits typing."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("1", "choose(0)", "A", id="quiz.choice1", show=False),
-        Binding("2", "choose(1)", "B", id="quiz.choice2", show=False),
-        Binding("3", "choose(2)", "C", id="quiz.choice3", show=False),
-        Binding("4", "choose(3)", "D", id="quiz.choice4", show=False),
+        Binding("1", "choose(0)", "A", id="quiz.choice1", show=False, tooltip="First choice"),
+        Binding("2", "choose(1)", "B", id="quiz.choice2", show=False, tooltip="Second choice"),
+        Binding("3", "choose(2)", "C", id="quiz.choice3", show=False, tooltip="Third choice"),
+        Binding("4", "choose(3)", "D", id="quiz.choice4", show=False, tooltip="Fourth choice"),
         Binding("space", "next", "Next", id="quiz.next", tooltip="Next question"),
-        Binding("escape", "back", "Home", id="quiz.back"),
+        Binding("escape", "back", "Home", id="quiz.back", tooltip="Back to the deck list"),
     ]
 
     def __init__(self, deck_id: int, mode: QuizMode | str = "choice", n: int = QUESTIONS) -> None:

@@ -1,13 +1,16 @@
 """Review: the front, reveal, rate 1-4 with each button's interval, undo, bury, suspend, edit.
 
-Every answer goes through ``service.answer``, which commits before it returns, and only
-then is the next card drawn. Card text is shown with :class:`Content` (never markup).
+One call to ``service.reviews`` per key press: ``start`` on open, ``answer`` (committed
+before it returns, with the next card, its counts and intervals), ``undo``, ``bury``,
+``suspend``, ``flag`` and ``edit`` (each returns the card to show and is undoable).
+Card text is shown with :class:`Content` (never markup).
 """
 
 from __future__ import annotations
 
 import time
-from typing import TYPE_CHECKING, ClassVar
+from dataclasses import astuple
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -22,7 +25,7 @@ from studyapp.ui.widgets.keybar import KeyBar
 from studyapp.ui.widgets.rating_bar import LABELS, RatingBar
 
 if TYPE_CHECKING:
-    from studyapp.study.views import AnswerResult, CardView
+    from studyapp.study.views import AnswerResult, CardView, QueuedCard
     from studyapp.ui.app import StudyApp
 
 FLAGS = ("marked", "wrong")
@@ -33,12 +36,14 @@ class ReviewScreen(Screen[None]):
     """One deck's review session."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("space", "space", "Reveal / Good", id="review.space", key_display="space"),
-        Binding("enter", "reveal", "Reveal", id="review.reveal", show=False),
-        Binding("1", "rate(1)", "Again", id="review.again", show=False),
-        Binding("2", "rate(2)", "Hard", id="review.hard", show=False),
-        Binding("3", "rate(3)", "Good", id="review.good", show=False),
-        Binding("4", "rate(4)", "Easy", id="review.easy", show=False),
+        Binding("space", "space", "Reveal", id="review.space", key_display="space",
+                tooltip="Show the answer; once shown, answer Good"),
+        Binding("enter", "reveal", "Reveal", id="review.reveal", show=False,
+                tooltip="Show the answer"),
+        Binding("1", "rate(1)", "Again", id="review.again", show=False, tooltip="Forgot it"),
+        Binding("2", "rate(2)", "Hard", id="review.hard", show=False, tooltip="Recalled, barely"),
+        Binding("3", "rate(3)", "Good", id="review.good", show=False, tooltip="Recalled"),
+        Binding("4", "rate(4)", "Easy", id="review.easy", show=False, tooltip="Recalled at once"),
         Binding("u", "undo", "Undo", id="review.undo", tooltip="Take back the last answer"),
         Binding("b", "bury", "Bury", id="review.bury", tooltip="Hide until tomorrow"),
         Binding("s", "suspend", "Suspend", id="review.suspend", tooltip="Out of reviews"),
@@ -46,7 +51,7 @@ class ReviewScreen(Screen[None]):
         Binding("f", "flag", "Flag", id="review.flag", tooltip="Mark or report the card"),
         Binding("x", "experiment", "Experiment", id="review.experiment",
                 tooltip="Run the card's linked experiment"),
-        Binding("escape", "back", "Home", id="review.back"),
+        Binding("escape", "back", "Home", id="review.back", tooltip="Back to the deck list"),
     ]  # fmt: skip
 
     def __init__(self, deck_id: int | None, deck_name: str = "") -> None:
@@ -55,6 +60,7 @@ class ReviewScreen(Screen[None]):
         self.deck_id = deck_id
         self.deck_name = deck_name
         self.card: CardView | None = None
+        self.queued: QueuedCard | None = None
         self.revealed = False
         self.answered = 0
         self._shown_at = time.monotonic()
@@ -76,16 +82,25 @@ class ReviewScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.show_card(self.study.attempt("Next card", self._next))
+        ok, first = self._call("Opening the review", "start", self.deck_id)
+        self.show_card(first if ok else None)
 
-    def _next(self) -> CardView | None:
-        return self.study.service.next_card(self.deck_id, now=self.study.now())
+    def _call(self, label: str, method: str, *args: Any) -> tuple[bool, Any]:
+        """One ``service.reviews`` call: (True, its result), or (False, None) after the
+        app's one error path reported the failure."""
+        try:
+            reviews = self.study.service.reviews
+            return True, getattr(reviews, method)(*args, now=self.study.now())
+        except Exception as error:
+            self.study.report_failure(label, error)
+            return False, None
 
     # -- display -------------------------------------------------------------------------
 
-    def show_card(self, card: CardView | None, note: str = "") -> None:
-        """Show ``card``'s front (answer hidden), or the end-of-session message."""
-        self.card = card
+    def show_card(self, queued: QueuedCard | None, note: str = "") -> None:
+        """Show the queued card's front (answer hidden), or the end-of-session message."""
+        self.queued = queued
+        card = self.card = queued.card if queued is not None else None
         self.revealed = False
         self._shown_at = time.monotonic()
         front = self.query_one("#front", Static)
@@ -124,9 +139,7 @@ class ReviewScreen(Screen[None]):
             back.update(Content(card.back))
         self.query_one("#divider").display = True
         bar = self.query_one(RatingBar)
-        bar.show_intervals(
-            self.study.attempt("Intervals", self.study.service.preview, card.id, self.study.now())
-        )
+        bar.show_intervals(self.queued.intervals if self.queued is not None else None)
         bar.display = True
 
     def _show_links(self) -> None:
@@ -157,14 +170,8 @@ class ReviewScreen(Screen[None]):
 
     def _show_status(self, note: str = "") -> None:
         parts: list[str | tuple[str, str]] = [(self.deck_name or "Review", "bold")]
-        summary = None
-        if self.study.ready:
-            try:
-                summary = _summary(self.study, self.deck_id)
-            except Exception:
-                summary = None
-        if summary is not None:
-            new, learning, due = summary
+        if self.queued is not None:
+            new, learning, due = astuple(self.queued.counts)
             parts += [
                 "  ",
                 (f"{new} new", "$primary"),
@@ -216,51 +223,39 @@ class ReviewScreen(Screen[None]):
             return
         rating = Rating(value)
         duration_ms = int((time.monotonic() - self._shown_at) * 1000)
-        result = self.study.attempt(
-            "Saving the answer",
-            self.study.service.answer,
-            card.id,
-            rating,
-            duration_ms,
-            now=self.study.now(),
-        )
-        if result is None:
+        ok, outcome = self._call("Saving the answer", "answer", card.id, rating, duration_ms)
+        if not ok:
             return  # not saved: keep the card on screen so the answer can be given again
         self.answered += 1
-        self.show_card(self.study.attempt("Next card", self._next), _answer_note(result))
+        self.show_card(outcome.next, _answer_note(outcome.result))
 
     def action_undo(self) -> None:
         if not self.study.ready:
             return
-        service = self.study.service
-        card = self.study.attempt("Undo", service.undo)
-        if card is None:
+        ok, undone = self._call("Undo", "undo")
+        if not ok:
+            return
+        if undone is None:
             self.app.notify("Nothing to undo in this session.", severity="warning")
             return
-        self.answered = max(self.answered - 1, 0)
-        self.show_card(card, f"Undone: the card is back ({service.undo_depth()} more to undo)")
+        if undone.kind == "answer":
+            self.answered = max(self.answered - 1, 0)
+        more = self.study.service.reviews.undo_depth()
+        self.show_card(undone.next, f"{undone.describe()} ({more} more to undo)")
 
     def action_bury(self) -> None:
         if self.card is None:
             return
-        card_id = self.card.id
-        if self._done(self.study.service.bury, card_id, now=self.study.now()):
-            self.show_card(self.study.attempt("Next card", self._next), "Buried until tomorrow")
+        ok, queued = self._call("Bury", "bury", self.card.id)
+        if ok:
+            self.show_card(queued, "Buried until tomorrow (u undoes)")
 
     def action_suspend(self) -> None:
         if self.card is None:
             return
-        if self._done(self.study.service.suspend, self.card.id):
-            note = "Suspended (unsuspend it in the browser)"
-            self.show_card(self.study.attempt("Next card", self._next), note)
-
-    def _done(self, func, *args, **kwargs) -> bool:  # type: ignore[no-untyped-def]
-        try:
-            func(*args, **kwargs)
-        except Exception as error:
-            self.app.notify(str(error), severity="error")
-            return False
-        return True
+        ok, queued = self._call("Suspend", "suspend", self.card.id)
+        if ok:
+            self.show_card(queued, "Suspended (u undoes; unsuspend it in the browser)")
 
     def action_edit(self) -> None:
         card = self.card
@@ -271,8 +266,8 @@ class ReviewScreen(Screen[None]):
         def edited(result: tuple[str, str] | None) -> None:
             if result is None or self.card is None:
                 return
-            updated = self.study.attempt("Edit", self.study.service.edit, card.id, *result)
-            if updated is not None:
+            ok, updated = self._call("Edit", "edit", card.id, *result)
+            if ok:
                 revealed = self.revealed
                 self.show_card(updated, "Card edited")
                 if revealed:
@@ -294,9 +289,9 @@ class ReviewScreen(Screen[None]):
             if flag is None or self.card is None or self.card.id != card.id:
                 return
             on = flag not in self.card.flags
-            updated = self.study.attempt("Flag", self.study.service.flag, card.id, flag, on)
-            if updated is not None:
-                self.card = updated
+            ok, updated = self._call("Flag", "flag", card.id, flag, on)
+            if ok:
+                self.queued, self.card = updated, updated.card
                 self._show_status(f"Flag {flag} {'added' if on else 'removed'}")
 
         self.app.push_screen(ChooseModal("Flag this card", options), chosen)
@@ -310,19 +305,6 @@ class ReviewScreen(Screen[None]):
 
     def on_rating_bar_rated(self, message: RatingBar.Rated) -> None:
         self.action_rate(int(message.rating))
-
-
-def _summary(study: StudyApp, deck_id: int | None) -> tuple[int, int, int]:
-    """``(new, learning, due)`` still to show today in the deck (every deck for None)."""
-    if deck_id is not None:
-        deck = study.service.deck(deck_id, now=study.now())
-        return deck.new, deck.learning, deck.due
-    decks = study.service.decks(now=study.now())
-    return (
-        sum(d.new for d in decks),
-        sum(d.learning for d in decks),
-        sum(d.due for d in decks),
-    )
 
 
 def _answer_note(result: AnswerResult) -> str:

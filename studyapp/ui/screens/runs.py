@@ -1,8 +1,10 @@
 """Saved experiment runs: reopen one, or mark two and compare their curves on one plot.
 
 The table lists ``StudyService.runs(experiment)``, newest first. The highlighted run shows
-its parameters, verdict and curves below; ``space`` marks up to two runs, and the plots
-then draw both runs' curves together (labelled ``#id key``).
+its parameters, verdict, prediction (the choice's text, right or wrong) and curves below;
+``space`` marks up to two runs (a ``●`` in the first column), and the plots then draw both
+runs' curves together, labelled ``#id key``: one colour per run, one marker per metric,
+the legend under the plot grouped by run.
 """
 
 from __future__ import annotations
@@ -34,6 +36,30 @@ def _plots_for(experiment: str) -> tuple[PlotSpec, ...]:
         return (PlotSpec("metrics", ()),)
 
 
+def prediction_text(run: RunRow) -> Text | None:
+    """``prediction: <the choice's text> (right|wrong)``, wrong in the error style."""
+    if run.prediction_choice is None:
+        return None
+    import models
+    from models.base import ParamError
+
+    try:
+        prediction = models.get_spec(run.experiment).prediction
+    except ParamError:
+        prediction = None
+    choices = prediction.choices if prediction is not None else ()
+    index = run.prediction_choice
+    chosen = choices[index] if 0 <= index < len(choices) else f"choice {index + 1}"
+    text = Text("prediction: ")
+    text.append(chosen)
+    grade = {True: ("right", "green"), False: ("wrong", "bold red"), None: ("ungraded", "")}
+    word, style = grade[run.prediction_correct]
+    text.append(" (")
+    text.append(word, style=style)
+    text.append(")\n")
+    return text
+
+
 def run_label(run: RunRow) -> str:
     when = run.created_at.strftime("%Y-%m-%d %H:%M") if run.created_at else ""
     mark = "pass" if run.verdict_passed else run.status if run.status != "completed" else "fail"
@@ -61,14 +87,14 @@ class RunsScreen(Screen[None]):
     """Stored runs of one experiment (or of all), reopened and compared."""
 
     DEFAULT_CSS = """
-    RunsScreen #runs-table { height: 10; }
+    RunsScreen #runs-table { height: 10; max-height: 40%; }
     RunsScreen #runs-detail { padding: 0 1; }
     RunsScreen #runs-main { height: 1fr; }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "mark", "Mark to compare", id="runs.mark", tooltip="Compare two runs"),
-        Binding("escape", "back", "Back", id="runs.back"),
+        Binding("escape", "back", "Back", id="runs.back", tooltip="Back to the experiment"),
     ]
 
     def __init__(self, experiment_id: str | None = None) -> None:
@@ -99,6 +125,7 @@ class RunsScreen(Screen[None]):
 
     def on_mount(self) -> None:
         table = self.query_one("#runs-table", DataTable)
+        table.add_column("✓", key="mark", width=1)
         table.add_columns("run", "when", "status", "verdict", "prediction", "params")
         self.refresh_data()
 
@@ -116,6 +143,7 @@ class RunsScreen(Screen[None]):
             prediction = {True: "right", False: "wrong", None: "-"}[run.prediction_correct]
             params = ", ".join(f"{k}={v}" for k, v in run.params.items())
             table.add_row(
+                self._mark(run.id),
                 f"#{run.id}",
                 when,
                 run.status,
@@ -136,6 +164,9 @@ class RunsScreen(Screen[None]):
         if event.row_key.value is not None and not self.marked:
             self.show_runs([int(event.row_key.value)])
 
+    def _mark(self, run_id: int) -> Text:
+        return Text("●", style="bold") if run_id in self.marked else Text(" ")
+
     def action_mark(self) -> None:
         table = self.query_one("#runs-table", DataTable)
         if not self.rows:
@@ -145,6 +176,8 @@ class RunsScreen(Screen[None]):
             self.marked.remove(run_id)
         else:
             self.marked = [*self.marked, run_id][-2:]
+        for row in self.rows:
+            table.update_cell(str(row.id), "mark", self._mark(row.id))
         self.show_runs(self.marked or [run_id])
         label = ", ".join(f"#{i}" for i in self.marked) or "none"
         self.notify(f"marked for comparison: {label}")
@@ -161,9 +194,9 @@ class RunsScreen(Screen[None]):
             detail.append(run_label(run) + "\n", style="bold")
             detail.append(run.verdict_summary + "\n")
             detail.append("params: " + json.dumps(run.params, sort_keys=True) + "\n")
-            if run.prediction_choice is not None:
-                right = {True: "right", False: "wrong", None: "ungraded"}[run.prediction_correct]
-                detail.append(f"prediction: choice {run.prediction_choice + 1} ({right})\n")
+            prediction = prediction_text(run)
+            if prediction is not None:
+                detail.append_text(prediction)
             metrics = {k: v for k, v in run.metrics.items() if isinstance(v, int | float)}
             if metrics:
                 detail.append(

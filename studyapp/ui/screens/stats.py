@@ -1,30 +1,27 @@
 """Stats: reviews-per-day heatmap, due forecast, true vs desired retention, button counts.
 
-The numbers come from ``service.stats`` on a thread worker; the plots are plotext charts
-(``textual_plotext.PlotextPlot``) drawn when the :class:`StatsLoaded` message arrives.
+The numbers come from ``service.stats`` on a thread worker (:meth:`StudyScreen.load`); the
+plots are plotext charts (``textual_plotext.PlotextPlot``) drawn when they arrive.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
-from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Header, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
+from studyapp.study.views import NOT_MEASURED
+from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.text import format_percent, plural
 from studyapp.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from studyapp.study.views import Stats
-    from studyapp.ui.app import StudyApp
 
 HEATMAP_WEEKS = 16
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -60,11 +57,6 @@ def count_ticks(top: int, most: int = 6) -> list[int]:
         scale *= 10
 
 
-@dataclass
-class StatsLoaded(Message):
-    stats: Stats
-
-
 def heatmap_matrix(per_day: dict[date, int], today: date, weeks: int = HEATMAP_WEEKS):  # type: ignore[no-untyped-def]
     """Reviews per day as 7 rows (Mon..Sun) x ``weeks`` columns ending with today's week.
 
@@ -80,21 +72,19 @@ def heatmap_matrix(per_day: dict[date, int], today: date, weeks: int = HEATMAP_W
     return matrix, first_monday
 
 
-class StatsScreen(Screen[None]):
+class StatsScreen(StudyScreen):
     """Four charts in tabs, with a one-line summary above them."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("r", "reload", "Reload", id="stats.reload"),
-        Binding("left", "tab(-1)", "Prev tab", id="stats.prev", show=False),
-        Binding("right", "tab(1)", "Next tab", id="stats.next", show=False),
-        Binding("escape", "back", "Back", id="stats.back"),
-    ]
+        Binding("r", "reload", "Reload", id="stats.reload", tooltip="Count the reviews again"),
+        Binding("left", "tab(-1)", "Prev tab", id="stats.prev", show=False,
+                tooltip="The chart on the left"),
+        Binding("right", "tab(1)", "Next tab", id="stats.next", show=False,
+                tooltip="The chart on the right"),
+        Binding("escape", "back", "Back", id="stats.back", tooltip="Back to the deck list"),
+    ]  # fmt: skip
 
     TABS = ("heatmap", "forecast", "retention", "buttons")
-
-    @property
-    def study(self) -> StudyApp:
-        return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -110,16 +100,11 @@ class StatsScreen(Screen[None]):
                 yield PlotextPlot(id="plot-buttons")
         yield KeyBar()
 
-    def on_mount(self) -> None:
-        self.action_reload()
+    def reload(self) -> None:
+        self.load("stats", self.app.service.stats, now=self.app.now(), label="Statistics")
 
     def action_reload(self) -> None:
-        self._load()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="stats", name="Statistics")
-    def _load(self) -> None:
-        stats = self.study.service.stats(now=self.study.now())
-        self.post_message(StatsLoaded(stats))
+        self.reload()
 
     def action_tab(self, step: int) -> None:
         tabs = self.query_one(TabbedContent)
@@ -131,10 +116,13 @@ class StatsScreen(Screen[None]):
 
     # -- drawing -------------------------------------------------------------------------
 
-    def on_stats_loaded(self, message: StatsLoaded) -> None:
-        stats = message.stats
+    def loaded(self, group: str, value: Any) -> None:
+        if group == "stats":
+            self._draw(value)
+
+    def _draw(self, stats: Stats) -> None:
         goal = f" (goal {format_percent(stats.desired_retention)})"
-        retention: list[str | tuple[str, str]] = ["retention not measured yet" + goal]
+        retention: list[str | tuple[str, str]] = [f"retention {NOT_MEASURED}" + goal]
         if stats.true_retention is not None:
             retention = ["retention ", (format_percent(stats.true_retention), "bold"), goal]
         self.query_one("#stats-summary", Static).update(
@@ -196,12 +184,16 @@ class StatsScreen(Screen[None]):
     def _draw_retention(self, stats: Stats) -> None:
         plot = self._plot("plot-retention")
         plt = plot.plt
-        true = 100 * (stats.true_retention or 0.0)
         desired = 100 * stats.desired_retention
-        plt.bar(["true", "desired"], [true, desired], color="green")
+        if stats.true_retention is None:  # nothing measured: no "true 0%" bar
+            plt.bar(["desired"], [desired], color="green")
+            true_text = NOT_MEASURED
+        else:
+            true = 100 * stats.true_retention
+            plt.bar(["true", "desired"], [true, desired], color="green")
+            true_text = f"{true:.0f}%"
         plt.ylim(0, 100)
-        note = "" if stats.true_retention is not None else " (no reviews of review cards yet)"
-        plt.title(f"Retention: true {true:.0f}% vs desired {desired:.0f}%{note}")
+        plt.title(f"Retention: true {true_text} vs desired {desired:.0f}%")
         plot.refresh()
 
     def _draw_buttons(self, stats: Stats) -> None:

@@ -3,7 +3,9 @@
 Textual's ``Footer`` recomposes one widget per key on every bindings change, which cost
 tens of milliseconds per card on the review screen; this draws the same information
 (key, description, dimmed when disabled) as one :class:`Content` line. When the line is
-too long for the terminal, the other keys are cut so that back, quit and help stay.
+too long for the terminal, whole keys are left out from the end (the palette hint first,
+then the app's quit, then the screen's last keys) so that back and help always stay and no
+description is ever cut in the middle.
 """
 
 from __future__ import annotations
@@ -63,8 +65,8 @@ class KeyBar(Static):
         self.update(render(items, self.size.width))
 
 
-KEEP = frozenset({"back", "quit", "help"})
-"""Actions whose keys stay on a narrow bar: the ways out, and the list of every key."""
+KEEP = frozenset({"back", "help"})
+"""Actions whose keys stay on a narrow bar: the way out, and the list of every key."""
 
 
 @dataclass(frozen=True)
@@ -78,13 +80,13 @@ class Item:
 
     @property
     def width(self) -> int:
-        return cell_len(self.key) + cell_len(self.description) + 3
+        return cell_len(self.key) + cell_len(self.description) + 2
 
     def parts(self) -> list[tuple[str, str]]:
         dim = "" if self.enabled else "dim"
         return [
             (f" {self.key}", f"bold $footer-key-foreground {dim}".strip()),
-            (f" {self.description} ", dim or "$footer-description-foreground"),
+            (f" {self.description}", dim or "$footer-description-foreground"),
         ]
 
 
@@ -92,17 +94,20 @@ PALETTE = Item("^p", "palette")
 
 
 def render(items: list[Item], width: int) -> Content:
-    """The bar for ``width`` cells: every item if they fit, else the kept items at the end
-    and the others cut with an ellipsis (the palette hint is dropped first)."""
+    """The bar for ``width`` cells: every item and the palette hint if they fit; else the
+    kept items at the end and as many of the others, whole and in order, as fit."""
     everything = [*items, PALETTE]
-    if width <= 0 or sum(item.width for item in everything) <= width:
+    if width <= 0 or _width(everything) <= width:
         return _assemble(everything)
     kept = [item for item in items if item.keep]
-    room = width - sum(item.width for item in kept)
-    head = _assemble([item for item in items if not item.keep])
-    if head.cell_length > room:
-        head = head.truncate(max(room - 1, 0)) + Content("…") if room > 1 else Content("")
-    return head + _assemble(kept)
+    others = [item for item in items if not item.keep]
+    while others and _width(others) + _width(kept) > width:
+        others.pop()
+    return _assemble(others + kept)
+
+
+def _width(items: list[Item]) -> int:
+    return sum(item.width for item in items)
 
 
 def _assemble(items: list[Item]) -> Content:

@@ -8,6 +8,11 @@ the current curves with a fresh plotext figure and lays them out as Textual stri
 thread), and :meth:`CurvePlot.accept` shows them. ``render_line`` builds synchronously
 only when nothing fits (first paint, a resize).
 
+Legends are drawn under the axes, never over the data (:func:`legend_lines`); each
+curve has its own colour and marker (a comparison of runs: a colour per run, a marker per
+metric); tick labels are formatted here (:func:`tick_label`), and no x tick sits at the
+left edge where its label would run into the y tick labels.
+
 Log scales are drawn as log10 of the values on a linear axis with ``1e{k}`` tick labels:
 plotext's own log scale transforms its data in place on every build, so a second render
 of the same figure fails.
@@ -16,7 +21,9 @@ of the same figure fails.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.strip import Strip
@@ -64,6 +71,101 @@ def clean(ys: Sequence[float], log_y: bool) -> list[float]:
     return out
 
 
+PALETTE = (39, 208, 170, 76, 196, 226, 45, 250)
+"""256-colour codes of successive curves (or runs, when comparing runs)."""
+
+MARKERS = (("braille", "⣿"), ("dot", "•"), ("x", "x"), ("+", "+"), ("o", "o"), ("*", "*"))
+"""plotext markers of successive curves (metrics, when comparing runs), with their glyphs."""
+
+RUN_LABEL = re.compile(r"^(#\d+) (.+)$")
+"""Comparison curves are labelled ``#id key``: colour by run, marker by key."""
+
+
+@dataclass(frozen=True)
+class CurveStyle:
+    color: int
+    marker: str
+    glyph: str
+
+
+def curve_styles(labels: Sequence[str]) -> dict[str, CurveStyle]:
+    """A colour and a marker per curve; runs of a comparison keep one colour each."""
+    groups: list[str] = []
+    keys: list[str] = []
+    styles: dict[str, CurveStyle] = {}
+    for i, label in enumerate(labels):
+        match = RUN_LABEL.match(label)
+        if match:
+            run, key = match.groups()
+            groups += [run] if run not in groups else []
+            keys += [key] if key not in keys else []
+            color, marker = PALETTE[groups.index(run) % 8], MARKERS[keys.index(key) % 6]
+        else:
+            color, marker = PALETTE[i % 8], MARKERS[i % 6]
+        styles[label] = CurveStyle(color, *marker)
+    return styles
+
+
+def legend_lines(labels: Sequence[str], width: int, rows: int = 2) -> list[Text]:
+    """The legend, drawn under the plot, never over the data: ``⣿ loss  • kl``; a
+    comparison gets one line per run (``#3: ⣿ loss • kl``). At most ``rows`` lines."""
+    styles = curve_styles(labels)
+    by_group: dict[str, list[tuple[str, CurveStyle]]] = {}
+    for label in labels:
+        match = RUN_LABEL.match(label)
+        group, name = match.groups() if match else ("", label)
+        by_group.setdefault(group, []).append((name, styles[label]))
+    lines: list[Text] = []
+    for group, items in by_group.items():
+        line = Text(no_wrap=True, overflow="ellipsis")
+        if group:
+            line.append(f"{group}:", style=f"bold color({items[0][1].color})")
+        for name, style in items:
+            line.append(
+                " " if not line.plain or (group and len(line.plain) <= len(group) + 1) else "  "
+            )
+            line.append(style.glyph, style=f"bold color({style.color})")
+            line.append(f" {name}")
+        line.truncate(width, overflow="ellipsis")
+        lines.append(line)
+    if len(lines) > rows:
+        lines = [*lines[: rows - 1], Text(f"… {len(lines) - rows + 1} more runs", style="dim")]
+    return lines
+
+
+def nice_ticks(lo: float, hi: float, count: int = 5) -> list[float]:
+    """Round tick values covering ``[lo, hi]`` (1, 2 or 5 times a power of ten apart)."""
+    if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
+        return [lo] if math.isfinite(lo) else []
+    raw = (hi - lo) / max(count, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    first = math.ceil(lo / step) * step
+    return [round(first + i * step, 12) for i in range(int((hi - first) / step + 1e-9) + 1)]
+
+
+def tick_label(value: float) -> str:
+    """Short tick text: ``1500`` -> ``1.5k``, ``0.25`` -> ``0.25``, ``2.0`` -> ``2``."""
+    if value == 0:
+        return "0"
+    size = abs(value)
+    if size >= 1e6:
+        return f"{value / 1e6:.3g}M"
+    if size >= 1e3:
+        return f"{value / 1e3:.3g}k"
+    if size >= 1e-3:
+        return f"{value:.3g}"
+    return f"{value:.0e}".replace("e-0", "e-")
+
+
+def x_ticks(lo: float, hi: float, width: int) -> list[float]:
+    """Step ticks, none in the first tenth of the axis (its label would run into the y
+    tick labels: the old ``1e-41.0``)."""
+    count = max(2, min(6, width // 12))
+    margin = (hi - lo) * 0.1
+    return [t for t in nice_ticks(lo, hi, count) if t >= lo + margin]
+
+
 def build_plot_text(
     curves: Curves,
     *,
@@ -74,32 +176,49 @@ def build_plot_text(
     height: int,
     theme: str,
 ) -> Text:
-    """The chart of ``curves`` (label -> (xs, ys)) at ``width`` x ``height`` cells."""
+    """The chart of ``curves`` (label -> (xs, ys)) at ``width`` x ``height`` cells, the
+    legend on its own lines below the axes."""
     from textual_plotext.plot import Plot
 
+    labels = [label for label, (xs, ys) in curves.items() if min(len(xs), len(ys))]
+    legend = legend_lines(labels, width) if len(labels) > 1 or ylabel else []
     plt = Plot()
     plt.theme(theme)
     plt.title(title)
     plt.xlabel("step")
-    lows, highs = [], []
-    for label, (xs, ys) in curves.items():
-        tx, ty = thin(xs, ys)
-        ty = clean(ty, log_y)
-        if tx:
-            plt.plot(tx, ty, label=label, marker="braille")
-            lows.append(min(ty))
-            highs.append(max(ty))
     if log_y:
         plt.ylabel(f"{ylabel} (log)" if ylabel else "log scale")
-        if lows:
-            lo, hi = math.floor(min(lows)), math.ceil(max(highs))
-            step = max(1, math.ceil((hi - lo) / 5))
-            ticks = [float(k) for k in range(lo, hi + 1, step)]
-            plt.yticks(ticks, [f"1e{k:.0f}" for k in ticks])
     elif ylabel:
         plt.ylabel(ylabel)
-    plt.plotsize(max(width, 10), max(height, 5))
-    return Text.from_ansi(plt.build())
+    styles = curve_styles(labels)
+    lows, highs, xlo, xhi = [], [], math.inf, -math.inf
+    for label in labels:
+        xs, ys = curves[label]
+        tx, ty = thin(xs, ys)
+        ty = clean(ty, log_y)
+        style = styles[label]
+        plt.plot(tx, ty, marker=style.marker, color=style.color)
+        lows.append(min(ty))
+        highs.append(max(ty))
+        xlo, xhi = min(xlo, tx[0]), max(xhi, tx[-1])
+    if lows:
+        lo, hi = min(lows), max(highs)
+        if log_y:
+            lo_k, hi_k = math.floor(lo), math.ceil(hi)
+            step = max(1, math.ceil((hi_k - lo_k) / 5))
+            ticks = [float(k) for k in range(lo_k, hi_k + 1, step)]
+            plt.yticks(ticks, [f"1e{k:.0f}" for k in ticks])
+        else:
+            ticks = nice_ticks(lo, hi, 4) if hi > lo else [lo]
+            plt.yticks(ticks, [tick_label(t) for t in ticks])
+        xt = x_ticks(xlo, xhi, width) if xhi > xlo else []
+        plt.xticks(xt, [tick_label(t) for t in xt])
+    plt.plotsize(max(width, 10), max(height - len(legend), 4))
+    text = Text.from_ansi(plt.build())
+    for line in legend:
+        text.append("\n")
+        text.append_text(line)
+    return text
 
 
 class CurvePlot(PlotextPlot):

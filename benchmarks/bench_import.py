@@ -1,0 +1,159 @@
+"""Anki package import: our reader + FSRS rebuild beside Anki importing the same file.
+
+Run: ``python benchmarks/bench_import.py [--notes N] [--reviews R] [--runs K]``
+(needs the ``anki`` package: ``pip install -e '.[bench]'``).
+
+Builds, with the ``anki`` package, a current (``collection.anki21b``) package of N notes
+(default 20,000: two thirds Basic, one third Cloze with two clozes) and R review-log rows
+(default 200,000) spread over the cards, then times in the same run, alternating:
+
+(a) ours: ``read_package`` (unzip, zstd, sqlite read, templates, HTML to text) and
+    ``history.replay`` of every card's log through FSRS;
+(b) Anki: ``import_anki_package`` of the same file into a fresh collection.
+
+The store import (writing cards and logs into our database) is not timed yet: the backend's
+importer does not take an ``AnkiPackage`` so far. Prints medians, the ratio (goal <= 1.0x
+Anki's time) and our notes/s (goal >= 5,000).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def build(folder: Path, notes: int, reviews: int) -> Path:
+    """The package: Basic and Cloze notes made by Anki, revlog rows inserted, exported."""
+    from anki.collection import AddNoteRequest, Collection, ExportAnkiPackageOptions
+    from anki.import_export_pb2 import ExportLimit
+
+    col = Collection(str(folder / "source" / "collection.anki2"))
+    rng = random.Random(7)
+    basic, cloze = col.models.by_name("Basic"), col.models.by_name("Cloze")
+    decks = [col.decks.id(f"Course::Week {w}") for w in range(1, 11)]
+    requests = []
+    for n in range(notes):
+        if n % 3 == 2:
+            note = col.new_note(cloze)
+            note["Text"] = (f"The {{{{c1::generator::network}}}} of GAN {n} maps "
+                            f"{{{{c2::noise}}}} to data, \\(G(z) \\sim p_g\\)")  # fmt: skip
+            note["Back Extra"] = "Goodfellow et al."
+        else:
+            note = col.new_note(basic)
+            note["Front"] = f"What does the <b>KL term</b> of VAE {n} do?"
+            note["Back"] = "Pulls q(z|x) towards<br>the prior<ul><li>p(z)</li></ul>"
+        note.tags = [f"topic{n % 20}"]
+        requests.append(AddNoteRequest(note=note, deck_id=decks[n % len(decks)]))
+    col.add_notes(requests)
+    card_ids = col.db.list("SELECT id FROM cards")
+    start = datetime(2024, 1, 1, tzinfo=UTC)
+    rows, per_card = [], max(1, reviews // max(1, len(card_ids) // 2))
+    reviewed = rng.sample(card_ids, k=min(len(card_ids), -(-reviews // per_card)))
+    rid = int(start.timestamp() * 1000)
+    for cid in reviewed:
+        at = start + timedelta(minutes=rng.randrange(10_000))
+        for i in range(per_card):
+            if len(rows) == reviews:
+                break
+            rid = max(rid + 1, int(at.timestamp() * 1000))
+            ease = 1 if rng.random() < 0.1 else rng.choice((2, 3, 3, 3, 4))
+            rows.append((rid, cid, -1, ease, 1, 0, 2500, 5000, 0 if i == 0 else 1))
+            at += timedelta(days=1 + 2 * i, minutes=rng.randrange(600))
+    col.db.executemany("INSERT INTO revlog VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    col.db.execute("UPDATE cards SET type = 2, queue = 2, ivl = 10, due = 100 WHERE id IN "
+                   "(SELECT DISTINCT cid FROM revlog)")  # fmt: skip
+    out = folder / "bench.apkg"
+    options = ExportAnkiPackageOptions(with_scheduling=True, with_media=True, legacy=False)
+    col.export_anki_package(out_path=str(out), options=options, limit=ExportLimit())
+    col.close()
+    return out
+
+
+def ours(package: Path) -> tuple[int, int]:
+    from studyapp.deckfmt.apkg import AnkiCard, read_package
+    from studyapp.study.history import default_scheduler, replay
+
+    parsed = read_package(package)
+    sched = default_scheduler()
+    answers = 0
+    for card in parsed.cards:
+        assert isinstance(card, AnkiCard)
+        if card.reviews:
+            answers += replay(card.reviews, sched).reps
+    return len({c.guid for c in parsed.cards if isinstance(c, AnkiCard)}), answers
+
+
+def anki_import(package: Path, folder: Path) -> int:
+    from anki.collection import Collection, ImportAnkiPackageOptions, ImportAnkiPackageRequest
+
+    col = Collection(str(folder / "collection.anki2"))
+    try:
+        request = ImportAnkiPackageRequest(
+            package_path=str(package), options=ImportAnkiPackageOptions(with_scheduling=True)
+        )
+        col.import_anki_package(request)
+        return int(col.note_count())
+    finally:
+        col.close()
+
+
+def timed(call: Callable[[], object]) -> tuple[float, float, object]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    result = call()
+    return time.perf_counter() - wall, time.process_time() - cpu, result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--notes", type=int, default=20_000)
+    parser.add_argument("--reviews", type=int, default=200_000)
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+    try:
+        import anki.collection  # noqa: F401
+    except ImportError:
+        print("skipped: anki not installed (pip install -e '.[bench]')")
+        return 0
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        (folder / "source").mkdir()
+        started = time.perf_counter()
+        package = build(folder, args.notes, args.reviews)
+        size = package.stat().st_size / 1e6
+        print(f"package: {args.notes} notes, {args.reviews} revlog rows, {size:.1f} MB "
+              f"(built by anki in {time.perf_counter() - started:.1f} s)")  # fmt: skip
+        ours_wall, ours_cpu, anki_wall, anki_cpu = [], [], [], []
+        for run in range(args.runs):
+            wall, cpu, result = timed(lambda: ours(package))
+            notes, answers = result  # type: ignore[misc]
+            assert notes == args.notes, (notes, args.notes)
+            ours_wall.append(wall)
+            ours_cpu.append(cpu)
+            target = folder / f"anki-{run}"
+            target.mkdir()
+            wall, cpu, imported = timed(lambda t=target: anki_import(package, t))
+            assert imported == args.notes
+            anki_wall.append(wall)
+            anki_cpu.append(cpu)
+        ow, oc = statistics.median(ours_wall), statistics.median(ours_cpu)
+        aw, ac = statistics.median(anki_wall), statistics.median(anki_cpu)
+        print(f"ours  (read + FSRS rebuild of {answers} answers): {ow:.2f} s wall, {oc:.2f} s CPU")
+        print(f"anki  (import_anki_package, scheduling kept):   {aw:.2f} s wall, {ac:.2f} s CPU")
+        print(f"ratio ours/anki: {ow / aw:.2f}x wall, {oc / ac:.2f}x CPU (goal <= 1.0x)")
+        print(f"throughput: {args.notes / ow:,.0f} notes/s (goal >= 5,000)")
+        print("store import: not timed (the importer does not take Anki packages yet)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,197 @@
+"""Reading an Anki collection database (schema 11 JSON tables or schema 18 tables) with sqlite3.
+
+Only a read-only connection to a private temp copy is opened. Note types, decks, notes, cards
+and the review log are read in a handful of full-table queries (no per-note query), then each
+card is rendered from its template (see :mod:`render`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from studyapp.deckfmt.apkg.container import protobuf_fields
+from studyapp.deckfmt.apkg.model import (
+    LATEST_SCHEMA,
+    OLDEST_SCHEMA,
+    AnkiCard,
+    AnkiReview,
+    PackageError,
+)
+from studyapp.deckfmt.apkg.render import html_to_text, render_card
+
+CLOZE_KIND = 1
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+SUSPENDED_QUEUE = -1
+
+
+@dataclass(frozen=True, slots=True)
+class Notetype:
+    name: str
+    cloze: bool
+    fields: list[str]
+    templates: dict[int, tuple[str, str]]
+    """ord -> (question format, answer format)."""
+
+
+def read_collection(path: Path, source: str) -> tuple[int, list[AnkiCard], list[str]]:
+    """(schema version, cards in note order, deck names) of the collection at ``path``."""
+    try:
+        db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error as error:
+        raise PackageError(f"corrupt collection ({error})", source) from None
+    db.create_collation("unicase", lambda a, b: (a.lower() > b.lower()) - (a.lower() < b.lower()))
+    try:
+        return _read(db, source)
+    except sqlite3.Error as error:
+        raise PackageError(f"corrupt collection ({error})", source) from None
+    except (ValueError, KeyError, TypeError) as error:
+        raise PackageError(
+            f"corrupt collection ({type(error).__name__}: {error})", source
+        ) from None
+    finally:
+        db.close()
+
+
+def _read(db: sqlite3.Connection, source: str) -> tuple[int, list[AnkiCard], list[str]]:
+    row = db.execute("SELECT ver FROM col").fetchone()
+    if row is None:
+        raise PackageError("corrupt collection (no col row)", source)
+    version = int(row[0])
+    if version > LATEST_SCHEMA:
+        raise PackageError(
+            f"collection schema {version} is newer than this studyapp reads "
+            f"({OLDEST_SCHEMA}-{LATEST_SCHEMA}); export from Anki with 'Support older Anki "
+            "versions' checked",
+            source,
+        )
+    if version < OLDEST_SCHEMA:
+        raise PackageError(f"collection schema {version} is too old to read", source)
+    if version >= 15 and _has_table(db, "notetypes"):
+        notetypes, decks = _notetypes_v18(db, source), _decks_v18(db)
+    else:
+        notetypes, decks = _notetypes_v11(db), _decks_v11(db)
+    reviews = _reviews(db)
+    notes = {
+        nid: (guid, mid, tags, flds)
+        for nid, guid, mid, tags, flds in db.execute("SELECT id, guid, mid, tags, flds FROM notes")
+    }
+    cards: list[AnkiCard] = []
+    used_decks: set[str] = set()
+    query = "SELECT id, nid, did, ord, queue, odid FROM cards ORDER BY nid, ord"
+    for position, (cid, nid, did, ord_, queue, odid) in enumerate(db.execute(query), 1):
+        note = notes.get(nid)
+        if note is None:
+            continue  # an orphan card: Anki's check database would delete it too
+        guid, mid, tags, flds = note
+        notetype = notetypes.get(mid)
+        if notetype is None:
+            raise PackageError(f"note {nid} uses note type {mid}, which is missing", source)
+        deck = _clean(decks.get(odid or did) or decks.get(did) or "Default")
+        used_decks.add(deck)
+        front, back, media = _card_text(notetype, flds.split("\x1f"), ord_)
+        cards.append(
+            AnkiCard(
+                front=_clean(front), back=_clean(back), line=position,
+                tags=[_clean(tag) for tag in tags.split()], guid=guid, ord=ord_,
+                deck=deck, notetype=notetype.name, suspended=queue == SUSPENDED_QUEUE,
+                reviews=reviews.get(cid, []), media=media,
+            )
+        )  # fmt: skip
+    return version, cards, sorted(used_decks)
+
+
+def _clean(text: str) -> str:
+    """Control characters (but tab and newline) removed: card text is data, never escapes."""
+    return _CONTROLS.sub("", text) if _CONTROLS.search(text) else text
+
+
+def _card_text(notetype: Notetype, values: list[str], ord_: int) -> tuple[str, str, list[str]]:
+    fields = dict(zip(notetype.fields, values, strict=False))
+    if notetype.cloze:
+        qfmt, afmt = notetype.templates.get(0) or ("{{cloze:Text}}", "{{cloze:Text}}")
+        return render_card(qfmt, afmt, fields, ord_ + 1)
+    template = notetype.templates.get(ord_)
+    if template is not None:
+        front, back, media = render_card(*template, fields, None)
+        if front.strip():
+            return front, back, media
+    # an unknown layout: the first field is the question, the rest the answer
+    media = []
+    front = html_to_text(values[0] if values else "", media)
+    back = "\n".join(t for t in (html_to_text(v, media) for v in values[1:]) if t)
+    return front, back, media
+
+
+def _reviews(db: sqlite3.Connection) -> dict[int, list[AnkiReview]]:
+    out: dict[int, list[AnkiReview]] = {}
+    query = "SELECT id, cid, ease, ivl, factor, time, type FROM revlog ORDER BY cid, id"
+    for rid, cid, ease, ivl, factor, taken, kind in db.execute(query):
+        review = AnkiReview(
+            at=datetime.fromtimestamp(rid / 1000, UTC),
+            rating=int(ease),
+            kind=int(kind),
+            duration_ms=max(0, int(taken)),
+            interval=int(ivl),
+            factor=int(factor),
+        )
+        bucket = out.get(cid)
+        if bucket is None:
+            out[cid] = [review]
+        else:
+            bucket.append(review)
+    return out
+
+
+def _has_table(db: sqlite3.Connection, name: str) -> bool:
+    query = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?"
+    return db.execute(query, (name,)).fetchone() is not None
+
+
+def _notetypes_v11(db: sqlite3.Connection) -> dict[int, Notetype]:
+    (models_json,) = db.execute("SELECT models FROM col").fetchone()
+    out = {}
+    for key, model in json.loads(models_json).items():
+        fields = [f["name"] for f in sorted(model.get("flds", []), key=lambda f: f["ord"])]
+        templates = {int(t["ord"]): (t["qfmt"], t["afmt"]) for t in model.get("tmpls", [])}
+        out[int(key)] = Notetype(model["name"], model.get("type") == CLOZE_KIND, fields, templates)
+    return out
+
+
+def _decks_v11(db: sqlite3.Connection) -> dict[int, str]:
+    (decks_json,) = db.execute("SELECT decks FROM col").fetchone()
+    return {int(key): deck["name"] for key, deck in json.loads(decks_json).items()}
+
+
+def _notetypes_v18(db: sqlite3.Connection, source: str) -> dict[int, Notetype]:
+    fields: dict[int, list[str]] = {}
+    for ntid, name in db.execute("SELECT ntid, name FROM fields ORDER BY ntid, ord"):
+        fields.setdefault(ntid, []).append(name)
+    templates: dict[int, dict[int, tuple[str, str]]] = {}
+    for ntid, ord_, config in db.execute("SELECT ntid, ord, config FROM templates"):
+        parts = protobuf_fields(config, source, "template")
+        qfmt = _text(parts, 1)
+        templates.setdefault(ntid, {})[ord_] = (qfmt, _text(parts, 2))
+    out = {}
+    for ntid, name, config in db.execute("SELECT id, name, config FROM notetypes"):
+        parts = protobuf_fields(config, source, "note type")
+        kind = next((v for n, v in parts if n == 1 and isinstance(v, int)), 0)
+        out[ntid] = Notetype(
+            name, kind == CLOZE_KIND, fields.get(ntid, []), templates.get(ntid, {})
+        )
+    return out
+
+
+def _text(parts: list[tuple[int, int | bytes]], number: int) -> str:
+    value = next((v for n, v in parts if n == number and isinstance(v, bytes)), b"")
+    return value.decode("utf-8", "replace")
+
+
+def _decks_v18(db: sqlite3.Connection) -> dict[int, str]:
+    return {
+        did: name.replace("\x1f", "::") for did, name in db.execute("SELECT id, name FROM decks")
+    }

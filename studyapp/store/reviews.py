@@ -1,0 +1,194 @@
+"""The review path: today's queue queries, answers (card update + log row), undo, history.
+
+Queries touch the ``(deck_id, state, due, ...)`` index and today's slice of the review log
+only, so a queue or its counts stay fast on large collections. Counts take a ``cap``: they
+stop counting there (``LIMIT`` in a subquery), so a deck of 100,000 new cards with a daily
+limit of 20 costs 20 index steps, not 100,000.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from studyapp.store.rows import LEARNING, NEW, RELEARNING, REVIEW, LogRow
+from studyapp.store.sql import in_list
+
+if TYPE_CHECKING:
+    from studyapp.store.sql import Query
+
+ACTIVE = (
+    "card.deck_id = :deck AND card.removed = :no AND card.suspended = :no"
+    " AND (card.buried_until IS NULL OR card.buried_until <= :now)"
+)
+"""The deck's cards that may be shown now (parameters ``deck``, ``now``, ``no=False``)."""
+LEARNING_UNTIL = f"{ACTIVE} AND card.state IN ({LEARNING}, {RELEARNING}) AND card.due <= :until"
+REVIEWS_TODAY = f"{ACTIVE} AND card.state = {REVIEW} AND card.due < :day_end"
+NEW_CARDS = f"{ACTIVE} AND card.state = {NEW}"
+PARTS = {"learning": LEARNING_UNTIL, "review": REVIEWS_TODAY, "new": NEW_CARDS}
+ORDER = {
+    "learning": "card.due, card.id",
+    "review": "card.due, card.id",
+    "new": "card.position, card.id",
+}
+LOG_COLUMNS = (
+    "card_id", "reviewed_at", "rating", "duration_ms", "kind", "state_before", "step_before",
+    "stability_before", "difficulty_before", "due_before", "last_review_before", "state_after",
+    "step_after", "stability_after", "difficulty_after", "due_after", "undo",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TodayAnswer:
+    """One review-kind answer of today: which card, its deck, its state before."""
+
+    card_id: int
+    deck_id: int
+    state_before: int
+
+
+def _params(deck_id: int, now: datetime, until: datetime, day_end: datetime) -> dict[str, Any]:
+    return {"deck": deck_id, "no": False, "now": now, "until": until, "day_end": day_end}
+
+
+def ids(
+    q: Query, part: str, deck_id: int, now: datetime, until: datetime, day_end: datetime,
+    take: int | None,
+) -> list[int]:  # fmt: skip
+    """Card ids of one queue part (``learning`` due by ``until``, ``review``, ``new``) in order."""
+    if take == 0:
+        return []
+    limit = "" if take is None else f" LIMIT {int(take)}"
+    sql = f"SELECT card.id FROM card WHERE {PARTS[part]} ORDER BY {ORDER[part]}{limit}"
+    return [r.id for r in q.rows(sql, _params(deck_id, now, until, day_end))]
+
+
+def count(
+    q: Query, part: str, deck_id: int, now: datetime, until: datetime, day_end: datetime,
+    cap: int | None = None,
+) -> int:  # fmt: skip
+    """How many cards a queue part holds, counting no further than ``cap``."""
+    params = _params(deck_id, now, until, day_end)
+    if cap is None:
+        return int(q.scalar(f"SELECT count(*) FROM card WHERE {PARTS[part]}", params) or 0)
+    if cap <= 0:
+        return 0
+    inner = f"SELECT 1 FROM card WHERE {PARTS[part]} LIMIT {int(cap)}"
+    return int(q.scalar(f"SELECT count(*) FROM ({inner}) AS capped", params) or 0)
+
+
+def answers_since(q: Query, start: datetime) -> list[TodayAnswer]:
+    """Review-kind answers since ``start`` with their cards' decks (two small queries: a join
+    lets the planner walk every card of a large deck instead of today's few log rows)."""
+    today = q.rows(
+        "SELECT card_id, state_before FROM review_log"
+        " WHERE reviewed_at >= :start AND kind = 'review'",
+        {"start": start},
+    )
+    if not today:
+        return []
+    deck_of: dict[int, int] = {}
+    card_ids = sorted({r.card_id for r in today})
+    for chunk in range(0, len(card_ids), 500):
+        placeholders, params = in_list("c", card_ids[chunk : chunk + 500])
+        for r in q.rows(f"SELECT id, deck_id FROM card WHERE id IN {placeholders}", params):
+            deck_of[r.id] = r.deck_id
+    return [TodayAnswer(r.card_id, deck_of.get(r.card_id, -1), r.state_before) for r in today]
+
+
+def deck_card_counts(q: Query, deck_id: int, missing_flags: Sequence[str]) -> tuple[int, int, int]:
+    """(cards in the file, suspended, suspended with one of ``missing_flags`` in the file).
+
+    All cards minus removed ones, suspended ones apart: each count reads a narrow or partial
+    index rather than every row of a large deck.
+    """
+    flags = {f"flag{i}": f'%"{flag}"%' for i, flag in enumerate(missing_flags)}
+    params = {"deck": deck_id, "yes": True, "no": False, **flags}
+
+    def n(where: str) -> int:
+        return int(q.scalar(f"SELECT count(*) FROM card WHERE {where}", params) or 0)
+
+    total = n("card.deck_id = :deck") - n("card.deck_id = :deck AND card.removed = :yes")
+    suspended = "card.deck_id = :deck AND card.suspended = :yes AND card.removed = :no"
+    any_flag = " OR ".join(f"CAST(card.file_flags AS TEXT) LIKE :{name}" for name in flags)
+    missing = n(f"{suspended} AND ({any_flag})") if flags else 0
+    return total, n(suspended), missing
+
+
+def exam_pool(
+    q: Query, deck_id: int, now: datetime, exam_start: datetime, today_start: datetime
+) -> list[tuple[int, float | None, datetime | None, datetime | None]]:
+    """``(id, stability, last_review, due)`` of review cards due before the exam, not yet
+    reviewed today."""
+    rows = q.rows(
+        "SELECT card.id, card.stability, card.last_review, card.due FROM card"
+        f" WHERE {ACTIVE} AND card.state = {REVIEW} AND card.due < :exam_start"
+        " AND (card.last_review IS NULL OR card.last_review < :today_start)",
+        {"deck": deck_id, "no": False, "now": now, "exam_start": exam_start,
+         "today_start": today_start},
+    )  # fmt: skip
+    return [(r.id, r.stability, r.last_review, r.due) for r in rows]
+
+
+def studied(q: Query, deck_id: int) -> list[tuple[int, float | None, datetime | None]]:
+    """``(state, stability, last_review)`` of the deck's studied, active cards."""
+    rows = q.rows(
+        "SELECT state, stability, last_review FROM card WHERE deck_id = :deck"
+        f" AND removed = :no AND suspended = :no AND state != {NEW}",
+        {"deck": deck_id, "no": False},
+    )
+    return [(r.state, r.stability, r.last_review) for r in rows]
+
+
+# -- answers and undo -----------------------------------------------------------------------
+
+
+def add_log(q: Query, values: Mapping[str, Any]) -> int:
+    """Insert a review log row (keys of :data:`LOG_COLUMNS`); returns its id."""
+    return q.insert("review_log", {name: values.get(name) for name in LOG_COLUMNS})
+
+
+def log(q: Query, log_id: int) -> LogRow | None:
+    r = q.one(
+        "SELECT id, card_id, reviewed_at, rating, kind, state_before, step_before,"
+        " stability_before, difficulty_before, due_before, last_review_before, undo"
+        " FROM review_log WHERE id = :id",
+        {"id": log_id},
+    )
+    if r is None:
+        return None
+    return LogRow(
+        r.id, r.card_id, r.reviewed_at, r.rating, r.kind, r.state_before, r.step_before,
+        r.stability_before, r.difficulty_before, r.due_before, r.last_review_before, r.undo,
+    )  # fmt: skip
+
+
+def answered_after(q: Query, card_id: int, log_id: int) -> bool:
+    """True when the card has a review-kind answer logged after ``log_id``."""
+    found = q.scalar(
+        "SELECT id FROM review_log WHERE card_id = :card AND kind = 'review' AND id > :id LIMIT 1",
+        {"card": card_id, "id": log_id},
+    )
+    return found is not None
+
+
+def delete_log(q: Query, log_id: int) -> None:
+    q.execute("DELETE FROM review_log WHERE id = :id", {"id": log_id})
+
+
+def history(q: Query, deck_id: int | None) -> list[tuple[int, datetime, int, int]]:
+    """``(card_id, reviewed_at, rating, duration_ms)`` of review-kind answers, by card and time."""
+    where = "review_log.kind = 'review'"
+    params: dict[str, Any] = {}
+    if deck_id is not None:
+        where += " AND card.deck_id = :deck"
+        params["deck"] = deck_id
+    rows = q.rows(
+        "SELECT review_log.card_id, review_log.reviewed_at, review_log.rating,"
+        " review_log.duration_ms FROM review_log JOIN card ON card.id = review_log.card_id"
+        f" WHERE {where} ORDER BY review_log.card_id, review_log.reviewed_at, review_log.id",
+        params,
+    )
+    return [(r.card_id, r.reviewed_at, int(r.rating), int(r.duration_ms or 0)) for r in rows]

@@ -1,0 +1,63 @@
+"""What every part of the study service shares: the database, the clock, the time zone,
+interval fuzz, the WAL checkpointer and the cached collection-wide FSRS parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+from typing import TYPE_CHECKING
+
+from studyapp.study.clock import day_start, ensure_utc, study_day, utc_now
+from studyapp.study.errors import StudyError
+
+if TYPE_CHECKING:
+    from studyapp.store.checkpoint import Checkpointer
+    from studyapp.store.sql import Db, Query
+
+
+@dataclass
+class Context:
+    """The shared state of one open study service (see ``StudyService``)."""
+
+    db: Db | None
+    checkpointer: Checkpointer
+    clock: Callable[[], datetime] = utc_now
+    tz: tzinfo | None = None
+    fuzz: bool = True
+    global_params: tuple[float, ...] | None = None
+    global_params_loaded: bool = field(default=False)
+
+    def now(self, now: datetime | None = None) -> datetime:
+        """``now`` (aware UTC), or the clock's time."""
+        return ensure_utc(now) if now is not None else ensure_utc(self.clock())
+
+    def today(self, now: datetime | None = None) -> date:
+        """The study day of ``now`` (days start at 04:00 local time, as in Anki)."""
+        return study_day(self.now(now), self.tz)
+
+    def day_start(self, day: date) -> datetime:
+        return day_start(day, self.tz)
+
+    def day_end(self, now: datetime) -> datetime:
+        """When the study day of ``now`` ends (the next one starts)."""
+        return day_start(study_day(now, self.tz) + timedelta(days=1), self.tz)
+
+    @contextmanager
+    def read(self) -> Iterator[Query]:
+        """One read transaction."""
+        with self.database().session() as q:
+            yield q
+
+    @contextmanager
+    def write(self) -> Iterator[Query]:
+        """One write transaction (``BEGIN IMMEDIATE`` on SQLite), committed on exit."""
+        with self.database().session(write=True) as q:
+            yield q
+        self.checkpointer.wrote()
+
+    def database(self) -> Db:
+        if self.db is None:
+            raise StudyError("the study service is closed")
+        return self.db

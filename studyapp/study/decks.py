@@ -1,0 +1,198 @@
+"""``service.decks``: the deck list with today's counts, deck settings, exam dates, and
+importing deck files (bundled, user, or any path) through :mod:`studyapp.study.importer`."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from studyapp.store import decks as store
+from studyapp.store import reviews as store_reviews
+from studyapp.study import queue
+from studyapp.study.cards import NEEDS_TEXT
+from studyapp.study.errors import StudyError
+from studyapp.study.importer import upsert_deck
+from studyapp.study.views import DeckSummary, ImportReport
+
+if TYPE_CHECKING:
+    from studyapp.deckfmt import ParsedDeck
+    from studyapp.store.rows import DeckRow
+    from studyapp.store.sql import Query
+    from studyapp.study.context import Context
+    from studyapp.study.parameters import FsrsPart
+
+
+class DecksPart:
+    """``service.decks``: list, one deck, settings, exam dates, imports."""
+
+    def __init__(self, ctx: Context, fsrs: FsrsPart) -> None:
+        self.ctx = ctx
+        self.fsrs = fsrs
+
+    def __call__(self, now: datetime | None = None) -> list[DeckSummary]:
+        """``service.decks()``: the same as :meth:`list`."""
+        return self.list(now)
+
+    def list(self, now: datetime | None = None) -> list[DeckSummary]:
+        """Every deck with today's counts, sorted by name."""
+        now = self.ctx.now(now)
+        with self.ctx.read() as q:
+            return self._summaries(q, store.all_decks(q), now)
+
+    def get(self, deck_id: int, now: datetime | None = None) -> DeckSummary:
+        """One deck's summary; StudyError if there is no such deck."""
+        now = self.ctx.now(now)
+        with self.ctx.read() as q:
+            return self._summaries(q, [self.row(q, deck_id)], now)[0]
+
+    def row(self, q: Query, deck_id: int) -> DeckRow:
+        deck = store.get(q, deck_id)
+        if deck is None:
+            raise StudyError(f"no deck with id {deck_id}")
+        return deck
+
+    def _summaries(self, q: Query, decks: list[DeckRow], now: datetime) -> list[DeckSummary]:
+        if not decks:
+            return []
+        usage = queue.usage_today(q, self.ctx, [d.id for d in decks], now)
+        today = self.ctx.today(now)
+        out = []
+        for deck in decks:
+            sched = self.fsrs.scheduler(q, deck)
+            counts = queue.build(q, self.ctx, deck, sched, now, usage[deck.id], 0, True).counts
+            total, suspended, missing = store_reviews.deck_card_counts(q, deck.id, NEEDS_TEXT)
+            recall = None
+            if deck.exam_date is not None:
+                at = self.ctx.day_start(deck.exam_date)
+                recall = queue.predicted_recall(q, deck, sched, at)
+            out.append(
+                DeckSummary(
+                    id=deck.id,
+                    name=deck.name,
+                    source=deck.source,
+                    total=total,
+                    new=counts.new,
+                    learning=counts.learning,
+                    due=counts.review,
+                    reviewed_today=usage[deck.id].answers,
+                    suspended=suspended,
+                    suspended_missing=missing,
+                    desired_retention=deck.desired_retention,
+                    new_limit=deck.new_limit,
+                    review_limit=deck.review_limit,
+                    exam_date=deck.exam_date,
+                    days_to_exam=(deck.exam_date - today).days if deck.exam_date else None,
+                    predicted_exam_recall=recall,
+                )
+            )
+        return out
+
+    def _set(self, deck_id: int, values: dict[str, Any]) -> DeckSummary:
+        with self.ctx.write() as q:
+            if not store.update(q, deck_id, values):
+                raise StudyError(f"no deck with id {deck_id}")
+        return self.get(deck_id)
+
+    def set_exam(self, deck_id: int, exam_date: date | None) -> DeckSummary:
+        """Set (or clear with None) the deck's exam date: exam mode while it is ahead."""
+        return self._set(deck_id, {"exam_date": exam_date})
+
+    def set_exam_in(self, deck_id: int, days: int, now: datetime | None = None) -> DeckSummary:
+        """Exam ``days`` study days from today (the countdown shows "exam in ``days`` days",
+        at any hour, 00:00-04:00 included)."""
+        from datetime import timedelta
+
+        return self.set_exam(deck_id, self.ctx.today(now) + timedelta(days=days))
+
+    def set_retention(self, deck_id: int, retention: float) -> DeckSummary:
+        """Set the deck's desired retention (0.70 to 0.99)."""
+        if not 0.7 <= retention <= 0.99:
+            raise StudyError(f"desired retention must be between 0.70 and 0.99, got {retention}")
+        return self._set(deck_id, {"desired_retention": float(retention)})
+
+    def set_limits(self, deck_id: int, new: int, reviews: int) -> DeckSummary:
+        """Set the deck's daily limits of new cards and of reviews (both >= 0)."""
+        if new < 0 or reviews < 0:
+            raise StudyError(f"daily limits must be >= 0, got new={new}, reviews={reviews}")
+        return self._set(deck_id, {"new_limit": int(new), "review_limit": int(reviews)})
+
+    def exam_plan(self, deck_id: int, now: datetime | None = None) -> list[tuple[date, int]]:
+        """Exam mode: how many reviews each study day until the exam gets (empty if no exam)."""
+        now = self.ctx.now(now)
+        with self.ctx.read() as q:
+            deck = self.row(q, deck_id)
+            usage = queue.usage_today(q, self.ctx, [deck_id], now)[deck_id]
+            return queue.exam_plan(q, self.ctx, deck, now, usage)
+
+    # -- imports ---------------------------------------------------------------------------
+
+    def sync_bundled(self, directory: Path | None = None) -> list[ImportReport]:
+        """Import every deck file of ``directory`` (default: the bundled decks).
+
+        Idempotent and fast: files unchanged since the last sync are not parsed again.
+        A file that fails to parse is reported in its ImportReport's warnings.
+        """
+        from studyapp.paths import bundled_decks_dir
+
+        return self._sync_dir(directory or bundled_decks_dir(), "bundled")
+
+    def sync_user(self) -> list[ImportReport]:
+        """Re-sync the decks added with ``studyapp import`` (their copies in the data dir)."""
+        from studyapp.paths import user_decks_dir
+
+        return self._sync_dir(user_decks_dir(), "user")
+
+    def _sync_dir(self, directory: Path, prefix: str) -> list[ImportReport]:
+        if not directory.is_dir():
+            return []
+        reports = []
+        for path in sorted(directory.iterdir()):
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            source = f"{prefix}/{path.name}"
+            try:
+                reports.append(self.import_file(path, source=source))
+            except (ValueError, OSError) as error:  # DeckParseError is a ValueError
+                message = str(error).splitlines()[0] if str(error) else type(error).__name__
+                reports.append(
+                    ImportReport(0, path.stem, source, str(path), skipped=True, warnings=(message,))
+                )
+        return reports
+
+    def import_file(self, path: str | Path, *, source: str | None = None) -> ImportReport:
+        """Parse ``path`` and add or update its deck. Re-importing never duplicates cards.
+
+        Card identity survives edits: a card whose text changed slightly keeps its history;
+        a card gone from the file is marked removed (log kept, out of the queue).
+        ``source`` names the deck's identity (default ``file/<absolute path>``).
+        Raises ``DeckParseError`` (message with file and line) for a bad file.
+        """
+        path = Path(path)
+        source = source or f"file/{path.resolve()}"
+        try:
+            stat = path.stat()
+            data = path.read_bytes()
+        except OSError as error:
+            raise StudyError(f"{path}: cannot read: {error.strerror}") from None
+        meta = {
+            "file_size": stat.st_size,
+            "file_mtime": stat.st_mtime,
+            "file_hash": hashlib.sha256(data).hexdigest(),
+        }
+        with self.ctx.read() as q:
+            known = store.by_source(q, source)
+        if known is not None and known.file_hash == meta["file_hash"]:
+            return ImportReport(known.id, known.name, source, str(path), skipped=True)
+        from studyapp.deckfmt import parse_file
+
+        return self._upsert(parse_file(path), source, str(path), meta)
+
+    def import_parsed(self, parsed: ParsedDeck, *, source: str | None = None) -> ImportReport:
+        """Add or update a deck from an already parsed deck (``studyapp.deckfmt``)."""
+        return self._upsert(parsed, source or f"parsed/{parsed.source}", parsed.source, {})
+
+    def _upsert(self, parsed: Any, source: str, path: str, meta: dict[str, Any]) -> ImportReport:
+        with self.ctx.write() as q:
+            return upsert_deck(q, parsed, source, path, meta)

@@ -1,0 +1,87 @@
+"""Which FSRS parameters and scheduler apply to a deck (the one place that decides), and
+optimising them from the review log (torch loads only inside :meth:`FsrsPart.optimize`)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from studyapp.store import decks as store_decks
+from studyapp.store import reviews as store_reviews
+from studyapp.study import scheduling
+from studyapp.study.errors import StudyError
+from studyapp.study.views import OptimizeReport
+
+if TYPE_CHECKING:
+    from fsrs import Scheduler
+
+    from studyapp.store.rows import DeckRow
+    from studyapp.store.sql import Query
+    from studyapp.study.context import Context
+
+MIN_OPTIMIZE_REVIEWS = 512
+"""Fewer review answers than this (FSRS's own mini-batch size) can't fit parameters."""
+
+
+class FsrsPart:
+    """``service.fsrs``: a deck's parameters and scheduler; ``optimize``."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def collection_parameters(self, q: Query) -> tuple[float, ...] | None:
+        """The collection-wide optimised parameters (cached; None: FSRS defaults)."""
+        ctx = self.ctx
+        if not ctx.global_params_loaded:
+            value = store_decks.meta(q, store_decks.GLOBAL_PARAMS_KEY)
+            ctx.global_params = scheduling.params_tuple(json.loads(value)) if value else None
+            ctx.global_params_loaded = True
+        return ctx.global_params
+
+    def parameters(self, q: Query, deck: DeckRow) -> tuple[float, ...] | None:
+        """THE rule: the deck's own parameters, else the collection's, else FSRS defaults."""
+        return deck.fsrs_parameters or self.collection_parameters(q)
+
+    def scheduler(self, q: Query, deck: DeckRow, fuzz: bool | None = None) -> Scheduler:
+        """The deck's scheduler (its retention and :meth:`parameters`)."""
+        return scheduling.scheduler(
+            deck.desired_retention,
+            self.parameters(q, deck),
+            self.ctx.fuzz if fuzz is None else fuzz,
+        )
+
+    def optimize(self, deck_id: int | None = None, *, apply: bool = True) -> OptimizeReport:
+        """Fit FSRS parameters to the review log and report log loss before and after.
+
+        Refused with a clear reason when the log is too small. With ``deck_id`` the
+        parameters apply to that deck only, otherwise to every deck without its own.
+        """
+        from studyapp.study import optimize as fitting
+
+        with self.ctx.read() as q:
+            current = self.collection_parameters(q)
+            if deck_id is not None:
+                deck = store_decks.get(q, deck_id)
+                if deck is None:
+                    raise StudyError(f"no deck with id {deck_id}")
+                current = self.parameters(q, deck)
+            history: dict[int, list[tuple[Any, int, int]]] = {}
+            for card_id, when, rating, duration in store_reviews.history(q, deck_id):
+                history.setdefault(card_id, []).append((when, rating, duration))
+        report = fitting.fit(history, current, deck_id, MIN_OPTIMIZE_REVIEWS)
+        if apply and report.applied and report.parameters is not None:
+            self.store(deck_id, list(report.parameters))
+        elif not apply and report.applied:
+            report = replace(report, applied=False, reason=report.reason + " (not applied)")
+        return report
+
+    def store(self, deck_id: int | None, params: list[float] | None) -> None:
+        """Keep ``params`` for one deck, or (``deck_id`` None) for the whole collection."""
+        with self.ctx.write() as q:
+            if deck_id is not None:
+                if not store_decks.update(q, deck_id, {"fsrs_parameters": params}):
+                    raise StudyError(f"no deck with id {deck_id}")
+            else:
+                store_decks.set_meta(q, store_decks.GLOBAL_PARAMS_KEY, json.dumps(params))
+        self.ctx.global_params_loaded = False

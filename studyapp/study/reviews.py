@@ -1,0 +1,285 @@
+"""``service.reviews``: a review session, one call per key press.
+
+``start(deck_id)`` opens a session on a deck (None: every deck) and returns the first
+:class:`QueuedCard` (card, counts, the four intervals); ``answer`` commits the answer and
+returns it with the next card; ``bury``/``suspend``/``flag``/``edit`` do the same. Each of
+them pushes onto the session's undo stack, so ``undo`` takes back the last of them, in order,
+says what it undid, and never reaches outside the session (a new ``start`` clears the stack).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+from studyapp.store import cards as store_cards
+from studyapp.store import decks as store_decks
+from studyapp.study import answering, queue, scheduling
+from studyapp.study.errors import StudyError
+from studyapp.study.views import (
+    AnswerOutcome,
+    AnswerResult,
+    Counts,
+    QueuedCard,
+    Rating,
+    ReviewKind,
+    UndoKind,
+    Undone,
+)
+
+if TYPE_CHECKING:
+    from studyapp.store.rows import CardRecord, DeckRow
+    from studyapp.store.sql import Query
+    from studyapp.study.cards import CardsPart
+    from studyapp.study.context import Context
+    from studyapp.study.parameters import FsrsPart
+
+
+@dataclass(frozen=True)
+class _Step:
+    """One undoable step: an answer (its log row) or the card columns a change replaced."""
+
+    kind: UndoKind
+    card_id: int
+    review_id: int | None = None
+    before: dict[str, Any] | None = None
+
+
+class ReviewsPart:
+    """``service.reviews``: the review session, its queue, answers and undo stack."""
+
+    def __init__(self, ctx: Context, fsrs: FsrsPart, cards: CardsPart) -> None:
+        self.ctx = ctx
+        self.fsrs = fsrs
+        self.cards = cards
+        self.deck_id: int | None = None
+        self._undo: list[_Step] = []
+
+    # -- the session -----------------------------------------------------------------------
+
+    def start(self, deck_id: int | None = None, now: datetime | None = None) -> QueuedCard | None:
+        """Open a session on ``deck_id`` (every deck for None): its first card, or None."""
+        now = self.ctx.now(now)
+        with self.ctx.read() as q:
+            if deck_id is not None:
+                self._deck(q, deck_id)
+            self.deck_id = deck_id
+            self._undo.clear()
+            return self._next(q, now)
+
+    def peek(self, deck_id: int | None, now: datetime | None = None) -> QueuedCard | None:
+        """The first card of ``deck_id`` (every deck for None), leaving the session alone."""
+        now = self.ctx.now(now)
+        with self.ctx.read() as q:
+            if deck_id is not None:
+                self._deck(q, deck_id)
+            return self._next(q, now, deck_id)
+
+    def next(self, now: datetime | None = None) -> QueuedCard | None:
+        """The session's card to show now (None when done for today)."""
+        now = self.ctx.now(now)
+        with self.ctx.read() as q:
+            return self._next(q, now)
+
+    def answer(
+        self, card_id: int, rating: Rating | int, duration_ms: int = 0, now: datetime | None = None
+    ) -> AnswerOutcome:
+        """Record a review answer (committed before this returns) and draw the next card."""
+        now = self.ctx.now(now)
+        result = self.record(card_id, rating, duration_ms, now)
+        with self.ctx.read() as q:
+            return AnswerOutcome(result, self._next(q, now))
+
+    def record(
+        self,
+        card_id: int,
+        rating: Rating | int,
+        duration_ms: int = 0,
+        now: datetime | None = None,
+        kind: ReviewKind = "review",
+    ) -> AnswerResult:
+        """Record an answer; committed to the database before this returns.
+
+        ``kind="review"`` schedules the card with FSRS (leech check: tag ``leech`` and
+        suspend after the lapse threshold) and can be undone; ``"quiz"`` and
+        ``"prediction"`` are only logged and never change the schedule.
+        """
+        try:
+            rating = Rating(int(rating))
+        except ValueError:
+            raise StudyError(
+                f"rating must be 1-4 (Again, Hard, Good, Easy), got {rating}"
+            ) from None
+        if kind not in ("review", "quiz", "prediction"):
+            raise StudyError(f"answer kind must be review, quiz or prediction, got {kind!r}")
+        now = self.ctx.now(now)
+        with self.ctx.write() as q:
+            card = self.cards.record(q, card_id)
+            deck = self._deck(q, card.deck_id)
+            sched = self.fsrs.scheduler(q, deck)
+            cap = self.exam_cap(deck, now)
+            result = answering.record(q, card, deck, sched, rating, duration_ms, now, kind, cap)
+        if kind == "review":
+            self._undo.append(_Step("answer", card_id, review_id=result.review_id))
+        return result
+
+    def bury(self, card_id: int, now: datetime | None = None) -> QueuedCard | None:
+        """Hide the card until the next study day; the next card."""
+        now = self.ctx.now(now)
+        return self._change("bury", card_id, now, buried_until=self.ctx.day_end(now))
+
+    def suspend(self, card_id: int, now: datetime | None = None) -> QueuedCard | None:
+        """Take the card out of reviews until unsuspended; the next card."""
+        return self._change("suspend", card_id, self.ctx.now(now), suspended=True)
+
+    def flag(
+        self, card_id: int, flag: str, on: bool = True, now: datetime | None = None
+    ) -> QueuedCard:
+        """Add (or remove) a flag; the same card, queued again with its new flags."""
+        now = self.ctx.now(now)
+        with self.ctx.write() as q:
+            card = self.cards.record(q, card_id)
+            store_cards.update(q, card_id, {"flags": self.cards.flags_after(card, flag, on)})
+        self._undo.append(_Step("flag", card_id, before={"flags": list(card.flags)}))
+        return self.queued(card_id, now)
+
+    def edit(self, card_id: int, front: str, back: str, now: datetime | None = None) -> QueuedCard:
+        """Change the card's text (see ``CardsPart.edit``); the same card, queued again."""
+        now = self.ctx.now(now)
+        with self.ctx.write() as q:
+            card = self.cards.record(q, card_id)
+            values = self.cards.edit_values(card, front, back)
+            store_cards.update(q, card_id, values)
+        before = {name: getattr(card, name) for name in values}
+        self._undo.append(_Step("edit", card_id, before=before))
+        return self.queued(card_id, now)
+
+    def undo_depth(self) -> int:
+        """How many steps of this session ``undo()`` can still take back."""
+        return len(self._undo)
+
+    def undo(self, now: datetime | None = None) -> Undone | None:
+        """Take back the session's last answer, bury, suspend, flag or edit (None: nothing).
+
+        An answer's card gets its schedule, tags and suspension back and its log row goes;
+        a change gets the columns it replaced back. The card is queued to show again.
+        """
+        if not self._undo:
+            return None
+        now = self.ctx.now(now)
+        step = self._undo[-1]
+        with self.ctx.write() as q:
+            if step.review_id is not None:
+                answering.take_back(q, step.review_id)
+            elif step.before is not None:
+                store_cards.update(q, step.card_id, step.before)
+        self._undo.pop()
+        with self.ctx.read() as q:
+            record = self.cards.record(q, step.card_id)
+            view = self.cards.view(q, record, now)
+            return Undone(step.kind, view, record.deck_name, self._queued(q, record, now))
+
+    # -- building what the screen shows ----------------------------------------------------
+
+    def queued(self, card_id: int, now: datetime | None = None) -> QueuedCard:
+        """``card_id`` with the session's counts and its intervals (what the screen shows)."""
+        now = self.ctx.now(now)
+        with self.ctx.read() as q:
+            return self._queued(q, self.cards.record(q, card_id), now)
+
+    def preview(self, card_id: int, now: datetime | None = None) -> dict[Rating, timedelta]:
+        """The interval each button would give (without fuzz)."""
+        now = self.ctx.now(now)
+        with self.ctx.read() as q:
+            card = self.cards.record(q, card_id)
+            return self._intervals(q, card, self._deck(q, card.deck_id), now)
+
+    def counts(self, deck_id: int | None, now: datetime | None = None) -> Counts:
+        """Today's counts of a deck (every deck for None), as the review header shows them."""
+        now = self.ctx.now(now)
+        with self.ctx.read() as q:
+            return self._build(q, deck_id, now, limit=0, counts=True)[1]
+
+    def queue(
+        self, deck_id: int | None = None, now: datetime | None = None, limit: int | None = None
+    ) -> list[int]:
+        """Ids of the cards today's session would show, in order."""
+        now = self.ctx.now(now)
+        with self.ctx.read() as q:
+            ids = self._build(q, deck_id, now, limit)[0]
+        return ids if limit is None else ids[:limit]
+
+    def exam_cap(self, deck: DeckRow, now: datetime) -> datetime | None:
+        """Exam mode: the latest due date allowed (the start of exam day)."""
+        if deck.exam_date is None or self.ctx.today(now) >= deck.exam_date:
+            return None
+        return self.ctx.day_start(deck.exam_date)
+
+    def _deck(self, q: Query, deck_id: int) -> DeckRow:
+        deck = store_decks.get(q, deck_id)
+        if deck is None:
+            raise StudyError(f"no deck with id {deck_id}")
+        return deck
+
+    def _build(
+        self, q: Query, deck_id: int | None, now: datetime, limit: int | None, counts: bool = False
+    ) -> tuple[list[int], Counts]:
+        decks = [self._deck(q, deck_id)] if deck_id is not None else store_decks.all_decks(q)
+        if not decks:
+            return [], Counts()
+        usage = queue.usage_today(q, self.ctx, [d.id for d in decks], now)
+        parts = [
+            queue.build(q, self.ctx, d, self.fsrs.scheduler(q, d), now, usage[d.id], limit, counts)
+            for d in decks
+        ]
+        ids = [
+            *(i for p in parts for i in p.learning),
+            *(i for p in parts for i in p.reviews),
+            *(i for p in parts for i in p.new),
+        ]
+        total = Counts()
+        for part in parts:
+            total = total + part.counts
+        return ids, total
+
+    def _next(self, q: Query, now: datetime, deck_id: int | None = -1) -> QueuedCard | None:
+        deck_id = self.deck_id if deck_id == -1 else deck_id
+        ids, counts = self._build(q, deck_id, now, limit=1, counts=True)
+        if not ids:
+            return None
+        card = self.cards.record(q, ids[0])
+        deck = self._deck(q, card.deck_id)
+        return QueuedCard(
+            self.cards.view(q, card, now), counts, self._intervals(q, card, deck, now)
+        )
+
+    def _queued(self, q: Query, card: CardRecord, now: datetime) -> QueuedCard:
+        counts = self._build(q, self.deck_id, now, limit=0, counts=True)[1]
+        deck = self._deck(q, card.deck_id)
+        return QueuedCard(
+            self.cards.view(q, card, now), counts, self._intervals(q, card, deck, now)
+        )
+
+    def _intervals(
+        self, q: Query, card: CardRecord, deck: DeckRow, now: datetime
+    ) -> dict[Rating, timedelta]:
+        sched = self.fsrs.scheduler(q, deck, fuzz=False)
+        intervals = scheduling.preview(sched, card.id, answering.state_of(card), now)
+        cap = self.exam_cap(deck, now)
+        out = {}
+        for rating, interval in intervals.items():
+            if cap is not None and interval > timedelta(days=1) and now + interval > cap:
+                interval = max(cap - now, timedelta(0))
+            out[Rating(rating)] = interval
+        return out
+
+    def _change(
+        self, kind: UndoKind, card_id: int, now: datetime, **values: Any
+    ) -> QueuedCard | None:
+        with self.ctx.write() as q:
+            card = self.cards.record(q, card_id)
+            store_cards.update(q, card_id, values)
+        before = {name: getattr(card, name) for name in values}
+        self._undo.append(_Step(kind, card_id, before=before))
+        return self.next(now)

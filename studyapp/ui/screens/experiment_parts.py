@@ -1,0 +1,130 @@
+"""Pieces of the experiment screen: its messages, the status line, the form's texts.
+
+Kept apart so the screen module stays about layout and flow. No torch here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual.message import Message
+from textual.widget import Widget
+
+if TYPE_CHECKING:
+    from models.base import Param, Result
+
+
+@dataclass
+class RunProgressed(Message):
+    """A run advanced; a newer one replaces an older one still waiting in the queue."""
+
+    run: int
+    step: int
+    total: int
+    metrics: dict[str, float]
+    snapshot: dict[str, Any] | None = None
+
+    def can_replace(self, message: Message) -> bool:
+        return (
+            isinstance(message, RunProgressed)
+            and message.run == self.run
+            and (message.snapshot is None or self.snapshot is not None)
+        )
+
+
+@dataclass
+class RunFinished(Message):
+    """A run ended (completed, cancelled or diverged) with its result."""
+
+    run: int
+    result: Result
+
+
+@dataclass
+class RunCrashed(Message):
+    """A run raised or its process died; ``error`` is one line."""
+
+    run: int
+    error: str
+
+
+@dataclass
+class PicturesBuilt(Message):
+    """Charts and pictures built on a worker: ``(widget, key, renderable)`` each."""
+
+    built: list[tuple[Any, tuple, Any]]
+
+
+class StatusLine(Widget):
+    """One line of live text; updating it repaints the line without a re-layout."""
+
+    DEFAULT_CSS = "StatusLine { height: 1; width: 1fr; }"
+
+    def __init__(self, text: str = "", *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.text = text
+
+    def update(self, text: str | Text) -> None:
+        self.text = text.plain if isinstance(text, Text) else text
+        self.refresh()
+
+    def render(self) -> Text:
+        return Text(self.text, no_wrap=True, overflow="ellipsis")
+
+
+def format_seconds(seconds: float | None) -> str:
+    if seconds is None:
+        return "--"
+    seconds = round(seconds)
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def choice_prompt(choice: str, picked: bool) -> Text:
+    """An option of the prediction list: a radio mark, then the choice's text as data."""
+    text = Text("● " if picked else "○ ", style="bold" if picked else "")
+    text.append(choice)
+    return text
+
+
+def verdict_text(result: Result) -> Text:
+    """``PASSED: summary`` (or NOT SHOWN, DIVERGED, CANCELLED) with the seeds that agree."""
+    verdict = result.verdict
+    mark = "PASSED" if verdict.passed else "NOT SHOWN"
+    if result.status != "completed":
+        mark = result.status.upper()
+    text = Text(f"{mark}: ", style="bold")
+    text.append(verdict.summary)
+    if verdict.seeds_total > 1:
+        text.append(f" ({verdict.seeds_agreed}/{verdict.seeds_total} seeds agree)")
+    return text
+
+
+def graded_text(choices: tuple[str, ...], answer: int, chosen: int | None) -> Text:
+    """The run's answer against the prediction: "right" or "wrong" said in words."""
+    measured = choices[answer]
+    if chosen is None:
+        return Text(f"The run measured: {measured}. (No prediction made.)")
+    if chosen == answer:
+        text = Text("✓ Your prediction was right: ", style="bold")
+        text.append(measured)
+        return text
+    text = Text("✗ Your prediction was wrong: ", style="bold")
+    text.append(f"you predicted “{choices[chosen]}”; the run measured “{measured}”.")
+    return text
+
+
+def range_text(param: Param) -> str:
+    if param.choices:
+        return "one of " + ", ".join(param.choices)
+    if param.kind is bool:
+        return "on or off"
+    lo = "-inf" if param.low is None else f"{param.low:g}"
+    hi = "inf" if param.high is None else f"{param.high:g}"
+    return f"{param.kind.__name__} in [{lo}, {hi}], default {param.default}"
+
+
+def one_line(error: BaseException) -> str:
+    text = " ".join(str(error).split()) or type(error).__name__
+    return text if len(text) < 300 else text[:297] + "..."
