@@ -62,11 +62,17 @@ marks = {}
 async def drive(pilot):
     app = pilot.app
     marks["first_frame"] = time.perf_counter()
+    deadline = time.perf_counter() + 60  # a failure, never a hang
     while not app.ready and app.startup_error is None:
         await pilot.pause(0.002)
     marks["ready"] = time.perf_counter()
+    # enter acts once home has loaded its deck list and selected the first deck
+    while getattr(app.screen, "deck", None) is None and time.perf_counter() < deadline:
+        await pilot.pause(0.002)
     await pilot.press("enter")
     while getattr(app.screen, "card", None) is None:
+        if time.perf_counter() > deadline:
+            raise SystemExit(f"no card on screen after 60 s ({app.screen!r})")
         await pilot.pause(0.002)
     await pilot.pause()
     marks["card"] = time.perf_counter()
@@ -94,7 +100,7 @@ def prepare(tmp: Path) -> tuple[Path, dict[str, str]]:
 
     db = tmp / "bench.db"
     service = StudyService.open(str(db))
-    service.sync_bundled_decks()
+    service.decks.sync_bundled()
     service.close()
     env = {**os.environ, "STUDYAPP_HOME": str(tmp / "home"), "TERM": "xterm-256color"}
     env.pop("STUDYAPP_DB", None)
@@ -158,9 +164,9 @@ def first_front(db: Path) -> str:
     service = StudyService.open(str(db))
     try:
         deck = service.decks()[0]
-        card = service.next_card(deck.id)
-        assert card is not None, "the first deck has no card to review"
-        return " ".join(card.front.split())[:20]
+        queued = service.reviews.peek(deck.id)
+        assert queued is not None, "the first deck has no card to review"
+        return " ".join(queued.card.front.split())[:20]
     finally:
         service.close()
 

@@ -11,7 +11,7 @@ Run: ``python benchmarks/bench_store.py [--quick] [--answers N]``.
    the calling thread's CPU time are both reported (CPU time leaves out the time the process
    waited for a core on a shared machine).
 2. Due-queue build (goal < 50 ms): a 100,000-card deck with 1,000,000 reviews; times
-   ``queue()`` (today's whole queue within the limits), ``next_card()`` and ``decks()``
+   ``queue()`` (today's whole queue within the limits), ``reviews.peek()`` and ``decks()``
    (the home screen's counts).
 
 Databases are generated with plain SQL inserts (seeded, realistic spread of states, due dates
@@ -148,11 +148,11 @@ def studyapp_answers(
     deck_id = build_db(path, cards, reviews)
     print(f"  built {cards:,} cards / {reviews:,} reviews in {time.perf_counter() - t0:.1f} s")
     service = StudyService.open(str(path))
-    service.set_limits(deck_id, new=answers, reviews=answers)  # enough cards due to time
+    service.decks.set_limits(deck_id, new=answers, reviews=answers)  # enough cards due to time
     rng = random.Random(1)
-    for card_id in service.queue(deck_id)[:answers]:
+    for card_id in service.reviews.queue(deck_id)[:answers]:
         rating = rng.choice((Rating.AGAIN, Rating.GOOD, Rating.GOOD, Rating.GOOD, Rating.EASY))
-        yield functools.partial(service.answer, card_id, rating, 3000)
+        yield functools.partial(service.reviews.record, card_id, rating, 3000)
     service.close()
 
 
@@ -165,8 +165,8 @@ def bench_queue(tmp: Path, cards: int, reviews: int, runs: int) -> dict[str, lis
     print(f"  built {cards:,} cards / {reviews:,} reviews in {time.perf_counter() - t0:.1f} s")
     service = StudyService.open(str(path))
     calls = {
-        "queue()": lambda: service.queue(deck_id),
-        "next_card()": lambda: service.next_card(deck_id),
+        "queue()": lambda: service.reviews.queue(deck_id),
+        "reviews.peek()": lambda: service.reviews.peek(deck_id),
         "decks()": lambda: service.decks(),
     }
     out: dict[str, list[float]] = {name: [] for name in calls}
@@ -176,7 +176,7 @@ def bench_queue(tmp: Path, cards: int, reviews: int, runs: int) -> dict[str, lis
             start = time.perf_counter()
             call()
             out[name].append((time.perf_counter() - start) * 1000)
-    size = len(service.queue(deck_id))
+    size = len(service.reviews.queue(deck_id))
     service.close()
     print(f"  today's queue: {size} cards (limits 20 new, 200 reviews)")
     return out

@@ -23,7 +23,7 @@ def open_service(args: argparse.Namespace, sync: bool = True) -> StudyService:
     except StoreError as error:
         raise CliError(str(error)) from None
     if sync:
-        service.sync_bundled_decks()
+        service.decks.sync_bundled()
     return service
 
 

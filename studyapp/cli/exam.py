@@ -35,8 +35,8 @@ def run(args: argparse.Namespace) -> int:
             raise CliError(f"bad date {args.date!r}: use YYYY-MM-DD or 'none'") from None
     with open_service(args) as service:
         deck_id = find_deck(service, args.deck)
-        summary = service.set_exam(deck_id, when)
-        plan = service.exam_plan(deck_id)
+        summary = service.decks.set_exam(deck_id, when)
+        plan = service.decks.exam_plan(deck_id)
     if when is None:
         print(f"{summary.name}: exam date cleared")
         return 0

@@ -1,9 +1,10 @@
-"""``studyapp import FILE``: copy a deck file into the data dir and import it."""
+"""``studyapp import FILE``: store a deck file (a text deck's copy kept in the data dir) or an
+Anki package (cards, history and media stored; the package itself is not kept)."""
 
 from __future__ import annotations
 
 import argparse
-import shutil
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,45 +15,92 @@ from studyapp.cli.errors import CliError
 def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "import",
-        help="add a deck file (copied into the data dir)",
-        description="Copy FILE into the user decks directory and import its cards. "
-        "Importing the same file name again updates the deck; cards keep their history.",
+        help="add a deck file or an Anki package (.apkg)",
+        description="Import FILE. A text deck is copied into the user decks directory; "
+        "importing it again updates the deck and cards keep their history. A different "
+        "file with the same name is refused unless --as or --replace says what to do. An "
+        "Anki package (.apkg/.colpkg) is stored with its decks, tags, media and review "
+        "history; importing it again updates notes by their Anki id, never duplicating.",
     )
-    parser.add_argument("file", metavar="FILE", help="a flashcard deck file")
+    parser.add_argument("file", metavar="FILE", help="a flashcard deck file or .apkg")
+    parser.add_argument(
+        "--as", dest="as_name", metavar="NAME", help="import a text deck under this file name"
+    )
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="replace the text deck of the same name: its cards retire (history kept)",
+    )
     parser.set_defaults(handler=run)
 
 
 @friendly_errors
 def run(args: argparse.Namespace) -> int:
-    from studyapp.cli._study import open_service
-    from studyapp.paths import user_decks_dir
+    from studyapp.deckfmt import DeckParseError
+    from studyapp.deckfmt.source import check_regular_file
 
     source = Path(args.file).expanduser()
-    if not source.is_file():
-        raise CliError(f"{source}: no such file")
-    from studyapp.deckfmt import DeckParseError, parse_file
-
     try:
-        parse_file(source)  # check before copying anything
+        check_regular_file(source)
+        from studyapp.deckfmt.apkg import is_package
+
+        if is_package(source):
+            return _package(args, source)
+        return _text(args, source)
     except DeckParseError as error:
         raise CliError(str(error)) from None
     except OSError as error:
-        raise CliError(f"{source}: cannot read: {error.strerror}") from None
-    target_dir = user_decks_dir()
-    target_dir.mkdir(parents=True, exist_ok=True)
-    target = target_dir / source.name
-    if source.resolve() != target.resolve():
-        shutil.copyfile(source, target)
+        raise CliError(f"{source}: cannot read: {error.strerror or error}") from None
+
+
+def _text(args: argparse.Namespace, source: Path) -> int:
+    from studyapp.cli._study import open_service
+    from studyapp.paths import user_decks_dir
+    from studyapp.study.import_text import import_text_deck
+    from studyapp.textsafe import strip_controls
+
     with open_service(args, sync=False) as service:
-        report = service.import_deck(target, source=f"user/{target.name}")
+        report = import_text_deck(
+            service.decks.ctx, source, user_decks_dir(), name=args.as_name, replace=args.replace
+        )
     if report.skipped:
-        print(f"{report.deck_name}: unchanged ({target})")
-    else:
-        print(
+        print(strip_controls(f"{report.deck_name}: unchanged ({report.path})"))
+        return 0
+    print(
+        strip_controls(
             f"{report.deck_name}: {report.added} added, {report.updated} updated, "
             f"{report.unchanged} unchanged, {report.removed} removed, "
-            f"{report.restored} restored ({target})"
+            f"{report.restored} restored ({report.path})"
         )
+    )
     for warning in report.warnings:
-        print(f"warning: {warning}")
+        print(strip_controls(f"warning: {warning}"))
+    return 0
+
+
+def _package(args: argparse.Namespace, source: Path) -> int:
+    from studyapp.cli._study import open_service
+    from studyapp.paths import data_dir
+    from studyapp.study.import_apkg import import_package
+    from studyapp.textsafe import strip_controls
+
+    if args.as_name or args.replace:
+        raise CliError(f"{source}: --as and --replace apply to text decks; an Anki package "
+                       "updates its notes by their Anki id")  # fmt: skip
+
+    def waiting(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    with open_service(args, sync=False) as service:
+        report = import_package(service.decks.ctx, source, data_dir() / "media", on_wait=waiting)
+    decks = ", ".join(report.decks) or "no decks"
+    print(
+        strip_controls(
+            f"{source.name}: {report.added} added, {report.updated} updated, "
+            f"{report.unchanged} unchanged; {report.reviews} reviews, {report.media} media "
+            f"files ({len(report.decks)} decks: {decks})"
+        )
+    )
+    for warning in report.warnings:
+        print(strip_controls(f"warning: {warning}"))
     return 0

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
 
     with open_service(args) as service:
         deck_id = find_deck(service, args.deck) if args.deck else None
-        report = service.optimize(deck_id, apply=not args.dry_run)
+        report = service.fsrs.optimize(deck_id, apply=not args.dry_run)
     if report.loss_before is not None and report.loss_after is not None:
         print(f"log loss: {report.loss_before:.4f} before, {report.loss_after:.4f} after")
     if report.applied:

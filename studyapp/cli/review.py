@@ -29,12 +29,12 @@ def run(args: argparse.Namespace) -> int:
 
     service = open_service(args)
     try:
-        service.sync_user_decks()
+        service.decks.sync_user()
         deck_id: int | None = None
         title = "All decks"
         if args.deck:
             deck_id = find_deck(service, args.deck)
-            title = service.deck(deck_id).name
+            title = service.decks.get(deck_id).name
     except BaseException:
         service.close()
         raise

@@ -80,7 +80,8 @@ def search(
     q: Query, needle: str, deck_id: int | None, include_removed: bool, limit: int | None
 ) -> list[CardRecord]:
     """Cards whose front, back or tags contain ``needle`` (lower case), by deck name and line."""
-    where, params = ["1 = 1"], {"no": False}
+    where: list[str] = ["1 = 1"]
+    params: dict[str, Any] = {"no": False}
     if deck_id is not None:
         where.append("card.deck_id = :deck")
         params["deck"] = deck_id

@@ -48,7 +48,8 @@ def get(q: Query, run_id: int) -> RunRow | None:
 
 def find(q: Query, experiment: str | None, card_id: int | None, limit: int | None) -> list[RunRow]:
     """Runs newest first, optionally of one experiment or card."""
-    where, params = ["1 = 1"], {}
+    where: list[str] = ["1 = 1"]
+    params: dict[str, Any] = {}
     if experiment is not None:
         where.append("experiment = :experiment")
         params["experiment"] = experiment

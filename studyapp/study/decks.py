@@ -3,6 +3,7 @@ importing deck files (bundled, user, or any path) through :mod:`studyapp.study.i
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 from datetime import date, datetime
 from pathlib import Path
@@ -53,7 +54,7 @@ class DecksPart:
             raise StudyError(f"no deck with id {deck_id}")
         return deck
 
-    def _summaries(self, q: Query, decks: list[DeckRow], now: datetime) -> list[DeckSummary]:
+    def _summaries(self, q: Query, decks: builtins.list[DeckRow], now: datetime) -> builtins.list[DeckSummary]:
         if not decks:
             return []
         usage = queue.usage_today(q, self.ctx, [d.id for d in decks], now)
@@ -118,7 +119,7 @@ class DecksPart:
             raise StudyError(f"daily limits must be >= 0, got new={new}, reviews={reviews}")
         return self._set(deck_id, {"new_limit": int(new), "review_limit": int(reviews)})
 
-    def exam_plan(self, deck_id: int, now: datetime | None = None) -> list[tuple[date, int]]:
+    def exam_plan(self, deck_id: int, now: datetime | None = None) -> builtins.list[tuple[date, int]]:
         """Exam mode: how many reviews each study day until the exam gets (empty if no exam)."""
         now = self.ctx.now(now)
         with self.ctx.read() as q:
@@ -128,7 +129,7 @@ class DecksPart:
 
     # -- imports ---------------------------------------------------------------------------
 
-    def sync_bundled(self, directory: Path | None = None) -> list[ImportReport]:
+    def sync_bundled(self, directory: Path | None = None) -> builtins.list[ImportReport]:
         """Import every deck file of ``directory`` (default: the bundled decks).
 
         Idempotent and fast: files unchanged since the last sync are not parsed again.
@@ -138,13 +139,15 @@ class DecksPart:
 
         return self._sync_dir(directory or bundled_decks_dir(), "bundled")
 
-    def sync_user(self) -> list[ImportReport]:
+    def sync_user(self) -> builtins.list[ImportReport]:
         """Re-sync the decks added with ``studyapp import`` (their copies in the data dir)."""
         from studyapp.paths import user_decks_dir
+        from studyapp.study.import_files import sweep_stale
 
+        sweep_stale(user_decks_dir())  # temp copies of killed imports: never imported
         return self._sync_dir(user_decks_dir(), "user")
 
-    def _sync_dir(self, directory: Path, prefix: str) -> list[ImportReport]:
+    def _sync_dir(self, directory: Path, prefix: str) -> builtins.list[ImportReport]:
         if not directory.is_dir():
             return []
         reports = []

@@ -90,3 +90,22 @@ def fuzzy_pairs(old: Sequence[Candidate], new: Sequence[Candidate]) -> list[tupl
         used_new.add(n_index)
         pairs.append((o_index, n_index))
     return pairs
+
+
+ANKI_PREFIX = "anki:"
+SAME_DECK_SHARE = 0.5
+"""Share of a file's cards a stored deck must hold for a file from elsewhere to update it."""
+
+
+def anki_key(guid: str, ord_: int) -> str:
+    """The key of an imported Anki card: its note GUID and ordinal (global, never its text)."""
+    return f"{ANKI_PREFIX}{guid}:{ord_}"
+
+
+def same_deck(stored_keys: set[str], new_keys: Sequence[str]) -> bool:
+    """True when a file (its card keys) is a version of the stored deck: at least
+    :data:`SAME_DECK_SHARE` of its cards, or of the deck's, are the same cards."""
+    if not stored_keys or not new_keys:
+        return not stored_keys
+    shared = sum(1 for key in new_keys if key in stored_keys)
+    return shared >= SAME_DECK_SHARE * min(len(stored_keys), len(new_keys))

@@ -87,11 +87,13 @@ def upsert_deck(
     source: str,
     path: str,
     file_meta: dict[str, Any],
+    match: bool = True,
 ) -> ImportReport:
     """Add or update the deck ``source`` from ``parsed`` inside the caller's write transaction.
 
     Cards are matched to the deck's stored cards (exact key, then fuzzy), then written in
-    two batches: inserts of new cards, updates of changed ones.
+    two batches: inserts of new cards, updates of changed ones. ``match=False`` replaces
+    the deck's cards: every stored card is removed (history kept), every parsed one added.
     """
     where = parsed.source or path
     warnings = [_warning(where, w) for w in parsed.warnings]
@@ -107,14 +109,14 @@ def upsert_deck(
     cards = list(parsed.cards)
     keys = card_keys([(c.front, c.back) for c in cards])
     existing = store_cards.of_deck(q, deck_id)
-    by_key = {c.key: c for c in existing}
+    by_key = {c.key: c for c in existing} if match else {}
     matched: dict[int, CardRecord] = {}
     for index, key in enumerate(keys):
         if key in by_key:
             matched[index] = by_key.pop(key)
     leftover_old = sorted(by_key.values(), key=lambda c: (c.removed, c.position))
     leftover_new = [i for i in range(len(cards)) if i not in matched]
-    if leftover_old and leftover_new:
+    if match and leftover_old and leftover_new:
         pairs = fuzzy_pairs(
             [
                 Candidate(i, c.position, c.file_front, c.file_back)

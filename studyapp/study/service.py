@@ -13,16 +13,15 @@ A thin facade, like anki's ``Collection``: one part per concern, all sharing one
 
 Every call is a short unit of work that commits before it returns. Times are aware UTC;
 ``now`` parameters default to the clock. All SQL lives in ``studyapp.store``; a current
-SQLite file opens and reviews without importing SQLAlchemy. The flat methods at the end
-are one-line shortcuts to the parts, kept for callers written before the split.
+SQLite file opens and reviews without importing SQLAlchemy.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime, timedelta, tzinfo
+from datetime import date, datetime, tzinfo
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from studyapp.store.checkpoint import Checkpointer
 from studyapp.study.cards import CardsPart
@@ -58,7 +57,6 @@ from studyapp.study.views import (
 if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
-    from studyapp.deckfmt import ParsedDeck
     from studyapp.store.sql import Db
 
 __all__ = [
@@ -191,111 +189,9 @@ class StudyService:
 
     def export_apkg(self, path: str | Path, deck_id: int | None = None) -> ExportReport:
         """Write an Anki package (legacy schema 11) with notes, cards and review history."""
-        from sqlmodel import Session
-
         from studyapp.study.apkg import write_apkg
 
         if deck_id is not None:
             self.decks.get(deck_id)
-        with Session(self.engine, expire_on_commit=False) as session:
-            return write_apkg(session, Path(path), deck_id, self.ctx.now())
-
-    # -- one-line shortcuts to the parts (callers written before the split) ----------------
-
-    def sync_bundled_decks(self, directory: Path | None = None) -> list[ImportReport]:
-        return self.decks.sync_bundled(directory)
-
-    def sync_user_decks(self) -> list[ImportReport]:
-        return self.decks.sync_user()
-
-    def import_deck(self, path: str | Path, *, source: str | None = None) -> ImportReport:
-        return self.decks.import_file(path, source=source)
-
-    def import_parsed(self, parsed: ParsedDeck, *, source: str | None = None) -> ImportReport:
-        return self.decks.import_parsed(parsed, source=source)
-
-    def deck(self, deck_id: int, now: datetime | None = None) -> DeckSummary:
-        return self.decks.get(deck_id, now)
-
-    def set_exam(self, deck_id: int, exam_date: date | None) -> DeckSummary:
-        return self.decks.set_exam(deck_id, exam_date)
-
-    def set_retention(self, deck_id: int, retention: float) -> DeckSummary:
-        return self.decks.set_retention(deck_id, retention)
-
-    def set_limits(self, deck_id: int, new: int, reviews: int) -> DeckSummary:
-        return self.decks.set_limits(deck_id, new, reviews)
-
-    def exam_plan(self, deck_id: int, now: datetime | None = None) -> list[tuple[date, int]]:
-        return self.decks.exam_plan(deck_id, now)
-
-    def next_card(self, deck_id: int | None = None, now: datetime | None = None) -> CardView | None:
-        queued = self.reviews.peek(deck_id, now)
-        return queued.card if queued is not None else None
-
-    def queue(
-        self, deck_id: int | None = None, now: datetime | None = None, limit: int | None = None
-    ) -> list[int]:
-        return self.reviews.queue(deck_id, now, limit)
-
-    def card(self, card_id: int, now: datetime | None = None) -> CardView:
-        return self.cards.get(card_id, now)
-
-    def preview(self, card_id: int, now: datetime | None = None) -> dict[Rating, timedelta]:
-        return self.reviews.preview(card_id, now)
-
-    def answer(
-        self,
-        card_id: int,
-        rating: Rating | int,
-        duration_ms: int = 0,
-        now: datetime | None = None,
-        kind: ReviewKind = "review",
-    ) -> AnswerResult:
-        return self.reviews.record(card_id, rating, duration_ms, now, kind)
-
-    def undo(self) -> CardView | None:
-        undone = self.reviews.undo()
-        return undone.card if undone is not None else None
-
-    def undo_depth(self) -> int:
-        return self.reviews.undo_depth()
-
-    def bury(self, card_id: int, now: datetime | None = None) -> None:
-        self.cards.bury(card_id, now)
-
-    def unbury(self, card_id: int) -> None:
-        self.cards.unbury(card_id)
-
-    def suspend(self, card_id: int) -> None:
-        self.cards.suspend(card_id)
-
-    def unsuspend(self, card_id: int) -> None:
-        self.cards.unsuspend(card_id)
-
-    def flag(self, card_id: int, flag: str, on: bool = True) -> CardView:
-        return self.cards.flag(card_id, flag, on)
-
-    def edit(self, card_id: int, front: str, back: str) -> CardView:
-        return self.cards.edit(card_id, front, back)
-
-    def browse(self, query: str = "", deck_id: int | None = None, now: datetime | None = None,
-               *, include_removed: bool = False, limit: int | None = None,
-               ) -> list[CardView]:  # fmt: skip
-        return self.cards.browse(query, deck_id, now, include_removed=include_removed, limit=limit)
-
-    def optimize(self, deck_id: int | None = None, *, apply: bool = True) -> OptimizeReport:
-        return self.fsrs.optimize(deck_id, apply=apply)
-
-    def save_run(self, **fields: Any) -> int:
-        return self.runs.save(**fields)
-
-    def save_result(
-        self, result: Any, *, card_id: int | None = None, prediction_choice: int | None = None
-    ) -> int:
-        return self.runs.save_result(result, card_id=card_id, prediction_choice=prediction_choice)
-
-    def run(self, run_id: int) -> RunRow:
-        return self.runs.get(run_id)
-
-    grade_typed = staticmethod(QuizPart.grade_typed)
+        with self.ctx.read() as q:  # one snapshot of decks, cards and log
+            return write_apkg(q, Path(path), deck_id, self.ctx.now())

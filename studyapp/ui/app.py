@@ -76,14 +76,14 @@ class StudyApp(App[None]):
         for theme in THEMES:
             self.register_theme(theme)
         self.settings, self._settings_problem = load_settings()
-        theme = self.settings.theme
-        if theme not in self.available_themes:
-            theme = THEMES[0].name
+        theme_name = self.settings.theme
+        if theme_name not in self.available_themes:
+            theme_name = THEMES[0].name
         # Not ``self.theme = ...``: its watcher re-parses every stylesheet (~20 ms) before
         # the first frame. The stylesheet is first parsed with the current theme's variables,
         # so only the class the watcher would add is needed.
-        self.set_reactive(App.theme, theme)
-        self.set_class(True, f"-theme-{theme}", update=False)
+        self.set_reactive(App.theme, theme_name)
+        self.set_class(True, f"-theme-{theme_name}", update=False)
 
     def notify(
         self,
@@ -168,7 +168,7 @@ class StudyApp(App[None]):
             imported = 0
             warnings: dict[str, int] = {}
             if self._sync_decks:
-                for report in [*service.sync_bundled_decks(), *service.sync_user_decks()]:
+                for report in [*service.decks.sync_bundled(), *service.decks.sync_user()]:
                     imported += report.added + report.updated + report.restored
                     if report.warnings:
                         warnings[report.deck_name] = len(report.warnings)
@@ -263,7 +263,7 @@ class StudyApp(App[None]):
         def chosen(result: ExamChoice | None) -> None:
             if result is None:
                 return
-            summary = self.attempt("Exam date", self.service.set_exam, deck_id, result.date)
+            summary = self.attempt("Exam date", self.service.decks.set_exam, deck_id, result.date)
             if summary is None:
                 return
             if result.date is None:
@@ -285,7 +285,7 @@ class StudyApp(App[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="optimize", name="Optimize")
     def _optimize(self, deck_id: int | None) -> None:
-        report = self.service.optimize(deck_id)
+        report = self.service.fsrs.optimize(deck_id)
         if report.applied and report.loss_before is not None and report.loss_after is not None:
             summary = (
                 f"log loss {report.loss_before:.4f} → {report.loss_after:.4f} "

@@ -1,5 +1,5 @@
 """Round trips with Anki itself: our export imported into a fresh Anki collection, and an
-Anki-made package read here, stored, exported again and imported back into Anki."""
+Anki-made package imported here (``import_package``), exported again and imported back."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from studyapp.deckfmt.apkg import read_package
 from studyapp.study.apkg import write_apkg
 from tests.apkg.builders import export_package, import_into_fresh
-from tests.apkg.storedb import T0, add_small_collection, open_db, store_package
+from tests.apkg.storedb import T0, add_small_collection, open_db
 
 pytest.importorskip("anki.collection", reason="round trips need the anki package")
 
@@ -64,11 +64,14 @@ def test_anki_package_read_stored_exported_and_back_into_anki(tmp_path: Path) ->
     assert original == (12, 12, 30)
     package = export_package(source, tmp_path / "anki-made.apkg", legacy=False)
     source.close()  # type: ignore[attr-defined]
-    parsed = read_package(package)
-    assert parsed.review_count == 30
-    with open_db(tmp_path / "s.db") as session:
-        store_package(session, parsed)
-        report = write_apkg(session, tmp_path / "again.apkg", None, datetime.now(UTC))
+    assert read_package(package).review_count == 30
+    from studyapp.study.import_apkg import import_package
+    from studyapp.study.service import StudyService
+
+    with StudyService.open(str(tmp_path / "s.db")) as service:
+        imported = import_package(service.decks.ctx, package, tmp_path / "media")
+        assert (imported.added, imported.reviews) == (12, 30)
+        report = service.export_apkg(tmp_path / "again.apkg")
     assert (report.notes, report.reviews) == (12, 30)
     back = import_into_fresh(tmp_path / "again.apkg", tmp_path / "anki-again")
     try:

@@ -7,12 +7,14 @@ import math
 import pytest
 import torch
 
-from models import get_spec
-from models.base import execute
-from models.optimal_discriminator.run import jsd, normal_pdf
+from models.base import Control
+from models.optimal_discriminator.run import MAX_ERROR, MAX_VALUE_GAP, jsd, normal_pdf
+from tests.models.controls import check_control, check_default, control_cases
+
+ID = "optimal-discriminator"
 
 
-def test_jsd_bounds_and_value_identity():
+def test_jsd_bounds_and_value_identity() -> None:
     x = torch.linspace(-12, 24, 30001, dtype=torch.float64)
     dx = float(x[1] - x[0])
     p = normal_pdf(x, 0.0, 1.0)
@@ -24,13 +26,11 @@ def test_jsd_bounds_and_value_identity():
     assert value == pytest.approx(-math.log(4) + 2 * jsd(p, q, dx), abs=1e-6)
 
 
-def test_verdict_trained_d_matches_the_optimum():
-    result = execute(get_spec("optimal-discriminator"), steps=300, seeds=(0,))
-    assert result.status == "completed"
-    assert result.verdict.passed, result.verdict.summary
+def test_default_trained_d_matches_the_optimum() -> None:
+    result = check_default(ID)
     m = result.metrics
-    assert m["d_error"] < 0.05
-    assert abs(m["value_trained"] - m["value_optimal"]) < 0.02
+    assert m["d_error"] < MAX_ERROR
+    assert abs(m["value_trained"] - m["value_optimal"]) < MAX_VALUE_GAP
     assert m["value_optimal"] > -math.log(4) + 0.1  # the distributions differ: JSD > 0
     assert result.answer == 1 and abs(m["d_at_crossing"] - 0.5) < 0.1
     assert result.snapshot is not None
@@ -38,14 +38,9 @@ def test_verdict_trained_d_matches_the_optimum():
     assert picture.shape == (1, 20, 64) and picture.max() == 1.0
 
 
-def test_an_untrained_discriminator_fails_the_verdict():
-    result = execute(get_spec("optimal-discriminator"), steps=3, seeds=(0,))
-    assert not result.verdict.passed
-    assert "did not reach D*" in result.verdict.summary
-
-
-@pytest.mark.slow
-def test_holds_on_four_of_five_seeds():
-    result = execute(get_spec("optimal-discriminator"), steps=400, seeds=(0, 1, 2, 3, 4))
-    assert result.verdict.seeds_total == 5
-    assert result.verdict.seeds_agreed >= 4 and result.verdict.passed
+@pytest.mark.parametrize("control", control_cases(ID))
+def test_control_fails(control: Control) -> None:
+    result = check_control(ID, control)
+    assert result.metrics["d_error"] >= MAX_ERROR or (
+        abs(result.metrics["value_trained"] - result.metrics["value_optimal"]) >= MAX_VALUE_GAP
+    )

@@ -5,12 +5,14 @@ from __future__ import annotations
 import pytest
 import torch
 
-from models import get_spec
-from models.base import execute
+from models.base import Control
 from models.super_resolution.run import GroupedUpscaler, interpolate, shrink
+from tests.models.controls import check_control, check_default, control_cases
+
+ID = "super-resolution"
 
 
-def test_shrink_averages_two_by_two_blocks():
+def test_shrink_averages_two_by_two_blocks() -> None:
     image = torch.arange(64, dtype=torch.float32).view(1, 64)
     small = shrink(image)[0]
     assert small.shape == (4, 4)
@@ -18,7 +20,7 @@ def test_shrink_averages_two_by_two_blocks():
     assert interpolate(small.unsqueeze(0) / 64, "nearest").shape == (1, 8, 8)
 
 
-def test_seeds_in_the_grouped_model_do_not_mix():
+def test_seeds_in_the_grouped_model_do_not_mix() -> None:
     model = GroupedUpscaler((0, 1), 4, torch.device("cpu"))
     x = torch.rand(3, 2, 4, 4)
     changed = x.clone()
@@ -30,26 +32,19 @@ def test_seeds_in_the_grouped_model_do_not_mix():
     assert torch.allclose(alone(x[:, :1])[:, 0], model(x)[:, 0])
 
 
-def test_verdict_learned_upscaling_beats_interpolation():
-    result = execute(get_spec("super-resolution"), steps=150, seeds=(0,))
-    assert result.status == "completed"
-    assert result.verdict.passed, result.verdict.summary
+def test_default_learned_upscaling_beats_interpolation() -> None:
+    result = check_default(ID)
     m = result.metrics
     assert m["mse_learned"] < min(m["mse_nearest"], m["mse_bilinear"], m["mse_bicubic"])
+    assert m["psnr_learned"] > m["psnr_best_interpolation"]
     assert result.answer == 2
     snap = result.snapshot
     assert snap is not None and snap["input_4x4"].shape == (6, 4, 4)
     assert snap["learned"].shape == (6, 8, 8)
 
 
-def test_an_untrained_upscaler_loses_and_says_so():
-    result = execute(get_spec("super-resolution"), steps=2, seeds=(0,))
-    assert not result.verdict.passed
-    assert "did not beat interpolation" in result.verdict.summary
-
-
-@pytest.mark.slow
-def test_holds_on_four_of_five_seeds():
-    result = execute(get_spec("super-resolution"), steps=200, seeds=(0, 1, 2, 3, 4))
-    assert result.verdict.seeds_total == 5
-    assert result.verdict.seeds_agreed >= 4 and result.verdict.passed
+@pytest.mark.parametrize("control", control_cases(ID))
+def test_control_fails(control: Control) -> None:
+    result = check_control(ID, control)
+    m = result.metrics
+    assert m["mse_learned"] >= min(m["mse_nearest"], m["mse_bilinear"], m["mse_bicubic"])

@@ -26,10 +26,11 @@ def main() -> int:
         time.sleep(0.001)
     done = 0
     for i in range(count):
-        card = service.next_card(deck_id, now + timedelta(seconds=i))
+        queued = service.reviews.peek(deck_id, now + timedelta(seconds=i))
+        card = queued.card if queued is not None else None
         if card is None:
             break
-        service.answer(card.id, Rating.EASY, 10, now + timedelta(seconds=i))
+        service.reviews.record(card.id, Rating.EASY, 10, now + timedelta(seconds=i))
         service.decks(now)  # readers interleaved with the other process's writes
         done += 1
     service.close()

@@ -14,12 +14,12 @@ FIRST_CARD = """
 import json, sys
 from studyapp.study.service import StudyService
 service = StudyService.open(sys.argv[1])
-service.sync_bundled_decks(__import__("pathlib").Path(sys.argv[2]))
+service.decks.sync_bundled(__import__("pathlib").Path(sys.argv[2]))
 decks = service.decks()
-card = service.next_card(decks[0].id)
-service.preview(card.id)
+card = service.reviews.peek(decks[0].id).card
+service.reviews.preview(card.id)
 before_answer = sorted(m for m in sys.modules if m.split(".")[0] in ("sqlalchemy", "sqlmodel"))
-result = service.answer(card.id, 3, 1200)
+result = service.reviews.record(card.id, 3, 1200)
 service.close()
 print(json.dumps({"loaded": before_answer, "front": card.front, "state": result.state}))
 """
@@ -36,7 +36,7 @@ def test_first_card_and_answer_without_sqlalchemy(tmp_path: Path) -> None:
     db = tmp_path / "cold.db"
     with StudyService.open(str(db)) as service:
         cards = [ParsedCard("First question?", "First answer", 1)]
-        service.import_parsed(ParsedDeck("Cold", "deck", "cold.txt", cards))
+        service.decks.import_parsed(ParsedDeck("Cold", "deck", "cold.txt", cards))
     empty = tmp_path / "no-decks"
     empty.mkdir()
     out = run(FIRST_CARD, str(db), str(empty))
@@ -51,7 +51,7 @@ def test_a_fresh_process_creates_a_new_database(tmp_path: Path) -> None:
         "from studyapp.deckfmt import ParsedCard, ParsedDeck\n"
         "from studyapp.study.service import StudyService\n"
         "s = StudyService.open(sys.argv[1])\n"
-        "r = s.import_parsed(ParsedDeck('D', 'deck', 'd.txt', [ParsedCard('Q?', 'A', 1)]))\n"
+        "r = s.decks.import_parsed(ParsedDeck('D', 'deck', 'd.txt', [ParsedCard('Q?', 'A', 1)]))\n"
         "print(json.dumps({'added': r.added, 'decks': len(s.decks())}))\n"
     )
     assert run(code, str(tmp_path / "new" / "fresh.db")) == {"added": 1, "decks": 1}

@@ -21,8 +21,8 @@ def test_two_processes_answer_at_once(tmp_path: Path) -> None:
     deck_ids = []
     for name in ("A", "B"):
         cards = [ParsedCard(f"{name} question {i}?", f"answer {i}", i + 1) for i in range(ANSWERS)]
-        report = service.import_parsed(ParsedDeck(name, "deck", f"{name}.txt", cards))
-        service.set_limits(report.deck_id, ANSWERS, 1000)
+        report = service.decks.import_parsed(ParsedDeck(name, "deck", f"{name}.txt", cards))
+        service.decks.set_limits(report.deck_id, ANSWERS, 1000)
         deck_ids.append(report.deck_id)
     service.close()
 
@@ -49,7 +49,7 @@ def test_two_processes_answer_at_once(tmp_path: Path) -> None:
     try:
         assert service.stats().reviews_total == 2 * ANSWERS
         for deck_id in deck_ids:
-            rows = service.browse(deck_id=deck_id)
+            rows = service.cards.browse(deck_id=deck_id)
             assert all(r.reps == 1 and r.state == "review" for r in rows)
     finally:
         service.close()

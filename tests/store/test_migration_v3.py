@@ -39,29 +39,29 @@ def test_v2_database_gains_experiment_settings_and_keeps_its_cards(tmp_path: Pat
         with sqlite3.connect(path) as conn:
             version = conn.execute("SELECT value FROM studyapp_meta WHERE key='schema_version'")
             assert version.fetchone()[0] == "3"
-        vae = service.card(1, NOW)
+        vae = service.cards.get(1, NOW)
         assert (vae.front, vae.state, vae.reps, vae.experiment_settings) == (
             "What is a VAE?",
             "review",
             2,
             {},
         )
-        assert all(row.experiment_settings == {} for row in service.browse(""))
+        assert all(row.experiment_settings == {} for row in service.cards.browse(""))
         deck = parse_text(
             "Q: What is mode collapse?\nA: few modes\n"
             "experiments: mode-collapse(data=grid25, steps=3000)\n",
             "deck",
             "new.deck",
         )
-        service.import_parsed(deck, source="user/new.deck")
-        [row] = service.browse("mode collapse")
+        service.decks.import_parsed(deck, source="user/new.deck")
+        [row] = service.cards.browse("mode collapse")
         assert row.experiment_settings == {"mode-collapse": {"data": "grid25", "steps": "3000"}}
     finally:
         service.close()
     reopened = StudyService.open(str(path), clock=lambda: NOW, tz=UTC)
     try:
-        [row] = reopened.browse("mode collapse")
-        card = reopened.card(row.id, NOW)
+        [row] = reopened.cards.browse("mode collapse")
+        card = reopened.cards.get(row.id, NOW)
         assert card.experiments == ("mode-collapse",)
         assert card.experiment_settings == {"mode-collapse": {"data": "grid25", "steps": "3000"}}
     finally:

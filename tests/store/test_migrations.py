@@ -53,19 +53,19 @@ def test_v1_database_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
             0.85,
             15,
         )
-        vae = service.card(1, NOW)
+        vae = service.cards.get(1, NOW)
         assert (vae.state, vae.reps, vae.tags, vae.stability) == ("review", 2, ("vae",), 3.2)
-        assert service.card(3).front == "[bold]markup[/] stays literal"
+        assert service.cards.get(3).front == "[bold]markup[/] stays literal"
         stats = service.stats(NOW)
         assert stats.reviews_total == 2 and stats.button_counts[3] == 2
         # what v2 added works on the migrated database
-        service.answer(2, Rating.GOOD, 100, NOW, kind="quiz")
-        run_id = service.save_run(
+        service.reviews.record(2, Rating.GOOD, 100, NOW, kind="quiz")
+        run_id = service.runs.save(
             experiment="vae", params={}, seeds=[0], device="cpu", status="completed",
             verdict_passed=True, verdict_summary="ok", metrics={}, card_id=1,
         )  # fmt: skip
-        assert service.run(run_id).card_id == 1
-        assert service.answer(1, Rating.GOOD, 100, NOW).state == "review"
+        assert service.runs.get(run_id).card_id == 1
+        assert service.reviews.record(1, Rating.GOOD, 100, NOW).state == "review"
     finally:
         service.close()
 

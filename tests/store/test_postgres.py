@@ -60,33 +60,33 @@ def test_study_session_on_postgres(pg_url: str) -> None:
     service = StudyService.open(pg_url, clock=lambda: NOW, fuzz=False, tz=UTC)
     try:
         assert service.url.startswith("postgresql+psycopg://")
-        report = service.import_parsed(deck())
-        assert service.import_parsed(deck()).unchanged == 6
-        ids = service.queue(report.deck_id, NOW)
+        report = service.decks.import_parsed(deck())
+        assert service.decks.import_parsed(deck()).unchanged == 6
+        ids = service.reviews.queue(report.deck_id, NOW)
         assert len(ids) == 6
-        first = service.answer(ids[0], Rating.GOOD, 700, NOW)
+        first = service.reviews.record(ids[0], Rating.GOOD, 700, NOW)
         assert first.state == "learning"
-        service.answer(ids[1], Rating.EASY, 700, NOW)
-        assert service.undo() is not None and service.card(ids[1]).state == "new"
-        service.bury(ids[2], NOW)
-        service.suspend(ids[3])
-        assert ids[2] not in service.queue(report.deck_id, NOW)
-        assert ids[3] not in service.queue(report.deck_id, NOW)
-        service.answer(ids[4], Rating.AGAIN, 100, NOW, kind="quiz")
+        service.reviews.record(ids[1], Rating.EASY, 700, NOW)
+        assert service.reviews.undo() is not None and service.cards.get(ids[1]).state == "new"
+        service.cards.bury(ids[2], NOW)
+        service.cards.suspend(ids[3])
+        assert ids[2] not in service.reviews.queue(report.deck_id, NOW)
+        assert ids[3] not in service.reviews.queue(report.deck_id, NOW)
+        service.reviews.record(ids[4], Rating.AGAIN, 100, NOW, kind="quiz")
         [summary] = service.decks(NOW)
         assert summary.reviewed_today == 1 and summary.suspended == 1
         stats = service.stats(NOW)
         assert stats.reviews_total == 1 and stats.button_counts[3] == 1
-        assert service.browse("pg question 5")[0].id == ids[5]
-        service.set_exam(report.deck_id, date(2026, 3, 20))
-        assert service.deck(report.deck_id, NOW).days_to_exam == 18
+        assert service.cards.browse("pg question 5")[0].id == ids[5]
+        service.decks.set_exam(report.deck_id, date(2026, 3, 20))
+        assert service.decks.get(report.deck_id, NOW).days_to_exam == 18
         assert len(service.quiz(report.deck_id, 3, "choice", seed=1)) == 3
-        run_id = service.save_run(
+        run_id = service.runs.save(
             experiment="gan", params={"lr": 1e-3}, seeds=[0, 1], device="cpu",
             status="completed", verdict_passed=True, verdict_summary="collapsed",
             metrics={"loss": float("nan")}, history={"loss": [1.0, 0.5]}, card_id=ids[0],
         )  # fmt: skip
-        row = service.run(run_id)
+        row = service.runs.get(run_id)
         assert row.metrics == {"loss": None} and row.history == {"loss": [1.0, 0.5]}
         assert [r.id for r in service.runs("gan")] == [run_id]
     finally:
@@ -95,11 +95,11 @@ def test_study_session_on_postgres(pg_url: str) -> None:
 
 def test_answers_persist_across_connections(pg_url: str) -> None:
     with StudyService.open(pg_url, fuzz=False) as first:
-        report = first.import_parsed(deck(3))
-        card_id = first.queue(report.deck_id)[0]
-        first.answer(card_id, Rating.GOOD, 10)
+        report = first.decks.import_parsed(deck(3))
+        card_id = first.reviews.queue(report.deck_id)[0]
+        first.reviews.record(card_id, Rating.GOOD, 10)
     with StudyService.open(pg_url) as second:
-        assert second.card(card_id).reps == 1
+        assert second.cards.get(card_id).reps == 1
         assert second.stats().reviews_total == 1
 
 
@@ -126,7 +126,7 @@ def test_v1_schema_migrates_on_postgres(pg_url: str) -> None:
     engine.dispose()
     with StudyService.open(pg_url) as service:
         assert [d.name for d in service.decks()] == ["Old deck"]
-        assert service.save_run(
+        assert service.runs.save(
             experiment="x", params={}, seeds=[0], device="cpu", status="completed",
             verdict_passed=False, verdict_summary="", metrics={},
         ) > 0  # fmt: skip

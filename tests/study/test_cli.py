@@ -58,10 +58,11 @@ def test_import_missing_file_is_one_line_error(capsys: pytest.CaptureFixture[str
 def test_stats_json_counts_reviews(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     imported(tmp_path, capsys)
     with StudyService.open() as service:
-        card = service.next_card()
+        queued = service.reviews.peek(None)
+        card = queued.card if queued is not None else None
         assert card is not None
-        service.answer(card.id, Rating.GOOD, 900)
-        service.answer(card.id, Rating.AGAIN, 900, datetime.now(UTC) - timedelta(days=3))
+        service.reviews.record(card.id, Rating.GOOD, 900)
+        service.reviews.record(card.id, Rating.AGAIN, 900, datetime.now(UTC) - timedelta(days=3))
     assert main(["stats", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["reviews_total"] == 2 and data["reviews_today"] == 1
@@ -77,11 +78,11 @@ def test_export_apkg_is_a_schema_11_collection(
 ) -> None:
     imported(tmp_path, capsys)
     with StudyService.open() as service:
-        ids = service.queue()
+        ids = service.reviews.queue()
         for card_id in ids[:2]:
-            service.answer(card_id, Rating.GOOD, 1000)
-            service.answer(card_id, Rating.GOOD, 1000, datetime.now(UTC) + timedelta(minutes=11))
-        service.suspend(ids[2])
+            service.reviews.record(card_id, Rating.GOOD, 1000)
+            service.reviews.record(card_id, Rating.GOOD, 1000, datetime.now(UTC) + timedelta(minutes=11))
+        service.cards.suspend(ids[2])
     out = tmp_path / "out.apkg"
     assert main(["export", "--apkg", str(out)]) == 0
     assert "3 notes, 4 reviews" in capsys.readouterr().out
@@ -103,8 +104,8 @@ def test_export_opens_in_anki(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     anki = pytest.importorskip("anki.collection", reason="anki not installed (bench extra)")
     imported(tmp_path, capsys)
     with StudyService.open() as service:
-        card_id = service.queue()[0]
-        service.answer(card_id, Rating.EASY, 1000)
+        card_id = service.reviews.queue()[0]
+        service.reviews.record(card_id, Rating.EASY, 1000)
     out = tmp_path / "out.apkg"
     assert main(["export", "--apkg", str(out)]) == 0
     (tmp_path / "anki").mkdir()

@@ -6,18 +6,19 @@ import math
 from datetime import date, timedelta
 
 from studyapp.study.clock import day_start
+from studyapp.study.quiz import QuizPart
 from studyapp.study.service import Rating, StudyService
 from tests.study.conftest import NOW, make_deck
 
 
 def reviewed_deck(service: StudyService, n: int) -> int:
     """A deck of ``n`` cards all in review state, learnt on different days (varied recall)."""
-    deck = service.import_parsed(make_deck(n))
-    service.set_limits(deck.deck_id, n, 1000)
-    for i, card_id in enumerate(service.queue(deck.deck_id, NOW)):
+    deck = service.decks.import_parsed(make_deck(n))
+    service.decks.set_limits(deck.deck_id, n, 1000)
+    for i, card_id in enumerate(service.reviews.queue(deck.deck_id, NOW)):
         when = NOW - timedelta(days=40 - i)
-        service.answer(card_id, Rating.GOOD, 0, when)
-        service.answer(
+        service.reviews.record(card_id, Rating.GOOD, 0, when)
+        service.reviews.record(
             card_id, Rating.GOOD if i % 2 else Rating.EASY, 0, when + timedelta(minutes=11)
         )
     return deck.deck_id
@@ -28,26 +29,26 @@ def test_exam_mode_caps_and_spreads(service: StudyService) -> None:
 
     deck_id = reviewed_deck(service, 20)
     exam = date(2026, 3, 6)  # four study days: Mar 2, 3, 4, 5
-    summary = service.set_exam(deck_id, exam)
+    summary = service.decks.set_exam(deck_id, exam)
     assert summary.days_to_exam == 4
     assert summary.predicted_exam_recall is not None and 0 < summary.predicted_exam_recall < 1
     exam_start = day_start(exam, UTC)
 
-    plan = service.exam_plan(deck_id, NOW)
+    plan = service.decks.exam_plan(deck_id, NOW)
     assert [d for d, _ in plan] == [date(2026, 3, 2 + i) for i in range(4)]
     pool = sum(n for _, n in plan)
     assert pool > 0 and plan[0][1] == math.ceil(pool / 4)
 
-    queue = service.queue(deck_id, NOW)
+    queue = service.reviews.queue(deck_id, NOW)
     assert len(queue) == math.ceil(pool / 4)
-    recall = [service.card(i, NOW).retrievability for i in queue]
+    recall = [service.cards.get(i, NOW).retrievability for i in queue]
     assert recall == sorted(recall)  # lowest retrievability first
     for card_id in queue:
-        result = service.answer(card_id, Rating.EASY, 0, NOW)
+        result = service.reviews.record(card_id, Rating.EASY, 0, NOW)
         assert result.due is not None and result.due <= exam_start  # nothing past the exam
-    assert any(service.card(i).due == exam_start for i in queue)
-    assert service.queue(deck_id, NOW + timedelta(hours=1)) == []  # today's share is done
-    next_day = service.queue(deck_id, NOW + timedelta(days=1))
+    assert any(service.cards.get(i).due == exam_start for i in queue)
+    assert service.reviews.queue(deck_id, NOW + timedelta(hours=1)) == []  # today's share is done
+    next_day = service.reviews.queue(deck_id, NOW + timedelta(days=1))
     assert 0 < len(next_day) <= math.ceil(pool / 4)
     assert not set(next_day) & set(queue)
 
@@ -56,53 +57,53 @@ def test_exam_preview_is_capped(service: StudyService) -> None:
     from datetime import UTC
 
     deck_id = reviewed_deck(service, 2)
-    service.set_exam(deck_id, date(2026, 3, 5))
-    card_id = service.queue(deck_id, NOW + timedelta(days=60))[0]
-    shown = service.preview(card_id, NOW)
+    service.decks.set_exam(deck_id, date(2026, 3, 5))
+    card_id = service.reviews.queue(deck_id, NOW + timedelta(days=60))[0]
+    shown = service.reviews.preview(card_id, NOW)
     assert max(shown.values()) <= day_start(date(2026, 3, 5), UTC) - NOW
 
 
 def test_clearing_the_exam_date(service: StudyService) -> None:
     deck_id = reviewed_deck(service, 3)
-    service.set_exam(deck_id, date(2026, 3, 20))
-    cleared = service.set_exam(deck_id, None)
+    service.decks.set_exam(deck_id, date(2026, 3, 20))
+    cleared = service.decks.set_exam(deck_id, None)
     assert cleared.exam_date is None and cleared.predicted_exam_recall is None
-    assert service.exam_plan(deck_id, NOW) == []
+    assert service.decks.exam_plan(deck_id, NOW) == []
 
 
 def snapshot(service: StudyService, deck_id: int) -> list:
     return [
         (r.id, r.state, r.due, r.stability, r.difficulty, r.reps)
-        for r in service.browse(deck_id=deck_id, now=NOW)
+        for r in service.cards.browse(deck_id=deck_id, now=NOW)
     ]
 
 
 def test_quiz_never_touches_the_schedule(service: StudyService) -> None:
     deck_id = reviewed_deck(service, 8)
-    other = service.import_parsed(make_deck(5, name="Other", source="o.txt", prefix="Elsewhere"))
+    other = service.decks.import_parsed(make_deck(5, name="Other", source="o.txt", prefix="Elsewhere"))
     before = snapshot(service, deck_id)
-    queue_before = service.queue(deck_id, NOW + timedelta(days=3))
+    queue_before = service.reviews.queue(deck_id, NOW + timedelta(days=3))
     questions = service.quiz(deck_id, 5, "choice", seed=3)
     assert len(questions) == 5
-    deck_answers = {r.back for r in service.browse(deck_id=deck_id)}
-    other_answers = {r.back for r in service.browse(deck_id=other.deck_id)} - deck_answers
+    deck_answers = {r.back for r in service.cards.browse(deck_id=deck_id)}
+    other_answers = {r.back for r in service.cards.browse(deck_id=other.deck_id)} - deck_answers
     for q in questions:
         assert q.mode == "choice" and len(q.choices) == 4 and len(set(q.choices)) == 4
         assert q.correct_index is not None and q.choices[q.correct_index] == q.answer
         assert set(q.choices) <= deck_answers and not set(q.choices) & other_answers
-        service.answer(q.card_id, Rating.AGAIN, 800, NOW, kind="quiz")
+        service.reviews.record(q.card_id, Rating.AGAIN, 800, NOW, kind="quiz")
     assert snapshot(service, deck_id) == before
-    assert service.queue(deck_id, NOW + timedelta(days=3)) == queue_before
+    assert service.reviews.queue(deck_id, NOW + timedelta(days=3)) == queue_before
     stats = service.stats(NOW)
     assert stats.reviews_total == 16  # quiz answers are not reviews
-    assert service.undo_depth() == 16  # and are not undone as reviews
+    assert service.reviews.undo_depth() == 16  # and are not undone as reviews
 
 
 def test_typed_quiz_and_lenient_grading(service: StudyService) -> None:
     deck_id = reviewed_deck(service, 3)
     questions = service.quiz(deck_id, 10, "typed", seed=1)
     assert len(questions) == 3 and all(q.mode == "typed" and not q.choices for q in questions)
-    grade = StudyService.grade_typed
+    grade = QuizPart.grade_typed
     assert grade("Wasserstein distance", "wasserstein distance!")
     assert grade("Wasserstein distance", "the Wasserstien distance")  # article, typo
     assert grade("Kullback–Leibler divergence", "kullback leibler divergence")
@@ -122,13 +123,13 @@ def test_quiz_skips_cards_without_answer(service: StudyService) -> None:
     parsed = make_deck(3)
     parsed.cards.append(ParsedCard("Image card", "", 99, flags=["answer-missing", "image-missing"]))
     parsed.cards.append(ParsedCard("Blank card", "", 100, flags=["answer-missing"]))
-    deck = service.import_parsed(parsed)
+    deck = service.decks.import_parsed(parsed)
     assert {q.prompt for q in service.quiz(deck.deck_id, 10, "typed")} == {
         f"Question {i}?" for i in range(3)
     }
-    summary = service.deck(deck.deck_id, NOW)
+    summary = service.decks.get(deck.deck_id, NOW)
     assert summary.suspended_missing == 2
-    image = service.card(next(iter(service.browse("Image card"))).id)
+    image = service.cards.get(next(iter(service.cards.browse("Image card"))).id)
     assert image.suspended and image.missing_reason and "image" in image.missing_reason
-    blank = service.card(next(iter(service.browse("Blank card"))).id)
+    blank = service.cards.get(next(iter(service.cards.browse("Blank card"))).id)
     assert blank.suspended and blank.missing_reason and "image" not in blank.missing_reason

@@ -22,8 +22,8 @@ experiments: nosuch(steps=5)
 def test_valid_settings_stored_and_bad_ones_warned_with_the_line(tmp_path: Path) -> None:
     service = StudyService.open(str(tmp_path / "s.db"), tz=UTC)
     try:
-        report = service.import_parsed(parse_text(DECK, "deck", "mine.deck"))
-        rows = {row.front: row for row in service.browse("")}
+        report = service.decks.import_parsed(parse_text(DECK, "deck", "mine.deck"))
+        rows = {row.front: row for row in service.cards.browse("")}
         collapse = rows["What is mode collapse?"]
         assert collapse.experiments == ("mode-collapse", "kl-term")
         assert collapse.experiment_settings == {
@@ -40,8 +40,8 @@ def test_valid_settings_stored_and_bad_ones_warned_with_the_line(tmp_path: Path)
         assert warnings[2].startswith("mine.deck:5: unknown experiment 'nosuch'")
 
         edited = DECK.replace("kl-term(beta_max=10)", "kl-term")
-        service.import_parsed(parse_text(edited, "deck", "mine.deck"))
-        [again] = service.browse("mode collapse")
+        service.decks.import_parsed(parse_text(edited, "deck", "mine.deck"))
+        [again] = service.cards.browse("mode collapse")
         assert again.experiment_settings == {"mode-collapse": {"data": "grid25"}}
     finally:
         service.close()

@@ -18,7 +18,7 @@ from tests.study.conftest import NOW, make_deck
 
 
 def test_start_answer_returns_next_card_counts_and_intervals(service: StudyService) -> None:
-    deck = service.import_parsed(make_deck(3))
+    deck = service.decks.import_parsed(make_deck(3))
     first = service.reviews.start(deck.deck_id, NOW)
     assert first is not None and first.counts.new == 3
     assert first.intervals == service.reviews.preview(first.card.id, NOW)
@@ -30,7 +30,7 @@ def test_start_answer_returns_next_card_counts_and_intervals(service: StudyServi
 
 
 def test_undo_covers_every_kind_in_order(service: StudyService) -> None:
-    deck = service.import_parsed(make_deck(4))
+    deck = service.decks.import_parsed(make_deck(4))
     first = service.reviews.start(deck.deck_id, NOW)
     assert first is not None
     a = first.card.id
@@ -54,7 +54,7 @@ def test_undo_covers_every_kind_in_order(service: StudyService) -> None:
     assert kinds == [("suspend", c), ("bury", b), ("edit", b), ("flag", b), ("answer", a)]
     assert service.reviews.undo(NOW) is None
     for card_id in (a, b, c):
-        card = service.card(card_id, NOW)
+        card = service.cards.get(card_id, NOW)
         assert not card.suspended and not card.buried and card.state == "new"
         assert "marked" not in card.flags and card.front.startswith("Question")
     assert service.stats(NOW).reviews_total == 0
@@ -63,7 +63,7 @@ def test_undo_covers_every_kind_in_order(service: StudyService) -> None:
 def test_suspend_then_undo_restores_that_card_not_an_earlier_answer(
     service: StudyService,
 ) -> None:
-    deck = service.import_parsed(make_deck(3))
+    deck = service.decks.import_parsed(make_deck(3))
     first = service.reviews.start(deck.deck_id, NOW)
     assert first is not None
     second = service.reviews.answer(first.card.id, Rating.GOOD, 0, NOW).next
@@ -71,19 +71,19 @@ def test_suspend_then_undo_restores_that_card_not_an_earlier_answer(
     service.reviews.suspend(second.card.id, NOW)
     undone = service.reviews.undo(NOW)
     assert undone is not None and (undone.kind, undone.card.id) == ("suspend", second.card.id)
-    assert not service.card(second.card.id).suspended
-    assert service.card(first.card.id, NOW).state == "learning"  # the answer stays
+    assert not service.cards.get(second.card.id).suspended
+    assert service.cards.get(first.card.id, NOW).state == "learning"  # the answer stays
 
 
 def test_undo_stays_within_the_session(service: StudyService) -> None:
-    one = service.import_parsed(make_deck(2, name="One", source="one.txt"))
-    two = service.import_parsed(make_deck(2, name="Two", source="two.txt", prefix="Other"))
+    one = service.decks.import_parsed(make_deck(2, name="One", source="one.txt"))
+    two = service.decks.import_parsed(make_deck(2, name="Two", source="two.txt", prefix="Other"))
     first = service.reviews.start(one.deck_id, NOW)
     assert first is not None
     service.reviews.answer(first.card.id, Rating.GOOD, 0, NOW)
     assert service.reviews.start(two.deck_id, NOW) is not None  # a new session
     assert service.reviews.undo(NOW) is None
-    assert service.card(first.card.id, NOW).state == "learning"
+    assert service.cards.get(first.card.id, NOW).state == "learning"
 
 
 def cli_json(capsys: pytest.CaptureFixture[str]) -> dict:
@@ -99,7 +99,7 @@ def test_counts_agree_everywhere_after_learning_answers(
 ) -> None:  # fmt: skip
     monkeypatch.setenv("STUDYAPP_DECKS", str(tmp_path))  # no bundled decks
     with StudyService.open(fuzz=False) as service:
-        deck = service.import_parsed(make_deck(6))
+        deck = service.decks.import_parsed(make_deck(6))
         now = datetime.now(UTC)
         queued = service.reviews.start(deck.deck_id, now)
         for _ in range(3):
@@ -118,16 +118,16 @@ def test_counts_agree_everywhere_after_learning_answers(
 def test_collection_parameters_apply_to_exam_recall(service: StudyService) -> None:
     """After ``optimize`` stores collection-wide parameters, predicted exam-day recall uses them
     (the old queue code used FSRS defaults)."""
-    deck = service.import_parsed(make_deck(3))
-    for card_id in service.queue(deck.deck_id, NOW):
-        service.answer(card_id, Rating.GOOD, 0, NOW - timedelta(days=5))
-        service.answer(card_id, Rating.GOOD, 0, NOW - timedelta(days=5, minutes=-11))
+    deck = service.decks.import_parsed(make_deck(3))
+    for card_id in service.reviews.queue(deck.deck_id, NOW):
+        service.reviews.record(card_id, Rating.GOOD, 0, NOW - timedelta(days=5))
+        service.reviews.record(card_id, Rating.GOOD, 0, NOW - timedelta(days=5, minutes=-11))
     exam = (NOW + timedelta(days=30)).date()
-    default = service.set_exam(deck.deck_id, exam).predicted_exam_recall
+    default = service.decks.set_exam(deck.deck_id, exam).predicted_exam_recall
     params = list(scheduling.scheduler(0.9).parameters)
     params[20] = 0.8  # a much steeper forgetting curve (FSRS-6 decay)
     service.fsrs.store(None, params)  # what `studyapp optimize` does for all decks
-    tuned = service.deck(deck.deck_id).predicted_exam_recall
+    tuned = service.decks.get(deck.deck_id).predicted_exam_recall
     assert default is not None and tuned is not None and tuned != pytest.approx(default)
     with service.ctx.read() as q:
         from studyapp.store import decks
@@ -143,23 +143,23 @@ def test_question_needing_a_missing_image_is_suspended_until_edited(
         "Q: What model is in the image? (See image)\nA: A VAE.\n", "deck", "img.txt"
     )
     assert "question-image-missing" in parsed.cards[0].flags
-    deck = service.import_parsed(parsed)
-    [card] = service.browse(deck_id=deck.deck_id)
+    deck = service.decks.import_parsed(parsed)
+    [card] = service.cards.browse(deck_id=deck.deck_id)
     assert card.suspended and card.missing_reason and "question" in card.missing_reason
     assert service.reviews.start(deck.deck_id, NOW) is None
-    service.edit(card.id, "Which model encodes to a Gaussian posterior?", "A VAE.")
-    edited = service.card(card.id)
+    service.cards.edit(card.id, "Which model encodes to a Gaussian posterior?", "A VAE.")
+    edited = service.cards.get(card.id)
     assert not edited.suspended and edited.missing_reason is None
 
 
 def test_answer_missing_card_is_back_once_answered(service: StudyService) -> None:
-    deck = service.import_parsed(
+    deck = service.decks.import_parsed(
         ParsedDeck("D", "deck", "d.txt", [ParsedCard("Q?", "", 1, ["answer-missing"])])
     )
-    [card] = service.browse(deck_id=deck.deck_id)
+    [card] = service.cards.browse(deck_id=deck.deck_id)
     assert card.suspended and card.missing_reason
-    service.edit(card.id, "Q?", "Now an answer")
-    assert not service.card(card.id).suspended
+    service.cards.edit(card.id, "Q?", "Now an answer")
+    assert not service.cards.get(card.id).suspended
 
 
 @pytest.mark.parametrize("hour", [1, 3, 12, 23])
@@ -168,9 +168,9 @@ def test_exam_plus_seven_is_seven_days_at_any_hour(db_path: Path, hour: int) -> 
     from studyapp.ui.screens.modals import parse_exam_date
 
     with StudyService.open(str(db_path), clock=lambda: now, tz=UTC) as service:
-        deck = service.import_parsed(make_deck(1))
+        deck = service.decks.import_parsed(make_deck(1))
         exam = parse_exam_date("+7", service.today())
-        assert service.set_exam(deck.deck_id, exam).days_to_exam == 7
+        assert service.decks.set_exam(deck.deck_id, exam).days_to_exam == 7
 
 
 SQL = re.compile(

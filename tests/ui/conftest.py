@@ -98,7 +98,7 @@ def open_service(db_path: Path, clock: Callable[[], datetime] | None = None) -> 
 def service(db_path: Path, clock: Clock) -> StudyService:
     """An open service on a tmp database holding :func:`test_deck`."""
     svc = open_service(db_path, clock)
-    svc.import_parsed(test_deck())
+    svc.decks.import_parsed(test_deck())
     return svc
 
 

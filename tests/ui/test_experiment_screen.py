@@ -50,7 +50,7 @@ def fake_spec(monkeypatch: pytest.MonkeyPatch) -> Iterator[ExperimentSpec]:
 def study(db_path: Path, clock: Clock) -> StudyService:
     """A service whose one deck has a card about the fake concept (linked by its text)."""
     svc = open_service(db_path, clock)
-    svc.import_parsed(
+    svc.decks.import_parsed(
         ParsedDeck(
             name="Fake lecture",
             format="deck",
@@ -212,7 +212,7 @@ async def test_layout_fits_prediction_and_a_plot(size: tuple[int, int]) -> None:
 
 
 async def test_right_prediction_logged_good_and_schedule_untouched(study_app, study) -> None:
-    before = study.browse()[0]
+    before = study.cards.browse()[0]
     async with study_app.run_test(size=SIZE) as pilot:
         screen = await open_from_card(pilot)
         await predict(pilot, screen, 1)
@@ -222,7 +222,7 @@ async def test_right_prediction_logged_good_and_schedule_untouched(study_app, st
         assert "Your prediction was right: one" in screen_text(study_app)
         assert screen.query_one("#exp-graded", Static).has_class("right")
     assert prediction_logs(study) == [(before.id, Rating.GOOD, "prediction")]
-    after = study.browse()[0]
+    after = study.cards.browse()[0]
     assert (after.state, after.due, after.reps) == (before.state, before.due, before.reps)
 
 

@@ -25,7 +25,7 @@ def last_line(app) -> str:  # type: ignore[no-untyped-def]
 
 
 async def test_home_counts_stay_visible_at_60_columns(app, service) -> None:
-    service.import_parsed(test_deck(LONG_NAME, missing=False))
+    service.decks.import_parsed(test_deck(LONG_NAME, missing=False))
     async with app.run_test(size=SMALL) as pilot:
         await ready(pilot)
         text = screen_text(app)
@@ -103,7 +103,7 @@ async def test_quiz_question_stays_readable_at_60x20(app, service) -> None:
         ParsedCard(front=f"{long} ({i})", back=f"Because of answer number {i} " * 3, line=i)
         for i in range(6)
     ]
-    service.import_parsed(ParsedDeck(name="A long quiz", format="deck", source="t", cards=cards))
+    service.decks.import_parsed(ParsedDeck(name="A long quiz", format="deck", source="t", cards=cards))
     async with app.run_test(size=SMALL) as pilot:
         await ready(pilot)
         home = app.screen
@@ -123,7 +123,7 @@ async def test_quiz_question_stays_readable_at_60x20(app, service) -> None:
 
 async def test_stats_wording_and_whole_number_axes(app, service) -> None:
     deck_id = service.decks()[0].id
-    service.answer(service.next_card(deck_id).id, Rating.GOOD)
+    service.reviews.record(service.reviews.peek(deck_id).card.id, Rating.GOOD)
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         await pilot.press("s")
@@ -201,7 +201,7 @@ async def test_review_entry_opens_on_the_first_card_and_escape_goes_home(service
     from studyapp.ui.app import StudyApp
 
     deck = service.decks()[0]
-    expected = service.next_card(deck.id, now=clock())
+    expected = service.reviews.peek(deck.id, now=clock()).card
     app = StudyApp(lambda: service, clock=clock, sync_decks=False, review=(deck.id, deck.name))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
@@ -218,7 +218,7 @@ async def test_review_entry_opens_on_the_first_card_and_escape_goes_home(service
 async def test_review_entry_for_every_deck(service, clock) -> None:
     from studyapp.ui.app import StudyApp
 
-    service.import_parsed(test_deck("VAE lecture", missing=False))
+    service.decks.import_parsed(test_deck("VAE lecture", missing=False))
     app = StudyApp(lambda: service, clock=clock, sync_decks=False, review=(None, "All decks"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

@@ -73,7 +73,7 @@ async def test_buttons_show_the_next_interval(app, service) -> None:
         await pilot.press("space")
         await pilot.pause()
         text = screen_text(app)
-        intervals = service.preview(screen.card.id)
+        intervals = service.reviews.preview(screen.card.id)
     from studyapp.ui.text import format_interval
 
     for rating, label in [(1, "Again"), (2, "Hard"), (3, "Good"), (4, "Easy")]:
@@ -150,7 +150,7 @@ async def test_flag_card(app, fresh) -> None:
 
 
 async def test_markup_in_card_text_shows_literally(app, service) -> None:
-    target = next(r.id for r in service.browse("mode collapse"))
+    target = next(r.id for r in service.cards.browse("mode collapse"))
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_review(pilot)
         while screen.card is not None and screen.card.id != target:
@@ -164,9 +164,9 @@ async def test_markup_in_card_text_shows_literally(app, service) -> None:
 
 
 async def test_answer_missing_card_is_explained(app, service) -> None:
-    missing = next(r for r in service.browse("training loop"))
+    missing = next(r for r in service.cards.browse("training loop"))
     assert missing.suspended  # answer-missing cards start suspended
-    service.unsuspend(missing.id)
+    service.cards.unsuspend(missing.id)
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_review(pilot)
         while screen.card is not None and screen.card.id != missing.id:
@@ -179,13 +179,13 @@ async def test_answer_missing_card_is_explained(app, service) -> None:
 
 
 async def test_linked_experiments_listed_and_chooser(app, service) -> None:
-    target = next(r.id for r in service.browse("mode collapse"))
+    target = next(r.id for r in service.cards.browse("mode collapse"))
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_review(pilot)
         while screen.card is not None and screen.card.id != target:
             await pilot.press("b")
             await pilot.pause()
-        first, second = service.card(target).experiments
+        first, second = service.cards.get(target).experiments
         assert f"Experiment: {first} (+1 more: {second})" in screen_text(app)
         await pilot.press("x")
         await pilot.pause()

@@ -36,7 +36,7 @@ def quiz_logs(service) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
 
 
 async def test_home_lists_decks_with_counts(app, service) -> None:
-    service.import_parsed(test_deck("VAE lecture", missing=False))
+    service.decks.import_parsed(test_deck("VAE lecture", missing=False))
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         home = app.screen
@@ -54,7 +54,7 @@ async def test_home_lists_decks_with_counts(app, service) -> None:
 async def test_exam_mode_sets_date_and_shows_countdown(app, service, fresh) -> None:
     deck_id = service.decks()[0].id
     for _ in range(2):
-        service.answer(service.next_card(deck_id).id, Rating.GOOD)
+        service.reviews.record(service.reviews.peek(deck_id).card.id, Rating.GOOD)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("e")
@@ -73,7 +73,7 @@ async def test_exam_mode_sets_date_and_shows_countdown(app, service, fresh) -> N
 
 async def test_exam_date_rejects_bad_input_and_clears(app, service, fresh) -> None:
     deck_id = service.decks()[0].id
-    service.set_exam(deck_id, date(2026, 12, 1))
+    service.decks.set_exam(deck_id, date(2026, 12, 1))
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("e")
@@ -92,7 +92,7 @@ async def test_exam_date_rejects_bad_input_and_clears(app, service, fresh) -> No
 
 
 async def test_choice_quiz_scores_and_leaves_schedule_alone(app, service, fresh) -> None:
-    before = {row.id: (row.state, row.due, row.reps) for row in service.browse("")}
+    before = {row.id: (row.state, row.due, row.reps) for row in service.cards.browse("")}
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("q")
@@ -175,7 +175,7 @@ async def test_browser_searches_and_suspends(app, service, fresh) -> None:
 async def test_keys_typed_while_the_browser_opens_search_and_never_act(app, service, fresh) -> None:
     """Keys typed right after b go to the search box: no card is suspended (s), edited (e)
     or run (x); "/" (the search key) typed first is not searched for."""
-    before = [row.suspended for row in service.browse("")]
+    before = [row.suspended for row in service.cards.browse("")]
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("b", *"sxe")
@@ -193,8 +193,8 @@ async def test_keys_typed_while_the_browser_opens_search_and_never_act(app, serv
 async def test_stats_screen_draws_after_reviews(app, service) -> None:
     deck_id = service.decks()[0].id
     for _ in range(3):
-        card = service.next_card(deck_id)
-        service.answer(card.id, Rating.GOOD)
+        card = service.reviews.peek(deck_id).card
+        service.reviews.record(card.id, Rating.GOOD)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("s")
@@ -385,7 +385,7 @@ async def test_data_changed_reloads_the_showing_screen(app, service) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         deck_id = service.decks()[0].id
-        service.set_exam(deck_id, date(2026, 12, 1))  # behind the app's back
+        service.decks.set_exam(deck_id, date(2026, 12, 1))  # behind the app's back
         await settle(pilot)
         assert "exam in" not in shown(app, "#deck-detail")
         app.announce("test")
@@ -396,7 +396,7 @@ async def test_data_changed_reloads_the_showing_screen(app, service) -> None:
 async def test_markup_in_deck_names_and_toasts_is_literal(service, clock) -> None:
     from studyapp.ui.app import StudyApp
 
-    service.import_parsed(test_deck("[bold]Deck[/] [link=x]one[/link]", missing=False))
+    service.decks.import_parsed(test_deck("[bold]Deck[/] [link=x]one[/link]", missing=False))
     app = StudyApp(lambda: service, clock=clock, sync_decks=False)
     async with app.run_test(size=(160, 24), notifications=True) as pilot:  # a one-line toast
         await ready(pilot)
@@ -410,13 +410,13 @@ async def test_optimize_runs_on_a_worker_and_reports_refusal(app, service) -> No
     import threading
 
     threads: list[str] = []
-    real = service.optimize
+    real = service.fsrs.optimize
 
     def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
         threads.append(threading.current_thread().name)
         return real(*args, **kwargs)
 
-    service.optimize = spy  # type: ignore[method-assign]
+    service.fsrs.optimize = spy  # type: ignore[method-assign]
     async with app.run_test(size=(160, 24), notifications=True) as pilot:
         await ready(pilot)
         await pilot.press("o")
@@ -429,7 +429,7 @@ async def test_optimize_runs_on_a_worker_and_reports_refusal(app, service) -> No
 async def test_browser_x_opens_the_cards_experiment(app, service, monkeypatch) -> None:
     opened: list[tuple[str, int | None]] = []
     monkeypatch.setattr(type(app), "_push_experiment", lambda self, e, c, *_: opened.append((e, c)))
-    linked = next(row for row in service.browse("") if len(row.experiments) == 1)
+    linked = next(row for row in service.cards.browse("") if len(row.experiments) == 1)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("b")
@@ -458,3 +458,27 @@ async def test_choice_quiz_by_arrow_and_enter(app) -> None:
         await pilot.press("enter")  # next question
         await pilot.pause()
         assert quiz.index == 1 and not quiz.answered
+
+
+def test_every_screen_with_bindings_is_in_the_table() -> None:
+    """Help and the palette read the screen table: a screen left out of it (or removed
+    from it) would lose its keys from help, so every screen class with bindings is listed."""
+    import importlib
+    import pkgutil
+
+    from textual.screen import Screen
+
+    import studyapp.ui.screens as package
+    from studyapp.ui.screens.help import screen_classes
+
+    listed = {cls for _, cls in screen_classes()}
+    for info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{info.name}")
+        for value in vars(module).values():
+            if (
+                isinstance(value, type)
+                and issubclass(value, Screen)
+                and value.__module__ == module.__name__
+                and value.__dict__.get("BINDINGS")
+            ):
+                assert value in listed, f"{value.__name__} is missing from the screen table"

@@ -96,7 +96,7 @@ def wait_for_answers(db: Path, count: int) -> list[tuple[int, int]]:
 def test_sigkill_mid_session_loses_no_answer(tmp_path: Path) -> None:
     db = tmp_path / "study.db"
     service = open_service(db)
-    service.import_parsed(test_deck())
+    service.decks.import_parsed(test_deck())
     service.close()
     (tmp_path / "decks").mkdir()
     env = {

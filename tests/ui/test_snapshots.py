@@ -25,7 +25,7 @@ def service(db_path, clock, monkeypatch):  # type: ignore[no-untyped-def]
         lambda front, back, explicit=(): links.get(front, []),
     )
     svc = open_service(db_path, clock)
-    svc.import_parsed(test_deck())
+    svc.decks.import_parsed(test_deck())
     return svc
 
 
@@ -41,15 +41,16 @@ def with_history(service, clock) -> None:  # type: ignore[no-untyped-def]
     for day in range(3):
         clock.now = start.replace(day=start.day - 3 + day)
         for rating in ratings[day:]:
-            card = service.next_card(deck_id)
+            queued = service.reviews.peek(deck_id)
+            card = queued.card if queued is not None else None
             if card is not None:
-                service.answer(card.id, rating, duration_ms=4000)
+                service.reviews.record(card.id, rating, duration_ms=4000)
     clock.now = start
 
 
 def test_home(snap_compare, service, clock) -> None:
     with_history(service, clock)
-    service.set_exam(service.decks()[0].id, clock.now.date().replace(day=30))
+    service.decks.set_exam(service.decks()[0].id, clock.now.date().replace(day=30))
     assert snap_compare(make_app(service, clock), terminal_size=(80, 24), run_before=ready)
 
 

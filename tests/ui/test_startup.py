@@ -14,13 +14,19 @@ import json, sys
 from functools import partial
 from studyapp.ui.app import StudyApp, open_service
 
+async def until(pilot, ready, what):
+    for _ in range(2000):  # 20 s at most: a failure, never a hang
+        if ready():
+            return
+        await pilot.pause(0.01)
+    raise SystemExit(f"timed out waiting for {what} on {pilot.app.screen!r}")
+
 async def drive(pilot):
     app = pilot.app
-    while not app.ready:
-        await pilot.pause(0.01)
+    # home selects its first deck once the service is open and the deck list loaded
+    await until(pilot, lambda: getattr(app.screen, "deck", None) is not None, "a deck")
     await pilot.press("enter")
-    while getattr(app.screen, "card", None) is None:
-        await pilot.pause(0.01)
+    await until(pilot, lambda: getattr(app.screen, "card", None) is not None, "a card")
     app.exit(str(app.screen.card.id))
 
 app = StudyApp(partial(open_service, sys.argv[1]), sync_decks=False)
@@ -47,12 +53,13 @@ def test_importing_the_app_loads_no_sql_no_torch_no_plots() -> None:
 def test_first_card_without_torch(tmp_path: Path) -> None:
     db = tmp_path / "study.db"
     service = open_service(db)
-    service.import_parsed(test_deck())
+    service.decks.import_parsed(test_deck())
     service.close()
-    out = subprocess.run(
-        [sys.executable, "-c", FIRST_CARD, str(db)], capture_output=True, text=True, check=True
-    ).stdout
-    result = json.loads(out.strip().splitlines()[-1])
+    done = subprocess.run(
+        [sys.executable, "-c", FIRST_CARD, str(db)], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result["card"]  # a card was on screen
     loaded = {name.split(".")[0] for name in result["modules"]}
     assert "torch" not in loaded and "matplotlib" not in loaded

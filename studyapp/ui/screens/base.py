@@ -33,7 +33,7 @@ class StudyScreen(Screen[None]):
     if TYPE_CHECKING:
 
         @property
-        def app(self) -> StudyApp: ...
+        def app(self) -> StudyApp: ...  # type: ignore[override]
 
     def __init__(self) -> None:
         super().__init__()

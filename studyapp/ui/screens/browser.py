@@ -77,7 +77,7 @@ class BrowserScreen(StudyScreen):
         """Search again on a worker; the table keeps the last result meanwhile."""
         query = self.query_one("#browse-search", Input).value
         app = self.app
-        self.load("cards", app.service.browse, query, self.deck_id, now=app.now(), label="Search")
+        self.load("cards", app.service.cards.browse, query, self.deck_id, now=app.now(), label="Search")
 
     def loaded(self, group: str, value: Any) -> None:
         if group != "cards":
@@ -186,7 +186,7 @@ class BrowserScreen(StudyScreen):
         if row is None:
             return
         service = self.app.service
-        action = service.unsuspend if row.suspended else service.suspend
+        action = service.cards.unsuspend if row.suspended else service.cards.suspend
         try:
             action(row.id)
         except Exception as error:
@@ -204,7 +204,7 @@ class BrowserScreen(StudyScreen):
         def edited(result: tuple[str, str] | None) -> None:
             if result is None:
                 return
-            if self.attempt("Edit", self.app.service.edit, row.id, *result) is not None:
+            if self.attempt("Edit", self.app.service.cards.edit, row.id, *result) is not None:
                 self.app.announce("edit")
 
         self.app.push_screen(EditCardModal(row.front, row.back), edited)

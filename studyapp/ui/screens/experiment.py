@@ -546,7 +546,7 @@ class ExperimentScreen(Screen[None]):
             return
         correct = self.prediction_correct
         try:
-            self.run_id = service.save_result(
+            self.run_id = service.runs.save_result(
                 result, card_id=self.card_id, prediction_choice=self._prediction_choice
             )
             if correct is not None and self.card_id is not None:
@@ -554,7 +554,7 @@ class ExperimentScreen(Screen[None]):
 
                 duration_ms = int((time.perf_counter() - self._started_at) * 1000)
                 clock = getattr(self.app, "now", None)
-                service.answer(
+                service.reviews.record(
                     self.card_id,
                     Rating.GOOD if correct else Rating.AGAIN,
                     duration_ms,

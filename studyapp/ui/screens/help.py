@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -54,7 +54,7 @@ def bindings_of(node: type[DOMNode]) -> list[Binding]:
     return list(Binding.make_bindings(declared))
 
 
-def help_rows(app: App[object]) -> Iterator[HelpRow]:
+def help_rows(app: App[Any]) -> Iterator[HelpRow]:
     """A row per action of the app and of every screen (keys of one action joined)."""
     for section, node in [(EVERYWHERE, type(app)), *screen_classes()]:
         keys: dict[tuple[str, str], list[str]] = {}
@@ -63,10 +63,11 @@ def help_rows(app: App[object]) -> Iterator[HelpRow]:
             action = (binding.action, binding.description)
             keys.setdefault(action, []).append(app.get_key_display(binding))
             tips.setdefault(action, binding.tooltip)
-        for (action, description), shown in keys.items():
-            text = description or action
-            if tips[(action, description)]:
-                text += f": {tips[(action, description)]}"
+        for key, shown in keys.items():
+            name, description = key
+            text = description or name
+            if tips[key]:
+                text += f": {tips[key]}"
             yield HelpRow(section, " ".join(dict.fromkeys(shown)), text)
 
 

@@ -1,6 +1,6 @@
 """Quiz: multiple-choice or typed answers that never touch the schedule; score at the end.
 
-Results are logged with ``service.answer(..., kind="quiz")`` (Good when right, Again when
+Results are logged with ``service.reviews.record(..., kind="quiz")`` (Good when right, Again when
 wrong), which the service records without rescheduling the card.
 """
 
@@ -182,14 +182,14 @@ class QuizScreen(Screen[None]):
         given = event.value.strip()
         if not given:
             return
-        self._grade(self.study.service.grade_typed(question.answer, given), question.answer)
+        self._grade(self.study.service.quiz.grade_typed(question.answer, given), question.answer)
 
     def _grade(self, correct: bool, expected: str) -> None:
         question = self.questions[self.index]
         rating = Rating.GOOD if correct else Rating.AGAIN
         saved = self.study.attempt(
             "Saving the quiz answer",
-            self.study.service.answer,
+            self.study.service.reviews.record,
             question.card_id,
             rating,
             now=self.study.now(),

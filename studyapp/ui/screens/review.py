@@ -16,24 +16,30 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
+from textual.reactive import reactive, var
 from textual.widgets import Header, Rule, Static
 
 from studyapp.study.views import Rating
+from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.text import format_interval
 from studyapp.ui.widgets.keybar import KeyBar
 from studyapp.ui.widgets.rating_bar import LABELS, RatingBar
 
 if TYPE_CHECKING:
     from studyapp.study.views import AnswerResult, CardView, QueuedCard
-    from studyapp.ui.app import StudyApp
 
 FLAGS = ("marked", "wrong")
 """Flags offered by the flag key (``wrong``: the card's text needs fixing)."""
 
 
-class ReviewScreen(Screen[None]):
-    """One deck's review session."""
+class ReviewScreen(StudyScreen):
+    """One deck's review session.
+
+    View state is reactive: ``queued`` (the card on screen with its counts and intervals)
+    redraws the card when it changes, ``revealed`` toggles the ``-revealed`` class that
+    shows the answer and the rating bar, and ``has_card`` / ``has_experiments`` refresh
+    the key bar only when what it can offer changes.
+    """
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "space", "Reveal", id="review.space", key_display="space",
@@ -44,7 +50,8 @@ class ReviewScreen(Screen[None]):
         Binding("2", "rate(2)", "Hard", id="review.hard", show=False, tooltip="Recalled, barely"),
         Binding("3", "rate(3)", "Good", id="review.good", show=False, tooltip="Recalled"),
         Binding("4", "rate(4)", "Easy", id="review.easy", show=False, tooltip="Recalled at once"),
-        Binding("u", "undo", "Undo", id="review.undo", tooltip="Take back the last answer"),
+        Binding("u", "undo", "Undo", id="review.undo",
+                tooltip="Take back this session's last answer, bury, suspend, flag or edit"),
         Binding("b", "bury", "Bury", id="review.bury", tooltip="Hide until tomorrow"),
         Binding("s", "suspend", "Suspend", id="review.suspend", tooltip="Out of reviews"),
         Binding("e", "edit", "Edit", id="review.edit", tooltip="Edit front and back"),
@@ -54,21 +61,26 @@ class ReviewScreen(Screen[None]):
         Binding("escape", "back", "Home", id="review.back", tooltip="Back to the deck list"),
     ]  # fmt: skip
 
+    queued: reactive[QueuedCard | None] = reactive(None, init=False, always_update=True)
+    """The card on screen with the session's counts and its four intervals (None: done)."""
+    revealed: reactive[bool] = reactive(False, init=False)
+    """Whether the answer and the rating bar show."""
+    has_card: var[bool] = var(False, bindings=True)
+    has_experiments: var[bool] = var(False, bindings=True)
+
     def __init__(self, deck_id: int | None, deck_name: str = "") -> None:
         """Review ``deck_id``'s due cards (every deck's for None)."""
         super().__init__()
         self.deck_id = deck_id
         self.deck_name = deck_name
-        self.card: CardView | None = None
-        self.queued: QueuedCard | None = None
-        self.revealed = False
         self.answered = 0
+        self.note = ""
         self._shown_at = time.monotonic()
-        self._footer_state: tuple[bool, bool] | None = None
 
     @property
-    def study(self) -> StudyApp:
-        return self.app  # type: ignore[return-value]
+    def card(self) -> CardView | None:
+        """The card on screen (None when the session is done)."""
+        return self.queued.card if self.queued is not None else None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -82,26 +94,29 @@ class ReviewScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        ok, first = self._call("Opening the review", "start", self.deck_id)
+        ok, first = self._session_call("Opening the review", "start", self.deck_id)
         self.show_card(first if ok else None)
 
-    def _call(self, label: str, method: str, *args: Any) -> tuple[bool, Any]:
+    def _session_call(self, label: str, method: str, *args: Any) -> tuple[bool, Any]:
         """One ``service.reviews`` call: (True, its result), or (False, None) after the
         app's one error path reported the failure."""
         try:
-            reviews = self.study.service.reviews
-            return True, getattr(reviews, method)(*args, now=self.study.now())
+            reviews = self.app.service.reviews
+            return True, getattr(reviews, method)(*args, now=self.app.now())
         except Exception as error:
-            self.study.report_failure(label, error)
+            self.app.report_failure(label, error)
             return False, None
 
     # -- display -------------------------------------------------------------------------
 
     def show_card(self, queued: QueuedCard | None, note: str = "") -> None:
-        """Show the queued card's front (answer hidden), or the end-of-session message."""
-        self.queued = queued
-        card = self.card = queued.card if queued is not None else None
+        """Show ``queued``'s front (answer hidden), or the end-of-session message."""
+        self.note = note
         self.revealed = False
+        self.queued = queued
+
+    def watch_queued(self, queued: QueuedCard | None) -> None:
+        card = queued.card if queued is not None else None
         self._shown_at = time.monotonic()
         front = self.query_one("#front", Static)
         if card is None:
@@ -115,18 +130,17 @@ class ReviewScreen(Screen[None]):
         else:
             front.update(Content(card.front))
         self.query_one("#back", Static).update(Content(""))
-        self.query_one("#divider").display = False
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
         self._show_links()
-        self._show_status(note)
-        self.query_one(RatingBar).display = False
-        self._refresh_footer()
+        self._show_status()
+        self.has_card = card is not None
+        self.has_experiments = bool(card and card.experiments)
 
-    def reveal(self) -> None:
+    def watch_revealed(self, revealed: bool) -> None:
+        self.set_class(revealed, "-revealed")
         card = self.card
-        if card is None or self.revealed:
+        if not revealed or card is None:
             return
-        self.revealed = True
         back = self.query_one("#back", Static)
         if card.missing_reason:
             back.update(
@@ -137,10 +151,12 @@ class ReviewScreen(Screen[None]):
             back.update(Content.styled("(this card has no answer)", "dim"))
         else:
             back.update(Content(card.back))
-        self.query_one("#divider").display = True
-        bar = self.query_one(RatingBar)
-        bar.show_intervals(self.queued.intervals if self.queued is not None else None)
-        bar.display = True
+        queued = self.queued
+        self.query_one(RatingBar).show_intervals(queued.intervals if queued else None)
+
+    def reveal(self) -> None:
+        if self.card is not None:
+            self.revealed = True
 
     def _show_links(self) -> None:
         links = self.query_one("#links", Static)
@@ -168,7 +184,7 @@ class ReviewScreen(Screen[None]):
             return {}
         return card_suggestions(card.experiments, card.front, card.back, card.experiment_settings)
 
-    def _show_status(self, note: str = "") -> None:
+    def _show_status(self) -> None:
         parts: list[str | tuple[str, str]] = [(self.deck_name or "Review", "bold")]
         if self.queued is not None:
             new, learning, due = astuple(self.queued.counts)
@@ -185,27 +201,18 @@ class ReviewScreen(Screen[None]):
             parts.append(("  [" + card.state + "]", "dim"))
             if card.flags:
                 parts.append(("  flags: " + ", ".join(card.flags), "$accent"))
-        if note:
-            parts += ["\n", (note, "italic")]
+        if self.note:
+            parts += ["\n", (self.note, "italic")]
         self.query_one("#review-status", Static).update(Content.assemble(*parts))
 
     # -- bindings ------------------------------------------------------------------------
 
-    def _refresh_footer(self) -> None:
-        """Refresh the footer only when what it shows changes (a recompose per card is slow)."""
-        state = (self.card is not None, bool(self.card and self.card.experiments))
-        if state != self._footer_state:
-            self._footer_state = state
-            self.refresh_bindings()
-
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Rating keys need a revealed card; card keys need a card (dimmed otherwise)."""
-        if action == "rate":  # hidden from the footer; the rating bar shows when usable
-            return True if self.card is not None else None
-        if action in {"reveal", "bury", "suspend", "edit", "flag", "space"}:
-            return True if self.card is not None else None
+        if action in {"rate", "reveal", "bury", "suspend", "edit", "flag", "space"}:
+            return True if self.has_card else None
         if action == "experiment":
-            return True if self.card is not None and self.card.experiments else None
+            return True if self.has_experiments else None
         return True
 
     def action_space(self) -> None:
@@ -223,16 +230,18 @@ class ReviewScreen(Screen[None]):
             return
         rating = Rating(value)
         duration_ms = int((time.monotonic() - self._shown_at) * 1000)
-        ok, outcome = self._call("Saving the answer", "answer", card.id, rating, duration_ms)
+        ok, outcome = self._session_call(
+            "Saving the answer", "answer", card.id, rating, duration_ms
+        )
         if not ok:
             return  # not saved: keep the card on screen so the answer can be given again
         self.answered += 1
         self.show_card(outcome.next, _answer_note(outcome.result))
 
     def action_undo(self) -> None:
-        if not self.study.ready:
+        if not self.app.ready:
             return
-        ok, undone = self._call("Undo", "undo")
+        ok, undone = self._session_call("Undo", "undo")
         if not ok:
             return
         if undone is None:
@@ -240,20 +249,20 @@ class ReviewScreen(Screen[None]):
             return
         if undone.kind == "answer":
             self.answered = max(self.answered - 1, 0)
-        more = self.study.service.reviews.undo_depth()
+        more = self.app.service.reviews.undo_depth()
         self.show_card(undone.next, f"{undone.describe()} ({more} more to undo)")
 
     def action_bury(self) -> None:
         if self.card is None:
             return
-        ok, queued = self._call("Bury", "bury", self.card.id)
+        ok, queued = self._session_call("Bury", "bury", self.card.id)
         if ok:
             self.show_card(queued, "Buried until tomorrow (u undoes)")
 
     def action_suspend(self) -> None:
         if self.card is None:
             return
-        ok, queued = self._call("Suspend", "suspend", self.card.id)
+        ok, queued = self._session_call("Suspend", "suspend", self.card.id)
         if ok:
             self.show_card(queued, "Suspended (u undoes; unsuspend it in the browser)")
 
@@ -266,12 +275,11 @@ class ReviewScreen(Screen[None]):
         def edited(result: tuple[str, str] | None) -> None:
             if result is None or self.card is None:
                 return
-            ok, updated = self._call("Edit", "edit", card.id, *result)
+            ok, updated = self._session_call("Edit", "edit", card.id, *result)
             if ok:
                 revealed = self.revealed
-                self.show_card(updated, "Card edited")
-                if revealed:
-                    self.reveal()
+                self.show_card(updated, "Card edited (u undoes)")
+                self.revealed = revealed
 
         self.app.push_screen(EditCardModal(card.front, card.back), edited)
 
@@ -289,19 +297,20 @@ class ReviewScreen(Screen[None]):
             if flag is None or self.card is None or self.card.id != card.id:
                 return
             on = flag not in self.card.flags
-            ok, updated = self._call("Flag", "flag", card.id, flag, on)
+            ok, updated = self._session_call("Flag", "flag", card.id, flag, on)
             if ok:
-                self.queued, self.card = updated, updated.card
-                self._show_status(f"Flag {flag} {'added' if on else 'removed'}")
+                revealed = self.revealed
+                self.show_card(updated, f"Flag {flag} {'added' if on else 'removed'} (u undoes)")
+                self.revealed = revealed
 
         self.app.push_screen(ChooseModal("Flag this card", options), chosen)
 
     def action_experiment(self) -> None:
         if self.card is not None:
-            self.study.open_experiment(self.card.experiments, self.card.id, self._suggestions())
+            self.app.open_experiment(self.card.experiments, self.card.id, self._suggestions())
 
     def action_back(self) -> None:
-        self.study.go_home()
+        self.app.go_home()
 
     def on_rating_bar_rated(self, message: RatingBar.Rated) -> None:
         self.action_rate(int(message.rating))

@@ -6,11 +6,13 @@ plots are plotext charts (``textual_plotext.PlotextPlot``) drawn when they arriv
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
+from textual.color import Color
 from textual.content import Content
 from textual.widgets import Header, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
@@ -28,14 +30,24 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 BUTTONS = ("Again", "Hard", "Good", "Easy")
 
 
-LEVEL_COLORS: tuple[tuple[int, int, int], ...] = (
-    (90, 90, 90),
-    (14, 90, 50),
-    (0, 130, 60),
-    (38, 175, 70),
-    (70, 230, 95),
-)
-"""Heatmap colours: no reviews, then four quarters of the busiest day's count."""
+RGB = tuple[int, int, int]
+
+HEAT_LEVELS = 5
+"""Heatmap shades: no reviews, then four quarters of the busiest day's count."""
+
+
+def theme_rgb(variables: dict[str, str], name: str) -> RGB:
+    """A theme variable (``primary``, ``success``...) as plotext's RGB tuple."""
+    return Color.parse(variables[name]).rgb
+
+
+def heat_colors(variables: dict[str, str]) -> list[RGB]:
+    """The heatmap's shades from the theme: the panel colour, then four steps to success."""
+    empty = Color.parse(variables["panel"])
+    full = Color.parse(variables["success"])
+    return [empty.rgb] + [
+        empty.blend(full, step / (HEAT_LEVELS - 1)).rgb for step in range(1, HEAT_LEVELS)
+    ]
 
 
 def heat_level(count: int, top: int) -> int:
@@ -72,6 +84,16 @@ def heatmap_matrix(per_day: dict[date, int], today: date, weeks: int = HEATMAP_W
     return matrix, first_monday
 
 
+def colored_bars(
+    plt: Any, labels: Sequence[str], values: Sequence[float], colors: Sequence[RGB]
+) -> None:
+    """One bar per label, each in its own colour (plotext colours a ``bar`` call as one)."""
+    for x, (value, color) in enumerate(zip(values, colors, strict=True), start=1):
+        plt.bar([float(x)], [value], color=color, width=0.6)
+    plt.xticks([float(x) for x in range(1, len(labels) + 1)], labels)
+    plt.xlim(0.4, len(labels) + 0.6)
+
+
 class StatsScreen(StudyScreen):
     """Four charts in tabs, with a one-line summary above them."""
 
@@ -100,6 +122,15 @@ class StatsScreen(StudyScreen):
                 yield PlotextPlot(id="plot-buttons")
         yield KeyBar()
 
+    def on_mount(self) -> None:
+        self._stats: Stats | None = None
+        self.watch(self.app, "theme", self._redraw, init=False)
+
+    def _redraw(self) -> None:
+        """The charts take their colours from the theme: draw them again when it changes."""
+        if self._stats is not None:
+            self._draw(self._stats)
+
     def reload(self) -> None:
         self.load("stats", self.app.service.stats, now=self.app.now(), label="Statistics")
 
@@ -118,9 +149,11 @@ class StatsScreen(StudyScreen):
 
     def loaded(self, group: str, value: Any) -> None:
         if group == "stats":
+            self._stats = value
             self._draw(value)
 
     def _draw(self, stats: Stats) -> None:
+        self._colors = self.app.theme_variables
         goal = f" (goal {format_percent(stats.desired_retention)})"
         retention: list[str | tuple[str, str]] = [f"retention {NOT_MEASURED}" + goal]
         if stats.true_retention is not None:
@@ -148,7 +181,7 @@ class StatsScreen(StudyScreen):
         plt = plot.plt
         matrix, first_monday = heatmap_matrix(stats.per_day, stats.today)
         top = max((n for row in matrix for n in row), default=0)
-        for level, color in enumerate(LEVEL_COLORS):
+        for level, color in enumerate(heat_colors(self._colors)):
             cells = [
                 (week + 1, 7 - weekday)
                 for weekday, row in enumerate(matrix)
@@ -165,14 +198,14 @@ class StatsScreen(StudyScreen):
         plt.xticks(ticks, labels)
         plt.xlim(0.5, HEATMAP_WEEKS + 0.5)
         plt.ylim(0.5, 7.5)
-        plt.title(f"Reviews per day, {HEATMAP_WEEKS} weeks (grey none, brightest {top})")
+        plt.title(f"Reviews per day, {HEATMAP_WEEKS} weeks (faint: none, brightest: {top})")
         plot.refresh()
 
     def _draw_forecast(self, stats: Stats) -> None:
         plot = self._plot("plot-forecast")
         plt = plot.plt
         days = list(range(len(stats.forecast)))
-        plt.bar(days, list(stats.forecast), color="cyan")
+        plt.bar(days, list(stats.forecast), color=theme_rgb(self._colors, "primary"))
         ticks = [float(d) for d in days[::5]]
         plt.xticks(ticks, [str(int(t)) for t in ticks])
         counts = count_ticks(max(stats.forecast, default=0))
@@ -186,11 +219,12 @@ class StatsScreen(StudyScreen):
         plt = plot.plt
         desired = 100 * stats.desired_retention
         if stats.true_retention is None:  # nothing measured: no "true 0%" bar
-            plt.bar(["desired"], [desired], color="green")
+            plt.bar(["desired"], [desired], color=theme_rgb(self._colors, "secondary"))
             true_text = NOT_MEASURED
         else:
             true = 100 * stats.true_retention
-            plt.bar(["true", "desired"], [true, desired], color="green")
+            colors = [theme_rgb(self._colors, "success"), theme_rgb(self._colors, "secondary")]
+            colored_bars(plt, ["true", "desired"], [true, desired], colors)
             true_text = f"{true:.0f}%"
         plt.ylim(0, 100)
         plt.title(f"Retention: true {true_text} vs desired {desired:.0f}%")
@@ -200,7 +234,8 @@ class StatsScreen(StudyScreen):
         plot = self._plot("plot-buttons")
         plt = plot.plt
         counts = [stats.button_counts.get(i, 0) for i in range(1, 5)]
-        plt.bar(list(BUTTONS), counts, color="blue")
+        names = ("error", "warning", "success", "primary")  # Again, Hard, Good, Easy
+        colored_bars(plt, list(BUTTONS), counts, [theme_rgb(self._colors, n) for n in names])
         ticks = count_ticks(max(counts))
         plt.yticks([float(n) for n in ticks], [str(n) for n in ticks])
         plt.title(f"Answer buttons ({sum(counts)} reviews)")

@@ -1,0 +1,176 @@
+"""The batched writes of an import (Anki packages) and the facts an import checks first.
+
+:class:`ImportWriter` wraps one write transaction's connection (a plain ``sqlite3``
+connection, or a SQLAlchemy one elsewhere) and writes many rows per statement
+(``executemany``): cards, their review-log rows, and card updates. Reads return typed rows.
+A deck file's origin (the path it was imported from) is kept in ``studyapp_meta`` under
+``origin:<deck source>``, so a different file with the same base name is recognised.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from studyapp.store.cards import NEW_CARD
+from studyapp.store.reviews import LOG_COLUMNS
+from studyapp.store.sql import Query, _alchemy_run, _sqlite_run, in_list, pg_value, sqlite_value
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Connection
+
+ORIGIN_PREFIX = "origin:"
+CHUNK = 500
+"""Keys per ``IN (...)`` lookup (well under every database's parameter limit)."""
+
+
+@dataclass(frozen=True, slots=True)
+class KnownCard:
+    """A stored card an import may update (matched by its key)."""
+
+    id: int
+    deck_id: int
+    key: str
+    file_front: str
+    file_back: str
+    edited: bool
+    suspended: bool
+    tags: tuple[str, ...]
+    file_tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LoggedAnswer:
+    """A review-kind answer already stored for a card."""
+
+    card_id: int
+    reviewed_at: datetime
+    rating: int
+    duration_ms: int
+
+
+class ImportWriter:
+    """Batched reads and writes inside one write transaction (see the module docstring)."""
+
+    def __init__(self, conn: sqlite3.Connection | Connection) -> None:
+        self.conn = conn
+        self.direct = isinstance(conn, sqlite3.Connection)
+        self.q = Query(_sqlite_run(conn) if isinstance(conn, sqlite3.Connection)
+                       else _alchemy_run(conn))  # fmt: skip
+
+    def _many(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
+        if not rows:
+            return
+        if isinstance(self.conn, sqlite3.Connection):
+            self.conn.executemany(sql, [{k: sqlite_value(v) for k, v in r.items()} for r in rows])
+            return
+        from sqlalchemy import text
+
+        self.conn.execute(text(sql), [{k: pg_value(v) for k, v in r.items()} for r in rows])
+
+    def deck_ids(self, sources: Iterable[str]) -> dict[str, int]:
+        """Ids of the decks with these sources (those that exist)."""
+        out: dict[str, int] = {}
+        wanted = list(dict.fromkeys(sources))
+        for start in range(0, len(wanted), CHUNK):
+            marks, params = in_list("s", wanted[start : start + CHUNK])
+            for r in self.q.rows(f"SELECT id, source FROM deck WHERE source IN {marks}", params):
+                out[r.source] = int(r.id)
+        return out
+
+    def known_cards(self, keys: Sequence[str]) -> dict[str, KnownCard]:
+        """Stored cards by key, whatever their deck (keys of imported packages are global)."""
+        out: dict[str, KnownCard] = {}
+        for start in range(0, len(keys), CHUNK):
+            marks, params = in_list("k", keys[start : start + CHUNK])
+            rows = self.q.rows(
+                'SELECT id, deck_id, "key", file_front, file_back, edited, suspended, tags,'
+                f' file_tags FROM card WHERE "key" IN {marks} ORDER BY id',
+                params,
+            )
+            for r in rows:
+                out.setdefault(r.key, KnownCard(
+                    int(r.id), int(r.deck_id), r.key, r.file_front, r.file_back,
+                    bool(r.edited), bool(r.suspended), tuple(r.tags or ()),
+                    tuple(r.file_tags or ()),
+                ))  # fmt: skip
+        return out
+
+    def answers(self, card_ids: Sequence[int]) -> dict[int, list[LoggedAnswer]]:
+        """Review-kind answers of these cards, oldest first."""
+        out: dict[int, list[LoggedAnswer]] = {}
+        for start in range(0, len(card_ids), CHUNK):
+            marks, params = in_list("c", card_ids[start : start + CHUNK])
+            rows = self.q.rows(
+                "SELECT card_id, reviewed_at, rating, duration_ms FROM review_log"
+                f" WHERE kind = 'review' AND card_id IN {marks} ORDER BY reviewed_at, id",
+                params,
+            )
+            for r in rows:
+                out.setdefault(int(r.card_id), []).append(LoggedAnswer(
+                    int(r.card_id), r.reviewed_at, int(r.rating), int(r.duration_ms or 0)
+                ))  # fmt: skip
+        return out
+
+    def insert_cards(self, deck_rows: Sequence[tuple[int, Mapping[str, Any]]]) -> dict[str, int]:
+        """Insert ``(deck id, columns with a unique key)`` rows; returns their ids by key."""
+        now = datetime.now(UTC)
+        names = ["deck_id", "key", *NEW_CARD, "created_at"]
+        columns = ", ".join('"key"' if n == "key" else n for n in names)
+        sql = f"INSERT INTO card ({columns}) VALUES ({', '.join(f':{n}' for n in names)})"
+        rows = [{**NEW_CARD, **values, "deck_id": deck_id, "created_at": now}
+                for deck_id, values in deck_rows]  # fmt: skip
+        self._many(sql, rows)
+        keys = [str(values["key"]) for _deck, values in deck_rows]
+        return {key: card.id for key, card in self.known_cards(keys).items()}
+
+    def update_cards(self, changes: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
+        """Apply ``(card id, columns)``; rows with the same columns go in one statement."""
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for card_id, values in changes:
+            if values:
+                groups.setdefault(tuple(values), []).append({**values, "row_id": card_id})
+        for names, rows in groups.items():
+            sets = ", ".join(f"{n} = :{n}" for n in names)
+            self._many(f"UPDATE card SET {sets} WHERE id = :row_id", rows)
+
+    def insert_logs(self, rows: Sequence[Mapping[str, Any]]) -> int:
+        """Insert review-log rows (keys of ``LOG_COLUMNS``); returns how many."""
+        names = ", ".join(LOG_COLUMNS)
+        sql = f"INSERT INTO review_log ({names}) VALUES ({', '.join(f':{n}' for n in LOG_COLUMNS)})"
+        self._many(sql, [{n: r.get(n) for n in LOG_COLUMNS} for r in rows])
+        return len(rows)
+
+    def delete_answers(self, card_ids: Sequence[int]) -> None:
+        """Delete the review-kind answers of these cards (before their history is rewritten)."""
+        for start in range(0, len(card_ids), CHUNK):
+            marks, params = in_list("c", card_ids[start : start + CHUNK])
+            self.q.execute(
+                f"DELETE FROM review_log WHERE kind = 'review' AND card_id IN {marks}", params
+            )
+
+
+def origin(q: Query, source: str) -> str | None:
+    """The path the deck ``source`` was imported from (None when not recorded)."""
+    value = q.scalar(
+        "SELECT value FROM studyapp_meta WHERE key = :key", {"key": ORIGIN_PREFIX + source}
+    )
+    return None if value is None else str(value)
+
+
+def set_origin(q: Query, source: str, path: str) -> None:
+    key = ORIGIN_PREFIX + source
+    if not q.execute("UPDATE studyapp_meta SET value = :v WHERE key = :key", {"key": key, "v": path}):
+        q.execute("INSERT INTO studyapp_meta (key, value) VALUES (:key, :v)", {"key": key, "v": path})
+
+
+def card_keys_of_deck(q: Query, deck_id: int) -> set[str]:
+    """The keys of a deck's cards still in its file."""
+    rows = q.rows(
+        'SELECT "key" FROM card WHERE deck_id = :deck AND removed = :no',
+        {"deck": deck_id, "no": False},
+    )
+    return {r.key for r in rows}

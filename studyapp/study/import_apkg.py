@@ -1,0 +1,258 @@
+"""Store an Anki package: its decks, cards (by note GUID + ordinal), tags, media and history.
+
+``import_package(ctx, path, media_dir)`` reads the package first (a bad one raises
+``PackageError`` before anything is written), copies its media (names checked, no link
+followed), then writes in short transactions of :data:`BATCH` cards, so an answer given in
+the app meanwhile waits a moment, not the whole import. Each Anki deck ``A::B`` is one deck
+here (source ``anki/A::B``); a card's key is ``anki:<guid>:<ord>`` whatever its deck, so
+re-importing updates cards (text, tags, deck, suspension) and never duplicates them, and a
+killed import is completed by running it again. A new card arrives with its review log
+replayed through FSRS (:func:`studyapp.study.history.replay`); a known card gains the Anki
+answers it lacks, and its history is replayed again with them. Cards are never removed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from studyapp.deckfmt.apkg import AnkiCard, AnkiPackage, extract_media, read_package
+from studyapp.deckfmt.apkg.model import REVIEW, AnkiReview
+from studyapp.store.imports import ImportWriter, KnownCard, LoggedAnswer
+from studyapp.study.errors import StudyError
+from studyapp.study.history import Replay, default_scheduler, replay
+from studyapp.study.identity import anki_key
+from studyapp.study.importer import NEW_DECK
+
+if TYPE_CHECKING:
+    from studyapp.study.context import Context
+
+BATCH = 1000
+"""Cards per write transaction."""
+LOCKED_MESSAGE = "another studyapp is importing; retrying"
+RETRIES = 30
+SOURCE_PREFIX = "anki/"
+
+
+@dataclass(frozen=True)
+class PackageReport:
+    """What importing one package changed."""
+
+    path: str
+    decks: tuple[str, ...]
+    added: int
+    updated: int
+    unchanged: int
+    reviews: int
+    """Review-log rows written."""
+    media: int
+    """Media files copied."""
+    warnings: tuple[str, ...] = ()
+
+
+def import_package(
+    ctx: Context, path: str | Path, media_dir: str | Path, *, batch: int = BATCH,
+    on_wait: Callable[[str], None] | None = None,
+) -> PackageReport:  # fmt: skip
+    """Import the package at ``path`` (see the module docstring)."""
+    package = read_package(path)
+    digest = _digest(Path(path))
+    extract_media(path, package.media, media_dir)
+    cards = [c for c in package.cards if isinstance(c, AnkiCard)]
+    decks = list(dict.fromkeys(c.deck or package.name for c in cards))
+    with _write(ctx, on_wait) as writer:
+        deck_ids = _ensure_decks(writer, decks, package, digest)
+    totals = {"added": 0, "updated": 0, "unchanged": 0, "reviews": 0}
+    for start in range(0, len(cards), batch):
+        chunk = cards[start : start + batch]
+        keys = [anki_key(c.guid, c.ord) for c in chunk]
+        fresh = {key: _replay(card.reviews) for key, card in zip(keys, chunk, strict=True)}
+        with _write(ctx, on_wait) as writer:
+            counts = _store_batch(writer, chunk, keys, fresh, deck_ids, package.name, start)
+        for name, value in counts.items():
+            totals[name] += value
+    return PackageReport(
+        path=str(path), decks=tuple(decks), media=len(package.media),
+        warnings=tuple(str(w) for w in package.warnings), **totals,
+    )  # fmt: skip
+
+
+def _digest(path: Path) -> str:
+    sha = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            sha.update(block)
+    return sha.hexdigest()
+
+
+def _replay(reviews: list[AnkiReview]) -> Replay | None:
+    return replay(reviews, default_scheduler()) if reviews else None
+
+
+@contextmanager
+def _write(ctx: Context, on_wait: Callable[[str], None] | None) -> Iterator[ImportWriter]:
+    """One write transaction; a database locked by another writer is waited for, said once."""
+    for attempt in range(RETRIES + 1):
+        stack = ExitStack()
+        try:
+            conn = stack.enter_context(ctx.database().transaction(write=True))
+        except Exception as error:  # sqlite3 or SQLAlchemy OperationalError
+            stack.close()
+            if "database is locked" not in str(error) or attempt == RETRIES:
+                raise
+            if on_wait is not None and attempt == 0:
+                on_wait(LOCKED_MESSAGE)
+            time.sleep(0.2)
+            continue
+        with stack:
+            yield ImportWriter(conn)
+        ctx.checkpointer.wrote()
+        return
+    raise StudyError(LOCKED_MESSAGE)  # pragma: no cover
+
+
+def _ensure_decks(
+    writer: ImportWriter, decks: list[str], package: AnkiPackage, digest: str
+) -> dict[str, int]:
+    sources = {name: SOURCE_PREFIX + name for name in decks}
+    known = writer.deck_ids(sources.values())
+    out = {}
+    for name, source in sources.items():
+        values = {"path": package.source, "format": package.format, "file_hash": digest}
+        if source in known:
+            out[name] = known[source]
+            writer.q.update("deck", known[source], values)
+        else:
+            out[name] = writer.q.insert(
+                "deck", {**NEW_DECK, **values, "source": source, "name": name,
+                         "created_at": _now()},
+            )  # fmt: skip
+    return out
+
+
+def _now() -> datetime:
+    from studyapp.study.clock import utc_now
+
+    return utc_now()
+
+
+def _store_batch(
+    writer: ImportWriter, chunk: Sequence[AnkiCard], keys: list[str],
+    fresh: dict[str, Replay | None], deck_ids: dict[str, int], default_deck: str, offset: int,
+) -> dict[str, int]:  # fmt: skip
+    known = writer.known_cards(keys)
+    counts = {"added": 0, "updated": 0, "unchanged": 0, "reviews": 0}
+    inserts: list[tuple[int, dict[str, Any]]] = []
+    updates: list[tuple[int, dict[str, Any]]] = []
+    rewrite: list[tuple[int, AnkiCard]] = []
+    for index, (card, key) in enumerate(zip(chunk, keys, strict=True)):
+        deck_id = deck_ids[card.deck or default_deck]
+        old = known.get(key)
+        if old is None:
+            values = {**_text(card, None), "key": key, "position": offset + index,
+                      "line": card.line, "suspended": card.suspended,
+                      **_state(fresh[key])}  # fmt: skip
+            inserts.append((deck_id, values))
+            counts["added"] += 1
+            continue
+        changed = _text(card, old)
+        if old.deck_id != deck_id:
+            changed["deck_id"] = deck_id
+        if old.suspended != card.suspended:
+            changed["suspended"] = card.suspended
+        text_same = (old.file_front, old.file_back) == (card.front, card.back)
+        counts["updated" if changed and not text_same else "unchanged"] += 1
+        if changed:
+            updates.append((old.id, changed))
+        if card.reviews:
+            rewrite.append((old.id, card))
+    ids = writer.insert_cards(inserts)
+    logs = []
+    for _deck, values in inserts:
+        result = fresh[values["key"]]
+        if result is not None:
+            logs.extend(_log_rows(ids[values["key"]], result))
+    logs.extend(_merge_histories(writer, rewrite, updates))
+    writer.update_cards(updates)
+    counts["reviews"] = writer.insert_logs(logs)
+    return counts
+
+
+def _text(card: AnkiCard, old: KnownCard | None) -> dict[str, Any]:
+    """The columns the package decides; a card edited here keeps its edited text."""
+    values: dict[str, Any] = {}
+    if old is None or (old.file_front, old.file_back) != (card.front, card.back):
+        values.update(file_front=card.front, file_back=card.back)
+        values.update(front=card.front, back=card.back, edited=False)
+    if old is None or list(old.file_tags) != list(card.tags):
+        user_tags = [t for t in (old.tags if old else ()) if t not in (old.file_tags if old else ())]
+        values.update(file_tags=list(card.tags), tags=list(dict.fromkeys([*card.tags, *user_tags])))
+    if old is None:
+        values.update(file_flags=list(card.flags), flags=list(card.flags))
+    return values
+
+
+def _state(result: Replay | None) -> dict[str, Any]:
+    if result is None:
+        return {}
+    s = result.state
+    return {"state": s.state, "step": s.step, "stability": s.stability,
+            "difficulty": s.difficulty, "due": s.due, "last_review": s.last_review,
+            "reps": result.reps, "lapses": result.lapses}  # fmt: skip
+
+
+def _log_rows(card_id: int, result: Replay) -> list[dict[str, Any]]:
+    rows = []
+    for step in result.reviews:
+        b, a = step.before, step.after
+        rows.append({
+            "card_id": card_id, "reviewed_at": step.review.at, "rating": step.review.rating,
+            "duration_ms": max(0, step.review.duration_ms), "kind": "review",
+            "state_before": b.state, "step_before": b.step, "stability_before": b.stability,
+            "difficulty_before": b.difficulty, "due_before": b.due,
+            "last_review_before": b.last_review, "state_after": a.state, "step_after": a.step,
+            "stability_after": a.stability, "difficulty_after": a.difficulty,
+            "due_after": a.due, "undo": None,
+        })  # fmt: skip
+    return rows
+
+
+def _ms(at: datetime) -> int:
+    return round(at.timestamp() * 1000)
+
+
+def _merge_histories(
+    writer: ImportWriter, cards: list[tuple[int, AnkiCard]], updates: list[tuple[int, Any]]
+) -> list[dict[str, Any]]:
+    """Known cards gain the Anki answers they lack; their history is replayed again.
+
+    Returns the log rows to insert; the new card states go into ``updates``.
+    """
+    if not cards:
+        return []
+    stored = writer.answers([card_id for card_id, _card in cards])
+    rewritten: list[int] = []
+    rows: list[dict[str, Any]] = []
+    for card_id, card in cards:
+        have = {_ms(a.reviewed_at) for a in stored.get(card_id, [])}
+        extra = [r for r in card.reviews if _ms(r.at) not in have]
+        if not any(1 <= r.rating <= 4 for r in extra):
+            continue
+        merged = sorted([*(_as_review(a) for a in stored.get(card_id, [])), *extra],
+                        key=lambda r: r.at)  # fmt: skip
+        result = replay(merged, default_scheduler())
+        rewritten.append(card_id)
+        rows.extend(_log_rows(card_id, result))
+        updates.append((card_id, _state(result)))
+    writer.delete_answers(rewritten)
+    return rows
+
+
+def _as_review(answer: LoggedAnswer) -> AnkiReview:
+    return AnkiReview(answer.reviewed_at, answer.rating, REVIEW, answer.duration_ms, 0, 2500)

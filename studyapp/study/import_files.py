@@ -1,0 +1,102 @@
+"""Files an import or export writes: temp files next to their target, never through a link.
+
+A temp file is named ``.<target name>.<pid>.<tag>.tmp`` in the target's folder (hidden, so
+deck syncs skip it), created with ``O_EXCL | O_NOFOLLOW`` and the mode asked for (a 600 deck
+copy stays 600), and renamed over the target (a rename replaces a link, never writes through
+it). :func:`removed_on_exit` removes temps however a block ends, SIGTERM included;
+:func:`sweep_stale` removes those a killed process left (its pid is gone).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+TMP_SUFFIX = ".tmp"
+_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+
+
+def temp_path(target: Path, tag: str) -> Path:
+    """This process's temp file for ``target`` (``tag`` tells several apart)."""
+    return target.parent / f".{target.name}.{os.getpid()}.{tag}{TMP_SUFFIX}"
+
+
+def write_new(path: Path, data: bytes, mode: int = 0o600) -> None:
+    """Create ``path`` (never existing, never a link) holding ``data``, fsynced, with ``mode``."""
+    fd = os.open(path, _FLAGS, mode & 0o777)
+    try:
+        os.fchmod(fd, mode & 0o777)  # the umask does not widen or narrow it
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def sweep_stale(folder: Path, names: str = "*") -> list[Path]:
+    """Remove temp files in ``folder`` (matching ``.<names>.<pid>.*.tmp``) of dead processes."""
+    removed: list[Path] = []
+    if not folder.is_dir():
+        return removed
+    for leftover in folder.glob(f".{names}.*{TMP_SUFFIX}"):
+        parts = leftover.name[: -len(TMP_SUFFIX)].split(".")
+        pid = next((int(p) for p in reversed(parts[:-1]) if p.isdigit()), None)
+        if pid is None or _alive(pid) or leftover.is_dir():
+            continue
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+            removed.append(leftover)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+@contextlib.contextmanager
+def removed_on_exit(paths: list[Path]) -> Iterator[None]:
+    """Remove ``paths`` however the block ends; SIGTERM becomes an exit that cleans up."""
+    previous: Any = None
+    main = threading.current_thread() is threading.main_thread()
+    if main:
+
+        def on_term(signum: int, _frame: Any) -> None:
+            raise SystemExit(128 + signum)
+
+        previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        yield
+    finally:
+        for temp in paths:
+            with contextlib.suppress(OSError):
+                temp.unlink()
+        if main:
+            signal.signal(signal.SIGTERM, previous)
+
+
+@contextlib.contextmanager
+def signals_held() -> Iterator[None]:
+    """SIGTERM and SIGINT wait until the block ends (a commit and its rename stay together)."""
+    held = {signal.SIGTERM, signal.SIGINT}
+    main = threading.current_thread() is threading.main_thread()
+    if main:
+        signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        if main:
+            signal.pthread_sigmask(signal.SIG_UNBLOCK, held)

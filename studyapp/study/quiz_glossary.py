@@ -1,0 +1,170 @@
+"""Abbreviations and their long forms, built in and mined from cards, for typed-answer grading.
+
+Mining follows Schwartz & Hearst (2003): "Long Form (LF)" and "LF (Long Form)" where the
+short form's letters appear in order in the long form, the first at a word start; and cards
+asking "What is LF short for?" / "What does LF stand for?".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from studyapp.study.quiz_words import Token, tokens
+
+BUILT_IN: dict[str, tuple[str, ...]] = {
+    "AE": ("autoencoder", "auto-encoder"),
+    "BCE": ("binary cross entropy",),
+    "CNN": ("convolutional neural network",),
+    "DCGAN": ("deep convolutional GAN",),
+    "ELBO": ("evidence lower bound", "variational lower bound"),
+    "EMD": ("earth mover's distance", "earth mover distance"),
+    "GAN": ("generative adversarial network",),
+    "GP": ("gradient penalty",),
+    "ICA": ("independent component analysis",),
+    "JS": ("Jensen-Shannon",),
+    "JSD": ("Jensen-Shannon divergence", "JS divergence"),
+    "KL": ("Kullback-Leibler",),
+    "KLD": ("Kullback-Leibler divergence", "KL divergence"),
+    "MAE": ("mean absolute error",),
+    "MLE": ("maximum likelihood estimation", "maximum likelihood estimate"),
+    "MLP": ("multi-layer perceptron", "multilayer perceptron"),
+    "MSE": ("mean squared error", "mean square error"),
+    "NN": ("neural network",),
+    "PCA": ("principal component analysis",),
+    "PDF": ("probability density function",),
+    "ReLU": ("rectified linear unit",),
+    "SGD": ("stochastic gradient descent",),
+    "VAE": ("variational autoencoder", "variational auto-encoder"),
+    "WGAN": ("Wasserstein GAN",),
+}
+"""The abbreviations of the subject that a deck may use without ever spelling out."""
+
+_SHORT = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,9}$")
+_IN_PARENS = re.compile(r"\(([^()\n]{1,80})\)")
+_SHORT_FOR = re.compile(
+    r"^\s*what\s+(?:is|does|do|are)\s+(?:an?\s+|the\s+)?(?P<short>[^?]{2,40}?)\s+"
+    r"(?:short\s+for|stand\s+for|an?\s+abbreviation\s+(?:of|for))\b",
+    re.IGNORECASE,
+)
+
+
+def is_short_form(word: str) -> bool:
+    """Two to ten characters with at least two capitals ("KL", "WGANs", "ReLU")."""
+    return bool(_SHORT.match(word)) and sum(ch.isupper() for ch in word) >= 2
+
+
+def long_form_matches(short: str, long: str) -> bool:
+    """Schwartz-Hearst: the short form's letters in order in ``long``, the first at a word start,
+    and ``long`` begins with the word holding that first letter."""
+    letters = [ch for ch in short.lower().removesuffix("s") if ch.isalnum()]
+    text = long.lower()
+    if not letters or not text or not text[0].isalnum() or text[0] != letters[0]:
+        return False
+    at = len(text) - 1
+    for i in range(len(letters) - 1, -1, -1):
+        while at >= 0 and (
+            text[at] != letters[i] or (i == 0 and at > 0 and text[at - 1].isalnum())
+        ):
+            at -= 1
+        if at < 0:
+            return False
+        at -= 1
+    return at < 0 or not text[: at + 1].strip()
+
+
+def _before(text: str, end: int, short: str) -> str | None:
+    """The shortest run of words ending at ``end`` that ``short`` abbreviates."""
+    words = text[:end].split()
+    most = min(len(short) + 5, 2 * len(short))
+    for n in range(1, min(most, len(words)) + 1):
+        candidate = " ".join(words[-n:]).strip(" ,;:")
+        if long_form_matches(short, candidate):
+            return candidate
+    return None
+
+
+def mine(cards: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
+    """Short form -> long forms found in (front, back) pairs."""
+    found: dict[str, set[str]] = {}
+    for front, back in cards:
+        for text in (front, back):
+            for match in _IN_PARENS.finditer(text):
+                inside = match.group(1).strip()
+                if is_short_form(inside):  # Long Form (LF)
+                    long = _before(text, match.start(), inside)
+                    if long:
+                        found.setdefault(inside.removesuffix("s"), set()).add(long)
+                    continue
+                words = text[: match.start()].split()
+                if words and is_short_form(words[-1].strip(",;:")):  # LF (Long Form)
+                    short = words[-1].strip(",;:")
+                    if len(inside.split()) >= 2 and long_form_matches(short, inside):
+                        found.setdefault(short.removesuffix("s"), set()).add(inside)
+        asked = _SHORT_FOR.match(front)
+        answer = back.strip().splitlines()[0].strip(" .") if back.strip() else ""
+        if asked and answer:
+            short, long = asked.group("short").split(), answer.split()
+            while len(short) > 1 and long and short[-1].casefold() == long[-1].casefold():
+                short, long = short[:-1], long[:-1]  # "KL divergence" / "... divergence"
+            if len(short) == 1 and long and long_form_matches(short[0], " ".join(long)):
+                found.setdefault(short[0], set()).add(" ".join(long))
+    return found
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """Phrases (tuples of stems) that stand for one canonical key: "kullback leibler" -> "kl"."""
+
+    phrases: Mapping[tuple[str, ...], str] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, pairs: Mapping[str, Iterable[str]]) -> Glossary:
+        phrases: dict[tuple[str, ...], str] = {}
+        for short, longs in pairs.items():
+            key = "".join(t.stem for t in tokens(short))
+            if not key:
+                continue
+            phrases[tuple(t.stem for t in tokens(short))] = key
+            for long in longs:
+                stems = tuple(t.stem for t in tokens(long))
+                if len(stems) >= 1 and stems != (key,):
+                    phrases.setdefault(stems, key)
+        return cls(phrases)
+
+    @classmethod
+    def from_cards(cls, cards: Iterable[tuple[str, str]]) -> Glossary:
+        """The built-in abbreviations and those the cards spell out."""
+        pairs: dict[str, set[str]] = {k: set(v) for k, v in BUILT_IN.items()}
+        for short, longs in mine(cards).items():
+            pairs.setdefault(short, set()).update(longs)
+        return cls.of(pairs)
+
+    def canonical(self, words: list[Token]) -> list[Token]:
+        """Long forms replaced by their short form's key, longest phrase first, until stable."""
+        if not self.phrases:
+            return words
+        longest = max(len(p) for p in self.phrases)
+        for _ in range(3):
+            out: list[Token] = []
+            i = 0
+            while i < len(words):
+                for n in range(min(longest, len(words) - i), 0, -1):
+                    key = self.phrases.get(tuple(t.stem for t in words[i : i + n]))
+                    if key is not None and (n > 1 or key != words[i].stem):
+                        source = tuple(s for t in words[i : i + n] for s in t.source)
+                        out.append(Token(key, tuple(sorted(set(source)))))
+                        i += n
+                        break
+                else:
+                    out.append(words[i])
+                    i += 1
+            if out == words:
+                break
+            words = out
+        return words
+
+
+DEFAULT = Glossary.from_cards(())
+"""The built-in abbreviations only."""
