@@ -137,11 +137,14 @@ class Timings:
         )
 
 
+RATINGS = (1, 3, 3, 3, 4)  # Again, Good x3, Easy
+
+
 def studyapp_answers(
     tmp: Path, cards: int, reviews: int, answers: int
 ) -> Iterator[Callable[[], object]]:
     """Calls that each answer the next due card of a studyapp database (built here)."""
-    from studyapp.study.service import Rating, StudyService
+    from studyapp.study.service import StudyService
 
     path = tmp / "answers.db"
     t0 = time.perf_counter()
@@ -151,9 +154,33 @@ def studyapp_answers(
     service.decks.set_limits(deck_id, new=answers, reviews=answers)  # enough cards due to time
     rng = random.Random(1)
     for card_id in service.reviews.queue(deck_id)[:answers]:
-        rating = rng.choice((Rating.AGAIN, Rating.GOOD, Rating.GOOD, Rating.GOOD, Rating.EASY))
-        yield functools.partial(service.reviews.record, card_id, rating, 3000)
+        yield functools.partial(service.reviews.record, card_id, rng.choice(RATINGS), 3000)
     service.close()
+
+
+def studyapp_session(tmp: Path, cards: int, reviews: int, answers: int) -> Timings:
+    """``reviews.answer``: answer, persist, and the next card with its counts and intervals
+    (what the review screen does per key press), timed over ``answers`` presses."""
+    from studyapp.study.service import StudyService
+
+    path = tmp / "session.db"
+    deck_id = build_db(path, cards, reviews, seed=3)
+    timings = Timings()
+    with StudyService.open(str(path)) as service:
+        service.decks.set_limits(deck_id, new=20, reviews=200)  # the defaults: counts capped
+        rng = random.Random(3)
+        queued = service.reviews.start(deck_id)
+        for _ in range(answers):
+            if queued is None:
+                break
+            call = functools.partial(
+                service.reviews.answer, queued.card.id, rng.choice(RATINGS), 3000
+            )
+            wall, cpu = time.perf_counter(), time.thread_time()
+            queued = call().next
+            timings.cpu.append((time.thread_time() - cpu) * 1000)
+            timings.wall.append((time.perf_counter() - wall) * 1000)
+    return timings
 
 
 def bench_queue(tmp: Path, cards: int, reviews: int, runs: int) -> dict[str, list[float]]:
@@ -286,6 +313,14 @@ def main() -> int:
                 a50, a99, amean = percentiles(getattr(theirs, clock))
                 print(f"  studyapp / anki ({clock}): p50 {o50 / a50:.2f}x, p99 {o99 / a99:.2f}x, "
                       f"mean {omean / amean:.2f}x (goal: <= 1)")  # fmt: skip
+
+        session = studyapp_session(tmp, cards, reviews, args.answers)
+        print(session.line("studyapp reviews.answer() (answer + next card + counts)"))
+        s50, _, _ = percentiles(session.wall)
+        print(f"  reviews.answer() wall p50 / goal 1 ms = {s50:.2f}")
+        if theirs.wall:
+            a50, _, _ = percentiles(theirs.wall)
+            print(f"  reviews.answer() / anki answer_card() (wall p50) = {s50 / a50:.2f}x")
 
         print(f"2. due-queue build: {100_000 // scale:,} cards, {1_000_000 // scale:,} reviews")
         queue = bench_queue(tmp, 100_000 // scale, 1_000_000 // scale, args.runs)

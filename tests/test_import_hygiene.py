@@ -47,3 +47,21 @@ def test_experiment_catalogue_and_cli_load_nothing_heavy(statement: str) -> None
     """Listing experiments (every SPEC) and loading the run/figure modules stay light."""
     loaded = loaded_after(statement)
     assert not loaded & {*UI_OR_SQL, *HEAVY}, loaded & {*UI_OR_SQL, *HEAVY}
+
+
+HEADLESS = ("studyapp.deckfmt", "studyapp.store", "studyapp.study", "studyapp.experiments", "models")
+"""Every package below the UI: none of their modules may import Textual."""
+
+
+@pytest.mark.parametrize("package", HEADLESS)
+def test_headless_packages_never_import_the_ui(package: str) -> None:
+    """Import every module of ``package`` (found by walking it, so a new module is covered)."""
+    statement = (
+        "import importlib, pkgutil\n"
+        f"root = importlib.import_module({package!r})\n"
+        "names = [m.name for m in pkgutil.walk_packages(root.__path__, root.__name__ + '.')]\n"
+        "assert len(names) >= 3, names\n"
+        "[importlib.import_module(name) for name in names]"
+    )
+    loaded = loaded_after(statement)
+    assert "textual" not in loaded and "rich" not in loaded, sorted(loaded)

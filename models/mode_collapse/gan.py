@@ -1,5 +1,7 @@
 """A small 2-D GAN (non-saturating loss) stacked over rows, with minibatch std as a switch.
 
+``d_steps`` D updates per G update make D more effective (closer to its optimum).
+
 Each row of the stacked weights is one independent GAN. ``mbstd`` marks the rows whose
 discriminator also sees the *minibatch standard deviation* (Karras et al. 2018): one extra
 input, the spread of the batch being judged, so a generator that puts every sample on one
@@ -49,16 +51,28 @@ class Gan:
         spread = x.std(dim=1).mean(dim=1).view(-1, 1, 1) * self.mbstd
         return self.disc(torch.cat([x, spread.expand(-1, x.shape[1], 1)], dim=2)).squeeze(-1)
 
-    def step(self, noise: SeedNoise, mix: Mixture, batch: int) -> tuple[torch.Tensor, torch.Tensor]:
-        """One D update then one G update (non-saturating loss); per-row losses ``[R]``."""
-        real = mix.sample(noise, batch)
-        fake = self.sample(noise, batch)  # one G forward serves both updates
+    def d_update(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
+        """One discriminator update on ``[R, B, 2]`` real and (detached) fake points."""
         d_loss = (F.softplus(-self.judge(real)) + F.softplus(self.judge(fake.detach()))).mean(1)
         self.opt_d.zero_grad(set_to_none=True)
         seed_sum(d_loss).backward()
         self.opt_d.step()
-        g_loss = F.softplus(-self.judge(fake)).mean(dim=1)  # judged by the updated D
+        return d_loss.detach()
+
+    def step(
+        self, noise: SeedNoise, mix: Mixture, batch: int, d_steps: int = 1
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """``d_steps`` D updates (fresh batches) then one G update (non-saturating loss),
+        judged by the updated D; per-row losses ``[R]`` (D's from its last update)."""
+        for _ in range(d_steps - 1):
+            with torch.no_grad():
+                fake = self.sample(noise, batch)
+            self.d_update(mix.sample(noise, batch), fake)
+        real = mix.sample(noise, batch)
+        fake = self.sample(noise, batch)  # one G forward serves both updates
+        d_loss = self.d_update(real, fake)
+        g_loss = F.softplus(-self.judge(fake)).mean(dim=1)
         self.opt_g.zero_grad(set_to_none=True)
         seed_sum(g_loss).backward()
         self.opt_g.step()
-        return d_loss.detach(), g_loss.detach()
+        return d_loss, g_loss.detach()

@@ -58,34 +58,46 @@ def make_mixture(name: str, device: str = "cpu") -> Mixture:
 
 @dataclass
 class ModeScores:
-    """Per-seed scores of a sample set: each field is ``[K]`` (float tensors)."""
+    """Per-seed scores of a sample set; each field is ``[K]`` (float tensors).
 
+    ``precision``: share of samples within ``k_std`` std of their nearest mode (quality).
+    ``modes``: modes that received at least ``min_share`` of the samples as high-quality
+    ones; ``recall`` is ``modes / M`` (coverage). ``top_share``: share of the high-quality
+    samples on the busiest mode (1.0: all on one mode), NaN where no sample is high quality.
+    ``distance``: median distance of a sample to its nearest mode, in units of the std.
+    """
+
+    precision: torch.Tensor
     modes: torch.Tensor
-    high_quality: torch.Tensor
-    reverse_kl: torch.Tensor
+    recall: torch.Tensor
+    top_share: torch.Tensor
+    distance: torch.Tensor
 
 
-def score(samples: torch.Tensor, mix: Mixture, min_count: int = 20) -> ModeScores:
-    """Score ``[K, N, 2]`` samples (the protocol uses N = 2,500).
+def score(
+    samples: torch.Tensor, mix: Mixture, k_std: float = 3.0, min_share: float = 0.02
+) -> ModeScores:
+    """Precision and recall of ``[K, N, 2]`` samples against the mixture's modes.
 
-    A sample is *high quality* when it lies within 3 std of its nearest mode; a mode is
-    *covered* when at least ``min_count`` high-quality samples are assigned to it. The reverse
-    KL is KL(generated mode histogram || uniform), over high-quality samples (0 is perfect,
-    log M when every sample sits on one mode).
+    The mode-based form of precision/recall (Sajjadi et al. 2018; Kynkaenniemi et al. 2019
+    use k-NN balls, here the mixture is known): a sample is *high quality* when it lies
+    within ``k_std`` std of its nearest mode; a mode is *covered* when at least
+    ``min_share`` of all samples are high-quality samples on it. Nothing is filled in: a
+    sample set with no high-quality sample has precision 0, recall 0 and top_share NaN.
     """
     dists = torch.cdist(samples, mix.centers.unsqueeze(0).expand(samples.shape[0], -1, -1))
     nearest_d, nearest = dists.min(dim=2)
-    good = nearest_d <= 3 * mix.std
+    good = nearest_d <= k_std * mix.std
     counts = torch.zeros(samples.shape[0], mix.n_modes, device=samples.device)
     counts.scatter_add_(1, nearest, good.float())
-    modes = (counts >= min_count).float().sum(dim=1)
-    high_quality = good.float().mean(dim=1)
-    total = counts.sum(dim=1, keepdim=True)
-    p = counts / total.clamp(min=1)
-    plogp = torch.where(p > 0, p * torch.log(p * mix.n_modes), torch.zeros_like(p))
-    reverse_kl = plogp.sum(dim=1)
-    # No high-quality sample at all: the histogram is empty; report the worst case, log M.
-    reverse_kl = torch.where(
-        total.squeeze(1) > 0, reverse_kl, torch.full_like(reverse_kl, math.log(mix.n_modes))
+    n = samples.shape[1]
+    modes = (counts >= min_share * n).float().sum(dim=1)
+    total = counts.sum(dim=1)
+    top = torch.where(total > 0, counts.amax(dim=1) / total.clamp(min=1), math.nan)
+    return ModeScores(
+        precision=good.float().mean(dim=1),
+        modes=modes,
+        recall=modes / mix.n_modes,
+        top_share=top,
+        distance=nearest_d.median(dim=1).values / mix.std,
     )
-    return ModeScores(modes, high_quality, reverse_kl)

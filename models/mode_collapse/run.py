@@ -1,4 +1,8 @@
-"""Train a collapse-prone GAN and the same GAN with minibatch std side by side; score modes."""
+"""One GAN with a more effective D (k D steps per G step) beside the same GAN with 1 D step.
+
+Both arms start from the same weights and train side by side; every evaluation scores
+2,500 samples of each for precision (quality) and recall (coverage) against the mixture.
+"""
 
 from __future__ import annotations
 
@@ -9,21 +13,20 @@ import torch
 
 from models.base import Outcome, Progress, RunConfig, Verdict
 from models.mode_collapse.gan import Gan
-from models.mode_collapse.mixtures import Mixture, make_mixture, score
-from models.torchutil import (
-    SeedNoise,
-    count_agreeing,
-    majority,
-    pick_device,
-    small_model_threads,
-    to_numpy,
-)
+from models.mode_collapse.mixtures import Mixture, ModeScores, make_mixture, score
+from models.torchutil import SeedNoise, pick_device, small_model_threads, to_numpy
 
 EVAL_SAMPLES = 2500
 """Samples scored per evaluation, as in the VEEGAN/PacGAN protocol."""
+MIN_PRECISION = 0.5
+"""Collapse means the samples sit ON the modes: at least half within 3 std of one."""
+ARMS = ("strong", "one")
+LABELS = {"strong": "k D steps per G step", "one": "1 D step per G step"}
 
-VARIANTS = ("plain", "mbstd")
-LABELS = {"plain": "plain GAN", "mbstd": "minibatch std"}
+
+def collapsed(s: ModeScores, n_modes: int) -> torch.Tensor:
+    """Per seed: high precision on at least one and at most a quarter of the modes."""
+    return (s.precision >= MIN_PRECISION) & (s.modes >= 1) & (s.modes <= n_modes // 4)
 
 
 def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
@@ -32,103 +35,89 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     small_model_threads(device)
     mix = make_mixture(str(p["data"]), device=str(device))
     k = len(cfg.seeds)
-    rows = (*cfg.seeds, *cfg.seeds)  # first K rows plain, last K rows with minibatch std
-    mbstd = torch.tensor([False] * k + [True] * k, device=device)
-    noise = SeedNoise(rows, device)
-    gan = Gan(
-        rows,
-        mbstd,
-        device,
-        lr_g=float(p["lr_g"]),
-        lr_d=float(p["lr_d"]),
-        hidden=int(p["hidden"]),
-        z_dim=int(p["z_dim"]),
-    )
-    batch, min_count = int(p["batch"]), int(p["min_count"])
-    every = max(1, cfg.steps // 100)
-    snap_every = every * 5
-    d_sum = torch.zeros(2 * k, device=device)
-    g_sum = torch.zeros(2 * k, device=device)
-    modes = torch.zeros(2 * k, device=device)
+    mbstd = torch.full((k,), bool(p["mbstd"]), device=device)
+    d_steps = {"strong": int(p["d_steps"]), "one": 1}
+    # one stream per arm: the k-step arm's extra D batches do not shift the other's draws
+    noise = {arm: SeedNoise(cfg.seeds, device) for arm in ARMS}
+    gans = {
+        arm: Gan(
+            cfg.seeds,
+            mbstd,
+            device,
+            lr_g=float(p["lr_g"]),
+            lr_d=float(p["lr_d"]),
+            hidden=int(p["hidden"]),
+            z_dim=int(p["z_dim"]),
+        )
+        for arm in ARMS
+    }
+    batch, min_share = int(p["batch"]), float(p["min_share"])
+    every = max(1, cfg.steps // 50)
+    scores: dict[str, ModeScores] = {}
+    samples: dict[str, torch.Tensor] = {}
     for step in range(1, cfg.steps + 1):
-        d_loss, g_loss = gan.step(noise, mix, batch)
-        d_sum += d_loss
-        g_sum += g_loss
+        losses = {arm: gans[arm].step(noise[arm], mix, batch, d_steps[arm]) for arm in ARMS}
         if step % every and step != cfg.steps:
             continue
-        n = every if step % every == 0 else step % every
-        with torch.no_grad():
-            samples = gan.sample(noise, EVAL_SAMPLES)
-            scores = score(samples, mix, min_count)
-        modes = scores.modes
         metrics: dict[str, float] = {}
-        for i, variant in enumerate(VARIANTS):
-            part = slice(i * k, (i + 1) * k)
-            metrics[f"modes_{variant}"] = float(scores.modes[part].mean())
-            metrics[f"high_quality_{variant}"] = float(scores.high_quality[part].mean())
-            metrics[f"reverse_kl_{variant}"] = float(scores.reverse_kl[part].mean())
-            metrics[f"d_loss_{variant}"] = float(d_sum[part].mean()) / n
-            metrics[f"g_loss_{variant}"] = float(g_sum[part].mean()) / n
-        d_sum.zero_()
-        g_sum.zero_()
-        snapshot = None
-        if step % snap_every == 0 or step == cfg.steps:
-            snapshot = _snapshot(samples, mix, noise, k)
+        for arm in ARMS:
+            with torch.no_grad():
+                samples[arm] = gans[arm].sample(noise[arm], EVAL_SAMPLES)
+            scores[arm] = s = score(samples[arm], mix, min_share=min_share)
+            metrics[f"precision_{arm}"] = float(s.precision.mean())
+            metrics[f"recall_{arm}"] = float(s.recall.mean())
+            metrics[f"d_loss_{arm}"] = float(losses[arm][0].mean())
+            metrics[f"g_loss_{arm}"] = float(losses[arm][1].mean())
+        snapshot = _snapshot(samples, mix, noise["one"]) if step % (every * 5) == 0 else None
         yield Progress(step, cfg.steps, metrics, snapshot)
-
-    final = metrics
-    return _verdict(modes, mix, k, final, _snapshot(samples, mix, noise, k))
+    return _outcome(scores, mix, d_steps["strong"], _snapshot(samples, mix, noise["one"]))
 
 
-def _snapshot(samples: torch.Tensor, mix: Mixture, noise: SeedNoise, k: int) -> dict:
-    """Data and both generators' samples for the first seed (``[1000, 2]`` arrays):
-    ``samples`` is the plain GAN, ``samples_mbstd`` the fixed one; ``labels`` names them."""
-    data = mix.sample(noise, 1000)[0]
+def _snapshot(samples: dict[str, torch.Tensor], mix: Mixture, noise: SeedNoise) -> dict:
+    """Data and both arms' samples for the first seed (``[1000, 2]`` arrays)."""
     return {
-        "data": to_numpy(data),
-        "samples": to_numpy(samples[0, :1000]),
-        "samples_mbstd": to_numpy(samples[k, :1000]),
-        "labels": {"samples": LABELS["plain"], "samples_mbstd": LABELS["mbstd"]},
+        "data": to_numpy(mix.sample(noise, 1000)[0]),
+        "samples": to_numpy(samples["strong"][0, :1000]),
+        "samples_one": to_numpy(samples["one"][0, :1000]),
+        "labels": {"samples": LABELS["strong"], "samples_one": LABELS["one"]},
     }
 
 
-def _verdict(
-    modes: torch.Tensor, mix: Mixture, k: int, final: dict[str, float], snapshot: dict
-) -> Outcome:
-    """Per seed: the plain GAN covers <= 1/4 of the modes, the fixed one >= 3/4."""
+def _listing(t: torch.Tensor, fmt: str = "{:.0%}") -> str:
+    return ", ".join(fmt.format(v) for v in t.tolist())
+
+
+def _outcome(scores: dict[str, ModeScores], mix: Mixture, d_steps: int, snapshot: dict) -> Outcome:
+    """Per seed: the k-step arm collapsed (precise, few modes) and the 1-step arm did not."""
     m = mix.n_modes
-    plain, fixed = modes[:k], modes[k:]
-    collapsed = plain <= math.floor(m / 4)
-    covered = fixed >= math.ceil(3 * m / 4)
-    per_seed = (collapsed & covered).tolist()
-    agreed, total = count_agreeing(per_seed)
-    passed = majority(agreed, total)
-
-    def listing(t: torch.Tensor) -> str:
-        return ", ".join(str(int(v)) for v in t.tolist())
-
-    seeds_note = f" on {agreed} of {total} seeds" if total > 1 else ""
+    strong, one = scores["strong"], scores["one"]
+    flags = collapsed(strong, m) & ~collapsed(one, m)
+    verdict = Verdict.from_seeds(flags.tolist(), "")
     measured = (
-        f"of {m} modes ({mix.name}), the plain GAN covered {listing(plain)} and the GAN with "
-        f"minibatch std {listing(fixed)}; high-quality samples "
-        f"{final['high_quality_plain']:.0%} vs {final['high_quality_mbstd']:.0%}, "
-        f"reverse KL {final['reverse_kl_plain']:.2f} vs {final['reverse_kl_mbstd']:.2f}"
+        f"with {d_steps} D steps per G step: precision {_listing(strong.precision)}, modes "
+        f"covered {_listing(strong.modes, '{:.0f}')} of {m}; with 1 D step: precision "
+        f"{_listing(one.precision)}, modes {_listing(one.modes, '{:.0f}')} (collapse: "
+        f"precision >= {MIN_PRECISION:.0%} on 1 to {m // 4} modes)"
     )
-    if passed:
-        summary = f"mode collapse shown and fixed{seeds_note}: {measured}"
+    nothing = (one.precision < 0.05).all() and (strong.precision < 0.05).all()
+    if verdict.passed:
+        verdict.summary = f"the more effective D drove G onto few modes: {measured}"
+    elif nothing:
+        verdict.summary = f"no arm put its samples on the modes (no collapse either): {measured}"
     else:
-        summary = (
-            f"no clear contrast in this run{seeds_note} (needed plain <= {math.floor(m / 4)} "
-            f"and fixed >= {math.ceil(3 * m / 4)} modes): {measured}"
-        )
-    gap = float(fixed.float().median() - plain.float().median())
-    answer = 1 if gap >= m / 4 else 0 if gap <= -m / 4 else 2
-    metrics = {
-        **final,
-        "n_modes": m,
-        "modes_plain_per_seed": plain.tolist(),
-        "modes_mbstd_per_seed": fixed.tolist(),
-    }
-    return Outcome(
-        Verdict(passed, summary, agreed, total), metrics, answer=answer, snapshot=snapshot
-    )
+        verdict.summary = f"no clear collapse caused by the more effective D: {measured}"
+    mostly_on = float(strong.precision.median()) >= MIN_PRECISION
+    answer = 2 if not mostly_on else 0 if float(strong.recall.median()) >= 0.75 else 1
+    metrics: dict[str, object] = {"n_modes": m, "d_steps": d_steps}
+    for arm, s in scores.items():
+        metrics |= {
+            f"precision_{arm}": float(s.precision.mean()),
+            f"recall_{arm}": float(s.recall.mean()),
+            f"modes_{arm}_per_seed": s.modes.tolist(),
+            f"precision_{arm}_per_seed": s.precision.tolist(),
+            f"top_share_{arm}_per_seed": [
+                None if math.isnan(v) else v for v in s.top_share.tolist()
+            ],
+            f"distance_{arm}_per_seed": s.distance.tolist(),
+        }
+    return Outcome(verdict, metrics, answer=answer, snapshot=snapshot)

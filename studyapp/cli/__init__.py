@@ -18,6 +18,7 @@ from collections.abc import Sequence
 
 from studyapp import __version__
 from studyapp.cli.errors import CliError
+from studyapp.store.errors import NO_MEMORY, os_reason
 
 DESCRIPTION = """\
 Spaced-repetition study of deep generative models (VAEs, GANs, WGANs, autoencoders),
@@ -25,12 +26,23 @@ with PyTorch mini-experiments that show each concept.
 
 Run without a command to open the app on the bundled lecture decks."""
 
+EXIT_CODES = """\
+exit status:
+  0    done
+  1    an error, said in one line on stderr with the file and what to do
+       (bad deck file or option, unusable database, read-only folder, full disk,
+       out of memory)
+  2    bad command line (usage)
+  70   internal error: a bug (set STUDYAPP_DEBUG=1 for the traceback)
+  130  interrupted (Ctrl+C)"""
+
 
 def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     """The whole parser; ``commands=False`` leaves the subcommands out (a faster app launch)."""
     parser = argparse.ArgumentParser(
         prog="studyapp",
         description=DESCRIPTION,
+        epilog=EXIT_CODES,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"studyapp {__version__}")
@@ -76,13 +88,22 @@ def main(argv: Sequence[str] | None = None) -> int:
             return launch(args)
         return int(handler(args) or 0)
     except CliError as error:
-        print(f"studyapp: error: {error}", file=sys.stderr)
+        from studyapp.textsafe import strip_controls
+
+        print(strip_controls(f"studyapp: error: {error}"), file=sys.stderr)
         return error.exit_code
     except KeyboardInterrupt:
         print("studyapp: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+    except MemoryError:
+        print(f"studyapp: error: {NO_MEMORY} (or use smaller settings)", file=sys.stderr)
+        return 1
+    except OSError as error:  # a file or folder the command needed (read-only, full disk...)
+        where = f"{error.filename}: " if error.filename else ""
+        print(f"studyapp: error: {where}{os_reason(error)}", file=sys.stderr)
+        return 1
     except Exception as error:  # last resort: one clear line, never a traceback
         if os.environ.get("STUDYAPP_DEBUG"):
             raise

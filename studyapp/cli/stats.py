@@ -63,11 +63,13 @@ def run(args: argparse.Namespace) -> int:
     if not decks:
         print("no decks")
         return 0
-    width = max(len(d.name) for d in decks)
+    from studyapp.textsafe import strip_controls
+
+    width = max(len(strip_controls(d.name)) for d in decks)
     print(f"{'deck':<{width}}  {'new':>5}  {'learn':>5}  {'due':>5}  {'cards':>5}")
     for deck in payload["decks"]:
         print(
-            f"{deck['name']:<{width}}  {deck['new']:>5}  {deck['learning']:>5}  "
+            f"{strip_controls(deck['name']):<{width}}  {deck['new']:>5}  {deck['learning']:>5}  "
             f"{deck['due']:>5}  {deck['cards']:>5}"
         )
     return 0

@@ -34,8 +34,11 @@ _BREAK_RE = re.compile(r"<\s*(?:br\s*/?|/div|/p|/li)\s*>", re.IGNORECASE)
 _ITEM_RE = re.compile(r"<\s*li[^>]*>", re.IGNORECASE)
 _IMG_RE = re.compile(r"<\s*img\b[^>]*>", re.IGNORECASE)
 _SOUND_RE = re.compile(r"\[sound:[^\]]*\]")
-_CLOZE_RE = re.compile(r"\{\{c\d+::(.*?)(?:::(.*?))?\}\}", re.DOTALL)
-_MATHJAX_RE = re.compile(r"\\\((.+?)\\\)|\\\[(.+?)\\\]", re.DOTALL)
+# Bodies stop at the next opener (possessive, no backtracking): linear on unclosed clozes.
+_CLOZE_RE = re.compile(
+    r"\{\{c\d+::((?:(?!::|\}\}|\{\{).)*+)(?:::((?:(?!\}\}|\{\{).)*+))?\}\}", re.DOTALL
+)
+_MATHJAX_RE = re.compile(r"\\\(((?:(?!\\\().)+?)\\\)|\\\[((?:(?!\\\[).)+?)\\\]", re.DOTALL)
 
 
 def parse(lines: list[str], source: str, default_name: str) -> ParsedDeck:

@@ -32,7 +32,6 @@ _BULLET_CHARS = frozenset("-*•◦▪‣")
 _STRIKE_RE = re.compile(r"~~(.+?)~~")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 _SPACE_RUNS = re.compile(r"[ \t]{2,}")
-_TRAILING_SPACE = re.compile(r"[ \t]+$", re.MULTILINE)
 _LONE_MARKER = re.compile(r"^[ \t]*[-*•◦▪‣][ \t]*(?:\n|\Z)", re.MULTILINE)
 _BULLET_LINE = re.compile(r"^([ \t]*)[-*•◦▪‣][ \t]+", re.MULTILINE)
 _ANY_BULLET = re.compile(r"^[ \t]*[-*•◦▪‣](?:[ \t]|$)", re.MULTILINE)
@@ -61,7 +60,8 @@ def clean_block(lines: Sequence[str]) -> str:
             return only
     text = "\n".join(lines[start:end])
     if " \n" in text or "\t\n" in text or text[-1] in " \t":
-        text = _TRAILING_SPACE.sub("", text)
+        # rstrip per line, not a ``[ \t]+$`` regex: that is quadratic in a run of spaces
+        text = "\n".join(row.rstrip(" \t") for row in text.split("\n"))
     if text[0] in " \t" or "\n " in text or "\n\t" in text:
         rows = text.split("\n")
         indent = min(len(row) - len(row.lstrip()) for row in rows if row)

@@ -18,10 +18,12 @@ import re
 from functools import lru_cache
 from typing import Any
 
+# A body never runs past the next opener of its kind, so unclosed openers cost one scan to
+# the next opener each: linear, where ``.+?`` to the end of the text was quadratic.
 _MATH_RE = re.compile(
     r"\$\$(?P<display>.+?)\$\$"
-    r"|\\\((?P<paren>.+?)\\\)"
-    r"|\\\[(?P<bracket>.+?)\\\]"
+    r"|\\\((?P<paren>(?:(?!\\\().)+?)\\\)"
+    r"|\\\[(?P<bracket>(?:(?!\\\[).)+?)\\\]"
     r"|\$(?P<inline>[^\s$](?:[^$]*?[^\s$\\])?)\$(?!\d)",
     re.DOTALL,
 )

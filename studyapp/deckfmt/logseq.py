@@ -24,7 +24,7 @@ MAX_ANSWER_BLOCKS = 200
 _PROPERTY = re.compile(r"^[A-Za-z0-9_][\w.-]*:: ?")
 _CARD_TAG = re.compile(r"(?:^|(?<=\s))(?:#\[\[card\]\]|#card|\[\[card\]\])(?=\s|$)", re.I)
 _TAG = re.compile(r"(?:^|(?<=\s))#(?:\[\[([^\]]+)\]\]|([\w/-]+))")
-_CLOZE = re.compile(r"\{\{cloze:?\s+(.*?)\}\}")
+_CLOZE = re.compile(r"\{\{cloze:?[ \t]++((?:(?!\}\}|\{\{).)*+)\}\}")
 
 
 @dataclass(slots=True)
@@ -81,7 +81,8 @@ def parse(lines: list[str], source: str, default_name: str) -> ParsedDeck:
         tags = [*page_tags, *(a or b for a, b in _TAG.findall(_CARD_TAG.sub("", head)))]
         answer: list[str] = []
         levels: list[int] = []
-        for child in blocks[index + 1 :]:
+        for position in range(index + 1, len(blocks)):  # no slice copy: linear in blocks
+            child = blocks[position]
             if child.depth <= block.depth:
                 break
             if len(answer) >= MAX_ANSWER_BLOCKS:

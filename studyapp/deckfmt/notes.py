@@ -27,14 +27,15 @@ from studyapp.deckfmt.registry import TextFormat
 from studyapp.deckfmt.textshape import is_label
 
 _NUMBERED = re.compile(r"^\d+(?:\.\d+)+\s*:?\s*(\S.*)$")
-_DEFINITION = re.compile(r"^([^=$:]{1,60}?)\s*=\s+(\S.*)$")
-_ASPECT = re.compile(
-    r"^(?:the\s+|one\s+)?(main|key|biggest|major|chief|primary|big)\s+"
+_ASPECT_HEAD = re.compile(
+    r"(?:the\s+|one\s+)?(main|key|biggest|major|chief|primary|big)\s+"
     r"(drawback|disadvantage|advantage|benefit|limitation|problem|issue|idea|property|goal|"
-    r"strength|weakness|difference|reason|assumption)\s+(?:of\s+(.+?)\s+)?(?:is|was)\s+(\S.*)$",
+    r"strength|weakness|difference|reason|assumption)\s+",
     re.IGNORECASE,
 )
-_INLINE = re.compile(r"^([^:$=]{3,60}?)\s*:\s+(\S.*)$")
+_OF = re.compile(r"of\s+(?=\S)", re.IGNORECASE)
+_VERB = re.compile(r"(?:is|was)\s+(?=\S)", re.IGNORECASE)
+_SPACED_VERB = re.compile(r"\s(?:is|was)\s+(?=\S)", re.IGNORECASE)
 _PAGE_MARK = re.compile(r"^\(?\s*(?:p\.?\s*)?\d+\s*\)?$", re.IGNORECASE)
 ARROWS = ("↳", "→", "↙", "↘", "⇒", "=>", "->", "⤷")
 
@@ -61,18 +62,19 @@ def parse(lines: list[str], source: str, default_name: str) -> ParsedDeck:
             continue
         if _PAGE_MARK.match(head) and len(para) == 1:
             continue
-        definition = _DEFINITION.match(head)
-        if definition and len(definition.group(1).split()) <= 5:
-            term = definition.group(1).strip()
-            back = [definition.group(2), *rest]
+        definition = _definition(head)
+        if definition and len(definition[0].split()) <= 5:
+            term = definition[0].strip()
+            back = [definition[1], *rest]
             p = _absorb_followers(paragraphs, p, back, term)
             deck.add([term], back, number)
             continue
-        aspect = _ASPECT.match(head)
+        aspect = _aspect(head)
         if aspect:
-            subject = _capitalised(aspect.group(3) or section or name)
-            front = f"{subject}: {aspect.group(1).lower()} {aspect.group(2).lower()}"
-            deck.add([front], [aspect.group(4), *rest], number)
+            adjective, noun, of, value = aspect
+            subject = _capitalised(of or section or name)
+            front = f"{subject}: {adjective.lower()} {noun.lower()}"
+            deck.add([front], [value, *rest], number)
             continue
         if head.endswith(":") and len(head.split()) <= 8:
             back = list(rest)
@@ -80,9 +82,9 @@ def parse(lines: list[str], source: str, default_name: str) -> ParsedDeck:
             if back:
                 deck.add([_capitalised(head[:-1])], back, number)
             continue
-        inline = _INLINE.match(head)
-        if inline and "$" in inline.group(2) and len(inline.group(1).split()) <= 6:
-            deck.add([_capitalised(inline.group(1))], [inline.group(2), *rest], number)
+        inline = _split_at(head, ":", 3)
+        if inline and "$" in inline[1] and len(inline[0].split()) <= 6:
+            deck.add([_capitalised(inline[0])], [inline[1], *rest], number)
             continue
         if is_label(head) and (
             (rest and all(_is_list_line(text) for text in rest))
@@ -113,9 +115,59 @@ def _paragraphs(lines: list[str]) -> list[Paragraph]:
     return paragraphs
 
 
+def _split_at(head: str, mark: str, shortest: int) -> tuple[str, str] | None:
+    """``term MARK value`` (term: ``shortest``-60 characters, none of ``=$:``; a space after
+    the mark) as (term, value), else None. Found with ``str.find``: the regex
+    ``([^=$:]{1,60}?)\\s*=`` it replaces rescanned a run of spaces once per term length."""
+    at = head.find(mark)
+    if at < 0 or not head[at + 1 : at + 2].isspace():
+        return None
+    term = head[:at]
+    if "=" in term or "$" in term or ":" in term or len(term) < shortest:
+        return None
+    stripped = term.rstrip()
+    term = stripped if len(stripped) >= shortest else term[:shortest]
+    value = head[at + 1 :].lstrip()
+    if len(term) > 60 or not value:
+        return None
+    return term, value
+
+
+def _definition(head: str) -> tuple[str, str] | None:
+    """``Term = meaning``."""
+    return _split_at(head, "=", 1)
+
+
+def _aspect(head: str) -> tuple[str, str, str | None, str] | None:
+    """``main drawback [of X] is Y`` as (adjective, noun, X or None, Y), else None.
+
+    Scanned in steps (the first " is "/" was " after "of"), not one regex with a lazy group
+    before ``\\s+``: that backtracked quadratically on a long run of spaces.
+    """
+    match = _ASPECT_HEAD.match(head)
+    if match is None:
+        return None
+    rest = head[match.end() :]
+    verb = _VERB.match(rest)
+    if verb is not None:
+        return match.group(1), match.group(2), None, rest[verb.end() :]
+    of = _OF.match(rest)
+    if of is None:
+        return None
+    found = _SPACED_VERB.search(rest, of.end() + 1)
+    if found is None:
+        return None
+    return (
+        match.group(1),
+        match.group(2),
+        rest[of.end() : found.start()].rstrip(),
+        rest[found.end() :],
+    )
+
+
 def _is_card_start(paragraphs: list[Paragraph], index: int) -> bool:
     head = paragraphs[index][0][1].strip()
-    return bool(_DEFINITION.match(head) or _ASPECT.match(head))
+    return bool(_definition(head) or _aspect(head))
 
 
 def _is_list_line(text: str) -> bool:
@@ -133,7 +185,7 @@ def _absorb_followers(paragraphs: list[Paragraph], p: int, back: list[str], term
     while p < len(paragraphs):
         para = paragraphs[p]
         head = para[0][1].strip()
-        same_subject = head.lower().startswith(subject + " ") and not _DEFINITION.match(head)
+        same_subject = head.lower().startswith(subject + " ") and not _definition(head)
         if not (_is_list(para) or head.startswith(ARROWS) or same_subject):
             break
         back.extend(text for _, text in para)
@@ -148,8 +200,8 @@ def _absorb_block(paragraphs: list[Paragraph], p: int, back: list[str]) -> int:
         para = paragraphs[p]
         head = para[0][1].strip()
         if taken and (
-            _DEFINITION.match(head)
-            or _ASPECT.match(head)
+            _definition(head)
+            or _aspect(head)
             or head.endswith(":")
             or _NUMBERED.match(head)
             or (len(para) == 1 and len(head.split()) <= 4)

@@ -20,12 +20,15 @@ from studyapp.deckfmt.cards import DeckBuilder
 from studyapp.deckfmt.model import ParsedDeck
 from studyapp.deckfmt.registry import TextFormat
 
+MAX_CLOZES = 50
+"""Cloze cards made from one paragraph (each repeats the paragraph: keeps parsing linear)."""
 _SR_COMMENT = re.compile(r"<!--SR:[^>]*-->")
 _TAG = re.compile(r"(?:(?<=\s)|^)#([A-Za-z0-9_][\w/-]*)")
 _HEADING = re.compile(r"^#{1,6}\s")
 _HIGHLIGHT = re.compile(r"==([^=\n]+?)==")
-_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::([^}]*))?\}\}")
-_CLOZE_WHOLE = re.compile(r"\{\{c\d+::[^}]*\}\}")
+# Bodies stop at the next opener (possessive, no backtracking): linear on unclosed clozes.
+_CLOZE = re.compile(r"\{\{c(\d+)::((?:(?!::|\}\}|\{\{).)*+)(?:::([^{}\n]*+))?\}\}")
+_CLOZE_WHOLE = re.compile(r"\{\{c\d+::[^{}\n]*+\}\}")
 _FRONT_TAGS = re.compile(r"^tags:\s*(.*)$", re.IGNORECASE)
 
 
@@ -155,13 +158,20 @@ def _clozes(deck: DeckBuilder, paragraph: list[tuple[int, str]], tags: list[str]
     line = paragraph[0][0]
     if "{{c" in text and _CLOZE.search(text):
         whole = _CLOZE.sub(lambda m: m.group(2), text)
-        numbers = dict.fromkeys(m.group(1) for m in _CLOZE.finditer(text))
-        for number in numbers:
+        numbers = list(dict.fromkeys(m.group(1) for m in _CLOZE.finditer(text)))
+        if len(numbers) > MAX_CLOZES:
+            deck.warn(line, f"{len(numbers)} clozes in one paragraph; the first {MAX_CLOZES} kept")
+        for number in numbers[:MAX_CLOZES]:
             front = _CLOZE.sub(lambda m, n=number: _blank(m, n), text)
             deck.add(front.split("\n"), whole.split("\n"), line, tags=tags)
     elif "==" in text and _HIGHLIGHT.search(text):
         whole = _HIGHLIGHT.sub(r"\1", text)
-        for match in _HIGHLIGHT.finditer(text):
+        matches = list(_HIGHLIGHT.finditer(text))
+        if len(matches) > MAX_CLOZES:
+            deck.warn(
+                line, f"{len(matches)} highlights in one paragraph; the first {MAX_CLOZES} kept"
+            )
+        for match in matches[:MAX_CLOZES]:
             front = (
                 _HIGHLIGHT.sub(r"\1", text[: match.start()])
                 + "[...]"

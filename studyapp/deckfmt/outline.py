@@ -7,7 +7,10 @@ short label (:func:`~studyapp.deckfmt.textshape.is_label`) followed by content (
 bullet or a block); a label directly followed by another heading had no content (a warning,
 no card). Where the topic does indent, a bullet with indented children is a heading.
 Every topic and heading with content becomes one card whose front is the path, e.g.
-``GAN › Analogy``; ``Heading: text`` puts ``text`` in the answer.
+``GAN › Analogy``; ``Heading: text`` puts ``text`` in the answer. A heading followed
+directly by another heading groups it (no card, no warning). To-do lists ("Papers To
+Read", "Models To Add Here"; :func:`~studyapp.deckfmt.textshape.is_todo`) are plans, not
+knowledge: never cards.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from studyapp.deckfmt.cards import DeckBuilder, bullet_text, is_bullet
 from studyapp.deckfmt.detect import shape
 from studyapp.deckfmt.model import ParsedDeck
 from studyapp.deckfmt.registry import TextFormat
-from studyapp.deckfmt.textshape import is_label
+from studyapp.deckfmt.textshape import is_label, is_todo
 
 SEPARATOR = " › "
 
@@ -94,9 +97,7 @@ def _topic_cards(deck: DeckBuilder, topic: _Item | None, body: list[_Item], firs
             if nxt is not None and nxt.kind == "bullet":
                 current = _open(sections, item)
                 in_block = True
-            elif is_label(item.text):
-                deck.warn(item.line, f"heading {item.text!r} has no content; no card")
-            else:
+            elif not is_label(item.text):  # a label alone is an empty toggle: nothing to learn
                 parent.content.append("- " + item.text)
             continue
         depth = item.indent - base
@@ -119,13 +120,15 @@ def _topic_cards(deck: DeckBuilder, topic: _Item | None, body: list[_Item], firs
             and is_label(nxt.text)
             and _opens(body[i + 2] if i + 2 < len(body) else None, base)
         ):
-            deck.warn(item.line, f"heading {item.text!r} has no content; no card")
+            continue  # a heading that groups the next one ("Paper" > "Concept"): structure
         else:
             current.content.append("- " + item.text)
     title = topic.text if topic is not None else None
     made = 0
+    if title is not None and is_todo(title):
+        return
     for section in sections:
-        if not section.content:
+        if not section.content or (section.heading and is_todo(section.heading)):
             continue
         parts = [part for part in (title, section.heading) if part]
         deck.add([SEPARATOR.join(parts)], section.content, section.line)

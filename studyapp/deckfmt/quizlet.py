@@ -114,9 +114,9 @@ def _continues(answer: list[str], text: str) -> bool:
 
 
 def _next_content(lines: list[str], index: int) -> str | None:
-    for line in lines[index + 1 :]:
-        if line.strip():
-            return line
+    for position in range(index + 1, len(lines)):  # no slice copy: linear in lines
+        if lines[position].strip():
+            return lines[position]
     return None
 
 

@@ -132,7 +132,7 @@ def decode(data: bytes, source: str) -> str:
             return text
     if not data.strip():
         raise DeckParseError("the deck is empty", source)
-    nul = data.find(b"\x00", 0, 65536)
+    nul = data.find(b"\x00")  # anywhere: a NUL past the first 64 KiB is binary too
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
         raise DeckParseError("binary data (NUL byte), not a text deck", source, line)

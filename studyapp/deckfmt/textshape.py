@@ -74,6 +74,19 @@ def is_label(text: str, max_words: int = 6) -> bool:
     )
 
 
+_TODO = re.compile(
+    r"\b(?:to[- ]?dos?|(?:things |papers |models |stuff )?to (?:add|read|watch|check|learn|"
+    r"review|try|look (?:at|into)|do)(?: here| later| next)?|reading list|wish ?list|backlog)\b",
+    re.IGNORECASE,
+)
+
+
+def is_todo(heading: str) -> bool:
+    """A heading of a to-do list ("Papers To Read", "Models To Add Here", "TODO"): a student's
+    plan, not knowledge, so never a card."""
+    return is_label(heading, 8) and _TODO.search(heading) is not None
+
+
 _REFERS_TO_FORMULA = re.compile(
     r"\b(below|following|this (?:formula|equation|expression)|shown)\b", re.IGNORECASE
 )

@@ -39,7 +39,6 @@ NO_LINKS = frozenset({"none", "-"})
 """An explicit link list made of one of these words means: no experiment at all."""
 
 _IMAGE_PLACEHOLDER = re.compile(r"\(\s*see\s+image\s*\)", re.IGNORECASE)
-_APOSTROPHES = re.compile(r"['\u2019\u2018`]")
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _SETTING_KEY = re.compile(r"^[a-z_][a-z0-9_]*$")
 _SETTING_VALUE = re.compile(r"^[A-Za-z0-9_.+-]+$")
@@ -51,13 +50,20 @@ class UnknownExperimentError(ValueError):
     """An explicit link names no known experiment; the message lists the valid ids."""
 
 
+_DROP_APOSTROPHES = str.maketrans("", "", "'\u2019\u2018`")
+_ISATION = re.compile(r"isation\b")
+
+
 def normalise(text: str) -> str:
     """Lower-case words separated by single spaces, padded with one space on each side."""
-    text = _IMAGE_PLACEHOLDER.sub(" ", text).lower()
-    text = _APOSTROPHES.sub("", text)
+    if "(" in text:
+        text = _IMAGE_PLACEHOLDER.sub(" ", text)
+    text = text.lower()
+    if "'" in text or "\u2019" in text or "\u2018" in text or "`" in text:
+        text = text.translate(_DROP_APOSTROPHES)
     text = _NON_WORD.sub(" ", text)
-    text = re.sub(r"isation\b", "ization", text)
-    text = re.sub(r"\bisations\b", "izations", text)
+    if "isation" in text:
+        text = _ISATION.sub("ization", text)  # also turns "isations" into "izations"
     return f" {text.strip()} "
 
 
@@ -104,13 +110,16 @@ class _PhraseIndex:
     def count(self, normalised: str) -> dict[int, int]:
         """``{phrase: occurrences}`` in a :func:`normalise`-d text."""
         words = normalised.split()
+        by_first, phrases = self._by_first, self.phrases
+        hits = by_first.keys() & words  # most cards hold no phrase's first word
+        if not hits:
+            return {}
         counts: dict[int, int] = {}
         free_from: dict[int, int] = {}
-        by_first, phrases = self._by_first, self.phrases
         for i, word in enumerate(words):
-            candidates = by_first.get(word)
-            if not candidates:
+            if word not in hits:
                 continue
+            candidates = by_first[word]
             for index in candidates:
                 phrase = phrases[index]
                 size = len(phrase)
@@ -138,6 +147,8 @@ class _Linker:
     rules: tuple[_Rule, ...]
     suggestions: tuple[_Suggestion, ...]
     order: dict[str, int]
+    by_phrase: dict[int, tuple[_Rule, ...]]
+    """The rules of each phrase, so a card costs its found phrases, not every rule."""
 
 
 def concept_names(spec: ExperimentSpec) -> list[str]:
@@ -188,15 +199,41 @@ def _linker(specs: tuple[ExperimentSpec, ...]) -> _Linker:
                     settings = tuple(parse_settings(text).items())
                     suggestions.append(_Suggestion(spec.id, rule, settings))
         order = {s.id: i for i, s in enumerate(specs)}
-        linker = _Linker(index, tuple(rules), tuple(suggestions), order)
+        by_phrase: dict[int, list[_Rule]] = {}
+        for rule in rules:
+            by_phrase.setdefault(rule.phrase, []).append(rule)
+        frozen = {phrase: tuple(found) for phrase, found in by_phrase.items()}
+        linker = _Linker(index, tuple(rules), tuple(suggestions), order, frozen)
         _LINKERS[key] = linker
+    _LAST_LINKER[:] = [specs, linker]
     return linker
+
+
+_LAST_LINKER: list[object] = []
+"""``[specs, linker]`` of the last call: the same tuple again skips building the key."""
+
+
+def _cached_linker(specs: tuple[ExperimentSpec, ...]) -> _Linker:
+    if _LAST_LINKER and _LAST_LINKER[0] is specs:
+        linker = _LAST_LINKER[1]
+        assert isinstance(linker, _Linker)
+        return linker
+    return _linker(specs)
+
+
+_SPECS: list[object] = []
+"""``[models.all_specs, its result]``: discovery scans the package once, not once a card."""
 
 
 def _all_specs() -> tuple[ExperimentSpec, ...]:
     import models
 
-    return models.all_specs()
+    finder = models.all_specs
+    if not _SPECS or _SPECS[0] is not finder:  # a test may swap the function
+        _SPECS[:] = [finder, finder()]
+    found = _SPECS[1]
+    assert isinstance(found, tuple)
+    return found
 
 
 def experiment_ids(specs: Iterable[ExperimentSpec] | None = None) -> list[str]:
@@ -234,17 +271,16 @@ def experiments_for(
     spec_tuple = _all_specs() if specs is None else tuple(specs)
     if explicit:
         return check_explicit(explicit, spec_tuple)
-    linker = _linker(spec_tuple)
+    linker = _cached_linker(spec_tuple)
     in_question = linker.index.count(normalise(front))
     in_answer = linker.index.count(normalise(back))
     if not in_question and not in_answer:
         return []
     scores: dict[str, int] = {}
     vetoed: set[str] = set()
-    for rule in linker.rules:
+    found = sorted(in_question.keys() | in_answer.keys())
+    for rule in (rule for phrase in found for rule in linker.by_phrase.get(phrase, ())):
         q, a = in_question.get(rule.phrase, 0), in_answer.get(rule.phrase, 0)
-        if not q and not a:
-            continue
         if rule.veto:
             vetoed.add(rule.experiment)
             continue
@@ -354,7 +390,7 @@ def suggested_settings(
 ) -> dict[str, str]:
     """The settings a card suggests for one of its experiments: every matching phrase of
     the spec's ``suggestions`` (in order, later ones win), then ``explicit`` on top."""
-    linker = _linker(_all_specs() if specs is None else tuple(specs))
+    linker = _cached_linker(_all_specs() if specs is None else tuple(specs))
     found = linker.index.count(normalise(front)) | linker.index.count(normalise(back))
     settings: dict[str, str] = {}
     for suggestion in linker.suggestions:

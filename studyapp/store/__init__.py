@@ -1,11 +1,15 @@
-"""Persistence: the one engine factory, the SQLModel schema and its migrations.
+"""Persistence: every query studyapp runs, one style, typed rows, SQLite and PostgreSQL alike.
 
+- ``sql``: ``Db`` (one connection path) and ``Query`` (SQL text with ``:name`` parameters);
+- one module per concern, functions returning the dataclasses of ``rows``: ``decks``,
+  ``cards``, ``reviews``, ``runs``, ``stats``, ``imports``, ``export``;
 - ``engine``: ``make_engine``/``connect_sqlite`` (the same pragmas on every connection) and
-  ``resolve_db_url``;
-- ``schema``: the SQLModel tables; ``migrations``: schema version, migrations, file checks;
-- ``sql``: plain SQL for the review path (no SQLAlchemy import on SQLite files);
-- ``checkpoint``: WAL checkpoints off the answer path; ``errors``: ``StoreError``.
+  ``resolve_db_url``; ``schema``: the SQLModel tables; ``migrations``: schema version,
+  migrations, the read-only checks of a file before anything touches it;
+- ``checkpoint``: WAL checkpoints off the answer path; ``errors``: ``StoreError`` and the one
+  line that says why a database can't be used.
 
 Nothing here opens a database at import time; SQLAlchemy loads only inside the functions
-that need it (and when ``schema`` is imported).
+that need it (and when ``schema`` is imported). The store never decides: scheduling and
+policy live in ``studyapp.study``.
 """

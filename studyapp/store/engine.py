@@ -96,8 +96,12 @@ def connect_sqlite(path: Path) -> sqlite3.Connection:
     return connection
 
 
-def make_engine(url: str) -> Engine:
-    """Create the engine for ``url`` (a URL or file path) with the connection settings above."""
+def make_engine(url: str, *, wal: bool = True) -> Engine:
+    """Create the engine for ``url`` (a URL or file path) with the connection settings above.
+
+    ``wal=False`` leaves a SQLite file's journal mode alone (a migration that may be refused
+    must not switch the file to WAL first).
+    """
     from sqlalchemy import create_engine, event
 
     url = to_url(url)
@@ -114,7 +118,7 @@ def make_engine(url: str) -> Engine:
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
-        configure_sqlite(dbapi_connection, wal=path is not None)
+        configure_sqlite(dbapi_connection, wal=wal and path is not None)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:

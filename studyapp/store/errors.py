@@ -8,7 +8,7 @@ locked by another process, corrupt, missing table or column, out of memory. Neve
 
 from __future__ import annotations
 
-import sqlite3
+import errno
 
 READ_ONLY = (
     "the database is read-only (the file, or its folder where SQLite keeps the -wal and -shm "
@@ -36,6 +36,11 @@ CORRUPT = (
 IO_ERROR = "disk I/O error ({detail}): check the disk (full? removed?) and try again"
 
 
+# SQLite's primary result codes (stable across versions; no sqlite3 import at start-up)
+SQLITE_BUSY, SQLITE_LOCKED, SQLITE_NOMEM, SQLITE_READONLY, SQLITE_IOERR = 5, 6, 7, 8, 10
+SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 11, 13, 14, 26
+
+
 class StoreError(Exception):
     """The database can't be used (corrupt, foreign, newer schema, unreachable server,
     read-only, full disk...).
@@ -61,23 +66,37 @@ def reason(error: BaseException, wal_missing: bool = False) -> str:
         return NO_MEMORY
     code, detail = _code(error), _first_line(error)
     lowered = detail.lower()
-    if code == sqlite3.SQLITE_READONLY or "readonly database" in lowered:
+    if code == SQLITE_READONLY or "readonly database" in lowered:
         return READ_ONLY
-    if code == sqlite3.SQLITE_FULL or "disk is full" in lowered or "no space left" in lowered:
+    if code == SQLITE_FULL or "disk is full" in lowered or "no space left" in lowered:
         return DISK_FULL
-    if code == sqlite3.SQLITE_CANTOPEN or "unable to open database" in lowered:
+    if code == SQLITE_CANTOPEN or "unable to open database" in lowered:
         return WAL_MISSING if wal_missing else CANT_OPEN
-    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "database is locked" in lowered:
+    if code in (SQLITE_BUSY, SQLITE_LOCKED) or "database is locked" in lowered:
         return LOCKED
-    if code == sqlite3.SQLITE_NOMEM or "out of memory" in lowered:
+    if code == SQLITE_NOMEM or "out of memory" in lowered:
         return NO_MEMORY
     if "no such table" in lowered or "no such column" in lowered or "has no column" in lowered:
         return MISSING_SCHEMA.format(detail=detail)
-    if code in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB) or "malformed" in lowered:
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB) or "malformed" in lowered:
         return CORRUPT.format(detail=detail)
-    if code == sqlite3.SQLITE_IOERR:
+    if code == SQLITE_IOERR:
         return IO_ERROR.format(detail=detail)
     return detail
+
+
+def os_reason(error: OSError) -> str:
+    """What a failed file operation means, with what to do (the caller names the file)."""
+    hints = {
+        errno.EACCES: "permission denied: make it writable, or choose another place "
+        "(STUDYAPP_HOME, --db)",
+        errno.EPERM: "not permitted: make it writable, or choose another place "
+        "(STUDYAPP_HOME, --db)",
+        errno.EROFS: "read-only file system: choose another place (STUDYAPP_HOME, --db)",
+        errno.ENOSPC: DISK_FULL,
+        errno.ENOMEM: NO_MEMORY,
+    }
+    return hints.get(error.errno or 0, error.strerror or type(error).__name__)
 
 
 def explain(where: str, error: BaseException, wal_missing: bool = False) -> StoreError:

@@ -9,12 +9,13 @@ header and tables read-only *before* any engine touches it (setting WAL would wr
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from studyapp.store.errors import StoreError
+from studyapp.store.errors import CORRUPT, MISSING_SCHEMA, READ_ONLY, StoreError, explain
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -23,6 +24,10 @@ SCHEMA_VERSION = 3
 """Bump with a migration below whenever a table of ``schema.py`` changes."""
 SQLITE_HEADER = b"SQLite format 3\x00"
 META_TABLE = "studyapp_meta"
+TABLES = ("studyapp_meta", "deck", "card", "review_log", "experiment_run")
+"""studyapp's tables (a current database missing one is damaged, not new)."""
+WAL_BYTES = 19
+"""Header bytes 18-19 (read and write versions) are 2 in WAL mode."""
 QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
 """Files up to this size get SQLite's ``quick_check`` on open (larger ones: header and schema)."""
 
@@ -64,12 +69,12 @@ def check_sqlite_file(path: Path) -> int | None:
         raise StoreError(f"{path}: is a directory, not a database file")
     try:
         with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
+            header = handle.read(WAL_BYTES + 1)
     except OSError as error:
         raise StoreError(f"{path}: cannot read the database: {error.strerror}") from None
     if not header:
         return None
-    if header != SQLITE_HEADER:
+    if header[: len(SQLITE_HEADER)] != SQLITE_HEADER:
         raise StoreError(
             f"{path}: not a SQLite database (corrupt or some other file); it was left "
             "untouched: move it away or pass another --db"
@@ -92,15 +97,21 @@ def check_sqlite_file(path: Path) -> int | None:
                 problem = row[0] if row and row[0] != "ok" else None
         finally:
             conn.close()
-        if problem:
-            raise sqlite3.DatabaseError(problem)
-    except sqlite3.DatabaseError as error:
-        raise StoreError(
-            f"{path}: the database is corrupt ({' '.join(str(error).split())}); it was left "
-            "untouched: restore a backup, move it away or pass another --db"
-        ) from None
+    except sqlite3.Error as error:  # a healthy file in a read-only folder is not "corrupt"
+        wal_missing = header[WAL_BYTES - 1 : WAL_BYTES + 1] == b"\x02\x02" and not all(
+            Path(f"{path}{suffix}").exists() for suffix in ("-wal", "-shm")
+        )
+        raise explain(str(path), error, wal_missing) from None
+    if problem:
+        raise StoreError(f"{path}: {CORRUPT.format(detail=' '.join(problem.split()))}")
     _check_tables(str(path), tables, version)
-    return int(str(version)) if version is not None else None
+    number = int(str(version)) if version is not None else None
+    if number == SCHEMA_VERSION and not set(TABLES) <= tables:
+        missing = ", ".join(sorted(set(TABLES) - tables))
+        raise StoreError(f"{path}: {MISSING_SCHEMA.format(detail='no table ' + missing)}")
+    if not (os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)):
+        raise StoreError(f"{path}: {READ_ONLY}")
+    return number
 
 
 def _check_tables(where: str, tables: set[str], version: object) -> None:
@@ -163,7 +174,7 @@ def prepare(engine: Engine) -> int:
             _set_meta(conn, "schema_version", str(SCHEMA_VERSION))
             return found
     except DBAPIError as error:
-        raise StoreError(f"{_url(engine)}: {_first_line(error)}") from None
+        raise explain(_url(engine), error) from None
 
 
 def _tables() -> list:
@@ -172,8 +183,7 @@ def _tables() -> list:
 
     import studyapp.store.schema  # noqa: F401  (defines the tables in SQLModel.metadata)
 
-    names = ("studyapp_meta", "deck", "card", "review_log", "experiment_run")
-    return [SQLModel.metadata.tables[name] for name in names]
+    return [SQLModel.metadata.tables[name] for name in TABLES]
 
 
 def _set_meta(conn: Connection, key: str, value: str) -> None:
@@ -189,9 +199,7 @@ def _set_meta(conn: Connection, key: str, value: str) -> None:
 
 
 def _url(engine: Engine) -> str:
+    """The database as errors name it: a SQLite file's path, else the URL (no password)."""
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database:
+        return engine.url.database
     return engine.url.render_as_string(hide_password=True)
-
-
-def _first_line(error: BaseException) -> str:
-    orig = getattr(error, "orig", None) or error
-    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__

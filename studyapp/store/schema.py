@@ -11,10 +11,14 @@ from typing import Any
 from sqlalchemy import JSON, Column, ForeignKey, Index, Integer, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
-NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
-STATE_NAMES = {NEW: "new", LEARNING: "learning", REVIEW: "review", RELEARNING: "relearning"}
-
-from studyapp.store.migrations import SCHEMA_VERSION  # noqa: E402,F401  (re-exported)
+from studyapp.store.migrations import SCHEMA_VERSION  # noqa: F401  (re-exported)
+from studyapp.store.rows import (  # noqa: F401  (re-exported: their home is ``rows``)
+    LEARNING,
+    NEW,
+    RELEARNING,
+    REVIEW,
+    STATE_NAMES,
+)
 
 
 def utcnow() -> datetime:

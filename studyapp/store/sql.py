@@ -19,6 +19,7 @@ from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any
 
 from studyapp.store.engine import connect_sqlite, sqlite_path, to_url
+from studyapp.store.errors import explain
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
@@ -192,6 +193,18 @@ class Db:
             return self._engine
 
     @property
+    def where(self) -> str:
+        """The database as errors name it: the file, or the URL without its password."""
+        if self.path is not None:
+            return str(self.path)
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.url)
+        if parts.password is None:
+            return self.url
+        return self.url.replace(f":{parts.password}@", ":***@", 1)
+
+    @property
     def has_engine(self) -> bool:
         return self._engine is not None
 
@@ -214,24 +227,32 @@ class Db:
         A write begins ``BEGIN IMMEDIATE`` on SQLite (the write lock up front).
         """
         if not self.direct:
+            from sqlalchemy.exc import DBAPIError
+
             from studyapp.store.engine import write_options
 
-            with self.engine.connect() as conn:
-                if write:
-                    conn.execution_options(**write_options())
-                with conn.begin():
-                    yield conn
-            return
-        with self.locked() as conn:
-            conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-            done = False
             try:
-                yield conn
-                conn.execute("COMMIT")
-                done = True
-            finally:
-                if not done and conn.in_transaction:
-                    conn.execute("ROLLBACK")
+                with self.engine.connect() as conn:
+                    if write:
+                        conn.execution_options(**write_options())
+                    with conn.begin():
+                        yield conn
+            except DBAPIError as error:
+                raise explain(self.where, error) from None
+            return
+        try:
+            with self.locked() as conn:
+                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+                done = False
+                try:
+                    yield conn
+                    conn.execute("COMMIT")
+                    done = True
+                finally:
+                    if not done and conn.in_transaction:
+                        conn.execute("ROLLBACK")
+        except (sqlite3.Error, MemoryError) as error:
+            raise explain(self.where, error) from None
 
     @contextmanager
     def session(self, write: bool = False) -> Iterator[Query]:

@@ -146,7 +146,7 @@ def _store_batch(
     writer: ImportWriter, chunk: Sequence[AnkiCard], keys: list[str],
     fresh: dict[str, Replay | None], deck_ids: dict[str, int], default_deck: str, offset: int,
 ) -> dict[str, int]:  # fmt: skip
-    known = writer.known_cards(keys)
+    known = writer.known_cards(keys, SOURCE_PREFIX)
     counts = {"added": 0, "updated": 0, "unchanged": 0, "reviews": 0}
     inserts: list[tuple[int, dict[str, Any]]] = []
     updates: list[tuple[int, dict[str, Any]]] = []
@@ -172,7 +172,7 @@ def _store_batch(
             updates.append((old.id, changed))
         if card.reviews:
             rewrite.append((old.id, card))
-    ids = writer.insert_cards(inserts)
+    ids = writer.insert_cards(inserts, SOURCE_PREFIX)
     logs = []
     for _deck, values in inserts:
         result = fresh[values["key"]]
@@ -191,8 +191,8 @@ def _text(card: AnkiCard, old: KnownCard | None) -> dict[str, Any]:
         values.update(file_front=card.front, file_back=card.back)
         values.update(front=card.front, back=card.back, edited=False)
     if old is None or list(old.file_tags) != list(card.tags):
-        user_tags = [t for t in (old.tags if old else ()) if t not in (old.file_tags if old else ())]
-        values.update(file_tags=list(card.tags), tags=list(dict.fromkeys([*card.tags, *user_tags])))
+        mine = [t for t in old.tags if t not in old.file_tags] if old is not None else []
+        values.update(file_tags=list(card.tags), tags=list(dict.fromkeys([*card.tags, *mine])))
     if old is None:
         values.update(file_flags=list(card.flags), flags=list(card.flags))
     return values

@@ -115,22 +115,41 @@ def mine(cards: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
 
 @dataclass(frozen=True)
 class Glossary:
-    """Phrases (tuples of stems) that stand for one canonical key: "kullback leibler" -> "kl"."""
+    """Phrases (tuples of stems) and what they read as: "kullback leibler" -> "kl", and
+    short forms of a short form plus words expanded: "kld" -> "kl divergence"."""
 
-    phrases: Mapping[tuple[str, ...], str] = field(default_factory=dict)
+    phrases: Mapping[tuple[str, ...], tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, pairs: Mapping[str, Iterable[str]]) -> Glossary:
-        phrases: dict[tuple[str, ...], str] = {}
+        spelt: dict[tuple[str, ...], set[tuple[str, ...]]] = {}
         for short, longs in pairs.items():
-            key = "".join(t.stem for t in tokens(short))
-            if not key:
-                continue
-            phrases[tuple(t.stem for t in tokens(short))] = key
+            shorts = tuple(t.stem for t in tokens(short))
+            if shorts:
+                spelt.setdefault(shorts, set()).update(
+                    tuple(t.stem for t in tokens(spelling))
+                    for long in longs
+                    for spelling in {long, re.sub(r"[-\u2010\u2011\u2013]", " ", long)}
+                )
+        contract = {
+            long: ("".join(shorts),)
+            for shorts, longs in spelt.items()
+            for long in longs
+            if long and long != ("".join(shorts),)
+        }
+        contract.update({shorts: ("".join(shorts),) for shorts in spelt if len(shorts) > 1})
+        phrases = dict(contract)
+        keys = {"".join(shorts) for shorts in spelt}
+        for shorts, longs in spelt.items():
+            key = "".join(shorts)
+            plain = cls({k: v for k, v in contract.items() if v != (key,)})
             for long in longs:
-                stems = tuple(t.stem for t in tokens(long))
-                if len(stems) >= 1 and stems != (key,):
-                    phrases.setdefault(stems, key)
+                read = tuple(t.stem for t in plain.canonical([Token(s, ()) for s in long]))
+                if len(read) > 1 and read[0] in keys - {key}:  # "kl divergence"
+                    phrases[(key,)] = read
+                    for other in longs:
+                        phrases.pop(other, None)
+                    break
         return cls(phrases)
 
     @classmethod
@@ -142,7 +161,7 @@ class Glossary:
         return cls.of(pairs)
 
     def canonical(self, words: list[Token]) -> list[Token]:
-        """Long forms replaced by their short form's key, longest phrase first, until stable."""
+        """Phrases replaced by what they read as, longest phrase first, until stable."""
         if not self.phrases:
             return words
         longest = max(len(p) for p in self.phrases)
@@ -151,10 +170,11 @@ class Glossary:
             i = 0
             while i < len(words):
                 for n in range(min(longest, len(words) - i), 0, -1):
-                    key = self.phrases.get(tuple(t.stem for t in words[i : i + n]))
-                    if key is not None and (n > 1 or key != words[i].stem):
-                        source = tuple(s for t in words[i : i + n] for s in t.source)
-                        out.append(Token(key, tuple(sorted(set(source)))))
+                    stems = tuple(t.stem for t in words[i : i + n])
+                    read = self.phrases.get(stems)
+                    if read is not None and read != stems:
+                        source = tuple(sorted({s for t in words[i : i + n] for s in t.source}))
+                        out.extend(Token(stem, source) for stem in read)
                         i += n
                         break
                 else:

@@ -14,6 +14,7 @@ _CAN_NOT = re.compile(r"\b(ca)n['\u2019]t\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\b")
 _HYPHEN = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011](?=[^\W\d_])")
 """A hyphen inside a word: "min-max" reads "minmax", as "minimax" nearly does."""
+_CANNOT = re.compile(r"\b(can)(not)\b", re.IGNORECASE)
 _CONTRACTION = re.compile(r"n['\u2019]t\b", re.IGNORECASE)
 
 STOPWORDS = frozenset(
@@ -21,9 +22,9 @@ STOPWORDS = frozenset(
     "those from at which can could into we our us their they them than do does did has have "
     "had was were will would should i e g eg ie etc so then also very some such there you your "
     "one each any all want wants need needs just really basically get gets make makes because "
-    "through".split()
+    "through what when where which who whom whose why how instead rather".split()
 )
-NEGATIONS = frozenset("not no never without neither nor none cannot".split())
+NEGATIONS = frozenset("not no never without neither nor none".split())
 NEGATING_PREFIXES = ("un", "non", "in", "im", "ir", "il", "dis")
 CLOSE = 0.8
 """difflib ratio from which two words of five letters or more are the same word, misspelt."""
@@ -45,14 +46,13 @@ class Token:
 def fold(text: str) -> str:
     """Casefolded text without accents; "can't" reads "can not"."""
     text = _POSSESSIVE.sub("", _CAN_NOT.sub(r"\1n not", text))
+    text = _CANNOT.sub(r"\1 not", text)
     decomposed = unicodedata.normalize("NFKD", _CONTRACTION.sub(" not", text))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
 
 def stem(word: str) -> str:
     """A light English stemmer: plurals, -ly, -ing, -ed and a final e go (consistently)."""
-    if word == "cannot":
-        return "not"
     if len(word) > 5:
         word = _BRITISH.sub(r"iz\1", word)  # optimise, optimize
     if len(word) > 4 and word.endswith("ies"):
@@ -86,10 +86,10 @@ def tokens(text: str) -> list[Token]:
 
 
 def same_word(a: str, b: str) -> bool:
-    """Equal stems, or long stems one typo apart."""
+    """Equal stems, or long stems one typo apart (not "correlated" and "uncorrelated")."""
     if a == b:
         return True
-    if min(len(a), len(b)) < 5:
+    if min(len(a), len(b)) < 5 or negated(a, b):
         return False
     return SequenceMatcher(None, a, b, autojunk=False).ratio() >= CLOSE
 

@@ -15,9 +15,9 @@ from fsrs import Rating as FsrsRating
 from fsrs import Scheduler, State
 from fsrs.scheduler import DEFAULT_PARAMETERS
 
+from studyapp.store.rows import LEARNING, NEW, RELEARNING, REVIEW  # noqa: F401  (re-exported)
 from studyapp.study.clock import aware, ensure_utc
 
-NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 RELEARNING_STEPS = (timedelta(minutes=10),)
 MAXIMUM_INTERVAL_DAYS = 36500

@@ -123,8 +123,8 @@ class StudyService:
         Raises ``studyapp.store.errors.StoreError`` for a corrupt or foreign database file,
         which is left untouched. A current SQLite file opens without loading SQLAlchemy.
         """
-        from studyapp.store.engine import resolve_db_url, sqlite_path
-        from studyapp.store.errors import StoreError
+        from studyapp.store.engine import make_engine, resolve_db_url, sqlite_path
+        from studyapp.store.errors import StoreError, os_reason
         from studyapp.store.migrations import SCHEMA_VERSION, check_sqlite_file, prepare
         from studyapp.store.sql import Db
 
@@ -133,14 +133,23 @@ class StudyService:
         found = check_sqlite_file(path) if path is not None else None
         db = Db(url)
         try:
-            if path is None or found != SCHEMA_VERSION:  # new, older, or not a SQLite file
+            if path is None:  # PostgreSQL or in-memory SQLite
                 prepare(db.engine)
+            elif found != SCHEMA_VERSION:  # new or older: WAL only once the schema is current
+                migrating = make_engine(url, wal=False)
+                try:
+                    prepare(migrating)
+                finally:
+                    migrating.dispose()
         except ImportError as error:
             db.close()
             raise StoreError(
                 f"{url.split('://')[0]}: database driver missing ({error}); for PostgreSQL "
                 "install the extra: pip install 'studyapp[postgres]'"
             ) from None
+        except OSError as error:  # e.g. a read-only STUDYAPP_HOME: the folder can't be made
+            db.close()
+            raise StoreError(f"{error.filename or path}: {os_reason(error)}") from None
         except BaseException:
             db.close()
             raise

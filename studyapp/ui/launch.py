@@ -8,5 +8,7 @@ import argparse
 def launch(args: argparse.Namespace) -> int:
     """Run the TUI; ``args.db`` is the ``--db`` flag (None: ``$STUDYAPP_DB`` or the default)."""
     from studyapp.ui.app import run_app
+    from studyapp.ui.widgets.card_image import warm_up
 
+    warm_up()  # graphics-protocol terminals are asked before Textual owns the terminal
     return run_app(args)

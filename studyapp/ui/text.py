@@ -10,10 +10,13 @@ from datetime import date, datetime, timedelta
 
 from rich.text import Text
 
+from studyapp.textsafe import strip_controls
+
 
 def literal(text: str, style: str = "") -> Text:
-    """``text`` as Rich text that is never interpreted as markup."""
-    return Text(text, style=style)
+    """``text`` as Rich text that is never interpreted as markup, without control characters
+    (an escape sequence in a card must not clear the screen: :mod:`studyapp.textsafe`)."""
+    return Text(strip_controls(text), style=style)
 
 
 def format_interval(interval: timedelta) -> str:
@@ -84,3 +87,8 @@ def missing_answer(flags: tuple[str, ...] | list[str]) -> str:
 def plural(n: int, noun: str) -> str:
     """``1 review``, ``3 reviews``."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+COUNT_COLORS = {"new": "primary", "learning": "error", "due": "success"}
+"""The theme colour of each of the three counts (new, learning, review due), as Anki's,
+wherever they show: home's table and the review header."""

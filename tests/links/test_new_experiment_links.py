@@ -16,6 +16,10 @@ PINS = [
     ("dl09-generative-models.txt", "Describe how we generate new data with a VAE", "prior-samples"),
     ("lecture13-gan-flashcards.txt", "variational autoencoder and a basic", "prior-samples"),
     ("lecture13-gan-flashcards.txt", "What can you use a variational autoencoder", "prior-samples"),
+    ("goodfellow-ch20-notes.txt", "images tend to be blurry", "blur-vs-sharp"),
+    ("dl09-generative-models.txt", "Why do we want features to be uncorrelated", "disentanglement"),
+    ("dl09-generative-models.txt", "We want features to be uncorrelated", "disentanglement"),
+    ("dl09-generative-models.txt", "rather than a diverse range of outputs", "precision-recall"),
 ]
 
 
@@ -36,3 +40,13 @@ def test_posterior_collapse_links_by_its_concept() -> None:
     # No bundled card names posterior collapse; a card that does links here first.
     got = experiments_for("What is posterior collapse?", "The decoder ignores the latent code.")
     assert got[0] == "posterior-collapse"
+
+
+def test_new_experiments_link_by_their_concepts() -> None:
+    # Phrases no bundled card uses yet: a card that does links to the experiment first.
+    got = experiments_for("What do precision and recall measure for a GAN?", "")
+    assert got[:1] == ["precision-recall"]
+    got = experiments_for("What is disentanglement?", "Each latent unit follows one factor.")
+    assert got[:1] == ["disentanglement"]
+    got = experiments_for("Why are VAE samples blurry?", "")
+    assert got[:1] == ["blur-vs-sharp"]

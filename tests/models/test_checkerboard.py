@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 import torch
 
-from models.checkerboard.run import checkerboard_share
+from models.base import Control
+from models.checkerboard.run import RIPPLE_MIN, Upsampler, checkerboard_share, flat_ripple
 from tests.models.controls import check_control, check_default, control_cases
+
+ID = "checkerboard"
 
 
 def test_share_of_a_pure_checkerboard_is_one_and_of_a_ramp_small() -> None:
@@ -16,11 +19,25 @@ def test_share_of_a_pure_checkerboard_is_one_and_of_a_ramp_small() -> None:
     assert float(checkerboard_share(ramp)) < 0.05
 
 
+def test_flat_input_ripples_through_transposed_conv_only() -> None:
+    cpu = torch.device("cpu")
+    model = Upsampler([1, 2, 3, 4], [True, False, True, False], 4, 3, cpu)
+    ripple = flat_ripple(model, 4, cpu)
+    assert float(ripple[1]) < 1e-6 and float(ripple[3]) < 1e-6  # resize-conv: flat
+    assert float(ripple[0]) > RIPPLE_MIN and float(ripple[2]) > RIPPLE_MIN  # uneven overlap
+    even = Upsampler([1, 2], [True, False], 4, 2, cpu)  # kernel 2 = stride: even overlap
+    assert float(flat_ripple(even, 2, cpu)[0]) < 1e-6
+
+
 def test_default_passes_on_held_out_seeds() -> None:
-    result = check_default("checkerboard")
-    assert result.metrics["share_first"] > 3 * result.metrics["share_resize"]
+    result = check_default(ID)
+    m = result.metrics
+    assert m["ripple_first"] > 100 * m["ripple_resize"]
+    assert m["share_first"] > 3 * m["share_target"]
+    assert result.answer == 0
 
 
-@pytest.mark.parametrize("control", control_cases("checkerboard"))
-def test_control_fails_on_held_out_seeds(control) -> None:
-    check_control("checkerboard", control)
+@pytest.mark.parametrize("control", control_cases(ID))
+def test_control_fails_on_held_out_seeds(control: Control) -> None:
+    result = check_control(ID, control)
+    assert result.metrics["ripple_first"] < RIPPLE_MIN

@@ -141,3 +141,21 @@ def test_catalogue_specs_are_well_formed() -> None:
             assert len(spec.prediction.choices) >= 2
     with pytest.raises(ParamError, match="mode-collapse"):
         models.get_spec("no-such-experiment")
+
+
+@pytest.mark.parametrize("spec", models.all_specs(), ids=[s.id for s in models.all_specs()])
+def test_every_runner_fills_per_seed(spec: ExperimentSpec) -> None:
+    """A tiny batched run of every experiment: its verdict says which seed met the criterion
+    (``Verdict.from_seeds``), in seed order, whatever the verdict is."""
+    result = execute(spec, steps=min(3, spec.max_steps), seeds=(11, 12))
+    assert result.status == "completed", result.verdict.summary
+    verdict = result.verdict
+    assert len(verdict.per_seed) == 2, f"{spec.id}: build the verdict with Verdict.from_seeds"
+    assert verdict.seeds_total == 2 and verdict.seeds_agreed == sum(verdict.per_seed)
+    assert verdict.passed == (sum(verdict.per_seed) == 2)
+    assert verdict.summary.strip()
+
+
+def test_every_spec_declares_a_control() -> None:
+    missing = [s.id for s in models.all_specs() if not s.controls]
+    assert not missing, f"experiments without a control (a verdict that cannot fail): {missing}"

@@ -33,10 +33,11 @@ def test_json_contract_in_a_subprocess() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     payload = json.loads(result.stdout)  # exactly one JSON object
-    assert set(payload) == {"format", "deck", "cards", "warnings"}
+    assert set(payload) == {"format", "score", "deck", "cards", "warnings"}
     assert payload["format"] == "outline"
+    assert 0.5 <= payload["score"] <= 1.0  # detected, confidently
     assert payload["deck"] == "gan-papers-outline"
-    assert len(payload["cards"]) == 14
+    assert len(payload["cards"]) == 12
     first = payload["cards"][0]
     assert set(first) == CARD_KEYS
     assert first == {
@@ -48,10 +49,7 @@ def test_json_contract_in_a_subprocess() -> None:
         "experiments": first["experiments"],
     }
     assert all(isinstance(e, str) for e in first["experiments"])
-    assert payload["warnings"][0] == {
-        "line": 3,
-        "message": "heading 'Paper' has no content; no card",
-    }
+    assert payload["warnings"] == []  # a bundled deck warns of nothing at first launch
 
 
 def test_json_in_process_with_flags_and_experiments(capsys: pytest.CaptureFixture[str]) -> None:
@@ -74,9 +72,23 @@ def test_readable_summary(capsys: pytest.CaptureFixture[str]) -> None:
     path = str(DECKS / "gan-papers-outline.txt")
     assert main(["deck", "parse", path]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("gan-papers-outline\n  format: outline\n  cards:  14\n")
-    assert f"{path}:3: warning: heading 'Paper' has no content; no card" in out
+    assert out.startswith(
+        "gan-papers-outline\n  format: outline (detected, score 0.70)\n  cards:  12\n"
+        "  warnings: 0\n"
+    )
     assert "GAN › Analogy" in out
+    assert "Papers To Read" not in out  # a to-do list is not a card
+
+
+def test_summary_names_a_given_format_and_file_of_each_warning(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "deck.md"
+    path.write_text("a::b\n\n" + " ".join(f"=={i}==" for i in range(60)) + "\n", "utf-8")
+    assert main(["deck", "parse", str(path), "--format", "obsidian"]) == 0
+    out = capsys.readouterr().out
+    assert "  format: obsidian (given with --format)\n" in out
+    assert f"{path}:3: warning: 60 highlights in one paragraph; the first 50 kept" in out
 
 
 def test_summary_counts_missing_answers(capsys: pytest.CaptureFixture[str]) -> None:
@@ -152,7 +164,7 @@ def test_decks_lists_bundled_and_user_decks(
     home = tmp_path / "home"
     (home / "decks").mkdir(parents=True)
     (home / "decks" / "mine.deck.txt").write_text("Q: a?\nA: b\n\nQ: c?\nA:\n", "utf-8")
-    (home / "decks" / "broken.txt").write_bytes(b"\xff\xfe")
+    (home / "decks" / "broken.txt").write_bytes(b"Q: a\nA: caf\xe9\n")  # Latin-1
     monkeypatch.setenv("STUDYAPP_DECKS", str(bundled))
     monkeypatch.setenv("STUDYAPP_HOME", str(home))
     assert main(["decks", "--json"]) == 0

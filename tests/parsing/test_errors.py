@@ -63,8 +63,12 @@ def test_unknown_format_name(tmp_path: Path) -> None:
 
 
 def test_undetectable_format() -> None:
-    with pytest.raises(DeckParseError, match="cannot tell the deck format; pass --format"):
+    with pytest.raises(DeckParseError) as info:
         parse_text("just one line of prose without anything else")
+    message = str(info.value)
+    assert message.startswith("<string>: cannot tell the deck format (likeliest: ")
+    assert message.count("(0.") == 2  # the two likeliest formats, with their scores
+    assert "pass --format (anki-text, apkg, brainscape, csv," in message
 
 
 def test_no_cards_found_names_the_format() -> None:
@@ -82,8 +86,9 @@ def test_bom_and_crlf(tmp_path: Path) -> None:
     ]
 
 
-def test_split_lines_only_on_newlines() -> None:
-    assert split_lines("a\x0cb\u2028c\r\nd\re") == ["a\x0cb\u2028c", "d", "e"]
+def test_split_lines_only_on_newlines_and_drops_controls() -> None:
+    # \x0c (form feed) is a control character: gone; U+2028 is not a line break here.
+    assert split_lines("a\x0cb\u2028c\r\nd\re\tf") == ["ab\u2028c", "d", "e\tf"]
 
 
 class TestNativeFormatErrors:
@@ -123,7 +128,11 @@ def test_anki_bad_separator() -> None:
     ("text", "fmt"),
     [
         ("#separator:tab\nfront\tback\n", "anki-text"),
-        ("front\tback\nfront two\tback two\n", "anki-text"),
+        ("Encoder\tmaps x to z\nDecoder\tmaps z to x\n", "anki-text"),
+        ("Front\tBack\nEncoder\tmaps x to z\n", "csv"),  # a header row: a table
+        ('"Question","Answer"\n"a, b","c ""d"""\n', "csv"),
+        ("- q #card\n\t- a\n- r #card\n\t- b\n", "logseq"),
+        ("#flashcards\n\nq::a\nr:::b\n", "obsidian"),
         ("deck: X\n\nQ: a\nA: b\n", "deck"),
         ("T\n\n1\nQ\n\nS\n\nq?\n\nA\n\na\n", "brainscape"),
         ("Topic\n-\nBlock\n- x\n-\nOther\n- y\n", "outline"),

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from studyapp.deckfmt import ANSWER_MISSING, IMAGE_MISSING, ParsedDeck
+from studyapp.deckfmt.model import QUESTION_IMAGE_MISSING
 from tests.parsing.conftest import card
 
 EXPECTED = {
     "transformers-brainscape.txt": ("brainscape", "Transformers 101", 7),
     "rl-quizlet.txt": ("quizlet", "Reinforcement Learning Basics", 11),
     "statistics-qa.txt": ("qa", "Statistics (Week 3)", 7),
-    "transformers-outline.txt": ("outline", "transformers-outline", 8),
+    "transformers-outline.txt": ("outline", "transformers-outline", 7),
     "statistics-notes.txt": ("notes", "Statistics lecture notes - week 5", 6),
     "rl-anki.txt": ("anki-text", "RL from Anki", 6),
     "stats-anki.csv": ("anki-text", "stats-anki", 3),
     "transformers.deck.txt": ("deck", "Transformers (hand-written)", 5),
+    "gan-quiz.csv": ("csv", "gan-quiz", 5),
+    "vae-terms.tsv": ("csv", "vae-terms", 2),
+    "gan-obsidian.md": ("obsidian", "gan", 9),
+    "vae-logseq.md": ("logseq", "VAE", 3),
 }
 
 
@@ -44,7 +49,7 @@ def test_brainscape(fixture_decks: dict[str, ParsedDeck]) -> None:
     assert (last.front, last.back, last.flags) == (
         "What does layer normalisation normalise over?",
         "The features of each token.",
-        [IMAGE_MISSING],
+        [IMAGE_MISSING, QUESTION_IMAGE_MISSING],  # its question shows the missing image
     )
 
 
@@ -87,8 +92,7 @@ def test_outline(fixture_decks: dict[str, ParsedDeck]) -> None:
         "Positional encoding › Sinusoidal",
         "Positional encoding › Learned",
         "Positional encoding › Relative positions",
-        "Reading list",
-    ]
+    ]  # "Reading list" is a to-do list: not a card
     assert card(deck, "Attention › Formula").back == "scaled dot product\n  • softmax(QKᵀ/√dₖ)V"
     assert card(deck, "Attention › Cost").back == "• quadratic in sequence length, O(n² d)"
     assert [w.message for w in deck.warnings] == ["heading 'Diagram' has no content; no card"]

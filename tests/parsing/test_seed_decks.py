@@ -5,6 +5,7 @@ from __future__ import annotations
 import pickle
 
 from studyapp.deckfmt import ANSWER_MISSING, IMAGE_MISSING, ParsedDeck
+from studyapp.deckfmt.model import QUESTION_IMAGE_MISSING
 from tests.parsing.conftest import card
 
 EXPECTED = {
@@ -12,7 +13,7 @@ EXPECTED = {
     "dl09-generative-models": ("brainscape", "DL-09 - Generative models", 74, 13),
     "quiz5-module4-gans-vaes": ("quizlet", "Quiz 5 - Module 4", 22, 5),
     "lecture13-gan-flashcards": ("qa", "Generative Adversarial Network (Lecture 13)", 8, 0),
-    "gan-papers-outline": ("outline", "gan-papers-outline", 14, 0),
+    "gan-papers-outline": ("outline", "gan-papers-outline", 12, 0),
     "goodfellow-ch20-notes": ("notes", "CH20 - Deep Generative Models - I. Goodfellow", 8, 0),
 }
 
@@ -88,7 +89,8 @@ class TestBrainscape:
         c = card(seed["dl09-generative-models"], "What model is in the image?")
         assert c.front == "What model is in the image?"
         assert c.back == "A variational autoencoder."
-        assert c.flags == [IMAGE_MISSING]
+        # the question needs the picture: suspended until edited (issue 11, item 6)
+        assert c.flags == [IMAGE_MISSING, QUESTION_IMAGE_MISSING]
 
     def test_blank_lines_inside_answer(self, seed: dict[str, ParsedDeck]) -> None:
         c = card(seed["dl09-generative-models"], "What’s the formula for WGAN’s critic loss?")
@@ -201,15 +203,17 @@ class TestOutline:
             "DCGAN › Representation Learning from Unsupervised Data",
             "DCGAN › Image generation",
             "DCGAN › improvements to CNN",
-            "Models To Add Here",
-            "Papers To Read",
-        ]
+        ]  # "Models To Add Here" and "Papers To Read" are to-do lists: no cards
 
     def test_analogy_and_empty_headings(self, seed: dict[str, ParsedDeck]) -> None:
         deck = seed["gan-papers-outline"]
         assert card(deck, "GAN › Analogy").back.startswith("• Discriminator is police")
-        warned = {w.line for w in deck.warnings}
-        assert {3, 28, 41, 44, 49} == warned  # Paper, Algorithm, paper, Previous Work, Model
+        # Paper, Algorithm, paper, Previous Work, Model group the next heading: no warning.
+        assert deck.warnings == []
+
+
+def test_no_bundled_deck_warns(seed: dict[str, ParsedDeck]) -> None:
+    assert {stem: deck.warnings for stem, deck in seed.items() if deck.warnings} == {}
 
     def test_latex_reads_well(self, seed: dict[str, ParsedDeck]) -> None:
         deck = seed["gan-papers-outline"]

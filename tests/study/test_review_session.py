@@ -136,6 +136,31 @@ def test_collection_parameters_apply_to_exam_recall(service: StudyService) -> No
         assert row is not None and service.fsrs.parameters(q, row) == tuple(params)
 
 
+def test_collection_parameters_rank_the_exam_queue(
+    service: StudyService, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Exam-mode ranking (lowest predicted recall first) uses the parameters ``optimize``
+    stores for the collection, not FSRS defaults."""
+    deck = service.decks.import_parsed(make_deck(3))
+    for card_id in service.reviews.queue(deck.deck_id, NOW):
+        service.reviews.record(card_id, Rating.GOOD, 0, NOW - timedelta(days=20))
+        service.reviews.record(card_id, Rating.GOOD, 0, NOW - timedelta(days=20, minutes=-11))
+    service.decks.set_exam(deck.deck_id, (NOW + timedelta(days=30)).date())
+    params = list(scheduling.scheduler(0.9).parameters)
+    params[20] = 0.8
+    service.fsrs.store(None, params)
+    seen: list[tuple[float, ...]] = []
+    real = scheduling.retrievability
+
+    def spy(sched, state, at):  # type: ignore[no-untyped-def]
+        seen.append(tuple(sched.parameters))
+        return real(sched, state, at)
+
+    monkeypatch.setattr(scheduling, "retrievability", spy)
+    ids = service.reviews.queue(deck.deck_id, NOW)
+    assert ids and seen and set(seen) == {tuple(params)}
+
+
 def test_question_needing_a_missing_image_is_suspended_until_edited(
     service: StudyService,
 ) -> None:
@@ -203,3 +228,24 @@ def test_store_and_study_modules_stay_small() -> None:
     }
     assert {name: n for name, n in sizes.items() if n >= 500} == {}
     assert not (ROOT / "study" / "fastpath.py").exists()
+
+
+def test_retention_is_none_until_measured_everywhere(
+    isolated_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:  # fmt: skip
+    """Nothing measured: a typed None (JSON null, "not measured yet"), never 0%."""
+    from studyapp.cli import main
+
+    monkeypatch.setenv("STUDYAPP_DECKS", str(tmp_path))
+    with StudyService.open(fuzz=False) as service:
+        deck = service.decks.import_parsed(make_deck(2))
+        now = datetime.now(UTC)
+        queued = service.reviews.start(deck.deck_id, now)
+        assert queued is not None
+        service.reviews.answer(queued.card.id, Rating.AGAIN, 0, now)  # a new card: not judged
+        assert service.stats(now).true_retention is None
+    assert cli_json(capsys)["true_retention"] is None
+    assert main(["stats"]) == 0
+    line = next(s for s in capsys.readouterr().out.splitlines() if s.startswith("retention"))
+    assert "not measured yet" in line and "0%" not in line.split("desired")[0]

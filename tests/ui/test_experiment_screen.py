@@ -29,7 +29,7 @@ from studyapp.ui.screens.runs import RunsScreen
 from studyapp.ui.widgets.pixels import PixelView
 from studyapp.ui.widgets.plots import CurvePlot
 from tests.ui import fake_experiment
-from tests.ui.conftest import Clock, open_service, ready, screen_text
+from tests.ui.conftest import Clock, open_service, ready, screen_text, text_of
 
 SIZE = (120, 40)
 FAKE = fake_experiment.SPEC
@@ -147,8 +147,10 @@ async def test_card_to_verdict_with_graded_prediction(study_app, study) -> None:
         assert screen.prediction_correct is False
         text = screen_text(study_app)
         assert "PASSED: loss fell to" in text
-        assert "Your prediction was wrong: you predicted “two”; the run measured “one”" in text
+        assert "✗ Your prediction was wrong" in text  # on screen; the sentence may wrap
         graded = screen.query_one("#exp-graded", Static)
+        sentence = "✗ Your prediction was wrong: you predicted “two”; the run measured “one”."
+        assert text_of(graded) == sentence
         verdict = screen.query_one("#exp-verdict", Static)
         colors = study_app.get_css_variables()
         assert graded.has_class("wrong") and verdict.has_class("passed")

@@ -96,7 +96,7 @@ async def test_undo_several_levels(app, fresh) -> None:
         await pilot.pause()
         assert screen.card.id == order[1]
         assert review_logs(fresh()) == [(order[0], 3)]
-        fresh_card = fresh().card(order[1])
+        fresh_card = fresh().cards.get(order[1])
         assert fresh_card.reps == 0 and fresh_card.state == "new"
 
 
@@ -112,9 +112,9 @@ async def test_bury_and_suspend(app, fresh) -> None:
         await pilot.pause()
         assert screen.card.id not in {buried, suspended}
     db = fresh()
-    assert db.card(buried).buried and not db.card(buried).suspended
-    assert db.card(suspended).suspended
-    assert buried not in db.queue(None) and suspended not in db.queue(None)
+    assert db.cards.get(buried).buried and not db.cards.get(buried).suspended
+    assert db.cards.get(suspended).suspended
+    assert buried not in db.reviews.queue(None) and suspended not in db.reviews.queue(None)
     assert review_logs(db) == []
 
 
@@ -133,7 +133,7 @@ async def test_edit_card_in_modal(app, fresh) -> None:
         await pilot.pause()
         assert app.screen is screen
         assert "Edited [b]front[/b]" in screen_text(app)
-    assert fresh().card(card_id).front == "Edited [b]front[/b]"
+    assert fresh().cards.get(card_id).front == "Edited [b]front[/b]"
 
 
 async def test_flag_card(app, fresh) -> None:
@@ -146,7 +146,7 @@ async def test_flag_card(app, fresh) -> None:
         await pilot.press("enter")  # first option: marked
         await pilot.pause()
         assert app.screen is screen
-    assert "marked" in fresh().card(card_id).flags
+    assert "marked" in fresh().cards.get(card_id).flags
 
 
 async def test_markup_in_card_text_shows_literally(app, service) -> None:

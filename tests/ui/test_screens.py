@@ -47,7 +47,7 @@ async def test_home_lists_decks_with_counts(app, service) -> None:
         assert rows[0].startswith("GAN lecture | 6 | 0 | 0 | 0")
         assert rows[1].startswith("VAE lecture | 6 | 0 | 0 | 0")
         status = shown(app, "#home-status")
-        assert status == "Today: 0 answered · 0 due · 12 new waiting · 2 decks"
+        assert status == "Today: 0 answered · 12 new · 0 learning · 0 due · 2 decks"
         assert "1 answer-missing card suspended" in shown(app, "#deck-detail")
 
 
@@ -88,7 +88,7 @@ async def test_exam_date_rejects_bad_input_and_clears(app, service, fresh) -> No
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
-    assert fresh().deck(deck_id).exam_date is None
+    assert fresh().decks.get(deck_id).exam_date is None
 
 
 async def test_choice_quiz_scores_and_leaves_schedule_alone(app, service, fresh) -> None:
@@ -119,7 +119,7 @@ async def test_choice_quiz_scores_and_leaves_schedule_alone(app, service, fresh)
     logs = quiz_logs(fresh())
     assert len(logs) == total
     assert sorted(c for c, r in logs if r == Rating.AGAIN) == sorted(q.card_id for q in missed)
-    after = {row.id: (row.state, row.due, row.reps) for row in fresh().browse("")}
+    after = {row.id: (row.state, row.due, row.reps) for row in fresh().cards.browse("")}
     assert after == before
 
 
@@ -157,11 +157,11 @@ async def test_browser_searches_and_suspends(app, service, fresh) -> None:
         card_id = browser.selected().id
         await pilot.press("s")
         await settle(pilot)
-        assert fresh().card(card_id).suspended
+        assert fresh().cards.get(card_id).suspended
         assert "S" in shown(app, "#browse-table").split(" | ")[2]  # reloaded by DataChanged
         await pilot.press("s")
         await settle(pilot)
-        assert not fresh().card(card_id).suspended
+        assert not fresh().cards.get(card_id).suspended
         browser.query_one(Input).value = ""
         await pilot.press("slash", *"[bold]", "enter")
         await settle(pilot)
@@ -187,7 +187,7 @@ async def test_keys_typed_while_the_browser_opens_search_and_never_act(app, serv
         await pilot.press("escape", "escape", "b", "slash", *"two")
         await settle(pilot)
         assert app.screen.query_one(Input).value == "two"
-    assert [row.suspended for row in fresh().browse("")] == before
+    assert [row.suspended for row in fresh().cards.browse("")] == before
 
 
 async def test_stats_screen_draws_after_reviews(app, service) -> None:

@@ -110,7 +110,7 @@ def test_sigkill_mid_session_loses_no_answer(tmp_path: Path) -> None:
     env.pop("STUDYAPP_DB", None)
     app = Terminal([sys.executable, "-m", "studyapp", "--db", str(db)], env)
     try:
-        app.wait_for_text("new waiting")  # the service opened and home lists the deck
+        app.wait_for_text("answered · ")  # the service opened and home lists the deck
         app.press("\r")  # review the selected deck
         app.wait_for_text("Reveal")
         given: list[int] = []

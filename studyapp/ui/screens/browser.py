@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.text import format_due, format_percent, literal, missing_answer, shorten
+from studyapp.ui.widgets.card_image import CardImage
 from studyapp.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
@@ -69,6 +70,7 @@ class BrowserScreen(StudyScreen):
         table.add_column("Exp", key="exp")
         yield table
         yield Static("", id="browse-detail")
+        yield CardImage(id="browse-image")
         yield KeyBar()
 
     # -- data ----------------------------------------------------------------------------
@@ -124,6 +126,7 @@ class BrowserScreen(StudyScreen):
     def _show_detail(self) -> None:
         row = self.card
         detail = self.query_one("#browse-detail", Static)
+        self.query_one(CardImage).show_text(f"{row.front}\n{row.back}" if row else None)
         if row is None:
             detail.update(Content(f"No card matches. {len(self.rows)} cards."))
             return

@@ -12,7 +12,14 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Header, Static
 
 from studyapp.ui.screens.base import StudyScreen
-from studyapp.ui.text import format_countdown, format_percent, literal, plural, shorten
+from studyapp.ui.text import (
+    COUNT_COLORS,
+    format_countdown,
+    format_percent,
+    literal,
+    plural,
+    shorten,
+)
 from studyapp.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
@@ -31,8 +38,6 @@ COLUMNS = (
     ("Done", "today"),
     ("Exam", "exam"),
 )
-COUNT_COLORS = {"new": "primary", "learning": "error", "due": "success"}
-"""The theme colour of each count column (as the review header colours them)."""
 
 DECK_ACTIONS = frozenset({"review", "quiz", "exam", "optimize"})
 """Actions that need a selected deck (dimmed in the key bar without one)."""
@@ -142,12 +147,13 @@ class HomeScreen(StudyScreen):
     def _show_status(self) -> None:
         decks = self.decks
         done = sum(d.reviewed_today for d in decks)
-        due = sum(d.due + d.learning for d in decks)
-        new = sum(d.new for d in decks)
+        # The same three counts as the table's columns and the review header (Anki's).
+        new, learning, due = (sum(getattr(d, key) for d in decks) for _, key in COLUMNS[1:4])
         self.query_one("#home-status", Static).update(
             Content.assemble(
                 (f"Today: {done} answered", "bold"),
-                f" · {due} due · {new} new waiting · {plural(len(decks), 'deck')}",
+                f" · {new} new · {learning} learning · {due} due"
+                f" · {plural(len(decks), 'deck')}",
             )
         )
 

@@ -21,7 +21,8 @@ from textual.widgets import Header, Rule, Static
 
 from studyapp.study.views import Rating
 from studyapp.ui.screens.base import StudyScreen
-from studyapp.ui.text import format_interval
+from studyapp.ui.text import COUNT_COLORS, format_interval
+from studyapp.ui.widgets.card_image import CardImage
 from studyapp.ui.widgets.keybar import KeyBar
 from studyapp.ui.widgets.rating_bar import LABELS, RatingBar
 
@@ -89,6 +90,7 @@ class ReviewScreen(StudyScreen):
             yield Static("", id="front", markup=False)
             yield Rule(id="divider")
             yield Static("", id="back", markup=False)
+            yield CardImage(id="card-image")
         yield Static("", id="links")
         yield RatingBar(id="ratings")
         yield KeyBar()
@@ -130,6 +132,7 @@ class ReviewScreen(StudyScreen):
         else:
             front.update(Content(card.front))
         self.query_one("#back", Static).update(Content(""))
+        self.query_one(CardImage).show_text(card.front if card is not None else None)
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
         self._show_links()
         self._show_status()
@@ -151,6 +154,7 @@ class ReviewScreen(StudyScreen):
             back.update(Content.styled("(this card has no answer)", "dim"))
         else:
             back.update(Content(card.back))
+        self.query_one(CardImage).show_text(f"{card.front}\n{card.back}")
         queued = self.queued
         self.query_one(RatingBar).show_intervals(queued.intervals if queued else None)
 
@@ -190,11 +194,11 @@ class ReviewScreen(StudyScreen):
             new, learning, due = astuple(self.queued.counts)
             parts += [
                 "  ",
-                (f"{new} new", "$primary"),
+                (f"{new} new", f"${COUNT_COLORS['new']}"),
                 " · ",
-                (f"{learning} learning", "$warning"),
+                (f"{learning} learning", f"${COUNT_COLORS['learning']}"),
                 " · ",
-                (f"{due} due", "$success"),
+                (f"{due} due", f"${COUNT_COLORS['due']}"),
             ]
         card = self.card
         if card is not None:

@@ -214,7 +214,7 @@ def build_plot_text(
         xt = x_ticks(xlo, xhi, width) if xhi > xlo else []
         plt.xticks(xt, [tick_label(t) for t in xt])
     plt.plotsize(max(width, 10), max(height - len(legend), 4))
-    text = Text.from_ansi(plt.build())
+    text = Text.from_ansi(plt.build().rstrip("\n"))  # plotext ends with a newline
     for line in legend:
         text.append("\n")
         text.append_text(line)

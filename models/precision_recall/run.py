@@ -1,0 +1,170 @@
+"""A GAN on a ring of Gaussians; its samples scored by k-NN precision and recall.
+
+After training, four sample sets per seed are scored against fresh data: the GAN's own
+samples; the same samples restricted to the modes on one half of the ring (resampled to
+the same count: a generator that dropped modes); the same samples plus Gaussian noise (a
+generator that covers every mode but misses them); and a low-temperature sampler, G(t z).
+Precision and recall follow Kynkäänniemi et al. 2019 §2: each point's neighbourhood is the
+ball reaching its k-th nearest neighbour in its own set.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Generator
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+from models.base import Outcome, Progress, RunConfig, Verdict
+from models.torchutil import BatchedMLP, SeedNoise, pick_device, seed_sum, small_model_threads
+
+SAMPLES = 1000
+"""Real and generated points per scored set."""
+SETS = ("gan", "dropped", "noisy", "cold")
+"""The GAN's samples, half its modes, its samples plus noise, and G(t z)."""
+DROP = 0.25
+"""A degradation counts when the number it targets falls by at least 0.25 ..."""
+KEEP = 0.1
+"""... while the other number falls by less than 0.1."""
+RADIUS = 2.0
+"""Radius of the ring of mixture centres."""
+EVAL_SALT = 7_919
+"""Seed offset of the fixed evaluation streams (real points, z), apart from training's."""
+
+
+def ring(modes: int, device: torch.device) -> torch.Tensor:
+    """``modes`` centres evenly spaced on a circle of radius 2: ``[modes, 2]``."""
+    angle = torch.arange(modes, device=device) * 2 * math.pi / modes
+    return RADIUS * torch.stack([angle.cos(), angle.sin()], -1)
+
+
+def knn_radius(points: torch.Tensor, k: int) -> torch.Tensor:
+    """Each point's distance to its k-th nearest other point in the same set: ``[R, N]``."""
+    return torch.cdist(points, points).kthvalue(k + 1, dim=-1).values
+
+
+def precision_recall(
+    real: torch.Tensor, fake: torch.Tensor, k: int
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Kynkäänniemi et al. 2019: precision is the share of ``fake`` inside the real k-NN
+    manifold, recall the share of ``real`` inside the fake one; ``[R, N, 2]`` -> ``[R]``."""
+    dist = torch.cdist(fake, real)  # [R, fake, real]
+    precision = (dist <= knn_radius(real, k).unsqueeze(1)).any(-1).float().mean(-1)
+    recall = (dist.transpose(1, 2) <= knn_radius(fake, k).unsqueeze(1)).any(-1)
+    return precision, recall.float().mean(-1)
+
+
+def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
+    p = cfg.params
+    modes, std, k_nn = int(p["modes"]), float(p["std"]), int(p["k"])
+    hidden, z_dim, batch = int(p["hidden"]), int(p["z_dim"]), int(p["batch"])
+    device = pick_device(cfg.device)
+    small_model_threads(device)
+    centres = ring(modes, device)
+    k = len(cfg.seeds)
+    gen = BatchedMLP([z_dim, hidden, hidden, 2], cfg.seeds, device=device, salt=81)
+    disc_sizes = [2, hidden, hidden, 1]
+    disc = BatchedMLP(disc_sizes, cfg.seeds, activation="leaky_relu", device=device, salt=82)
+    lr, betas = float(p["lr"]), (0.5, 0.999)
+    opt_g = torch.optim.Adam(gen.parameters(), lr=lr, betas=betas, fused=True)
+    opt_d = torch.optim.Adam(disc.parameters(), lr=lr, betas=betas, fused=True)
+    noise = SeedNoise(cfg.seeds, device)
+    fixed = SeedNoise([s + EVAL_SALT for s in cfg.seeds], device)
+    real = centres[fixed.randint(modes, SAMPLES)] + std * fixed.randn(SAMPLES, 2)
+    z_eval = fixed.randn(SAMPLES, z_dim)
+    every = max(1, cfg.steps // 40)
+    for step in range(1, cfg.steps + 1):
+        x = centres[noise.randint(modes, batch)] + std * noise.randn(batch, 2)
+        fake = gen(noise.randn(batch, z_dim))
+        d_loss = (F.softplus(-disc(x)) + F.softplus(disc(fake.detach()))).mean((1, 2))
+        opt_d.zero_grad(set_to_none=True)
+        seed_sum(d_loss).backward()
+        opt_d.step()
+        g_loss = F.softplus(-disc(fake)).mean((1, 2))  # non-saturating
+        opt_g.zero_grad(set_to_none=True)
+        seed_sum(g_loss).backward()
+        opt_g.step()
+        if step % every == 0 or step == cfg.steps:
+            with torch.no_grad():
+                samples = gen(z_eval)
+                precision, recall = precision_recall(real, samples, k_nn)
+            metrics = {
+                "precision": float(precision.mean()),
+                "recall": float(recall.mean()),
+                "d_loss": float(d_loss.detach().mean()),
+                "g_loss": float(g_loss.detach().mean()),
+            }
+            yield Progress(step, cfg.steps, metrics, _snapshot(samples, real))
+    with torch.no_grad():
+        sets = {
+            "gan": samples,
+            "dropped": _drop_modes(samples, centres, fixed),
+            "noisy": samples + float(p["noise"]) * fixed.randn(SAMPLES, 2),
+            "cold": gen(float(p["temperature"]) * z_eval),
+        }
+        scores = {name: precision_recall(real, points, k_nn) for name, points in sets.items()}
+    snapshot = _snapshot(samples, real)
+    snapshot.update({f"samples {name}": sets[name][0].cpu().numpy() for name in SETS[1:]})
+    return _verdict(scores, k_nn, metrics, snapshot)
+
+
+def _drop_modes(samples: torch.Tensor, centres: torch.Tensor, noise: SeedNoise) -> torch.Tensor:
+    """The samples whose nearest centre lies on the upper half of the ring (angle in [0, pi)),
+    resampled with replacement to the same count: a generator that dropped the other modes."""
+    nearest = torch.cdist(samples, centres.expand(samples.shape[0], -1, -1)).argmin(-1)
+    keep = centres[:, 1][nearest] > -1e-6  # [R, N]
+    weights = keep.float() + 1e-9  # a seed that kept nothing still draws (and is scored)
+    picks = torch.stack([torch.multinomial(w, samples.shape[1], replacement=True,
+                                           generator=g) for w, g in
+                         zip(weights, noise.generators, strict=True)])
+    return torch.gather(samples, 1, picks.unsqueeze(-1).expand(-1, -1, 2))
+
+
+def _snapshot(samples: torch.Tensor, real: torch.Tensor) -> dict[str, Any]:
+    return {"samples": samples[0].cpu().numpy(), "data": real[0].cpu().numpy()}
+
+
+def _verdict(
+    scores: dict[str, tuple[torch.Tensor, torch.Tensor]], k_nn: int, final: dict, snapshot: dict
+) -> Outcome:
+    """Per seed: dropping modes costs recall but not precision; noise the reverse."""
+    (p0, r0), (pd, rd), (pn, rn) = scores["gan"], scores["dropped"], scores["noisy"]
+    coverage_only = (r0 - rd >= DROP) & (p0 - pd < KEEP)
+    quality_only = (p0 - pn >= DROP) & (r0 - rn < KEEP)
+    verdict = Verdict.from_seeds((coverage_only & quality_only).tolist(), "")
+
+    def listing(t: torch.Tensor) -> str:
+        return ", ".join(f"{v:.2f}" for v in t.tolist())
+
+    total = verdict.seeds_total
+    measured = "; ".join(
+        f"{name}: precision {listing(scores[name][0])}, recall {listing(scores[name][1])}"
+        for name in SETS
+    )
+    checks = (
+        f"dropping modes cut recall by >= {DROP:g}, precision by < {KEEP:g} on "
+        f"{int(coverage_only.sum())}/{total}; noise cut precision by >= {DROP:g}, recall "
+        f"by < {KEEP:g} on {int(quality_only.sum())}/{total}"
+    )
+    head = (
+        "precision and recall separate quality from coverage"
+        if verdict.passed
+        else f"precision and recall (k = {k_nn}) do not separate the two failures"
+    )
+    seeds_note = f" on {verdict.seeds_agreed} of {total} seeds" if total > 1 else ""
+    verdict.summary = f"{head}{seeds_note}: {measured} ({checks})"
+    drop_in_recall = float((r0 - rd).median())
+    drop_in_precision = float((p0 - pd).median())
+    if drop_in_recall >= DROP and drop_in_precision < KEEP:
+        answer = 1
+    elif drop_in_precision >= DROP and drop_in_recall < KEEP:
+        answer = 0
+    else:
+        answer = 2
+    metrics: dict[str, Any] = dict(final)
+    for name in SETS:
+        metrics[f"precision_{name}_per_seed"] = scores[name][0].tolist()
+        metrics[f"recall_{name}_per_seed"] = scores[name][1].tolist()
+    return Outcome(verdict, metrics, answer, snapshot)

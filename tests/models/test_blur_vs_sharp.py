@@ -1,0 +1,39 @@
+"""blur-vs-sharp: the default verdict passes and every control fails, on held-out seeds 11-15."""
+
+from __future__ import annotations
+
+import pytest
+
+from models import get_spec
+from models.base import Control
+from tests.models.controls import check_control, check_default, control_cases
+
+ID = "blur-vs-sharp"
+
+
+def test_laplacian_energy_is_zero_for_flat_high_for_edges_and_falls_with_blur() -> None:
+    torch = pytest.importorskip("torch")
+    from models.blur_vs_sharp.run import laplacian_energy
+
+    rows, cols = torch.meshgrid(torch.arange(8), torch.arange(8), indexing="ij")
+    checker = ((rows + cols) % 2).float().reshape(1, 64)
+    flat = torch.full((1, 64), 0.7)
+    square = torch.zeros(8, 8)
+    square[2:6, 2:6] = 1.0
+    blurred = torch.nn.functional.avg_pool2d(square.view(1, 1, 8, 8), 3, 1, 1, False)
+    energy = laplacian_energy(torch.cat([checker, flat, square.view(1, 64), blurred.view(1, 64)]))
+    assert energy[0].item() == pytest.approx(16.0)  # every interior pixel: +-4
+    assert energy[1].item() == pytest.approx(0.0, abs=1e-9)
+    assert 0 < energy[3] < 0.5 * energy[2]  # a 3x3 box blur removes most edge energy
+
+
+def test_default_passes_on_held_out_seeds() -> None:
+    spec = get_spec(ID)
+    result = check_default(ID)
+    assert spec.prediction is not None and result.answer is not None
+    assert 0 <= result.answer < len(spec.prediction.choices)
+
+
+@pytest.mark.parametrize("control", control_cases(ID))
+def test_control_fails_on_held_out_seeds(control: Control) -> None:
+    check_control(ID, control)
