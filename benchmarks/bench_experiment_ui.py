@@ -85,12 +85,16 @@ class Host(App[None]):
 
 
 class _NoStore:
-    """The benchmark does not store runs."""
+    """The benchmark does not store runs (``service.runs`` / ``service.reviews`` stand-ins)."""
 
-    def save_run(self, **_: Any) -> int:
+    def __init__(self) -> None:
+        self.runs = self
+        self.reviews = self
+
+    def save_result(self, *_: Any, **__: Any) -> int:
         return 0
 
-    def answer(self, *_: Any, **__: Any) -> None:
+    def record(self, *_: Any, **__: Any) -> None:
         return None
 
 

@@ -49,7 +49,13 @@ def test_experiment_catalogue_and_cli_load_nothing_heavy(statement: str) -> None
     assert not loaded & {*UI_OR_SQL, *HEAVY}, loaded & {*UI_OR_SQL, *HEAVY}
 
 
-HEADLESS = ("studyapp.deckfmt", "studyapp.store", "studyapp.study", "studyapp.experiments", "models")
+HEADLESS = (
+    "studyapp.deckfmt",
+    "studyapp.store",
+    "studyapp.study",
+    "studyapp.experiments",
+    "models",
+)
 """Every package below the UI: none of their modules may import Textual."""
 
 

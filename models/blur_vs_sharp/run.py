@@ -62,7 +62,9 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     rows = cfg.seeds if gan_arm else (*cfg.seeds, *(s + SECOND_VAE_OFFSET for s in cfg.seeds))
     enc = BatchedMLP([64, hidden, 2 * latent], rows, activation="elu", device=device, salt=71)
     dec = BatchedMLP([latent, hidden, 64], rows, activation="elu", device=device, salt=72)
-    opt_vae = torch.optim.Adam([*enc.parameters(), *dec.parameters()], lr=float(p["lr_vae"]), fused=True)
+    opt_vae = torch.optim.Adam(
+        [*enc.parameters(), *dec.parameters()], lr=float(p["lr_vae"]), fused=True
+    )
     gen_sizes = [latent, 2 * hidden, 2 * hidden, 64]
     gen = BatchedMLP(gen_sizes, cfg.seeds, activation="leaky_relu", device=device, salt=73)
     disc_sizes = [64, 2 * hidden, 2 * hidden, 1]

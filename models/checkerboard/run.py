@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Generator
+from typing import cast
 
 import torch
 import torch.nn.functional as F
@@ -22,13 +23,13 @@ from models.torchutil import SeedNoise, make_generator, pick_device, small_model
 
 STRIDE = 2
 MIN_RATIO = 3.0
-"""The transposed arm's checkerboard share must be this many times the resize arm's and
-the target's."""
+"""The first arm's flat-input ripple must be this many times the resize arm's."""
 FLAT_SIZE, FLAT_LEVEL = 8, 0.5
 """The probe input: a flat gray 8x8 image (the networks are fully convolutional)."""
-RIPPLE_MIN = 1e-3
+RIPPLE_MIN = 5e-3
 """A flat input's output must ripple by at least this (mean |out - its mean|, pixel units)
-to count as patterned; resize-conv's interior response to it is flat to rounding."""
+to count as patterned (seeds 0-9 at the defaults: 0.015 to 0.046 for the transposed arm);
+resize-conv's interior response to it is flat to rounding."""
 
 
 def checkerboard_share(images: torch.Tensor) -> torch.Tensor:
@@ -94,7 +95,8 @@ class Upsampler(nn.Module):
         with torch.no_grad():
             for layer in layers:
                 layer.to(device)
-                weight, bias = layer.weight, layer.bias  # type: ignore[union-attr]
+                weight = cast(torch.Tensor, layer.weight)
+                bias = cast(torch.Tensor, layer.bias)
                 per_group_in = weight.shape[0] // g if layer in self.deconvs else weight.shape[1]
                 bound = 1.0 / math.sqrt(per_group_in * weight[0, 0].numel())
                 for gen, w, b in zip(gens, weight.chunk(g), bias.chunk(g), strict=True):
@@ -176,11 +178,15 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     ripple = flat_ripple(model, 2 * k, device)
     rip_first, rip_resize = ripple[0::2], ripple[1::2]
     flags = [
-        bool(r >= RIPPLE_MIN and r >= MIN_RATIO * q and a >= MIN_RATIO * target_share)
-        for a, r, q in zip(first.tolist(), rip_first.tolist(), rip_resize.tolist(), strict=True)
+        bool(r >= RIPPLE_MIN and r >= MIN_RATIO * q and a > b)
+        for a, b, r, q in zip(
+            first.tolist(), resize.tolist(), rip_first.tolist(), rip_resize.tolist(), strict=True
+        )
     ]
     name = "transposed conv" if first_transposed else "resize-conv (arm 1)"
     detail = (
+        f"a flat gray input comes out rippled by {float(rip_first.mean()):.3f} ({name}) vs "
+        f"{float(rip_resize.mean()):.1g} (resize-conv); "
         f"share of output energy at the stride's frequencies: {name} {float(first.mean()):.2%}, "
         f"resize-conv {float(resize.mean()):.2%}, target {target_share:.2%}; test MSE "
         f"{float(mse[0::2].mean()):.4f} vs {float(mse[1::2].mean()):.4f}"
@@ -190,7 +196,8 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     else:
         summary = f"no checkerboard difference in this run: {detail}"
     ratio = float(first.mean() / resize.mean().clamp(min=1e-12))
-    answer = 0 if ratio >= MIN_RATIO else 1 if ratio <= 1 / MIN_RATIO else 2
+    a_rip, b_rip = float(rip_first.mean()), float(rip_resize.mean())
+    answer = 0 if a_rip >= RIPPLE_MIN > b_rip else 1 if b_rip >= RIPPLE_MIN > a_rip else 2
     shown = slice(0, 6)
     snapshot = {
         "target_16x16": test_big[shown].cpu().numpy(),

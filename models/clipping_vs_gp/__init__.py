@@ -44,7 +44,7 @@ SPEC = ExperimentSpec(
         "pile up at +-c) while the penalised one keeps rising; the surfaces snapshot shows "
         "both critics over [-3, 3]^2 (clipped first), the histograms their weights.\n"
         "Verdict: passes on a seed when the penalised critic captures at least 0.35 of W per "
-        "unit L and at least 0.1 more than the clipped one. Control: penalty = 0, the second "
+        "unit L and at least 0.13 more than the clipped one. Control: penalty = 0, the second "
         "critic unconstrained; its share must fall and the verdict fail.\n"
         "What the run does NOT show: that the clip alone is to blame. With c = 1 and a 100x "
         "learning rate (a bound 100x looser) the first critic scored 0.14-0.32 on seeds "

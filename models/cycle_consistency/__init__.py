@@ -35,8 +35,9 @@ SPEC = ExperimentSpec(
         "shape returns, without it the points land scrambled.\n"
         "Verdict: passes when the cycle loss cuts the round-trip error at least 20x below the "
         "adversarial-only run while its G(x) still matches Y's spread within 15% on both axes.\n"
+        "Control: lambda = 0 makes both runs adversarial-only, and the verdict fails.\n"
         "Source: Zhu et al., 'Unpaired Image-to-Image Translation using Cycle-Consistent "
-        "Adversarial Networks' (2017); LSGAN: Mao et al. (2017)."
+        "Adversarial Networks' (2017), Sec. 3.1-3.2; LSGAN: Mao et al. (2017)."
     ),
     params=(
         Param("cycle", 1.0, "weight lambda of the cycle loss in the second run", 0.0, 100.0),

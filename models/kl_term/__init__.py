@@ -64,7 +64,7 @@ SPEC = ExperimentSpec(
         Param("batch", 128, "digits per step", 8, 1797),
         Param("lr", 2e-3, "Adam learning rate", 1e-5, 1e-1),
     ),
-    default_steps=1500,
+    default_steps=700,
     cost_seconds=10.0,
     max_steps=50_000,
     plots=(

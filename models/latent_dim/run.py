@@ -32,6 +32,8 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     n_seeds, n_dims = len(cfg.seeds), len(DIMS)
     # One model per (seed, latent size); a mask switches off the unused latent units.
     ids = [seed * 1000 + i for seed in cfg.seeds for i in range(n_dims)]
+    enc: torch.nn.Module
+    dec: torch.nn.Module
     if bool(cfg.params["linear"]):  # the control: the family PCA is already optimal in
         enc = BatchedMLP([64, max(DIMS)], ids, device=device, salt=1)
         dec = BatchedMLP([max(DIMS), 64], ids, device=device, salt=2)

@@ -24,8 +24,8 @@ SAMPLES = 1000
 """Real and generated points per scored set."""
 SETS = ("gan", "dropped", "noisy", "cold")
 """The GAN's samples, half its modes, its samples plus noise, and G(t z)."""
-DROP = 0.25
-"""A degradation counts when the number it targets falls by at least 0.25 ..."""
+FALL = 0.7
+"""A degradation counts when the number it targets falls to at most 0.7x the GAN's ..."""
 KEEP = 0.1
 """... while the other number falls by less than 0.1."""
 RADIUS = 2.0
@@ -63,7 +63,6 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     device = pick_device(cfg.device)
     small_model_threads(device)
     centres = ring(modes, device)
-    k = len(cfg.seeds)
     gen = BatchedMLP([z_dim, hidden, hidden, 2], cfg.seeds, device=device, salt=81)
     disc_sizes = [2, hidden, hidden, 1]
     disc = BatchedMLP(disc_sizes, cfg.seeds, activation="leaky_relu", device=device, salt=82)
@@ -116,9 +115,12 @@ def _drop_modes(samples: torch.Tensor, centres: torch.Tensor, noise: SeedNoise) 
     nearest = torch.cdist(samples, centres.expand(samples.shape[0], -1, -1)).argmin(-1)
     keep = centres[:, 1][nearest] > -1e-6  # [R, N]
     weights = keep.float() + 1e-9  # a seed that kept nothing still draws (and is scored)
-    picks = torch.stack([torch.multinomial(w, samples.shape[1], replacement=True,
-                                           generator=g) for w, g in
-                         zip(weights, noise.generators, strict=True)])
+    picks = torch.stack(
+        [
+            torch.multinomial(w, samples.shape[1], replacement=True, generator=g)
+            for w, g in zip(weights, noise.generators, strict=True)
+        ]
+    )
     return torch.gather(samples, 1, picks.unsqueeze(-1).expand(-1, -1, 2))
 
 
@@ -131,8 +133,8 @@ def _verdict(
 ) -> Outcome:
     """Per seed: dropping modes costs recall but not precision; noise the reverse."""
     (p0, r0), (pd, rd), (pn, rn) = scores["gan"], scores["dropped"], scores["noisy"]
-    coverage_only = (r0 - rd >= DROP) & (p0 - pd < KEEP)
-    quality_only = (p0 - pn >= DROP) & (r0 - rn < KEEP)
+    coverage_only = (rd <= FALL * r0) & (p0 - pd < KEEP)
+    quality_only = (pn <= FALL * p0) & (r0 - rn < KEEP)
     verdict = Verdict.from_seeds((coverage_only & quality_only).tolist(), "")
 
     def listing(t: torch.Tensor) -> str:
@@ -144,8 +146,8 @@ def _verdict(
         for name in SETS
     )
     checks = (
-        f"dropping modes cut recall by >= {DROP:g}, precision by < {KEEP:g} on "
-        f"{int(coverage_only.sum())}/{total}; noise cut precision by >= {DROP:g}, recall "
+        f"dropping modes cut recall to <= {FALL:g}x, precision by < {KEEP:g} on "
+        f"{int(coverage_only.sum())}/{total}; noise cut precision to <= {FALL:g}x, recall "
         f"by < {KEEP:g} on {int(quality_only.sum())}/{total}"
     )
     head = (
@@ -155,11 +157,11 @@ def _verdict(
     )
     seeds_note = f" on {verdict.seeds_agreed} of {total} seeds" if total > 1 else ""
     verdict.summary = f"{head}{seeds_note}: {measured} ({checks})"
-    drop_in_recall = float((r0 - rd).median())
-    drop_in_precision = float((p0 - pd).median())
-    if drop_in_recall >= DROP and drop_in_precision < KEEP:
+    recall_kept = float((rd / r0).median())
+    precision_lost = float((p0 - pd).median())
+    if recall_kept <= FALL and precision_lost < KEEP:
         answer = 1
-    elif drop_in_precision >= DROP and drop_in_recall < KEEP:
+    elif float((pd / p0).median()) <= FALL and float((r0 - rd).median()) < KEEP:
         answer = 0
     else:
         answer = 2

@@ -64,7 +64,8 @@ def run_parse(args: argparse.Namespace) -> int:
 
 
 def card_json(card: ParsedCard, experiments: list[str] | None = None) -> dict[str, Any]:
-    """One card of the ``--json`` output (``experiments``: its links, see studyapp.experiments.links)."""
+    """One card of the ``--json`` output (``experiments``: its links, see
+    :mod:`studyapp.experiments.links`)."""
     return {
         "front": card.front,
         "back": card.back,
@@ -76,8 +77,8 @@ def card_json(card: ParsedCard, experiments: list[str] | None = None) -> dict[st
 
 
 def card_links(card: ParsedCard, warnings: list[dict[str, Any]]) -> list[str]:
-    """The card's experiments: explicit links, else matched from its text (studyapp.experiments.links);
-    bad explicit ids and settings become warnings."""
+    """The card's experiments: explicit links, else matched from its text (see
+    :mod:`studyapp.experiments.links`); bad explicit ids and settings become warnings."""
     from studyapp.experiments.links import UnknownExperimentError, check_settings, experiments_for
 
     try:

@@ -91,8 +91,13 @@ def _package(args: argparse.Namespace, source: Path) -> int:
     def waiting(message: str) -> None:
         print(message, file=sys.stderr, flush=True)
 
+    from studyapp.deckfmt.apkg import read_package
+
+    package = read_package(source)  # a bad package: refused before the database opens
     with open_service(args, sync=False) as service:
-        report = import_package(service.decks.ctx, source, data_dir() / "media", on_wait=waiting)
+        report = import_package(
+            service.decks.ctx, source, data_dir() / "media", on_wait=waiting, package=package
+        )
     decks = ", ".join(report.decks) or "no decks"
     print(
         strip_controls(

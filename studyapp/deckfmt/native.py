@@ -194,5 +194,8 @@ def sniff(lines: Sequence[str]) -> float:
 
 
 FORMAT = TextFormat(
-    "deck", "studyapp's own format: Q:, A:, deck:, tags:, experiments: (below)", sniff, parse
+    "deck",
+    "studyapp's own format, written by hand: Q:, A:, deck:, tags:, experiments:",
+    sniff,
+    parse,
 )

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import partial
 
 from studyapp.deckfmt.cards import DeckBuilder
 from studyapp.deckfmt.model import ParsedDeck
@@ -162,7 +163,7 @@ def _clozes(deck: DeckBuilder, paragraph: list[tuple[int, str]], tags: list[str]
         if len(numbers) > MAX_CLOZES:
             deck.warn(line, f"{len(numbers)} clozes in one paragraph; the first {MAX_CLOZES} kept")
         for number in numbers[:MAX_CLOZES]:
-            front = _CLOZE.sub(lambda m, n=number: _blank(m, n), text)
+            front = _CLOZE.sub(partial(_blank, number=number), text)
             deck.add(front.split("\n"), whole.split("\n"), line, tags=tags)
     elif "==" in text and _HIGHLIGHT.search(text):
         whole = _HIGHLIGHT.sub(r"\1", text)

@@ -8,6 +8,7 @@ parse_file)``: ``sniff_file(path, head) -> float`` sees the path and the file's 
 :data:`HEAD_BYTES` bytes (suffix, magic bytes), ``parse_file(path) -> ParsedDeck``. A
 format module must import nothing heavy at module level (listing formats is on the CLI's
 cold path). Detection takes the best score; below :data:`CONFIDENT` it refuses to guess.
+``python -m studyapp.deckfmt.registry --markdown`` prints the README's table of formats.
 """
 
 from __future__ import annotations
@@ -143,3 +144,33 @@ def detect_file(path: Path, head: bytes) -> Detection | None:
     ranking = _rank(scores)
     best, score = ranking[0]
     return Detection(best, score, ranking) if score >= CONFIDENT else None
+
+
+def markdown_table() -> str:
+    """The README's table of formats, one row per registered format."""
+    rows = ["| `--format` | what it reads |", "|---|---|"]
+    pipe = "\\|"
+    rows += [f"| `{name}` | {text.replace('|', pipe)} |" for name, text in descriptions().items()]
+    return "\n".join(rows) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """``--markdown``: print :func:`markdown_table`; otherwise one ``name: description`` a line."""
+    import sys
+
+    args = list(sys.argv[1:] if argv is None else argv)
+    if args == ["--markdown"]:
+        sys.stdout.write(markdown_table())
+    elif not args:
+        sys.stdout.write("".join(f"{n}: {t}\n" for n, t in descriptions().items()))
+    else:
+        sys.stderr.write("usage: python -m studyapp.deckfmt.registry [--markdown]\n")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    # Run the imported module's main: format modules register with that module's classes.
+    from studyapp.deckfmt.registry import main as _main
+
+    raise SystemExit(_main())

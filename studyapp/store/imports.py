@@ -17,7 +17,17 @@ from typing import TYPE_CHECKING, Any
 
 from studyapp.store.cards import NEW_CARD
 from studyapp.store.reviews import LOG_COLUMNS
-from studyapp.store.sql import Query, _alchemy_run, _sqlite_run, in_list, pg_value, sqlite_value
+from studyapp.store.sql import (
+    DATE_COLUMNS,
+    DATETIME_COLUMNS,
+    JSON_COLUMNS,
+    Query,
+    _alchemy_run,
+    _sqlite_run,
+    in_list,
+    pg_value,
+    sqlite_value,
+)
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -64,8 +74,14 @@ class ImportWriter:
     def _many(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
         if not rows:
             return
-        if isinstance(self.conn, sqlite3.Connection):
-            self.conn.executemany(sql, [{k: _fast(v) for k, v in r.items()} for r in rows])
+        if isinstance(self.conn, sqlite3.Connection):  # only times, dates and JSON convert
+            converted, special = [], DATETIME_COLUMNS | JSON_COLUMNS | DATE_COLUMNS
+            for row in rows:
+                out = dict(row)
+                for key in special.intersection(out):
+                    out[key] = _fast(out[key])
+                converted.append(out)
+            self.conn.executemany(sql, converted)
             return
         from sqlalchemy import text
 
@@ -117,6 +133,20 @@ class ImportWriter:
                 ))  # fmt: skip
         return out
 
+    def answer_summary(self, card_ids: Sequence[int]) -> dict[int, tuple[int, datetime | None]]:
+        """``(count, latest time)`` of each card's review-kind answers (cards with some)."""
+        out: dict[int, tuple[int, datetime | None]] = {}
+        for start in range(0, len(card_ids), CHUNK):
+            marks, params = in_list("c", card_ids[start : start + CHUNK])
+            rows = self.q.rows(
+                "SELECT card_id, count(*) AS answers, max(reviewed_at) AS reviewed_at"
+                f" FROM review_log WHERE kind = 'review' AND card_id IN {marks} GROUP BY card_id",
+                params,
+            )
+            for r in rows:
+                out[int(r.card_id)] = (int(r.answers), r.reviewed_at)
+        return out
+
     def insert_cards(
         self, deck_rows: Sequence[tuple[int, Mapping[str, Any]]], source_prefix: str
     ) -> dict[str, int]:
@@ -145,9 +175,17 @@ class ImportWriter:
     def insert_logs(self, rows: Sequence[Mapping[str, Any]]) -> int:
         """Insert review-log rows (keys of ``LOG_COLUMNS``); returns how many."""
         names = ", ".join(LOG_COLUMNS)
-        if isinstance(self.conn, sqlite3.Connection):  # positional, values converted once
+        if isinstance(self.conn, sqlite3.Connection):  # positional; only times and JSON convert
             sql = f"INSERT INTO review_log ({names}) VALUES ({', '.join('?' * len(LOG_COLUMNS))})"
-            self.conn.executemany(sql, [tuple(_fast(r.get(n)) for n in LOG_COLUMNS) for r in rows])
+            convert = [(i, _fast) for i, n in enumerate(LOG_COLUMNS)
+                       if n in DATETIME_COLUMNS or n in JSON_COLUMNS]  # fmt: skip
+            values = []
+            for row in rows:
+                out = [row.get(n) for n in LOG_COLUMNS]
+                for i, fn in convert:
+                    out[i] = fn(out[i])
+                values.append(out)
+            self.conn.executemany(sql, values)
             return len(rows)
         sql = f"INSERT INTO review_log ({names}) VALUES ({', '.join(f':{n}' for n in LOG_COLUMNS)})"
         self._many(sql, [{n: r.get(n) for n in LOG_COLUMNS} for r in rows])
@@ -168,7 +206,7 @@ def _fast(value: Any) -> Any:
     if value is None or kind is int or kind is float or kind is str or kind is bool:
         return value
     if kind is datetime and value.tzinfo is UTC:
-        return f"{value:%Y-%m-%d %H:%M:%S.%f}"
+        return value.isoformat(" ", "microseconds")[:26]
     return sqlite_value(value)
 
 

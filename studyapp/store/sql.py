@@ -133,16 +133,32 @@ class Query:
         )
 
 
-def _sqlite_run(conn: sqlite3.Connection) -> Callable[..., tuple[list[str], list[Any], int]]:
+def _file_of(conn: sqlite3.Connection) -> str:
+    """The file of a connection's main database (for an error message)."""
+    try:
+        row = conn.execute("PRAGMA database_list").fetchone()
+    except sqlite3.Error:
+        row = None
+    return str(row[2]) if row and row[2] else "the database"
+
+
+def _sqlite_run(
+    conn: sqlite3.Connection, where: str | None = None
+) -> Callable[..., tuple[list[str], list[Any], int]]:
+    """Runs statements on ``conn``; a failure is a one-line ``StoreError`` naming ``where``."""
+
     def run(sql: str, params: Mapping[str, Any]) -> tuple[list[str], list[Any], int]:
-        cursor = conn.execute(sql, {k: sqlite_value(v) for k, v in params.items()})
-        if cursor.description is None:
-            return [], [], cursor.rowcount
-        names = [d[0] for d in cursor.description]
-        rows = [
-            tuple(_from_sqlite(n, v) for n, v in zip(names, row, strict=True))
-            for row in cursor.fetchall()
-        ]
+        try:
+            cursor = conn.execute(sql, {k: sqlite_value(v) for k, v in params.items()})
+            if cursor.description is None:
+                return [], [], cursor.rowcount
+            names = [d[0] for d in cursor.description]
+            rows = [
+                tuple(_from_sqlite(n, v) for n, v in zip(names, row, strict=True))
+                for row in cursor.fetchall()
+            ]
+        except (sqlite3.Error, MemoryError) as error:
+            raise explain(where or _file_of(conn), error) from None
         return names, rows, cursor.rowcount
 
     return run
@@ -240,18 +256,23 @@ class Db:
             except DBAPIError as error:
                 raise explain(self.where, error) from None
             return
+        inside = False  # the caller's own errors (another file's sqlite3 too) pass unchanged
         try:
             with self.locked() as conn:
                 conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 done = False
                 try:
+                    inside = True
                     yield conn
+                    inside = False
                     conn.execute("COMMIT")
                     done = True
                 finally:
                     if not done and conn.in_transaction:
                         conn.execute("ROLLBACK")
         except (sqlite3.Error, MemoryError) as error:
+            if inside:
+                raise
             raise explain(self.where, error) from None
 
     @contextmanager
@@ -259,7 +280,7 @@ class Db:
         """A :class:`Query` running in one transaction (see :meth:`transaction`)."""
         with self.transaction(write) as conn:
             if isinstance(conn, sqlite3.Connection):
-                yield Query(_sqlite_run(conn))
+                yield Query(_sqlite_run(conn, self.where))
             else:
                 yield Query(_alchemy_run(conn))
 

@@ -146,7 +146,10 @@ class CardsPart:
 
     def edit_values(self, card: CardRecord, front: str, back: str) -> dict[str, object]:
         """The columns an edit sets: the text, ``edited``, and the end of a "needs text"
-        suspension once the missing part is written."""
+        suspension once the missing part is written. Control characters never get in."""
+        from studyapp.textsafe import strip_controls
+
+        front, back = strip_controls(front), strip_controls(back)
         if not front.strip():
             raise StudyError("a card needs a question")
         values: dict[str, object] = {

@@ -54,7 +54,9 @@ class DecksPart:
             raise StudyError(f"no deck with id {deck_id}")
         return deck
 
-    def _summaries(self, q: Query, decks: builtins.list[DeckRow], now: datetime) -> builtins.list[DeckSummary]:
+    def _summaries(
+        self, q: Query, decks: builtins.list[DeckRow], now: datetime
+    ) -> builtins.list[DeckSummary]:
         if not decks:
             return []
         usage = queue.usage_today(q, self.ctx, [d.id for d in decks], now)
@@ -119,7 +121,9 @@ class DecksPart:
             raise StudyError(f"daily limits must be >= 0, got new={new}, reviews={reviews}")
         return self._set(deck_id, {"new_limit": int(new), "review_limit": int(reviews)})
 
-    def exam_plan(self, deck_id: int, now: datetime | None = None) -> builtins.list[tuple[date, int]]:
+    def exam_plan(
+        self, deck_id: int, now: datetime | None = None
+    ) -> builtins.list[tuple[date, int]]:
         """Exam mode: how many reviews each study day until the exam gets (empty if no exam)."""
         now = self.ctx.now(now)
         with self.ctx.read() as q:

@@ -28,6 +28,7 @@ from studyapp.store.imports import ImportWriter, KnownCard, LoggedAnswer
 from studyapp.study.errors import StudyError
 from studyapp.study.history import Replay, default_scheduler, replay
 from studyapp.study.identity import anki_key
+from studyapp.study.import_files import removed_on_exit, sweep_stale
 from studyapp.study.importer import NEW_DECK
 
 if TYPE_CHECKING:
@@ -58,13 +59,22 @@ class PackageReport:
 
 def import_package(
     ctx: Context, path: str | Path, media_dir: str | Path, *, batch: int = BATCH,
-    on_wait: Callable[[str], None] | None = None,
+    on_wait: Callable[[str], None] | None = None, package: AnkiPackage | None = None,
 ) -> PackageReport:  # fmt: skip
-    """Import the package at ``path`` (see the module docstring)."""
-    package = read_package(path)
+    """Import the package at ``path`` (see the module docstring); ``package``: the package
+    already read (``read_package(path)``), so a bad one is refused before a database opens."""
+    package = package or read_package(path)
     digest = _digest(Path(path))
-    extract_media(path, package.media, media_dir)
-    cards = [c for c in package.cards if isinstance(c, AnkiCard)]
+    sweep_stale(Path(media_dir), suffix=".part")  # media temps of a killed import
+    with removed_on_exit([]):  # SIGTERM: the media copied so far are removed again
+        extract_media(path, package.media, media_dir)
+    cards, seen, warnings = [], set(), [str(w) for w in package.warnings]
+    for card in package.cards:
+        if isinstance(card, AnkiCard) and card.identity not in seen:
+            seen.add(card.identity)
+            cards.append(card)
+        elif isinstance(card, AnkiCard):
+            warnings.append(f"{package.source}: note {card.guid} card {card.ord} twice; kept once")
     decks = list(dict.fromkeys(c.deck or package.name for c in cards))
     with _write(ctx, on_wait) as writer:
         deck_ids = _ensure_decks(writer, decks, package, digest)
@@ -72,14 +82,17 @@ def import_package(
     for start in range(0, len(cards), batch):
         chunk = cards[start : start + batch]
         keys = [anki_key(c.guid, c.ord) for c in chunk]
-        fresh = {key: _replay(card.reviews) for key, card in zip(keys, chunk, strict=True)}
+        with ctx.database().transaction() as conn:  # replay new cards outside the write lock
+            known = ImportWriter(conn).known_cards(keys, SOURCE_PREFIX)
+        fresh = {key: _replay(card.reviews)
+                 for key, card in zip(keys, chunk, strict=True) if key not in known}  # fmt: skip
         with _write(ctx, on_wait) as writer:
             counts = _store_batch(writer, chunk, keys, fresh, deck_ids, package.name, start)
         for name, value in counts.items():
             totals[name] += value
     return PackageReport(
         path=str(path), decks=tuple(decks), media=len(package.media),
-        warnings=tuple(str(w) for w in package.warnings), **totals,
+        warnings=tuple(warnings), **totals,
     )  # fmt: skip
 
 
@@ -155,9 +168,11 @@ def _store_batch(
         deck_id = deck_ids[card.deck or default_deck]
         old = known.get(key)
         if old is None:
+            result = fresh[key] if key in fresh else _replay(card.reviews)  # gone meanwhile
+            fresh[key] = result
             values = {**_text(card, None), "key": key, "position": offset + index,
                       "line": card.line, "suspended": card.suspended,
-                      **_state(fresh[key])}  # fmt: skip
+                      **_state(result)}  # fmt: skip
             inserts.append((deck_id, values))
             counts["added"] += 1
             continue
@@ -236,6 +251,8 @@ def _merge_histories(
     """
     if not cards:
         return []
+    summary = writer.answer_summary([card_id for card_id, _card in cards])
+    cards = [(card_id, card) for card_id, card in cards if _may_lack(card, summary.get(card_id))]
     stored = writer.answers([card_id for card_id, _card in cards])
     rewritten: list[int] = []
     rows: list[dict[str, Any]] = []
@@ -252,6 +269,18 @@ def _merge_histories(
         updates.append((card_id, _state(result)))
     writer.delete_answers(rewritten)
     return rows
+
+
+def _may_lack(card: AnkiCard, summary: tuple[int, datetime | None] | None) -> bool:
+    """Whether the stored log may lack some of ``card``'s Anki answers: an Anki log only
+    grows, so a card stored with as many answers, up to its latest one, lacks none."""
+    answers = [r.at for r in card.reviews if 1 <= r.rating <= 4]
+    if not answers:
+        return False
+    if summary is None:
+        return True
+    count, latest = summary
+    return latest is None or count < len(answers) or _ms(latest) < _ms(max(answers))
 
 
 def _as_review(answer: LoggedAnswer) -> AnkiReview:

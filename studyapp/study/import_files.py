@@ -39,14 +39,14 @@ def write_new(path: Path, data: bytes, mode: int = 0o600) -> None:
         os.close(fd)
 
 
-def sweep_stale(folder: Path, names: str = "*") -> list[Path]:
-    """Remove temp files in ``folder`` (matching ``.<names>.<pid>.*.tmp``) of dead processes."""
+def sweep_stale(folder: Path, names: str = "*", suffix: str = TMP_SUFFIX) -> list[Path]:
+    """Remove temp files in ``folder`` (``.<names>.<pid>[.tag]<suffix>``) of dead processes."""
     removed: list[Path] = []
     if not folder.is_dir():
         return removed
-    for leftover in folder.glob(f".{names}.*{TMP_SUFFIX}"):
-        parts = leftover.name[: -len(TMP_SUFFIX)].split(".")
-        pid = next((int(p) for p in reversed(parts[:-1]) if p.isdigit()), None)
+    for leftover in folder.glob(f".{names}.*{suffix}"):
+        parts = leftover.name[: -len(suffix)].split(".")[2:]  # past "" and the first word
+        pid = next((int(p) for p in reversed(parts) if p.isdigit()), None)
         if pid is None or _alive(pid) or leftover.is_dir():
             continue
         with contextlib.suppress(OSError):

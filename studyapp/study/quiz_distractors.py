@@ -12,12 +12,15 @@ import math
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from studyapp.study.quiz_words import tokens
 
 POOL = 4
 """Distractors are drawn from this many best-scoring candidates shorter (or longer) than the
 right answer."""
+MARGIN = 1.5
+"""Candidates this much below the n-th best are not drawn (less than a bulleted mismatch)."""
 
 
 @dataclass(frozen=True)
@@ -35,6 +38,7 @@ def _bulleted(text: str) -> bool:
     return any(line.lstrip().startswith(("\u2022", "- ", "* ")) for line in text.splitlines())
 
 
+@lru_cache(maxsize=4096)
 def shape(front: str, back: str) -> Shape:
     text = back.strip()
     words = frozenset(t.stem for t in tokens(f"{front} {back}") if t.content and len(t.stem) > 2)
@@ -52,6 +56,7 @@ def likeness(a: Shape, b: Shape) -> float:
     return score
 
 
+@lru_cache(maxsize=4096)
 def key(text: str) -> str:
     """Answers with the same key are the same answer for a reader."""
     return " ".join(t.stem for t in tokens(text))
@@ -72,8 +77,12 @@ def distractors(
         scored.append((likeness(mine, shape(front, back)) + rng.random() * 0.05, back))
     scored.sort(key=lambda s: -s[0])
     # the right answer's rank by length is uniform: as often the longest as the shortest
-    shorter = [b for _, b in scored if len(b.strip()) < mine.chars][: max(POOL, n)]
-    longer = [b for _, b in scored if len(b.strip()) >= mine.chars][: max(POOL, n)]
+    if not scored:
+        return []
+    floor = scored[min(n, len(scored)) - 1][0] - MARGIN
+    fit = [b for score, b in scored if score >= floor]
+    shorter = [b for b in fit if len(b.strip()) < mine.chars][: max(POOL, n)]
+    longer = [b for b in fit if len(b.strip()) >= mine.chars][: max(POOL, n)]
     below = rng.randint(0, n)
     picked = rng.sample(shorter, min(below, len(shorter)))
     picked += rng.sample(longer, min(n - len(picked), len(longer)))

@@ -105,11 +105,11 @@ def mine(cards: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
         asked = _SHORT_FOR.match(front)
         answer = back.strip().splitlines()[0].strip(" .") if back.strip() else ""
         if asked and answer:
-            short, long = asked.group("short").split(), answer.split()
-            while len(short) > 1 and long and short[-1].casefold() == long[-1].casefold():
-                short, long = short[:-1], long[:-1]  # "KL divergence" / "... divergence"
-            if len(short) == 1 and long and long_form_matches(short[0], " ".join(long)):
-                found.setdefault(short[0], set()).add(" ".join(long))
+            said, spelt = asked.group("short").split(), answer.split()
+            while len(said) > 1 and spelt and said[-1].casefold() == spelt[-1].casefold():
+                said, spelt = said[:-1], spelt[:-1]  # "KL divergence" / "... divergence"
+            if len(said) == 1 and spelt and long_form_matches(said[0], " ".join(spelt)):
+                found.setdefault(said[0], set()).add(" ".join(spelt))
     return found
 
 
@@ -131,7 +131,7 @@ class Glossary:
                     for long in longs
                     for spelling in {long, re.sub(r"[-\u2010\u2011\u2013]", " ", long)}
                 )
-        contract = {
+        contract: dict[tuple[str, ...], tuple[str, ...]] = {
             long: ("".join(shorts),)
             for shorts, longs in spelt.items()
             for long in longs
@@ -140,14 +140,14 @@ class Glossary:
         contract.update({shorts: ("".join(shorts),) for shorts in spelt if len(shorts) > 1})
         phrases = dict(contract)
         keys = {"".join(shorts) for shorts in spelt}
-        for shorts, longs in spelt.items():
+        for shorts, spellings in spelt.items():
             key = "".join(shorts)
             plain = cls({k: v for k, v in contract.items() if v != (key,)})
-            for long in longs:
-                read = tuple(t.stem for t in plain.canonical([Token(s, ()) for s in long]))
+            for spelling in spellings:
+                read = tuple(t.stem for t in plain.canonical([Token(s, ()) for s in spelling]))
                 if len(read) > 1 and read[0] in keys - {key}:  # "kl divergence"
                     phrases[(key,)] = read
-                    for other in longs:
+                    for other in spellings:
                         phrases.pop(other, None)
                     break
         return cls(phrases)

@@ -133,7 +133,8 @@ def opposite(expected: Sequence[Token], typed: Sequence[Token]) -> str | None:
         for other in want:
             if negated(word, other):
                 return f"{word!r} where the answer says {other!r}"
-    if got & _NEGATIONS and not want & _NEGATIONS:
+    agrees = any(_has(want, t.stem) for t in typed if t.content)
+    if agrees and got & _NEGATIONS and not want & _NEGATIONS:
         return "a negation the answer does not have"
     ruled_out = _ruled_out(expected) - _ruled_in(expected)
     keys = {t.stem for t in typed if t.content and _has(want, t.stem)}
@@ -205,9 +206,7 @@ def _marks(text: str, words: Sequence[Token], other: set[str], missing: MarkStat
     return [Mark(piece, status.get(i, "plain")) for i, piece in enumerate(pieces(text))]
 
 
-def grade(
-    expected: str, given: str, glossary: Glossary = DEFAULT, prompt: str = ""
-) -> TypedGrade:
+def grade(expected: str, given: str, glossary: Glossary = DEFAULT, prompt: str = "") -> TypedGrade:
     """Grade ``given`` against ``expected``; words of ``prompt`` do not count as key words."""
     want = glossary.canonical(tokens(expected))
     got = glossary.canonical(tokens(given))

@@ -17,14 +17,18 @@ _HYPHEN = re.compile(r"(?<=[^\W\d_])[-\u2010\u2011](?=[^\W\d_])")
 _CANNOT = re.compile(r"\b(can)(not)\b", re.IGNORECASE)
 _CONTRACTION = re.compile(r"n['\u2019]t\b", re.IGNORECASE)
 
-STOPWORDS = frozenset(
-    "a an the of to in and or is are be being been it its for on with as by that this these "
-    "those from at which can could into we our us their they them than do does did has have "
-    "had was were will would should i e g eg ie etc so then also very some such there you your "
-    "one each any all want wants need needs just really basically get gets make makes because "
-    "through what when where which who whom whose why how instead rather".split()
-)
-NEGATIONS = frozenset("not no never without neither nor none".split())
+STOPWORDS = frozenset({
+    "a", "an", "the", "of", "to", "in", "and", "or", "is", "are", "be", "being", "been",
+    "it", "its", "for", "on", "with", "as", "by", "that", "this", "these", "those", "from",
+    "at", "which", "can", "could", "into", "we", "our", "us", "their", "they", "them",
+    "than", "do", "does", "did", "has", "have", "had", "was", "were", "will", "would",
+    "should", "i", "e", "g", "eg", "ie", "etc", "so", "then", "also", "very", "some",
+    "such", "there", "you", "your", "one", "each", "any", "all", "want", "wants", "need",
+    "needs", "just", "really", "basically", "get", "gets", "make", "makes", "because",
+    "through", "what", "when", "where", "who", "whom", "whose", "why", "how",
+    "instead", "rather",
+})  # fmt: skip
+NEGATIONS = frozenset(["not", "no", "never", "without", "neither", "nor", "none"])
 NEGATING_PREFIXES = ("un", "non", "in", "im", "ir", "il", "dis")
 CLOSE = 0.8
 """difflib ratio from which two words of five letters or more are the same word, misspelt."""

@@ -22,6 +22,7 @@ from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
 from studyapp.ui.commands import StudyCommands
+from studyapp.ui.experiment_commands import ExperimentCommands
 from studyapp.ui.messages import DataChanged, JobDone, ServiceFailed, ServiceReady
 from studyapp.ui.settings import Settings, load_settings, save_settings
 from studyapp.ui.themes import THEMES
@@ -44,7 +45,7 @@ class StudyApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "studyapp"
     SUB_TITLE = "deep generative models"
-    COMMANDS: ClassVar = App.COMMANDS | {StudyCommands}
+    COMMANDS: ClassVar = App.COMMANDS | {StudyCommands, ExperimentCommands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Every key binding"),
         Binding("ctrl+t", "cycle_theme", "Theme", id="app.theme", show=False,
@@ -83,6 +84,7 @@ class StudyApp(App[None]):
         # the first frame. The stylesheet is first parsed with the current theme's variables,
         # so only the class the watcher would add is needed.
         self.set_reactive(App.theme, theme_name)
+        self.stylesheet.set_variables(self.get_css_variables())  # made with the default theme
         self.set_class(True, f"-theme-{theme_name}", update=False)
 
     def notify(
@@ -171,7 +173,7 @@ class StudyApp(App[None]):
                 for report in [*service.decks.sync_bundled(), *service.decks.sync_user()]:
                     imported += report.added + report.updated + report.restored
                     if report.warnings:
-                        warnings[report.deck_name] = len(report.warnings)
+                        warnings[report.path] = len(report.warnings)
         except Exception as error:
             self.post_message(ServiceFailed(_one_line(error)))
             return
@@ -184,10 +186,12 @@ class StudyApp(App[None]):
         if message.imported:
             self.notify(f"{message.imported} cards added or updated from the bundled decks")
         if message.warnings:
-            decks = ", ".join(f"{name} ({n})" for name, n in sorted(message.warnings.items()))
+            files = sorted(message.warnings.items())
+            decks = ", ".join(f"{path} ({n})" for path, n in files)
             self.notify(
-                f"Deck warnings: {decks}. `studyapp deck parse FILE` lists them.",
+                f"Deck warnings: {decks}. `studyapp deck parse {files[0][0]}` lists them.",
                 severity="warning",
+                markup=False,
             )
         self.announce("opened")
 
@@ -267,9 +271,9 @@ class StudyApp(App[None]):
             if summary is None:
                 return
             if result.date is None:
-                self.notify(f"Exam mode off for {deck_name}")
+                self.notify(f"Exam mode off for {deck_name}", markup=False)
             else:
-                self.notify(f"Exam on {result.date.isoformat()} for {deck_name}")
+                self.notify(f"Exam on {result.date.isoformat()} for {deck_name}", markup=False)
             self.announce("exam date")
 
         today = self.service.today(self.now())  # the study day, as the countdown counts

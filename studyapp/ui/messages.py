@@ -19,7 +19,7 @@ class ServiceReady(Message):
     imported: int = 0
     """Cards added or changed by the sync (0 when nothing changed)."""
     warnings: dict[str, int] = field(default_factory=dict)
-    """Deck name -> how many warnings its file gave."""
+    """Deck file path -> how many warnings it gave (the hint names the file)."""
 
 
 @dataclass

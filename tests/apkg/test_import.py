@@ -97,3 +97,40 @@ def test_small_batches_give_the_same_result(packages: dict[str, Path], isolated_
                                 batch=3)  # fmt: skip
     assert (report.added, report.reviews, report.media) == (8, len(HISTORY), 1)
     assert rows(isolated_home, "SELECT count(*) FROM card") == [(8,)]
+
+
+def test_a_locked_database_is_said_and_waited_for(
+    packages: dict[str, Path], isolated_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from studyapp.store import engine
+    from studyapp.study.import_apkg import LOCKED_MESSAGE, import_package
+
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 100)
+    said: list[str] = []
+    with StudyService.open() as service:
+        service.decks.list()  # the schema exists before the other writer takes the lock
+        other = sqlite3.connect(
+            isolated_home / "studyapp.db", isolation_level=None, check_same_thread=False
+        )
+        other.execute("BEGIN IMMEDIATE")
+        threading.Timer(1.0, other.execute, ("COMMIT",)).start()
+        report = import_package(service.decks.ctx, packages["anki21b"], isolated_home / "m",
+                                on_wait=said.append)  # fmt: skip
+        other.close()
+    assert said == [LOCKED_MESSAGE] and report.added == 8
+
+
+def test_the_sqlalchemy_path_imports_and_reimports_alike(
+    packages: dict[str, Path], tmp_path: Path
+) -> None:
+    from studyapp.study.import_apkg import import_package
+
+    with StudyService.open(":memory:") as service:  # runs through SQLAlchemy, as PostgreSQL
+        assert not service.db.direct
+        first = import_package(service.decks.ctx, packages["legacy"], tmp_path / "m")
+        again = import_package(service.decks.ctx, packages["anki21b"], tmp_path / "m")
+        totals = {d.name: d.total for d in service.decks.list()}
+    assert (first.added, first.reviews, again.added, again.unchanged) == (8, len(HISTORY), 0, 8)
+    assert totals == {"Generative": 2, "Generative::GAN": 4, "Generative::VAE": 2}

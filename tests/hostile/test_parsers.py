@@ -29,9 +29,9 @@ MAX_RATIO = 8.0
 def _best(run: Callable[[], object], repeat: int = 3) -> float:
     best = float("inf")
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = time.process_time()  # CPU time: other processes on the machine add less noise
         run()
-        best = min(best, time.perf_counter() - start)
+        best = min(best, time.process_time() - start)
     return best
 
 
@@ -52,9 +52,9 @@ CASES: dict[str, tuple[str, Callable[[int], str], int]] = {
         lambda n: "Notes\n\nX = y\n\n" + "main drawback of x  is y\n\n" * (n // 25),
         40_000,
     ),
-    "unclosed \\( repeated": ("deck", lambda n: "Q: a " + "\\( x " * (n // 5) + "\nA: b\n", 20_000),
-    "unclosed \\[ repeated": ("deck", lambda n: "Q: a " + "\\[ x " * (n // 5) + "\nA: b\n", 20_000),
-    "unclosed $$ and $": ("deck", lambda n: "Q: " + "$$a $b " * (n // 7) + "\nA: b\n", 20_000),
+    "unclosed \\( repeated": ("deck", lambda n: "Q: a " + "\\( x " * (n // 5) + "\nA: b\n", 80_000),
+    "unclosed \\[ repeated": ("deck", lambda n: "Q: a " + "\\[ x " * (n // 5) + "\nA: b\n", 80_000),
+    "unclosed $$ and $": ("deck", lambda n: "Q: " + "$$a $b " * (n // 7) + "\nA: b\n", 80_000),
     "native Q: alone on its line": (
         "deck",
         lambda n: "".join(f"Q:\nquestion {i}\nA: answer {i}\n\n" for i in range(n // 30)),
@@ -73,7 +73,7 @@ CASES: dict[str, tuple[str, Callable[[int], str], int]] = {
     "anki unclosed clozes": (
         "anki-text",
         lambda n: "#separator:tab\n" + "{{c1::a::h " * (n // 11) + "\tb\n",
-        20_000,
+        80_000,
     ),
     "obsidian unclosed clozes": (
         "obsidian",
@@ -107,7 +107,7 @@ def test_parse_time_grows_linearly(name: str) -> None:
     _parse(small, fmt)  # warm caches and imports
     t_small = _best(lambda: _parse(small, fmt))
     t_large = _best(lambda: _parse(large, fmt))
-    floor = 0.002  # below this the timer measures noise, not the parser
+    floor = 0.005  # below this the timer measures noise, not the parser
     ratio = max(t_large, floor) / max(t_small, floor)
     assert ratio < MAX_RATIO, f"{name}: {GROWTH}x input took {ratio:.1f}x time ({t_large:.3f} s)"
 

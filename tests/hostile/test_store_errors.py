@@ -82,7 +82,7 @@ def in_tmpfs(tmp_path: Path, script: str, size: str = "4m") -> subprocess.Comple
         "STUDYAPP_DECKS": str(home / "none"),
     }  # fmt: skip
     env.pop("STUDYAPP_DB", None)
-    body = f"mount -t tmpfs -o size={size} tmpfs \"$M\" && {script}"
+    body = f'mount -t tmpfs -o size={size} tmpfs "$M" && {script}'
     return subprocess.run(
         ["unshare", "-m", "sh", "-c", body],
         capture_output=True, text=True, timeout=180, cwd=ROOT, env=env,
@@ -98,7 +98,8 @@ MAKE_DB = (
 def test_read_only_folder_is_not_called_corrupt(tmp_path: Path) -> None:
     """A clean WAL database (no -wal/-shm left) on a read-only file system."""
     done = in_tmpfs(
-        tmp_path, f'{MAKE_DB} && mount -o remount,ro "$M" && "$PY" -m studyapp --db "$M/study.db" stats'
+        tmp_path,
+        f'{MAKE_DB} && mount -o remount,ro "$M" && "$PY" -m studyapp --db "$M/study.db" stats',
     )
     line = one_clean_line(done, "study.db", "-wal")
     assert "corrupt" not in line and ("read-only" in line or "writable" in line)
@@ -109,7 +110,7 @@ def test_read_only_folder_with_wal_files_is_said_read_only(tmp_path: Path) -> No
     keep_wal = (
         '"$PY" -c "import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);'
         " c.execute('PRAGMA wal_autocheckpoint=0'); c.execute('UPDATE deck SET new_limit=21');"
-        " c.commit(); import os; os._exit(0)\" \"$M/study.db\""
+        ' c.commit(); import os; os._exit(0)" "$M/study.db"'
     )
     done = in_tmpfs(
         tmp_path,
@@ -279,6 +280,6 @@ def test_app_on_a_damaged_database_shows_the_error(tmp_path: Path) -> None:
         [sys.executable, "-c", APP, str(db)], capture_output=True, text=True, timeout=60, cwd=ROOT
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    error, shown = eval(done.stdout.strip().splitlines()[-1])  # noqa: S307 (our own repr)
+    error, shown = eval(done.stdout.strip().splitlines()[-1])  # our own repr
     assert error is not None and "card" in error and str(db) in error
     assert any("card" in message for message in shown)

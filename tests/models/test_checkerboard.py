@@ -24,9 +24,8 @@ def test_flat_input_ripples_through_transposed_conv_only() -> None:
     model = Upsampler([1, 2, 3, 4], [True, False, True, False], 4, 3, cpu)
     ripple = flat_ripple(model, 4, cpu)
     assert float(ripple[1]) < 1e-6 and float(ripple[3]) < 1e-6  # resize-conv: flat
-    assert float(ripple[0]) > RIPPLE_MIN and float(ripple[2]) > RIPPLE_MIN  # uneven overlap
-    even = Upsampler([1, 2], [True, False], 4, 2, cpu)  # kernel 2 = stride: even overlap
-    assert float(flat_ripple(even, 2, cpu)[0]) < 1e-6
+    # Each output pixel's taps depend on its position modulo the stride: a periodic pattern.
+    assert float(ripple[0]) > RIPPLE_MIN and float(ripple[2]) > RIPPLE_MIN
 
 
 def test_default_passes_on_held_out_seeds() -> None:

@@ -1,5 +1,5 @@
 """clipping-vs-gp: the penalised critic captures more of W per unit Lipschitz than the clipped
-one; with a bound that never binds, the gap vanishes."""
+one; without the penalty the gap closes."""
 
 from __future__ import annotations
 
@@ -57,4 +57,6 @@ def test_default_penalised_critic_uses_more_capacity() -> None:
 @pytest.mark.parametrize("control", control_cases(ID))
 def test_control_fails(control: Control) -> None:
     result = check_control(ID, control)
-    assert result.metrics["clip_at_bound"] < 0.2  # the bound really did not bind
+    m = result.metrics
+    gaps = [g - c for g, c in zip(m["use_gp_per_seed"], m["use_clip_per_seed"], strict=True)]
+    assert sum(gaps) / len(gaps) < MIN_GAP  # without the penalty the gap closes on average

@@ -19,7 +19,7 @@ def test_mig_is_one_for_the_factors_themselves_and_low_for_a_mixed_code() -> Non
     assert images.shape == (256, 144) and images.sum(1).min() == 4  # a 2x2 square
     assert len({tuple(f) for f in factors.tolist()}) == 256  # every combination once
     exact = factors.float().unsqueeze(0)  # one latent per factor
-    mixed = (exact @ torch.tensor([[1.0, 1.0, 0.0], [1.0, -1.0, 0.0], [0.5, 0.5, 1.0]]).T)
+    mixed = exact @ torch.tensor([[1.0, 1.0, 0.0], [1.0, -1.0, 0.0], [0.5, 0.5, 1.0]]).T
     scores = mig(torch.cat([exact, mixed]), factors)
     assert scores[0].item() == pytest.approx(1.0, abs=1e-5)
     assert scores[1].item() < 0.3

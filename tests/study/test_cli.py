@@ -81,7 +81,9 @@ def test_export_apkg_is_a_schema_11_collection(
         ids = service.reviews.queue()
         for card_id in ids[:2]:
             service.reviews.record(card_id, Rating.GOOD, 1000)
-            service.reviews.record(card_id, Rating.GOOD, 1000, datetime.now(UTC) + timedelta(minutes=11))
+            service.reviews.record(
+                card_id, Rating.GOOD, 1000, datetime.now(UTC) + timedelta(minutes=11)
+            )
         service.cards.suspend(ids[2])
     out = tmp_path / "out.apkg"
     assert main(["export", "--apkg", str(out)]) == 0

@@ -80,7 +80,9 @@ def snapshot(service: StudyService, deck_id: int) -> list:
 
 def test_quiz_never_touches_the_schedule(service: StudyService) -> None:
     deck_id = reviewed_deck(service, 8)
-    other = service.decks.import_parsed(make_deck(5, name="Other", source="o.txt", prefix="Elsewhere"))
+    other = service.decks.import_parsed(
+        make_deck(5, name="Other", source="o.txt", prefix="Elsewhere")
+    )
     before = snapshot(service, deck_id)
     queue_before = service.reviews.queue(deck_id, NOW + timedelta(days=3))
     questions = service.quiz(deck_id, 5, "choice", seed=3)
@@ -133,3 +135,66 @@ def test_quiz_skips_cards_without_answer(service: StudyService) -> None:
     assert image.suspended and image.missing_reason and "image" in image.missing_reason
     blank = service.cards.get(next(iter(service.cards.browse("Blank card"))).id)
     assert blank.suspended and blank.missing_reason and "image" not in blank.missing_reason
+
+
+def real_decks() -> list[list[tuple[int, str, str]]]:
+    """The bundled decks' quiz material: (id, front, back) of cards with an answer."""
+    from pathlib import Path
+
+    from studyapp.deckfmt import parse_file
+
+    root = Path(__file__).resolve().parents[2] / "decks"
+    decks = []
+    for path in sorted(root.glob("*.txt")):
+        cards = parse_file(path).cards
+        decks.append([(i, c.front, c.back) for i, c in enumerate(cards) if c.back.strip()])
+    return decks
+
+
+def test_the_right_choice_is_not_the_longest_more_often_than_chance() -> None:
+    import random
+
+    from studyapp.study.quiz import make_quiz
+    from studyapp.study.quiz_distractors import _bulleted
+
+    asked = longest = shortest = bulleted = lone_bullets = 0
+    for cards in real_decks():
+        for seed in range(10):
+            for q in make_quiz(cards, len(cards), "choice", random.Random(seed)):
+                if len(q.choices) < 4 or q.correct_index is None:
+                    continue
+                asked += 1
+                sizes = [len(c) for c in q.choices]
+                right = sizes[q.correct_index]
+                longest += right == max(sizes) and sizes.count(right) == 1
+                shortest += right == min(sizes) and sizes.count(right) == 1
+                if _bulleted(q.answer):
+                    bulleted += 1
+                    lone_bullets += sum(map(_bulleted, q.choices)) == 1
+    print(f"right answer longest {longest / asked:.1%}, shortest {shortest / asked:.1%}, "
+          f"only bulleted {lone_bullets}/{bulleted} of {asked} questions")  # fmt: skip
+    assert asked >= 500
+    assert 0.18 <= longest / asked <= 0.35
+    assert 0.18 <= shortest / asked <= 0.35
+    assert lone_bullets <= 0.1 * bulleted
+
+
+def test_distractors_come_from_the_same_concept_and_shape() -> None:
+    import random
+
+    from studyapp.study.quiz_distractors import distractors
+
+    others = [
+        ("What is KL divergence?", "A measure of how one distribution differs from another."),
+        ("Why clip the critic?", "To keep it 1-Lipschitz."),
+        ("Losses of a WGAN? (2)", "• Critic loss\n• Generator loss"),
+        ("Benefits of WGANs? (2)", "• Vanishing gradient\n• Mode collapse"),
+        ("Issues of min-max loss? (2)", "• Vanishing gradients\n• Unbalanced updates"),
+        ("Who wrote it?", "Goodfellow"),
+        ("Which two compete?", "The generator and the discriminator."),
+    ]
+    right = ("Loss functions for GANs? (2)", "• Min-max loss\n• Wasserstein")
+    for seed in range(20):
+        picked = distractors(right, others, 3, random.Random(seed))
+        assert len(picked) == 3 and right[1] not in picked
+        assert sum(p.startswith("•") for p in picked) >= 2  # the bulleted ones

@@ -97,7 +97,9 @@ def test_app_edit_survives_resync_until_the_file_changes(service: StudyService) 
 
 def test_markup_is_stored_literally(service: StudyService) -> None:
     text = "[bold]not bold[/] and [link=x]x[/link] [/]"
-    deck = service.decks.import_parsed(ParsedDeck("M", "deck", "m.txt", [ParsedCard(text, "[/]", 1)]))
+    deck = service.decks.import_parsed(
+        ParsedDeck("M", "deck", "m.txt", [ParsedCard(text, "[/]", 1)])
+    )
     card = service.reviews.peek(deck.deck_id, NOW).card
     assert card is not None and (card.front, card.back) == (text, "[/]")
 
@@ -130,3 +132,19 @@ def test_sync_reports_a_bad_file_without_failing(service: StudyService, tmp_path
     reports = service.decks.sync_bundled(decks)
     assert len(reports) == 1
     assert reports[0].deck_id == 0 and reports[0].warnings
+
+
+def test_anki_keys_are_global_and_never_text() -> None:
+    from studyapp.study.identity import anki_key
+
+    assert anki_key("Ab1:x", 2) == "anki:Ab1:x:2" != anki_key("Ab1:x", 3)
+
+
+def test_same_deck_needs_half_the_cards_in_common() -> None:
+    from studyapp.study.identity import same_deck
+
+    stored = {"a", "b", "c", "d"}
+    assert same_deck(stored, ["a", "b", "x", "y"])  # half: a version of the deck
+    assert not same_deck(stored, ["a", "x", "y", "z"])  # a different deck with one overlap
+    assert not same_deck({"a1", "a2"}, ["b1"])  # issue 12's a/deck.txt vs b/deck.txt
+    assert same_deck(set(), ["b1"])  # an empty deck is nobody's

@@ -194,7 +194,8 @@ def test_bad_requests_are_study_errors(service: StudyService) -> None:
         service.reviews.record(card_id, 7)
     with pytest.raises(StudyError, match="no card with id 999"):
         service.reviews.record(999, Rating.GOOD)
-    assert service.reviews.record(card_id, Rating.GOOD).state == "learning"  # nothing left half-done
+    # nothing left half-done:
+    assert service.reviews.record(card_id, Rating.GOOD).state == "learning"
     with pytest.raises(StudyError, match="retention"):
         service.decks.set_retention(deck.deck_id, 1.5)
 

@@ -16,6 +16,7 @@ from tests.study.conftest import make_deck
 ROOT = Path(__file__).resolve().parents[2]
 LABELLED = ROOT / "tests" / "fixtures" / "typed_answers.csv"
 AGREEMENT = 0.9
+ROLES = "• Generator: minimize\n• Discriminator: maximize"
 
 
 def deck_cards() -> list[tuple[str, str]]:
@@ -72,7 +73,7 @@ def test_opposites_in_the_labelled_set_are_rejected() -> None:
         ("The learning rate should increase", "the learning rate should decrease"),
         ("We want features to be uncorrelated.", "correlated features"),
         ("Sampling is differentiable", "sampling is not differentiable"),
-        ("• Generator: minimize\n• Discriminator: maximize", "generator maximize, discriminator minimize"),
+        (ROLES, "generator maximize, discriminator minimize"),
         ("Produces few outputs instead of a diverse range", "a diverse range"),
         ("higher resolution outputs", "lower resolution outputs"),
     ],
@@ -124,7 +125,10 @@ def test_marks_show_what_differs_word_by_word() -> None:
 
 def test_service_grades_with_the_decks_abbreviations(service: StudyService) -> None:
     parsed = make_deck(2)
-    parsed.cards[0].front, parsed.cards[0].back = "What is FID short for?", "Frechet Inception Distance"
+    parsed.cards[0].front, parsed.cards[0].back = (
+        "What is FID short for?",
+        "Frechet Inception Distance",
+    )
     parsed.cards[1].back = "FID"
     deck = service.decks.import_parsed(parsed)
     question = next(q for q in service.quiz(deck.deck_id, 2, "typed") if q.answer == "FID")

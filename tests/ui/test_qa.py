@@ -103,7 +103,8 @@ async def test_quiz_question_stays_readable_at_60x20(app, service) -> None:
         ParsedCard(front=f"{long} ({i})", back=f"Because of answer number {i} " * 3, line=i)
         for i in range(6)
     ]
-    service.decks.import_parsed(ParsedDeck(name="A long quiz", format="deck", source="t", cards=cards))
+    quiz = ParsedDeck(name="A long quiz", format="deck", source="t", cards=cards)
+    service.decks.import_parsed(quiz)
     async with app.run_test(size=SMALL) as pilot:
         await ready(pilot)
         home = app.screen

@@ -20,7 +20,6 @@ when right, Again when wrong) and the run is stored with ``StudyService.save_res
 
 from __future__ import annotations
 
-import math
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
@@ -29,18 +28,14 @@ from rich.text import Text
 from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import (
     Collapsible,
     Footer,
-    Input,
-    Label,
     OptionList,
     ProgressBar,
-    Select,
     Static,
-    Switch,
     TabbedContent,
     TabPane,
 )
@@ -54,6 +49,13 @@ from studyapp.experiments.run_backends import (
     ThreadBackend,
     make_backend,
 )
+from studyapp.ui.screens.experiment_form import (
+    figure_path,
+    read_form,
+    save_png,
+    settings_widgets,
+    store_run,
+)
 from studyapp.ui.screens.experiment_parts import (
     PicturesBuilt,
     RunCrashed,
@@ -64,14 +66,15 @@ from studyapp.ui.screens.experiment_parts import (
     format_seconds,
     graded_text,
     one_line,
-    range_text,
+    plot_layout,
+    show_marked,
     verdict_text,
 )
 from studyapp.ui.widgets.pixels import PixelView
 from studyapp.ui.widgets.plots import CurvePlot
 
 if TYPE_CHECKING:
-    from models.base import ExperimentSpec, Param, Progress, Result
+    from models.base import ExperimentSpec, Progress, Result
 
 __all__ = ["ExperimentScreen", "RunCrashed", "RunFinished", "RunProgressed", "StatusLine"]
 
@@ -82,15 +85,6 @@ REDRAW_SECONDS = 0.4
 
 MESSAGE_SECONDS = 0.2
 """The worker posts at most one progress message per this many seconds."""
-
-NARROW_COLUMNS = 76
-"""Below this width the prediction sits above the tabs instead of beside them."""
-
-ALL_PLOTS_MIN_ROWS = 10
-"""The "All" tab opens first when every plot gets at least this many rows in it."""
-
-WIDE_GRID_COLUMNS = 110
-"""The "All" tab puts plots two abreast when the tab area is at least this wide."""
 
 
 class ExperimentScreen(Screen[None]):
@@ -142,8 +136,6 @@ class ExperimentScreen(Screen[None]):
         self._building = False
         self._started_at = 0.0
 
-    # -- layout ----------------------------------------------------------------------------
-
     def compose(self) -> ComposeResult:
         spec = self.spec
         title = Text(spec.title, style="bold")
@@ -164,7 +156,7 @@ class ExperimentScreen(Screen[None]):
                 yield Static(Text(""), id="exp-verdict")
                 yield Static(Text(""), id="exp-graded")
                 with Collapsible(title="Settings", collapsed=True, id="exp-settings"):
-                    yield from self._settings()
+                    yield from settings_widgets(spec, self.overrides)
             with TabbedContent(id="exp-tabs"):
                 if len(spec.plots) > 1:
                     with TabPane("All", id="tab-all"), Grid(id="exp-grid"):
@@ -183,40 +175,15 @@ class ExperimentScreen(Screen[None]):
     def _plot(plot: Any, wid: str) -> CurvePlot:
         return CurvePlot(plot.title, plot.keys, ylabel=plot.ylabel, log_y=plot.log_y, id=wid)
 
-    def _settings(self) -> ComposeResult:
-        spec = self.spec
-        for param in spec.params:
-            with Vertical(classes="setting"):
-                yield Label(Text(f"{param.name}: {param.help} ({range_text(param)})"))
-                yield self._param_widget(param)
-        with Vertical(classes="setting"):
-            yield Label(Text(f"steps (1-{spec.max_steps})"))
-            steps = str(self.overrides.get("steps", spec.default_steps))
-            yield Input(steps, id="exp-steps", type="integer")
-        with Vertical(classes="setting"):
-            yield Label(Text("seed"))
-            yield Input(str(self.overrides.get("seed", 0)), id="exp-seed", type="integer")
-
-    def _param_widget(self, param: Param) -> Input | Select | Switch:
-        value = self.overrides.get(param.name, param.default)
-        wid = f"param-{param.name}"
-        if param.choices:
-            return Select(
-                [(c, c) for c in param.choices], value=str(value), allow_blank=False, id=wid
-            )
-        if param.kind is bool:
-            return Switch(value=bool(value), id=wid)
-        if param.kind is int:
-            return Input(str(value), id=wid, type="integer", placeholder=range_text(param))
-        if param.kind is float:
-            return Input(str(value), id=wid, type="number", placeholder=range_text(param))
-        return Input(str(value), id=wid, placeholder=range_text(param))
-
     def on_mount(self) -> None:
         self.set_interval(REDRAW_SECONDS, self._redraw)
         self._adapt(self.app.size.width, self.app.size.height)
         tabs = self.query_one("#exp-tabs", TabbedContent)
-        if len(self.spec.plots) > 1 and not self._all_plots_fit():
+        width, height = self.app.size
+        if (
+            len(self.spec.plots) > 1
+            and not plot_layout(width, height, len(self.spec.plots)).all_fit
+        ):
             tabs.active = "tab-plot-0"
         if self.spec.prediction is not None:
             self.query_one("#exp-prediction", OptionList).focus()
@@ -230,23 +197,11 @@ class ExperimentScreen(Screen[None]):
 
     def _adapt(self, width: int, height: int) -> None:
         """Stack the prediction above the tabs on narrow terminals; size the plot grid."""
-        narrow = width < NARROW_COLUMNS
-        self.set_class(narrow, "-narrow")
-        self.query_one("#exp-body").set_class(narrow, "-narrow")
-        grid = self.query("#exp-grid")
-        if grid:
-            side = 0 if narrow else max(30, min(48, width * 2 // 5))
-            columns = 2 if width - side >= WIDE_GRID_COLUMNS else 1
-            grid.first().styles.grid_size_columns = columns
-
-    def _all_plots_fit(self) -> bool:
-        width, height = self.app.size
-        narrow = width < NARROW_COLUMNS
-        side = 0 if narrow else max(30, min(48, width * 2 // 5))
-        columns = 2 if width - side >= WIDE_GRID_COLUMNS else 1
-        rows = math.ceil(len(self.spec.plots) / columns)
-        room = height - 5 - (12 if narrow else 0)
-        return room >= rows * ALL_PLOTS_MIN_ROWS
+        layout = plot_layout(width, height, len(self.spec.plots))
+        self.set_class(layout.narrow, "-narrow")
+        self.query_one("#exp-body").set_class(layout.narrow, "-narrow")
+        for grid in self.query("#exp-grid"):
+            grid.styles.grid_size_columns = layout.columns
 
     def _ensure_backend(self) -> RunBackend:
         """The backend, created once per screen (the process one warms up meanwhile)."""
@@ -262,25 +217,9 @@ class ExperimentScreen(Screen[None]):
                 )
         return self._backend
 
-    # -- reading the form ------------------------------------------------------------------
-
     def read_form(self) -> tuple[dict[str, Any], int, int]:
         """Checked parameter values, steps and seed; ValueError with a one-line reason."""
-        values: dict[str, Any] = {}
-        for param in self.spec.params:
-            widget = self.query_one(f"#param-{param.name}")
-            raw: Any = widget.value  # type: ignore[attr-defined]
-            values[param.name] = param.coerce(raw)
-        steps_raw = self.query_one("#exp-steps", Input).value.strip()
-        if not (steps_raw.isascii() and steps_raw.isdigit()):
-            raise ValueError(f"steps must be a whole number, got {steps_raw!r}")
-        steps = int(steps_raw)
-        if not 1 <= steps <= self.spec.max_steps:
-            raise ValueError(f"steps must be in [1, {self.spec.max_steps}], got {steps}")
-        seed_raw = self.query_one("#exp-seed", Input).value.strip() or "0"
-        if not (seed_raw.isascii() and seed_raw.isdigit()) or int(seed_raw) >= 2**64:
-            raise ValueError(f"seed must be a whole number in [0, 2**64 - 1], got {seed_raw!r}")
-        return values, steps, int(seed_raw)
+        return read_form(self, self.spec)
 
     def prediction_choice(self) -> int | None:
         return self.choice if self.spec.prediction is not None else None
@@ -301,8 +240,6 @@ class ExperimentScreen(Screen[None]):
             event.stop()
             if self.state not in ("running", "paused"):
                 self.pick(event.option_index)
-
-    # -- actions ---------------------------------------------------------------------------
 
     def action_settings(self) -> None:
         settings = self.query_one("#exp-settings", Collapsible)
@@ -396,8 +333,6 @@ class ExperimentScreen(Screen[None]):
         for widget in self.query("#exp-settings Input, #exp-settings Select, #exp-settings Switch"):
             widget.disabled = running
         self.refresh_bindings()
-
-    # -- the worker ------------------------------------------------------------------------
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="experiment")
     def _train(self, backend: RunBackend, request: RunRequest, run: int, live: LiveHistory) -> None:
@@ -524,67 +459,28 @@ class ExperimentScreen(Screen[None]):
         self._store(result)
 
     def _show_verdict(self, text: Text, passed: bool | None) -> None:
-        verdict = self.query_one("#exp-verdict", Static)
-        verdict.update(text)
-        verdict.set_class(passed is True, "passed")
-        verdict.set_class(passed is False, "failed")
+        show_marked(self.query_one("#exp-verdict", Static), text, passed, ("passed", "failed"))
 
     def _show_graded(self, text: Text, right: bool | None) -> None:
-        graded = self.query_one("#exp-graded", Static)
-        graded.update(text)
-        graded.set_class(right is True, "right")
-        graded.set_class(right is False, "wrong")
-
-    # -- storing ---------------------------------------------------------------------------
+        show_marked(self.query_one("#exp-graded", Static), text, right, ("right", "wrong"))
 
     def _store(self, result: Result) -> None:
         """Save the run and log the graded prediction; errors become a notification."""
-        try:
-            service = self.app.service  # type: ignore[attr-defined]
-        except Exception as error:
-            self.notify(f"run not saved: {error}", severity="warning")
-            return
-        correct = self.prediction_correct
-        try:
-            self.run_id = service.runs.save_result(
-                result, card_id=self.card_id, prediction_choice=self._prediction_choice
-            )
-            if correct is not None and self.card_id is not None:
-                from studyapp.study.views import Rating
-
-                duration_ms = int((time.perf_counter() - self._started_at) * 1000)
-                clock = getattr(self.app, "now", None)
-                service.reviews.record(
-                    self.card_id,
-                    Rating.GOOD if correct else Rating.AGAIN,
-                    duration_ms,
-                    now=clock() if callable(clock) else None,
-                    kind="prediction",
-                )
-        except Exception as error:
-            self.notify(one_line(error), title="Could not save the run", severity="error")
+        self.run_id = store_run(
+            self.app,
+            result,
+            card_id=self.card_id,
+            choice=self._prediction_choice,
+            correct=self.prediction_correct,
+            started_at=self._started_at,
+        )
 
     def _figure_path(self) -> Path:
-        from studyapp.paths import data_dir
-
-        name = f"{self.experiment_id}-run{self.run_id or self.run_number}.png"
-        return data_dir() / "figures" / name
+        return figure_path(self.experiment_id, self.run_id or self.run_number)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="figure")
     def _save_png(self, result: Result, path: Path) -> None:
-        from studyapp.experiments.figures import save_figure
-
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            save_figure(self.spec, result, path)
-        except Exception as error:
-            self.app.call_from_thread(
-                self.notify, one_line(error), title="PNG not saved", severity="error"
-            )
-            return
-        self.app.call_from_thread(self.notify, str(path), title="Figure saved")
-
-    # -- leaving ---------------------------------------------------------------------------
+        save_png(self.app, self.spec, result, path)
 
     def on_unmount(self) -> None:
         """Stop the run and end the backend's process: nothing may outlive the screen."""

@@ -5,12 +5,14 @@ Kept apart so the screen module stays about layout and flow. No torch here.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual.message import Message
 from textual.widget import Widget
+from textual.widgets import Static
 
 if TYPE_CHECKING:
     from models.base import Param, Result
@@ -128,3 +130,40 @@ def range_text(param: Param) -> str:
 def one_line(error: BaseException) -> str:
     text = " ".join(str(error).split()) or type(error).__name__
     return text if len(text) < 300 else text[:297] + "..."
+
+
+NARROW_COLUMNS = 76
+"""Below this width the prediction sits above the tabs instead of beside them."""
+
+ALL_PLOTS_MIN_ROWS = 10
+"""The "All" tab opens first when every plot gets at least this many rows in it."""
+
+WIDE_GRID_COLUMNS = 110
+"""The "All" tab puts plots two abreast when the tab area is at least this wide."""
+
+
+@dataclass(frozen=True)
+class PlotLayout:
+    narrow: bool
+    """The prediction goes above the tabs."""
+    columns: int
+    """Plots abreast in the "All" tab."""
+    all_fit: bool
+    """Every plot gets ``ALL_PLOTS_MIN_ROWS`` rows in the "All" tab."""
+
+
+def plot_layout(width: int, height: int, plots: int) -> PlotLayout:
+    """How the experiment screen arranges ``plots`` plots in a ``width`` x ``height`` app."""
+    narrow = width < NARROW_COLUMNS
+    side = 0 if narrow else max(30, min(48, width * 2 // 5))
+    columns = 2 if width - side >= WIDE_GRID_COLUMNS else 1
+    rows = math.ceil(plots / columns)
+    room = height - 5 - (12 if narrow else 0)
+    return PlotLayout(narrow, columns, room >= rows * ALL_PLOTS_MIN_ROWS)
+
+
+def show_marked(widget: Static, text: Text, good: bool | None, classes: tuple[str, str]) -> None:
+    """Show ``text`` with the class ``classes[0]`` when good, ``classes[1]`` when bad."""
+    widget.update(text)
+    widget.set_class(good is True, classes[0])
+    widget.set_class(good is False, classes[1])

@@ -20,6 +20,7 @@ from textual.reactive import reactive, var
 from textual.widgets import Header, Rule, Static
 
 from studyapp.study.views import Rating
+from studyapp.textsafe import strip_controls
 from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.text import COUNT_COLORS, format_interval
 from studyapp.ui.widgets.card_image import CardImage
@@ -130,7 +131,7 @@ class ReviewScreen(StudyScreen):
                 )
             )
         else:
-            front.update(Content(card.front))
+            front.update(Content(strip_controls(card.front)))
         self.query_one("#back", Static).update(Content(""))
         self.query_one(CardImage).show_text(card.front if card is not None else None)
         self.query_one("#card", VerticalScroll).scroll_home(animate=False)
@@ -153,7 +154,7 @@ class ReviewScreen(StudyScreen):
         elif not card.back.strip():
             back.update(Content.styled("(this card has no answer)", "dim"))
         else:
-            back.update(Content(card.back))
+            back.update(Content(strip_controls(card.back)))
         self.query_one(CardImage).show_text(f"{card.front}\n{card.back}")
         queued = self.queued
         self.query_one(RatingBar).show_intervals(queued.intervals if queued else None)

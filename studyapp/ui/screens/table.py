@@ -112,6 +112,10 @@ SCREENS: tuple[ScreenEntry, ...] = (
         S + "experiment:ExperimentScreen", key="x", palette=False,
     ),
     ScreenEntry(
+        "experiments", "Experiments", "Every experiment with its linked cards",
+        S + "experiments:ExperimentsScreen",
+    ),
+    ScreenEntry(
         "runs", "Runs", "Saved runs of an experiment", S + "runs:RunsScreen", palette=False
     ),
     ScreenEntry("help", "Help", "Every key binding", S + "help:HelpScreen", key="?"),

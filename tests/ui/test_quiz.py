@@ -1,0 +1,165 @@
+"""The quiz driven by keys at 80x24: choices that fit, typed answers marked and overruled."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Static
+
+from studyapp.deckfmt.model import ParsedCard, ParsedDeck
+from studyapp.study.views import Rating
+from studyapp.ui.screens.home import HomeScreen
+from studyapp.ui.screens.quiz import QuizScreen
+from studyapp.ui.screens.quiz_parts import ChoiceList
+from tests.ui.conftest import ready, screen_text
+from tests.ui.test_screens import quiz_logs
+
+SIZE = (80, 24)
+LONG = (
+    "The KL loss function measures the closeness of two distributions, i.e how similar they "
+    "are, this is directly related to how they overlap. However, if the two distributions "
+    "differ entirely, then we have close to zero loss, which ruins all further training."
+)
+CARDS = [
+    ("What is KL divergence short for?", "Kullback-Leibler divergence"),
+    ("What input does a generator work on?", "Randomly sampled noise."),
+    ("GANs involve __ density modeling", "implicit"),
+    ("What are the two generative models? (2)",
+     "\u2022 Variational autoencoders\n\u2022 Generative adversarial networks"),
+    ("What is the problem of using KL loss in GANs?", LONG),
+    ("Explain the intuition behind a GAN", LONG.replace("KL", "JS") + " " + LONG[:80]),
+    ("Briefly explain the CycleGAN", "Two generators and two discriminators, " + LONG[40:]),
+    ("What is a loss function you might use in an autoencoder", "MSE"),
+]  # fmt: skip
+TYPED = {
+    "What is KL divergence short for?": "KL divergence",  # accepted
+    "What input does a generator work on?": "random noise",  # accepted
+    "GANs involve __ density modeling": "explicit",  # rejected: the opposite
+    "What is a loss function you might use in an autoencoder": "mean squared error",
+}
+
+
+def quiz_deck(name: str = "A quiz deck") -> ParsedDeck:
+    cards = [ParsedCard(f, b, line=2 * i + 1) for i, (f, b) in enumerate(CARDS)]
+    return ParsedDeck(name=name, format="deck", source="tests/quiz.txt", cards=cards)
+
+
+async def open_quiz(app, pilot, key: str) -> QuizScreen:  # type: ignore[no-untyped-def]
+    await ready(pilot)
+    home = app.screen
+    assert isinstance(home, HomeScreen)
+    home.query_one("#decks", DataTable).move_cursor(row=0)  # "A quiz deck" sorts first
+    await pilot.press(key)
+    await pilot.pause()
+    quiz = app.screen
+    assert isinstance(quiz, QuizScreen)
+    return quiz
+
+
+async def test_four_long_choices_fit_at_80x24_with_a_hanging_indent(app, service) -> None:
+    service.decks.import_parsed(quiz_deck())
+    async with app.run_test(size=SIZE) as pilot:
+        quiz = await open_quiz(app, pilot, "q")
+        assert quiz.mode == "choice" and len(quiz.questions) == len(CARDS)
+        screen = app.screen.region
+        seen_long = False
+        for question in quiz.questions:
+            rows = list(quiz.query_one(ChoiceList).query(".choice"))
+            assert len(rows) == 4
+            for row in rows:
+                assert row.region.height >= 1 and screen.contains_region(row.region), row.region
+            for number, row in enumerate(rows, 1):
+                label, text = row.query_one(".label", Static), row.query_one(".text", Static)
+                assert str(label.render()) == f"{number}."  # the number once, on the first line
+                assert label.region.height == 1 and text.region.y == label.region.y
+                assert text.region.x >= label.region.right  # wrapped lines hang past it
+                assert text.region.right <= screen.right
+            seen_long = seen_long or any(row.region.height > 1 for row in rows)
+            right = question.correct_index
+            assert right is not None
+            await pilot.press(str(right + 1))
+            await pilot.pause()
+            shown = quiz.query(".choice")
+            assert "-right" in shown[right].classes  # the right one, marked and shown whole
+            assert screen.contains_region(shown[right].region)
+            await pilot.press("enter")
+            await pilot.pause()
+        assert seen_long  # the deck's long answers did wrap
+        assert quiz.finished and "Score: 8/8" in screen_text(app)
+
+
+async def test_typed_quiz_by_keys_marks_and_overrules(app, service, fresh) -> None:
+    service.decks.import_parsed(quiz_deck())
+    async with app.run_test(size=SIZE) as pilot:
+        quiz = await open_quiz(app, pilot, "t")
+        assert quiz.mode == "typed"
+        overruled = None
+        expected_right = 0
+        for question in quiz.questions:
+            typed = TYPED.get(question.prompt, "no idea")
+            await pilot.press(*typed, "enter")
+            await pilot.pause()
+            answer = quiz.score.answers[-1]
+            assert answer.correct == (question.prompt in TYPED and typed != "explicit")
+            text = screen_text(app)
+            assert "Expected" in text and "Typed" in text
+            assert "o: overrule" in str(quiz.query_one("#quiz-verdict", Static).render())
+            given = quiz.query_one("#quiz-given .text", Static).render()
+            assert typed in str(given)
+            if typed == "explicit":  # a fair grade, but the student overrules it
+                await pilot.press("o")
+                await pilot.pause()
+                assert answer.correct and answer.overruled
+                assert "overruled by you" in screen_text(app)
+                overruled = question.card_id
+            expected_right += answer.correct
+            await pilot.press("enter")
+            await pilot.pause()
+        assert quiz.finished and quiz.score.right == expected_right == 4
+        text = screen_text(app)
+        assert f"Score: 4/{len(CARDS)}" in text and "1 overruled by you" in text
+    logs = dict(quiz_logs(fresh()))
+    assert len(logs) == len(CARDS)
+    assert overruled is not None and logs[overruled] == Rating.GOOD
+
+
+async def test_typed_feedback_marks_the_missing_words(app, service) -> None:
+    service.decks.import_parsed(quiz_deck())
+    async with app.run_test(size=SIZE) as pilot:
+        quiz = await open_quiz(app, pilot, "t")
+        while quiz.questions[quiz.index].answer != "Randomly sampled noise.":
+            await pilot.press(*"pass", "enter", "enter")
+            await pilot.pause()
+        await pilot.press(*"random gaussian noise", "enter")
+        await pilot.pause()
+        expected = quiz.query_one("#quiz-expected .text", Static).render()
+        assert str(expected) == "Randomly sampled noise."  # the card's text, not markup
+        missing = [s for s in expected.spans if "reverse" in str(s.style)]  # type: ignore[union-attr]
+        assert [str(expected)[s.start : s.end] for s in missing] == ["sampled"]
+        given = quiz.query_one("#quiz-given .text", Static).render()
+        extra = [s for s in given.spans if "strike" in str(s.style)]  # type: ignore[union-attr]
+        assert [str(given)[s.start : s.end] for s in extra] == ["gaussian"]
+
+
+async def test_summary_indents_answers_under_their_question(app, service) -> None:
+    service.decks.import_parsed(quiz_deck())
+    async with app.run_test(size=(80, 40)) as pilot:
+        quiz = await open_quiz(app, pilot, "q")
+        for question in quiz.questions:
+            right = question.correct_index
+            assert right is not None
+            await pilot.press(str((right + 1) % 4 + 1))  # always wrong
+            await pilot.pause()
+            await pilot.press("space")
+            await pilot.pause()
+        assert quiz.finished
+        missed = list(quiz.query(".missed"))
+        answers = list(quiz.query(".missed-answer"))
+        assert len(missed) == len(answers) == len(CARDS)
+        labels = [str(row.query_one(".label", Static).render()) for row in missed]
+        assert labels == [f"{i}." for i in range(1, len(CARDS) + 1)]
+        for question, answer in zip(missed, answers, strict=True):
+            text_x = question.query_one(".text").region.x
+            assert answer.content_region.x >= question.region.x + 4  # indented: no new bullet
+            assert answer.query_one(".text").region.x >= text_x
+            assert answer.region.y > question.region.y
+        bulleted = [a for a in answers if "\u2022" in str(a.query_one(".text", Static).render())]
+        assert bulleted and all(a.query_one(".text").region.height >= 2 for a in bulleted)
