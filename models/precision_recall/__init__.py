@@ -13,7 +13,6 @@ SPEC = ExperimentSpec(
         "sample quality and diversity",
         "quality and diversity",
         "quality and coverage",
-        "diverse range of outputs @ generator",
     ),
     summary=(
         "A GAN learns a ring of Gaussians; its samples, a mode-dropping and a noisy variant "

@@ -114,6 +114,8 @@ EXPECTED: dict[str, dict[int, list[str]]] = {
         351: ["prior-samples", "latent-traversal"],  # generate new data with a VAE
         373: ["latent-traversal"],  # close in latent space, similar reconstructions
         392: ["latent-traversal"],  # perturb one latent variable
+        430: ["disentanglement"],  # why uncorrelated features
+        449: ["disentanglement"],  # we want features to be uncorrelated
         468: ["kl-term"],  # VAE loss = reconstruction + KL
         488: ["kl-term"],
         507: ["kl-term"],
@@ -153,7 +155,9 @@ EXPECTED: dict[str, dict[int, list[str]]] = {
         37: ["gan-convergence"],  # convergence to a stable solution is tough
         50: ["checkerboard"],  # fractional-strided convolutions in G
     },
-    "goodfellow-ch20-notes.txt": {},
+    "goodfellow-ch20-notes.txt": {
+        26: ["blur-vs-sharp"],  # VAE images tend to be blurry
+    },
     "lecture13-gan-flashcards.txt": {
         5: ["prior-samples"],  # VAE vs basic autoencoder
         7: ["kl-term"],  # L2 loss and KL divergence
