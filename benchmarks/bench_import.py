@@ -60,13 +60,16 @@ def build(folder: Path, notes: int, reviews: int) -> Path:
     start = datetime(2024, 1, 1, tzinfo=UTC)
     rows, per_card = [], max(1, reviews // max(1, len(card_ids) // 2))
     reviewed = rng.sample(card_ids, k=min(len(card_ids), -(-reviews // per_card)))
-    rid = int(start.timestamp() * 1000)
+    used: set[int] = set()  # revlog ids are answer times in ms, unique
     for cid in reviewed:
         at = start + timedelta(minutes=rng.randrange(10_000))
         for i in range(per_card):
             if len(rows) == reviews:
                 break
-            rid = max(rid + 1, int(at.timestamp() * 1000))
+            rid = int(at.timestamp() * 1000)
+            while rid in used:
+                rid += 1
+            used.add(rid)
             ease = 1 if rng.random() < 0.1 else rng.choice((2, 3, 3, 3, 4))
             rows.append((rid, cid, -1, ease, 1, 0, 2500, 5000, 0 if i == 0 else 1))
             at += timedelta(days=1 + 2 * i, minutes=rng.randrange(600))

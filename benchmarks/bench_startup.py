@@ -181,7 +181,7 @@ def main() -> int:
         front = first_front(db)
         home: list[Probe] = [
             ("first_frame", "studyapp", b""),
-            ("ready", "new waiting", b"\r"),
+            ("ready", " answered · ", b"\r"),  # home status "Today: N answered · ..."
             ("card", front, b""),
         ]
         runs: dict[str, list[dict[str, float]]] = {"bare": [], "home": [], "review": []}

@@ -116,7 +116,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         "distance_second": nearest_distance(other_images, data.train_x) / reference,
     }
     snapshot: dict[str, Any] = {
-        "data": as_images(data.test_x[:8]),
+        "test digits": as_images(data.test_x[:8]),
         "vae samples": as_images(vae_images[0, :8]),
         f"{'gan' if gan_arm else 'second vae'} samples": as_images(other_images[0, :8]),
     }

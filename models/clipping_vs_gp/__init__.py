@@ -63,7 +63,7 @@ SPEC = ExperimentSpec(
         Param("lr_gp", 3e-3, "Adam learning rate of the penalised critic", 1e-6, 0.1),
         Param("hidden", 64, "hidden units in each of 3 hidden layers", low=4, high=512),
         Param("batch", 256, "samples per step", low=16, high=4096),
-        Param("eval_every", 20, "steps between measurements", low=1, high=1000),
+        Param("eval_every", 50, "steps between measurements", low=1, high=1000),
     ),
     default_steps=600,
     cost_seconds=8.0,

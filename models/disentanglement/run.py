@@ -151,7 +151,7 @@ def _snapshot(
 ) -> dict[str, Any]:
     """First seed: traversals of the latent most informative about each factor, both arms."""
     info = mutual_information(codes, factors)  # [R, F, L]
-    out: dict[str, Any] = {"data": images[:: len(images) // 8][:8].reshape(-1, CANVAS, CANVAS)}
+    out: dict[str, Any] = {"squares": images[:: len(images) // 8][:8].reshape(-1, CANVAS, CANVAS)}
     with torch.no_grad():
         for row, arm in ((0, "beta"), (k, "ref")):
             for f, name in enumerate(FACTORS):

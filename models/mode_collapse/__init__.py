@@ -85,7 +85,7 @@ SPEC = ExperimentSpec(
         ),
         choices=(
             "spread over most of the 8 modes",
-            "piled on one or two modes",
+            "piled on a few of the modes",
             "scattered between the modes",
         ),
     ),

@@ -20,13 +20,15 @@ EVAL_SAMPLES = 2500
 """Samples scored per evaluation, as in the VEEGAN/PacGAN protocol."""
 MIN_PRECISION = 0.5
 """Collapse means the samples sit ON the modes: at least half within 3 std of one."""
+SNAPSHOT_SALT = 104_729
+"""Offsets the seeds of the data drawn for snapshots, so drawing takes nothing from training."""
 ARMS = ("strong", "one")
 LABELS = {"strong": "k D steps per G step", "one": "1 D step per G step"}
 
 
 def collapsed(s: ModeScores, n_modes: int) -> torch.Tensor:
-    """Per seed: high precision on at least one and at most a quarter of the modes."""
-    return (s.precision >= MIN_PRECISION) & (s.modes >= 1) & (s.modes <= n_modes // 4)
+    """Per seed: high precision on at least one and at most half of the modes."""
+    return (s.precision >= MIN_PRECISION) & (s.modes >= 1) & (s.modes <= n_modes // 2)
 
 
 def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
@@ -39,6 +41,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     d_steps = {"strong": int(p["d_steps"]), "one": 1}
     # one stream per arm: the k-step arm's extra D batches do not shift the other's draws
     noise = {arm: SeedNoise(cfg.seeds, device) for arm in ARMS}
+    shown = SeedNoise([seed + SNAPSHOT_SALT for seed in cfg.seeds], device)  # data to draw
     gans = {
         arm: Gan(
             cfg.seeds,
@@ -68,9 +71,9 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
             metrics[f"recall_{arm}"] = float(s.recall.mean())
             metrics[f"d_loss_{arm}"] = float(losses[arm][0].mean())
             metrics[f"g_loss_{arm}"] = float(losses[arm][1].mean())
-        snapshot = _snapshot(samples, mix, noise["one"]) if step % (every * 5) == 0 else None
+        snapshot = _snapshot(samples, mix, shown) if step % (every * 5) == 0 else None
         yield Progress(step, cfg.steps, metrics, snapshot)
-    return _outcome(scores, mix, d_steps["strong"], _snapshot(samples, mix, noise["one"]))
+    return _outcome(scores, mix, d_steps["strong"], _snapshot(samples, mix, shown))
 
 
 def _snapshot(samples: dict[str, torch.Tensor], mix: Mixture, noise: SeedNoise) -> dict:
@@ -97,7 +100,7 @@ def _outcome(scores: dict[str, ModeScores], mix: Mixture, d_steps: int, snapshot
         f"with {d_steps} D steps per G step: precision {_listing(strong.precision)}, modes "
         f"covered {_listing(strong.modes, '{:.0f}')} of {m}; with 1 D step: precision "
         f"{_listing(one.precision)}, modes {_listing(one.modes, '{:.0f}')} (collapse: "
-        f"precision >= {MIN_PRECISION:.0%} on 1 to {m // 4} modes)"
+        f"precision >= {MIN_PRECISION:.0%} on 1 to {m // 2} modes)"
     )
     nothing = (one.precision < 0.05).all() and (strong.precision < 0.05).all()
     if verdict.passed:

@@ -24,6 +24,7 @@ SAMPLES = 1000
 """Real and generated points per scored set."""
 SETS = ("gan", "dropped", "noisy", "cold")
 """The GAN's samples, half its modes, its samples plus noise, and G(t z)."""
+LABELS = {"dropped": "half the modes", "noisy": "GAN + noise", "cold": "G(t z)"}
 FALL = 0.7
 """A degradation counts when the number it targets falls to at most 0.7x the GAN's ..."""
 KEEP = 0.1
@@ -105,7 +106,8 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         }
         scores = {name: precision_recall(real, points, k_nn) for name, points in sets.items()}
     snapshot = _snapshot(samples, real)
-    snapshot.update({f"samples {name}": sets[name][0].cpu().numpy() for name in SETS[1:]})
+    snapshot.update({f"samples_{name}": sets[name][0].cpu().numpy() for name in SETS[1:]})
+    snapshot["labels"] = {"samples": "GAN", **{f"samples_{n}": LABELS[n] for n in SETS[1:]}}
     return _verdict(scores, k_nn, metrics, snapshot)
 
 

@@ -20,6 +20,7 @@ from typing import Any
 from studyapp.cli.errors import CliError
 from studyapp.deckfmt import DeckParseError, ParsedCard, ParsedDeck, parse_file
 from studyapp.deckfmt.registry import descriptions
+from studyapp.experiments.links import UnknownExperimentError, check_settings, experiments_for
 from studyapp.textsafe import strip_controls
 
 
@@ -79,8 +80,6 @@ def card_json(card: ParsedCard, experiments: list[str] | None = None) -> dict[st
 def card_links(card: ParsedCard, warnings: list[dict[str, Any]]) -> list[str]:
     """The card's experiments: explicit links, else matched from its text (see
     :mod:`studyapp.experiments.links`); bad explicit ids and settings become warnings."""
-    from studyapp.experiments.links import UnknownExperimentError, check_settings, experiments_for
-
     try:
         linked = experiments_for(card.front, card.back, tuple(card.experiments))
     except UnknownExperimentError as error:

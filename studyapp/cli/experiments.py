@@ -63,4 +63,5 @@ def handle(args: argparse.Namespace) -> int:
         )
         print(f"{'':<{width}}           concepts: {'; '.join(concept_names(spec))}")
     print(f"\n{len(specs)} experiments; run one with: studyapp run ID [--seeds 5] [--png FILE]")
+    print("In the app: the Experiments screen (ctrl+p, then type experiment or a title).")
     return 0

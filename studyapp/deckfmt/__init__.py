@@ -9,6 +9,9 @@ values) to its one-line description. Nothing here imports Textual, torch or SQL.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -59,7 +62,8 @@ def parse_text(text: str, fmt: str = "auto", source: str = "<string>") -> Parsed
     if not isinstance(chosen, TextFormat):
         raise DeckParseError(f"{fmt!r} is a file format: parse the file itself", source)
     try:
-        deck = chosen.parse(lines, source, _default_name(source))
+        with _collector_paused():
+            deck = chosen.parse(lines, source, _default_name(source))
     except DeckParseError:
         raise
     except (RecursionError, MemoryError) as error:
@@ -90,6 +94,20 @@ def parse_file(path: str | Path, fmt: str = "auto") -> ParsedDeck:
             return _sanitized(chosen.parse_file(target), detection.score)
     text = read_deck_file(path)
     return parse_text(text, fmt, source)
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while parsing: a parse makes many objects and no
+    cycles, and the collector's full passes over them made time per card grow with the
+    deck (bench_parse: 28 -> 32 µs per card from 10k to 200k cards; flat 24 µs without)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _sanitized(deck: ParsedDeck, score: float | None) -> ParsedDeck:

@@ -48,8 +48,13 @@ def estimate_bytes(spec: Any, params: Mapping[str, Any], seeds: int) -> int:
     return TORCH_BASE_BYTES + seeds * (weights + activations + PER_SEED_BYTES)
 
 
+DEFAULT_LIMIT_BYTES = 4 * 2**30
+"""The most a run may take by default: plenty for a teaching experiment (a few seeds need
+well under 1 GB); a machine with less than 8 GB gets half its memory."""
+
+
 def memory_limit_bytes() -> int:
-    """Half the machine's memory, or ``STUDYAPP_RUN_MAX_GB`` when set."""
+    """``STUDYAPP_RUN_MAX_GB`` when set, else 4 GB or half the machine's memory if less."""
     override = os.environ.get("STUDYAPP_RUN_MAX_GB", "").strip()
     if override:
         try:
@@ -60,7 +65,7 @@ def memory_limit_bytes() -> int:
         total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     except (ValueError, OSError, AttributeError):
         total = 8 * 2**30
-    return total // 2
+    return min(DEFAULT_LIMIT_BYTES, total // 2)
 
 
 def format_bytes(count: float) -> str:
@@ -81,6 +86,6 @@ def check_seeds(spec: Any, params: Mapping[str, Any], seeds: int) -> str | None:
     most = max(1, (limit - TORCH_BASE_BYTES) // max(one, 1))
     return (
         f"--seeds {seeds} would need about {format_bytes(need)} of memory, over the limit of "
-        f"{format_bytes(limit)} (half this machine's memory, or $STUDYAPP_RUN_MAX_GB); "
+        f"{format_bytes(limit)} (set $STUDYAPP_RUN_MAX_GB to change it); "
         f"use at most {most} seeds with these settings"
     )

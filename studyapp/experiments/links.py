@@ -39,7 +39,6 @@ NO_LINKS = frozenset({"none", "-"})
 """An explicit link list made of one of these words means: no experiment at all."""
 
 _IMAGE_PLACEHOLDER = re.compile(r"\(\s*see\s+image\s*\)", re.IGNORECASE)
-_NON_WORD = re.compile(r"[^a-z0-9]+")
 _SETTING_KEY = re.compile(r"^[a-z_][a-z0-9_]*$")
 _SETTING_VALUE = re.compile(r"^[A-Za-z0-9_.+-]+$")
 RUN_SETTINGS = ("steps", "seed")
@@ -51,20 +50,25 @@ class UnknownExperimentError(ValueError):
 
 
 _DROP_APOSTROPHES = str.maketrans("", "", "'\u2019\u2018`")
-_ISATION = re.compile(r"isation\b")
+_ISATION = re.compile(r"isation(?=s?\b)")
+_WORD = re.compile(r"[a-z0-9]+")
 
 
-def normalise(text: str) -> str:
-    """Lower-case words separated by single spaces, padded with one space on each side."""
+def words_of(text: str) -> list[str]:
+    """The normalised words of ``text`` (see :func:`normalise`), found in one pass."""
     if "(" in text:
         text = _IMAGE_PLACEHOLDER.sub(" ", text)
     text = text.lower()
     if "'" in text or "\u2019" in text or "\u2018" in text or "`" in text:
         text = text.translate(_DROP_APOSTROPHES)
-    text = _NON_WORD.sub(" ", text)
     if "isation" in text:
-        text = _ISATION.sub("ization", text)  # also turns "isations" into "izations"
-    return f" {text.strip()} "
+        text = _ISATION.sub("ization", text)  # "-isation(s)" reads "-ization(s)"
+    return _WORD.findall(text)
+
+
+def normalise(text: str) -> str:
+    """Lower-case words separated by single spaces, padded with one space on each side."""
+    return f" {' '.join(words_of(text))} "
 
 
 @dataclass(frozen=True)
@@ -109,7 +113,10 @@ class _PhraseIndex:
 
     def count(self, normalised: str) -> dict[int, int]:
         """``{phrase: occurrences}`` in a :func:`normalise`-d text."""
-        words = normalised.split()
+        return self.count_words(normalised.split())
+
+    def count_words(self, words: list[str]) -> dict[int, int]:
+        """``{phrase: occurrences}`` in a text's :func:`words_of`."""
         by_first, phrases = self._by_first, self.phrases
         hits = by_first.keys() & words  # most cards hold no phrase's first word
         if not hits:
@@ -272,8 +279,8 @@ def experiments_for(
     if explicit:
         return check_explicit(explicit, spec_tuple)
     linker = _cached_linker(spec_tuple)
-    in_question = linker.index.count(normalise(front))
-    in_answer = linker.index.count(normalise(back))
+    in_question = linker.index.count_words(words_of(front))
+    in_answer = linker.index.count_words(words_of(back))
     if not in_question and not in_answer:
         return []
     scores: dict[str, int] = {}
@@ -391,7 +398,7 @@ def suggested_settings(
     """The settings a card suggests for one of its experiments: every matching phrase of
     the spec's ``suggestions`` (in order, later ones win), then ``explicit`` on top."""
     linker = _cached_linker(_all_specs() if specs is None else tuple(specs))
-    found = linker.index.count(normalise(front)) | linker.index.count(normalise(back))
+    found = linker.index.count_words(words_of(front)) | linker.index.count_words(words_of(back))
     settings: dict[str, str] = {}
     for suggestion in linker.suggestions:
         rule = suggestion.rule

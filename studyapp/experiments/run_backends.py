@@ -264,7 +264,7 @@ def _child_main(
 
     A ``("warm", runner)`` request imports an experiment's module ahead of its first run.
     """
-    if parent_pid and False:
+    if parent_pid:
         die_with_parent(parent_pid, prctl=prctl)
     _silence_std_streams()
     if nice:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 from studyapp.store.cards import NEW_CARD
@@ -162,6 +162,87 @@ class ImportWriter:
         keys = [str(values["key"]) for _deck, values in deck_rows]
         return {key: card.id for key, card in self.known_cards(keys, source_prefix).items()}
 
+    def insert_new_cards(
+        self, rows: Sequence[Mapping[str, Any]], deck_ids: Iterable[int]
+    ) -> dict[str, int]:
+        """Insert new cards (``deck_id``, ``key`` and the columns that differ from
+        :data:`NEW_CARD`) as positional rows; returns their ids by key (looked up among
+        ``deck_ids``, the decks they went to)."""
+        now = datetime.now(UTC)
+        names = ["deck_id", "key", *NEW_CARD, "created_at"]
+        defaults = {**NEW_CARD, "created_at": now}
+        columns = ", ".join('"key"' if n == "key" else n for n in names)
+        if not isinstance(self.conn, sqlite3.Connection):
+            sql = f"INSERT INTO card ({columns}) VALUES ({', '.join(f':{n}' for n in names)})"
+            self._many(sql, [{**defaults, **r} for r in rows])
+            return self.card_ids([str(r["key"]) for r in rows], deck_ids)
+        fixed = {n: _fast(v) for n, v in defaults.items()}
+        special = DATETIME_COLUMNS | JSON_COLUMNS
+        texts: dict[tuple[Any, ...], str] = {}  # tag lists repeat: JSON text made once each
+        values = []
+        for row in rows:
+            out = []
+            for name in names:
+                value = row.get(name, _MISSING)
+                if value is _MISSING:
+                    value = fixed[name]
+                elif type(value) is list:
+                    key = tuple(value)
+                    text = texts.get(key)
+                    if text is None:
+                        text = texts[key] = _fast(value)
+                    value = text
+                elif name in special:
+                    value = _fast(value)
+                out.append(value)
+            values.append(out)
+        sql = f"INSERT INTO card ({columns}) VALUES ({', '.join('?' * len(names))})"
+        self.conn.executemany(sql, values)
+        return self.card_ids([str(r["key"]) for r in rows], deck_ids)
+
+    def card_ids(self, keys: Sequence[str], deck_ids: Iterable[int]) -> dict[str, int]:
+        """Ids by key of the cards with these keys in these decks (the lowest id per key)."""
+        decks = list(dict.fromkeys(deck_ids))
+        out: dict[str, int] = {}
+        for start in range(0, len(keys), CHUNK):
+            marks, params = in_list("k", keys[start : start + CHUNK])
+            deck_marks, deck_params = in_list("d", decks)
+            rows = self.q.rows(
+                f'SELECT id, "key" FROM card WHERE deck_id IN {deck_marks} AND "key" IN {marks}'
+                " ORDER BY id", {**params, **deck_params},
+            )  # fmt: skip
+            for r in rows:
+                out.setdefault(r.key, int(r.id))
+        return out
+
+    def insert_log_rows(self, rows: Sequence[Sequence[Any]]) -> int:
+        """Insert review-log rows given positionally (``LOG_COLUMNS`` order), their times as
+        integer microseconds since the epoch (UTC); returns how many."""
+        times = [i for i, n in enumerate(LOG_COLUMNS) if n in DATETIME_COLUMNS]
+        names = ", ".join(LOG_COLUMNS)
+        if isinstance(self.conn, sqlite3.Connection):
+            text: dict[int | None, str | None] = {None: None}  # "before" times repeat
+            values = []
+            for row in rows:
+                out = list(row)
+                for i in times:
+                    us = out[i]
+                    value = text.get(us, _MISSING)
+                    if value is _MISSING:
+                        value = text[us] = _micros_text(us)
+                    out[i] = value
+                values.append(out)
+            sql = f"INSERT INTO review_log ({names}) VALUES ({', '.join('?' * len(LOG_COLUMNS))})"
+            self.conn.executemany(sql, values)
+            return len(rows)
+        dicts = []
+        for row in rows:
+            named = dict(zip(LOG_COLUMNS, row, strict=True))
+            for i in times:
+                named[LOG_COLUMNS[i]] = _from_micros(row[i])
+            dicts.append(named)
+        return self.insert_logs(dicts)
+
     def update_cards(self, changes: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
         """Apply ``(card id, columns)``; rows with the same columns go in one statement."""
         groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
@@ -198,6 +279,20 @@ class ImportWriter:
             self.q.execute(
                 f"DELETE FROM review_log WHERE kind = 'review' AND card_id IN {marks}", params
             )
+
+
+_MISSING: Any = object()
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NAIVE_EPOCH = datetime(1970, 1, 1)
+
+
+def _micros_text(us: int) -> str:
+    """Microseconds since the epoch -> the text :func:`sqlite_value` makes of that datetime."""
+    return (_NAIVE_EPOCH + timedelta(microseconds=us)).isoformat(" ", "microseconds")
+
+
+def _from_micros(us: int | None) -> datetime | None:
+    return None if us is None else _EPOCH + timedelta(microseconds=us)
 
 
 def _fast(value: Any) -> Any:

@@ -41,12 +41,14 @@ LOG_COLUMNS = (
 
 
 @dataclass(frozen=True)
-class TodayAnswer:
-    """One review-kind answer of today: which card, its deck, its state before."""
+class TodayUsage:
+    """One deck's review-kind answers since a time, by the card's state before the answer."""
 
-    card_id: int
     deck_id: int
     state_before: int
+    answers: int
+    cards: int
+    """Distinct cards among those answers."""
 
 
 def _params(deck_id: int, now: datetime, until: datetime, day_end: datetime) -> dict[str, Any]:
@@ -79,23 +81,26 @@ def count(
     return int(q.scalar(f"SELECT count(*) FROM ({inner}) AS capped", params) or 0)
 
 
-def answers_since(q: Query, start: datetime) -> list[TodayAnswer]:
-    """Review-kind answers since ``start`` with their cards' decks (two small queries: a join
-    lets the planner walk every card of a large deck instead of today's few log rows)."""
-    today = q.rows(
-        "SELECT card_id, state_before FROM review_log"
-        " WHERE reviewed_at >= :start AND kind = 'review'",
-        {"start": start},
-    )
-    if not today:
+def usage_since(q: Query, start: datetime, deck_ids: Sequence[int]) -> list[TodayUsage]:
+    """Review-kind answers since ``start`` per deck and state before, in one query.
+
+    ``CROSS JOIN`` makes SQLite walk today's log rows (the ``reviewed_at`` index) and look each
+    card up, never the other way round (every card of a large deck); PostgreSQL plans it as an
+    inner join. Cost grows with today's answers, not with the collection.
+    """
+    if not deck_ids:
         return []
-    deck_of: dict[int, int] = {}
-    card_ids = sorted({r.card_id for r in today})
-    for chunk in range(0, len(card_ids), 500):
-        placeholders, params = in_list("c", card_ids[chunk : chunk + 500])
-        for r in q.rows(f"SELECT id, deck_id FROM card WHERE id IN {placeholders}", params):
-            deck_of[r.id] = r.deck_id
-    return [TodayAnswer(r.card_id, deck_of.get(r.card_id, -1), r.state_before) for r in today]
+    placeholders, params = in_list("d", list(deck_ids))
+    rows = q.rows(
+        "SELECT card.deck_id AS deck_id, review_log.state_before AS state_before,"
+        " count(*) AS answers, count(DISTINCT review_log.card_id) AS cards"
+        " FROM review_log CROSS JOIN card"
+        " WHERE review_log.reviewed_at >= :start AND review_log.kind = 'review'"
+        f" AND card.id = review_log.card_id AND card.deck_id IN {placeholders}"
+        " GROUP BY card.deck_id, review_log.state_before",
+        {"start": start, **params},
+    )
+    return [TodayUsage(r.deck_id, r.state_before, int(r.answers), int(r.cards)) for r in rows]
 
 
 def deck_card_counts(q: Query, deck_id: int, missing_flags: Sequence[str]) -> tuple[int, int, int]:

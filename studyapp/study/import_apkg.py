@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +27,8 @@ from studyapp.deckfmt.apkg import AnkiCard, AnkiPackage, extract_media, read_pac
 from studyapp.deckfmt.apkg.model import REVIEW, AnkiReview
 from studyapp.store.imports import ImportWriter, KnownCard, LoggedAnswer
 from studyapp.study.errors import StudyError
-from studyapp.study.history import Replay, default_scheduler, replay
+from studyapp.study.history import default_scheduler
+from studyapp.study.history_fast import FastFsrs, Row, State, to_datetime
 from studyapp.study.identity import anki_key
 from studyapp.study.import_files import removed_on_exit, sweep_stale
 from studyapp.study.importer import NEW_DECK
@@ -39,6 +41,8 @@ BATCH = 1000
 LOCKED_MESSAGE = "another studyapp is importing; retrying"
 RETRIES = 30
 SOURCE_PREFIX = "anki/"
+Replayed = tuple[State, list[Row], int]
+"""A card's FSRS replay: (final state, answered rows, lapses); see :mod:`history_fast`."""
 
 
 @dataclass(frozen=True)
@@ -66,8 +70,11 @@ def import_package(
     package = package or read_package(path)
     digest = _digest(Path(path))
     sweep_stale(Path(media_dir), suffix=".part")  # media temps of a killed import
+    renamed: dict[str, str] = {}
     with removed_on_exit([]):  # SIGTERM: the media copied so far are removed again
-        extract_media(path, package.media, media_dir)
+        extract_media(path, package.media, media_dir, renamed)
+    if renamed:
+        _point_to_renamed(package, renamed)
     cards, seen, warnings = [], set(), [str(w) for w in package.warnings]
     for card in package.cards:
         if isinstance(card, AnkiCard) and card.identity not in seen:
@@ -96,6 +103,22 @@ def import_package(
     )  # fmt: skip
 
 
+def _point_to_renamed(package: AnkiPackage, renamed: dict[str, str]) -> None:
+    """Cards refer to their media under the names they were stored as (see
+    :func:`extract_media`): ``[image: a.png]`` becomes ``[image: a-1f2e3d4c.png]``."""
+    for card in package.cards:
+        if not isinstance(card, AnkiCard) or not renamed.keys() & set(card.media):
+            continue
+        for old in dict.fromkeys(card.media):
+            new = renamed.get(old)
+            if new is None:
+                continue
+            for mark in ("[image: ", "[sound: "):
+                card.front = card.front.replace(f"{mark}{old}]", f"{mark}{new}]")
+                card.back = card.back.replace(f"{mark}{old}]", f"{mark}{new}]")
+        card.media = [renamed.get(name, name) for name in card.media]
+
+
 def _digest(path: Path) -> str:
     sha = hashlib.sha256()
     with path.open("rb") as handle:
@@ -104,8 +127,13 @@ def _digest(path: Path) -> str:
     return sha.hexdigest()
 
 
-def _replay(reviews: list[AnkiReview]) -> Replay | None:
-    return replay(reviews, default_scheduler()) if reviews else None
+@lru_cache(maxsize=1)
+def _fsrs() -> FastFsrs:
+    return FastFsrs(default_scheduler())
+
+
+def _replay(reviews: list[AnkiReview]) -> Replayed | None:
+    return _fsrs().replay(reviews) if reviews else None
 
 
 @contextmanager
@@ -157,11 +185,11 @@ def _now() -> datetime:
 
 def _store_batch(
     writer: ImportWriter, chunk: Sequence[AnkiCard], keys: list[str],
-    fresh: dict[str, Replay | None], deck_ids: dict[str, int], default_deck: str, offset: int,
+    fresh: dict[str, Replayed | None], deck_ids: dict[str, int], default_deck: str, offset: int,
 ) -> dict[str, int]:  # fmt: skip
     known = writer.known_cards(keys, SOURCE_PREFIX)
     counts = {"added": 0, "updated": 0, "unchanged": 0, "reviews": 0}
-    inserts: list[tuple[int, dict[str, Any]]] = []
+    inserts: list[dict[str, Any]] = []
     updates: list[tuple[int, dict[str, Any]]] = []
     rewrite: list[tuple[int, AnkiCard]] = []
     for index, (card, key) in enumerate(zip(chunk, keys, strict=True)):
@@ -170,10 +198,10 @@ def _store_batch(
         if old is None:
             result = fresh[key] if key in fresh else _replay(card.reviews)  # gone meanwhile
             fresh[key] = result
-            values = {**_text(card, None), "key": key, "position": offset + index,
-                      "line": card.line, "suspended": card.suspended,
-                      **_state(result)}  # fmt: skip
-            inserts.append((deck_id, values))
+            values = {**_text(card, None), "deck_id": deck_id, "key": key,
+                      "position": offset + index, "line": card.line,
+                      "suspended": card.suspended, **_state(result)}  # fmt: skip
+            inserts.append(values)
             counts["added"] += 1
             continue
         changed = _text(card, old)
@@ -187,15 +215,15 @@ def _store_batch(
             updates.append((old.id, changed))
         if card.reviews:
             rewrite.append((old.id, card))
-    ids = writer.insert_cards(inserts, SOURCE_PREFIX)
-    logs = []
-    for _deck, values in inserts:
+    ids = writer.insert_new_cards(inserts, {v["deck_id"] for v in inserts}) if inserts else {}
+    logs: list[tuple[Any, ...]] = []
+    for values in inserts:
         result = fresh[values["key"]]
         if result is not None:
             logs.extend(_log_rows(ids[values["key"]], result))
     logs.extend(_merge_histories(writer, rewrite, updates))
     writer.update_cards(updates)
-    counts["reviews"] = writer.insert_logs(logs)
+    counts["reviews"] = writer.insert_log_rows(logs)
     return counts
 
 
@@ -213,29 +241,21 @@ def _text(card: AnkiCard, old: KnownCard | None) -> dict[str, Any]:
     return values
 
 
-def _state(result: Replay | None) -> dict[str, Any]:
+def _state(result: Replayed | None) -> dict[str, Any]:
     if result is None:
         return {}
-    s = result.state
-    return {"state": s.state, "step": s.step, "stability": s.stability,
-            "difficulty": s.difficulty, "due": s.due, "last_review": s.last_review,
-            "reps": result.reps, "lapses": result.lapses}  # fmt: skip
+    (state, step, stability, difficulty, due, last), rows, lapses = result
+    return {"state": state, "step": step, "stability": stability, "difficulty": difficulty,
+            "due": to_datetime(due), "last_review": to_datetime(last), "reps": len(rows),
+            "lapses": lapses}  # fmt: skip
 
 
-def _log_rows(card_id: int, result: Replay) -> list[dict[str, Any]]:
-    rows = []
-    for step in result.reviews:
-        b, a = step.before, step.after
-        rows.append({
-            "card_id": card_id, "reviewed_at": step.review.at, "rating": step.review.rating,
-            "duration_ms": max(0, step.review.duration_ms), "kind": "review",
-            "state_before": b.state, "step_before": b.step, "stability_before": b.stability,
-            "difficulty_before": b.difficulty, "due_before": b.due,
-            "last_review_before": b.last_review, "state_after": a.state, "step_after": a.step,
-            "stability_after": a.stability, "difficulty_after": a.difficulty,
-            "due_after": a.due, "undo": None,
-        })  # fmt: skip
-    return rows
+def _log_rows(card_id: int, result: Replayed) -> list[tuple[Any, ...]]:
+    """Review-log rows in ``LOG_COLUMNS`` order, times in microseconds."""
+    return [
+        (card_id, at, rating, max(0, ms), "review", *b, a[0], a[1], a[2], a[3], a[4], None)
+        for at, rating, ms, b, a in result[1]
+    ]
 
 
 def _ms(at: datetime) -> int:
@@ -244,7 +264,7 @@ def _ms(at: datetime) -> int:
 
 def _merge_histories(
     writer: ImportWriter, cards: list[tuple[int, AnkiCard]], updates: list[tuple[int, Any]]
-) -> list[dict[str, Any]]:
+) -> list[tuple[Any, ...]]:
     """Known cards gain the Anki answers they lack; their history is replayed again.
 
     Returns the log rows to insert; the new card states go into ``updates``.
@@ -255,7 +275,7 @@ def _merge_histories(
     cards = [(card_id, card) for card_id, card in cards if _may_lack(card, summary.get(card_id))]
     stored = writer.answers([card_id for card_id, _card in cards])
     rewritten: list[int] = []
-    rows: list[dict[str, Any]] = []
+    rows: list[tuple[Any, ...]] = []
     for card_id, card in cards:
         have = {_ms(a.reviewed_at) for a in stored.get(card_id, [])}
         extra = [r for r in card.reviews if _ms(r.at) not in have]
@@ -263,7 +283,7 @@ def _merge_histories(
             continue
         merged = sorted([*(_as_review(a) for a in stored.get(card_id, [])), *extra],
                         key=lambda r: r.at)  # fmt: skip
-        result = replay(merged, default_scheduler())
+        result = _fsrs().replay(merged)
         rewritten.append(card_id)
         rows.extend(_log_rows(card_id, result))
         updates.append((card_id, _state(result)))

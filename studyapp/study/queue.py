@@ -54,23 +54,16 @@ class DeckQueue:
 
 
 def usage_today(q: Query, ctx: Context, deck_ids: list[int], now: datetime) -> dict[int, Usage]:
-    """Today's answers per deck, read from today's slice of the log."""
+    """Today's answers per deck, read from today's slice of the log (one query)."""
     out = {deck_id: Usage() for deck_id in deck_ids}
-    new_cards: dict[int, set[int]] = {}
-    review_cards: dict[int, set[int]] = {}
-    for answer in store.answers_since(q, ctx.day_start(ctx.today(now))):
-        usage = out.get(answer.deck_id)
-        if usage is None:
-            continue
-        usage.answers += 1
-        if answer.state_before == NEW:
-            new_cards.setdefault(answer.deck_id, set()).add(answer.card_id)
-        elif answer.state_before == REVIEW:
-            usage.reviews_done += 1
-            review_cards.setdefault(answer.deck_id, set()).add(answer.card_id)
-    for deck_id, usage in out.items():
-        usage.new_done = len(new_cards.get(deck_id, ()))
-        usage.review_cards_done = len(review_cards.get(deck_id, ()))
+    for row in store.usage_since(q, ctx.day_start(ctx.today(now)), deck_ids):
+        usage = out[row.deck_id]
+        usage.answers += row.answers
+        if row.state_before == NEW:
+            usage.new_done += row.cards
+        elif row.state_before == REVIEW:
+            usage.reviews_done += row.answers
+            usage.review_cards_done += row.cards
     return out
 
 

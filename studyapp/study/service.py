@@ -18,6 +18,7 @@ SQLite file opens and reviews without importing SQLAlchemy.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date, datetime, tzinfo
 from pathlib import Path
@@ -30,9 +31,7 @@ from studyapp.study.context import Context
 from studyapp.study.decks import DecksPart
 from studyapp.study.errors import StudyError
 from studyapp.study.parameters import FsrsPart
-from studyapp.study.quiz import QuizPart
 from studyapp.study.reviews import ReviewsPart
-from studyapp.study.runs import RunsPart
 from studyapp.study.stats import StatsPart
 from studyapp.study.views import (
     AnswerOutcome,
@@ -58,6 +57,8 @@ if TYPE_CHECKING:
     from sqlalchemy.engine import Engine
 
     from studyapp.store.sql import Db
+    from studyapp.study.quiz import QuizPart
+    from studyapp.study.runs import RunsPart
 
 __all__ = [
     "AnswerOutcome",
@@ -104,8 +105,20 @@ class StudyService:
         self.reviews = ReviewsPart(self.ctx, self.fsrs, self.cards)
         self.decks = DecksPart(self.ctx, self.fsrs)
         self.stats = StatsPart(self.ctx)
-        self.quiz = QuizPart(self.ctx)
-        self.runs = RunsPart(self.ctx)
+
+    @functools.cached_property
+    def quiz(self) -> QuizPart:
+        """``service.quiz`` (made on first use: its grading modules stay off the start path)."""
+        from studyapp.study.quiz import QuizPart
+
+        return QuizPart(self.ctx)
+
+    @functools.cached_property
+    def runs(self) -> RunsPart:
+        """``service.runs`` (made on first use: ``models`` stays off the start path)."""
+        from studyapp.study.runs import RunsPart
+
+        return RunsPart(self.ctx)
 
     @classmethod
     def open(

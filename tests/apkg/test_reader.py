@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from studyapp.deckfmt import parse_file
 from studyapp.deckfmt.apkg import AnkiCard, extract_media, read_package
@@ -88,3 +90,31 @@ def test_html_becomes_terminal_text(html: str, text: str) -> None:
     assert html_to_text(html, media) == text
     if "sound" in html:
         assert media == ["a.mp3", "b.jpg"]
+
+
+def _parsed_slowly(html: str) -> str:
+    """The reference: the same HTML through HTMLParser only."""
+    from studyapp.deckfmt.apkg import render
+
+    parser = render._TextParser([])
+    parser.feed(html)
+    parser.close()
+    return parser.text()
+
+
+_PIECES = ["<div>", "</div>", "<br>", "<br/>", "<br />", "<B>", "</b>", "<ul>", "<li>", "</li>",
+           "</ul>", "<ol>", "<sup>", "</sup>", "<sub>", "</sub>", '<span style="a:b">',
+           "</span>", "<p class=x>", "<hr>", "<td>", "<tr>", "&amp;", "&lt;", "&nbsp;", "&#x41;",
+           " ", "  ", "\n", "x2", "n", "text", "a < b", "<!-- c -->", "<img src=a.png>",
+           "<script>1<2</script>", "<div/>", "<sup x=1/>", "&", "<", ">", "\xa0"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES), max_size=14))
+def test_fast_html_path_equals_htmlparser(pieces: list[str]) -> None:
+    from studyapp.deckfmt.apkg import render
+
+    html = "".join(pieces)
+    parser = render._TextParser([])
+    if render._simple(parser, html):
+        assert parser.text() == _parsed_slowly(html)

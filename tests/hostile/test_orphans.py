@@ -9,6 +9,7 @@ every one of them must be gone within 2 s, not left running under PID 1.
 from __future__ import annotations
 
 import os
+import shlex
 import signal
 import sys
 import time
@@ -83,8 +84,10 @@ def db(tmp_path: Path) -> Path:
     return path
 
 
-def start_app_with_a_run(db: Path, tmp_path: Path) -> tuple[Terminal, dict[int, str]]:
-    """The app with an experiment training; returns it and its descendants then."""
+def start_app_with_a_run(db: Path, tmp_path: Path) -> tuple[Terminal, int, dict[int, str]]:
+    """The app training an experiment, under a shell that holds the terminal (as in real
+    use: the app is not the session leader, so its death hangs up no one). Returns the
+    terminal, the app's pid and its descendants."""
     (tmp_path / "decks").mkdir(exist_ok=True)
     env = {
         **os.environ,
@@ -94,34 +97,41 @@ def start_app_with_a_run(db: Path, tmp_path: Path) -> tuple[Terminal, dict[int, 
         "TERM": "xterm-256color",
     }
     env.pop("STUDYAPP_DB", None)
-    app = Terminal([sys.executable, "-m", "studyapp", "--db", str(db)], env)
-    app.wait_for_text("answered · ")
-    app.press("\r")  # review the deck
-    app.wait_for_text("Reveal")
-    app.press("x")  # its card's experiment
-    app.wait_for_text("s starts the run")
-    app.press("s")  # warned: no prediction
+    app = shlex.join([sys.executable, "-m", "studyapp", "--db", str(db)])
+    shell = Terminal(["/bin/sh", "-c", f"{app}; sleep 60"], env)
+    shell.wait_for_text("answered · ")
+    (app_pid,) = [pid for pid, cmd in descendants(shell.pid).items() if "-m studyapp" in cmd]
+    shell.press("\r")  # review the deck
+    shell.wait_for_text("Reveal")
+    shell.press("x")  # its card's experiment
+    shell.wait_for_text("s starts the run")
+    shell.press("s")  # warned: no prediction
     time.sleep(0.3)
-    app.press("s")  # run without one
-    app.wait_for_text("steps/s")
-    found = descendants(app.pid)
+    shell.press("s")  # run without one
+    shell.wait_for_text("steps/s")
+    found = descendants(app_pid)
     assert any("multiprocessing" in cmd for cmd in found.values()), found
-    return app, found
+    return shell, app_pid, found
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
 def test_killing_the_app_mid_run_leaves_no_process(
     db: Path, tmp_path: Path, sig: signal.Signals
 ) -> None:
-    app, found = start_app_with_a_run(db, tmp_path)
-    assert all(alive(pid) for pid in found)
-    os.kill(app.pid, sig)
-    killed_at = time.monotonic()
-    os.waitpid(app.pid, 0)
-    os.close(app.fd)
-    while any(alive(pid) for pid in found) and time.monotonic() - killed_at < GONE_WITHIN_S:
-        time.sleep(0.05)
-    left = {pid: cmd for pid, cmd in found.items() if alive(pid)}
-    for pid in left:  # do not leave them to the next test either
+    shell, app_pid, found = start_app_with_a_run(db, tmp_path)
+    try:
+        assert all(alive(pid) for pid in found)
+        os.kill(app_pid, sig)
+        killed_at = time.monotonic()
+        while alive(app_pid) and time.monotonic() - killed_at < 10:
+            time.sleep(0.02)
+        killed_at = time.monotonic()
+        while any(alive(pid) for pid in found) and time.monotonic() - killed_at < GONE_WITHIN_S:
+            time.sleep(0.05)
+        left = {pid: cmd for pid, cmd in found.items() if alive(pid)}
+    finally:
+        shell.kill()
+    for pid in left:  # not left to the next test either
         os.kill(pid, signal.SIGKILL)
+    assert not alive(app_pid)
     assert not left, f"still running {GONE_WITHIN_S} s after {sig.name}: {left}"

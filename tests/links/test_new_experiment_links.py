@@ -18,7 +18,7 @@ PINS = [
     ("lecture13-gan-flashcards.txt", "What can you use a variational autoencoder", "prior-samples"),
     ("goodfellow-ch20-notes.txt", "images tend to be blurry", "blur-vs-sharp"),
     ("dl09-generative-models.txt", "Why do we want features to be uncorrelated", "disentanglement"),
-    ("dl09-generative-models.txt", "If your representations are rich and compact", "disentanglement"),
+    ("dl09-generative-models.txt", "If your representations are rich", "disentanglement"),
 ]
 
 

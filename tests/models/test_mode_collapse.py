@@ -38,10 +38,10 @@ def test_default_the_more_effective_d_collapses_g() -> None:
     result = check_default(ID)
     m = result.metrics
     precise = [p >= MIN_PRECISION for p in m["precision_strong_per_seed"]]
-    few = [1 <= n <= 2 for n in m["modes_strong_per_seed"]]
+    few = [1 <= n <= 4 for n in m["modes_strong_per_seed"]]
     assert sum(p and f for p, f in zip(precise, few, strict=True)) >= 4
     assert m["precision_strong"] > m["precision_one"]
-    assert result.answer == 1  # piled on one or two modes
+    assert result.answer == 1  # piled on a few modes
     snapshot = result.snapshot or {}
     assert snapshot["samples"].shape == (1000, 2) and snapshot["data"].shape == (1000, 2)
     assert set(result.history) >= {"precision_strong", "recall_strong", "precision_one"}
@@ -49,4 +49,7 @@ def test_default_the_more_effective_d_collapses_g() -> None:
 
 @pytest.mark.parametrize("control", control_cases(ID))
 def test_control_fails(control: Control) -> None:
-    check_control(ID, control)
+    result = check_control(ID, control)
+    m = result.metrics
+    if control.set.get("d_steps") == 1:  # same init, same streams: the two arms are one
+        assert m["precision_strong_per_seed"] == m["precision_one_per_seed"]

@@ -65,11 +65,15 @@ def sniff_file(path: Path, head: bytes) -> float:
     return 0.3 if zipped else 0.0
 
 
-def extract_media(package_path: str | Path, media: list[MediaFile], folder: str | Path) -> int:
-    """Copy ``media`` into ``folder`` safely; see :mod:`studyapp.deckfmt.apkg.media`."""
+def extract_media(
+    package_path: str | Path, media: list[MediaFile], folder: str | Path,
+    renamed: dict[str, str] | None = None,
+) -> int:  # fmt: skip
+    """Copy ``media`` into ``folder`` safely, by content (``renamed``: names changed because
+    the folder held other bytes under them); see :mod:`studyapp.deckfmt.apkg.media`."""
     from studyapp.deckfmt.apkg.media import extract_media as extract
 
-    return extract(package_path, media, folder)
+    return extract(package_path, media, folder, renamed)
 
 
 def read_package(path: str | Path) -> AnkiPackage:

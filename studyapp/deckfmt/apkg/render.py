@@ -10,6 +10,8 @@ line breaks, list bullets, sub/superscripts and entities; ``\\(..\\)``, ``\\[..\
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from html import unescape
 from html.parser import HTMLParser
 
 from studyapp.deckfmt.latex import math_to_unicode
@@ -60,24 +62,32 @@ def _render(template: str, fields: dict[str, str], cloze: int | None, question: 
             front: str) -> str:  # fmt: skip
     out: list[str] = []
     skip_until: list[tuple[str, bool]] = []  # open sections: (name, showing)
-    pos = 0
-    for match in _TAG.finditer(template):
-        showing = all(show for _, show in skip_until)
+    showing = True
+    for literal, kind, body in _tokens(template):
         if showing:
-            out.append(template[pos : match.start()])
-        pos = match.end()
-        kind, body = match.group(1), match.group(2).strip()
+            out.append(literal)
         if kind in ("#", "^"):
             present = bool(_field(body, fields).strip())
             skip_until.append((body, present if kind == "#" else not present))
         elif kind == "/":
             if skip_until:
                 skip_until.pop()
-        elif showing:
+        elif kind == "" and showing:
             out.append(_substitute(body, fields, cloze, question, front))
-    if all(show for _, show in skip_until):
-        out.append(template[pos:])
+        showing = all(show for _, show in skip_until)
     return "".join(out)
+
+
+@lru_cache(maxsize=256)
+def _tokens(template: str) -> tuple[tuple[str, str | None, str], ...]:
+    """``(text before, tag kind, tag body)`` per ``{{tag}}``; the tail as kind None."""
+    out: list[tuple[str, str | None, str]] = []
+    pos = 0
+    for match in _TAG.finditer(template):
+        out.append((template[pos : match.start()], match.group(1), match.group(2).strip()))
+        pos = match.end()
+    out.append((template[pos:], None, ""))
+    return tuple(out)
 
 
 def _substitute(body: str, fields: dict[str, str], cloze: int | None, question: bool,
@@ -114,16 +124,73 @@ def _cloze(text: str, number: int, question: bool) -> str:
 
 
 def html_to_text(html: str, media: list[str] | None = None) -> str:
-    """HTML field text as plain terminal text; image and sound names appended to ``media``."""
-    found = media if media is not None else []
+    """HTML field text as plain terminal text; image and sound names appended to ``media``.
+
+    Converted once per distinct string (a package repeats its fields and templates)."""
+    cached = _CACHE.get(html)
+    if cached is None:
+        if len(_CACHE) >= CACHE_SIZE:
+            _CACHE.clear()
+        found: list[str] = []
+        cached = _CACHE[html] = (_convert(html, found), tuple(found))
+    if media is not None:
+        media.extend(cached[1])
+    return cached[0]
+
+
+CACHE_SIZE = 50_000
+_CACHE: dict[str, tuple[str, tuple[str, ...]]] = {}
+_PLAIN_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)(\s[^<>]*?)?\s*(/?)>")
+_RAW_TAGS = frozenset({"img", "script", "style", "textarea", "title"})
+
+
+def _convert(html: str, found: list[str]) -> str:
     html = _SOUND.sub(lambda m: _sound(m, found), html)
     parser = _TextParser(found)
-    parser.feed(html)
-    parser.close()
+    if not _simple(parser, html):
+        parser = _TextParser(found)
+        parser.feed(html)
+        parser.close()
     text = parser.text()
     if "\\(" in text or "\\[" in text or "[$" in text:
         text = _MATH.sub(_math, text)
     return text
+
+
+def _simple(parser: _TextParser, html: str) -> bool:
+    """Feed ``parser`` the way HTMLParser would, for HTML of plain tags only (no comments,
+    no ``<img>``, no raw-text elements, no stray ``<``); False (nothing fed) otherwise."""
+    if "<" not in html:
+        if html:
+            parser.handle_data(unescape(html) if "&" in html else html)
+        return True
+    events: list[tuple[int, str, str]] = []  # (0 data | 1 start | 2 end | 3 start+end, ...)
+    pos = 0
+    for match in _PLAIN_TAG.finditer(html):
+        if "<" in html[pos : match.start()]:
+            return False
+        tag, attrs, slash = match.group(2).lower(), (match.group(3) or "").strip(), match.group(4)
+        if tag in _RAW_TAGS or (attrs and slash) or (attrs and "/" in attrs[-1:]):
+            return False
+        if pos < match.start():
+            events.append((0, html[pos : match.start()], ""))
+        closing = match.group(1) == "/"
+        events.append((2 if closing else 3 if slash else 1, tag, ""))
+        pos = match.end()
+    if "<" in html[pos:]:
+        return False
+    if pos < len(html):
+        events.append((0, html[pos:], ""))
+    for kind, value, _ in events:
+        if kind == 0:
+            parser.handle_data(unescape(value) if "&" in value else value)
+        elif kind == 2:
+            parser.handle_endtag(value)
+        else:
+            parser.handle_starttag(value, [])
+            if kind == 3:
+                parser.handle_endtag(value)
+    return True
 
 
 def _sound(match: re.Match[str], found: list[str]) -> str:
