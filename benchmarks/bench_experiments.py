@@ -3,9 +3,10 @@
 Prints three tables (real measurements, no assertions):
 
 1. every experiment in ``models.all_specs()`` (auto-discovered): the default run's wall time
-   on seed 0 (bar: <= 20 s), the default verdict on the held-out seeds 11-15 (batched; it
-   must pass on >= 4 of 5) and, one row each, every declared control's verdict on the same
-   seeds (it must FAIL on >= 4 of 5); the last column says whether each row meets its bar;
+   on seed 0 (bar: <= 20 s; process CPU seconds beside it, for a loaded machine), the
+   default verdict on the held-out seeds 11-15 (batched; it must pass on >= 4 of 5) and,
+   one row each, every declared control's verdict on the same seeds (it must FAIL on >= 4
+   of 5); the last column says whether each row meets its bar;
 2. the instrumented loop vs the same loop bare, side by side in one run (interleaved, best
    of ``--repeat``, runs capped at 600 steps): ``execute`` (history, NaN checks, progress
    callback, cancel checks) against draining the run's generator directly; goal >= 0.95x.
@@ -108,7 +109,7 @@ def table_defaults(specs: list[ExperimentSpec], quick: bool) -> None:
         "every control (must fail on >= 80% of the seeds)"
     )
     print(
-        f"{'experiment / control':<44}{'steps':>7}{'s0 wall':>9}{'seeds wall':>11}"
+        f"{'experiment / control':<44}{'steps':>7}{'s0 wall':>9}{'s0 cpu':>8}{'seeds wall':>11}"
         f"{'met':>5}  seeds  bar"
     )
     need = math.ceil(0.8 * len(seeds))
@@ -116,13 +117,15 @@ def table_defaults(specs: list[ExperimentSpec], quick: bool) -> None:
     misses = 0
     for spec in specs:
         steps = steps_for(spec, quick)
+        cpu = time.process_time()
         one = execute(spec, steps=steps)
+        cpu = time.process_time() - cpu
         five = execute(spec, steps=steps, seeds=seeds)
         total += one.elapsed_s + five.elapsed_s
         ok = one.elapsed_s <= WALL_BAR_S and five.status == "completed" and five.verdict.passed
         misses += not ok
         print(
-            f"{spec.id:<44}{steps:>7}{one.elapsed_s:>9.2f}{five.elapsed_s:>11.2f}"
+            f"{spec.id:<44}{steps:>7}{one.elapsed_s:>9.2f}{cpu:>8.2f}{five.elapsed_s:>11.2f}"
             f"{five.verdict.seeds_agreed:>3}/{five.verdict.seeds_total}  {marks(five):<5}  "
             f"{'ok' if ok else 'MISS'}"
         )
@@ -137,11 +140,11 @@ def table_defaults(specs: list[ExperimentSpec], quick: bool) -> None:
             if len(label) > 43:
                 label = label[:40] + "..."
             print(
-                f"{label:<44}{c_steps:>7}{'':>9}{run.elapsed_s:>11.2f}"
+                f"{label:<44}{c_steps:>7}{'':>17}{run.elapsed_s:>11.2f}"
                 f"{run.verdict.seeds_agreed:>3}/{run.verdict.seeds_total}  {marks(run):<5}  "
                 f"{'ok' if failed else 'MISS'}"
             )
-    print(f"{'total':<44}{'':>7}{total:>20.2f}   rows missing their bar: {misses}")
+    print(f"{'total':<44}{'':>7}{total:>28.2f}   rows missing their bar: {misses}")
     if quick:
         print("(--quick: 2 seeds, runs capped at 300 steps: these verdicts are not the real ones)")
 

@@ -18,7 +18,13 @@ import sys
 from typing import Any
 
 from studyapp.cli.errors import CliError
-from studyapp.deckfmt import DeckParseError, ParsedCard, ParsedDeck, parse_file
+from studyapp.deckfmt import (
+    DeckParseError,
+    ParsedCard,
+    ParsedDeck,
+    collector_paused,
+    parse_file,
+)
 from studyapp.deckfmt.registry import descriptions
 from studyapp.experiments.links import UnknownExperimentError, check_settings, experiments_for
 from studyapp.textsafe import strip_controls
@@ -94,7 +100,8 @@ def card_links(card: ParsedCard, warnings: list[dict[str, Any]]) -> list[str]:
 
 def deck_json(deck: ParsedDeck) -> dict[str, Any]:
     warnings = [{"line": w.line, "message": w.message} for w in deck.warnings]
-    cards = [card_json(card, card_links(card, warnings)) for card in deck.cards]
+    with collector_paused():  # 100k small dicts, no cycles: see deckfmt.collector_paused
+        cards = [card_json(card, card_links(card, warnings)) for card in deck.cards]
     return {
         "format": deck.format,
         "score": deck.score,

@@ -197,7 +197,13 @@ class ImportWriter:
                 out.append(value)
             values.append(out)
         sql = f"INSERT INTO card ({columns}) VALUES ({', '.join('?' * len(names))})"
+        (before,) = self.conn.execute("SELECT coalesce(max(id), 0) FROM card").fetchone()
         self.conn.executemany(sql, values)
+        # this transaction holds the write lock: the rows above the old largest id are these
+        # (unless SQLite had to pick random ids, at the top of the id range: then look up)
+        ids = dict(self.conn.execute('SELECT "key", id FROM card WHERE id > ?', (before,)))
+        if len(ids) == len(rows) and all(str(r["key"]) in ids for r in rows):
+            return ids
         return self.card_ids([str(r["key"]) for r in rows], deck_ids)
 
     def card_ids(self, keys: Sequence[str], deck_ids: Iterable[int]) -> dict[str, int]:
@@ -220,20 +226,11 @@ class ImportWriter:
         integer microseconds since the epoch (UTC); returns how many."""
         times = [i for i, n in enumerate(LOG_COLUMNS) if n in DATETIME_COLUMNS]
         names = ", ".join(LOG_COLUMNS)
-        if isinstance(self.conn, sqlite3.Connection):
-            text: dict[int | None, str | None] = {None: None}  # "before" times repeat
-            values = []
-            for row in rows:
-                out = list(row)
-                for i in times:
-                    us = out[i]
-                    value = text.get(us, _MISSING)
-                    if value is _MISSING:
-                        value = text[us] = _micros_text(us)
-                    out[i] = value
-                values.append(out)
-            sql = f"INSERT INTO review_log ({names}) VALUES ({', '.join('?' * len(LOG_COLUMNS))})"
-            self.conn.executemany(sql, values)
+        if isinstance(self.conn, sqlite3.Connection):  # SQLite writes the times' text
+            marks = [_MICROS_SQL.format(i + 1) if i in times else f"?{i + 1}"
+                     for i in range(len(LOG_COLUMNS))]  # fmt: skip
+            sql = f"INSERT INTO review_log ({names}) VALUES ({', '.join(marks)})"
+            self.conn.executemany(sql, rows)
             return len(rows)
         dicts = []
         for row in rows:
@@ -283,12 +280,16 @@ class ImportWriter:
 
 _MISSING: Any = object()
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_NAIVE_EPOCH = datetime(1970, 1, 1)
 
 
-def _micros_text(us: int) -> str:
-    """Microseconds since the epoch -> the text :func:`sqlite_value` makes of that datetime."""
-    return (_NAIVE_EPOCH + timedelta(microseconds=us)).isoformat(" ", "microseconds")
+_FRACTION = "((?{0} % 1000000) + 1000000) % 1000000"
+_MICROS_SQL = (
+    f"strftime('%Y-%m-%d %H:%M:%S', (?{{0}} - {_FRACTION}) / 1000000, 'unixepoch')"
+    f" || printf('.%06d', {_FRACTION})"
+)
+"""SQL making, of integer microseconds since the epoch (parameter ``{0}``), the text
+:func:`sqlite_value` makes of that datetime (NULL stays NULL); floor division, so times
+before 1970 too."""
 
 
 def _from_micros(us: int | None) -> datetime | None:

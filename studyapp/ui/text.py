@@ -74,16 +74,6 @@ def shorten(text: str, width: int) -> str:
     return line if len(line) <= width else line[: max(width - 1, 0)] + "…"
 
 
-def missing_answer(flags: tuple[str, ...] | list[str]) -> str:
-    """Why a card has no answer, from its flags (``answer-missing``, ``image-missing``)."""
-    if "image-missing" in flags:
-        return (
-            "(no answer: it was an image in the lecture export, which the export left out; "
-            "e writes one)"
-        )
-    return "(no answer in the deck file; e writes one)"
-
-
 def plural(n: int, noun: str) -> str:
     """``1 review``, ``3 reviews``."""
     return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

@@ -154,6 +154,18 @@ def test_future_collection_schema(tmp_path: Path, private_tmp: Path) -> None:
     refused(future, "schema 19 is newer", private_tmp)
 
 
+@pytest.mark.parametrize("rid", [2**63 - 1, 253_402_300_700_000, -(10**17), 1e20])
+def test_review_time_out_of_range(tmp_path: Path, private_tmp: Path, rid: float) -> None:
+    """A revlog id (its answer time in ms) past year 9000 or before year 1: no overflow
+    traceback at read or replay, one clear error."""
+    path = tmp_path / "col.anki2"
+    path.write_bytes(collection_bytes(tmp_path))
+    with sqlite3.connect(path) as db:
+        db.execute("INSERT INTO revlog VALUES (?, 8, 0, 3, 1, 0, 2500, 100, 1)", (rid,))
+    bad = make_zip(tmp_path / "t.apkg", {"collection.anki2": path.read_bytes()})
+    refused(bad, "corrupt collection", private_tmp)
+
+
 def test_future_package_version(tmp_path: Path, private_tmp: Path) -> None:
     members = {"meta": b"\x08\x04", "collection.anki2": collection_bytes(tmp_path)}
     refused(make_zip(tmp_path / "v4.apkg", members), "package version 4", private_tmp)

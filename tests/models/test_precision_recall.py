@@ -6,7 +6,7 @@ import pytest
 
 from models import get_spec
 from models.base import Control
-from tests.models.controls import check_control, check_default, control_cases
+from tests.models.controls import check_control, check_default, control_cases, describe
 
 ID = "precision-recall"
 
@@ -31,10 +31,11 @@ def test_precision_recall_of_same_dropped_and_far_sets() -> None:
 def test_default_passes_on_held_out_seeds() -> None:
     spec = get_spec(ID)
     result = check_default(ID)
+    print(describe(result))  # per-seed figures, shown with pytest -rP
     assert spec.prediction is not None and result.answer is not None
     assert 0 <= result.answer < len(spec.prediction.choices)
 
 
 @pytest.mark.parametrize("control", control_cases(ID))
 def test_control_fails_on_held_out_seeds(control: Control) -> None:
-    check_control(ID, control)
+    print(describe(check_control(ID, control)))

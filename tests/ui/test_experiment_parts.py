@@ -247,3 +247,26 @@ def test_snapshot_picture_draws_scatters_side_by_side_and_images() -> None:
     assert "samples (orange) vs data (blue)" in lines[0]
     assert "plain GAN" in lines[1] and "with minibatch std" in lines[1]  # side by side
     assert any(line.startswith("traversal") for line in lines)
+
+
+@pytest.mark.parametrize("height", [8, 14, 20])
+def test_plot_fills_its_height_exactly_with_the_legend_last(height: int) -> None:
+    """plotext ends its chart with a newline: the text must still be ``height`` lines, so
+    the legend's last line (the second run of a comparison) is not cut off."""
+    curves = {"#2 loss": ([1, 2, 3], [1.0, 0.5, 0.2]), "#1 loss": ([1, 2], [1.0, 0.6])}
+    text = build_plot_text(
+        curves, title="loss", ylabel="loss", log_y=False, width=60, height=height, theme="dark"
+    )
+    lines = text.plain.split("\n")
+    assert len(lines) == height
+    assert lines[-2].startswith("#2:") and lines[-1].startswith("#1:")
+
+
+def test_plot_layout_adapts_to_the_terminal() -> None:
+    from studyapp.ui.screens.experiment_parts import plot_layout
+
+    small, wide, tall = plot_layout(60, 20, 3), plot_layout(200, 60, 3), plot_layout(100, 30, 3)
+    assert small.narrow and small.columns == 1 and not small.all_fit
+    assert not wide.narrow and wide.columns == 2 and wide.all_fit
+    assert not tall.narrow and tall.columns == 1 and not tall.all_fit  # 3 plots: tabs
+    assert plot_layout(100, 30, 2).all_fit

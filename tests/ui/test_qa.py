@@ -157,7 +157,8 @@ async def test_browser_explains_a_missing_answer(app) -> None:
         await pilot.press("slash", *"Draw the GAN", "enter")
         await pilot.pause()
         text = screen_text(app)
-        assert "A: (no answer in the deck file; e writes one)" in text
+        assert "A: (no answer)" in text
+        assert "the deck file gives no answer for this card" in text
 
 
 async def test_browser_new_search_starts_at_its_first_match(app) -> None:

@@ -22,11 +22,13 @@ from studyapp.deckfmt.apkg.model import (
     AnkiReview,
     PackageError,
 )
-from studyapp.deckfmt.apkg.render import html_to_text, render_card
+from studyapp.deckfmt.apkg.render import clear_cache, html_to_text, render_card
 
 CLOZE_KIND = 1
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 SUSPENDED_QUEUE = -1
+LAST_REVIEW_MS = 221_845_392_000_000
+"""9000-01-01 in ms: a later answer time (revlog id) is corrupt, not history."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,16 +47,18 @@ def read_collection(path: Path, source: str) -> tuple[int, list[AnkiCard], list[
     except sqlite3.Error as error:
         raise PackageError(f"corrupt collection ({error})", source) from None
     db.create_collation("unicase", lambda a, b: (a.lower() > b.lower()) - (a.lower() < b.lower()))
+    clear_cache()
     try:
         return _read(db, source)
     except sqlite3.Error as error:
         raise PackageError(f"corrupt collection ({error})", source) from None
-    except (ValueError, KeyError, TypeError) as error:
+    except (ValueError, KeyError, TypeError, OverflowError) as error:
         raise PackageError(
             f"corrupt collection ({type(error).__name__}: {error})", source
         ) from None
     finally:
         db.close()
+        clear_cache()
 
 
 def _read(db: sqlite3.Connection, source: str) -> tuple[int, list[AnkiCard], list[str]]:
@@ -131,14 +135,12 @@ def _reviews(db: sqlite3.Connection) -> dict[int, list[AnkiReview]]:
     out: dict[int, list[AnkiReview]] = {}
     query = "SELECT id, cid, ease, ivl, factor, time, type FROM revlog ORDER BY cid, id"
     for rid, cid, ease, ivl, factor, taken, kind in db.execute(query):
-        review = AnkiReview(
-            at=datetime.fromtimestamp(rid / 1000, UTC),
-            rating=int(ease),
-            kind=int(kind),
-            duration_ms=max(0, int(taken)),
-            interval=int(ivl),
-            factor=int(factor),
-        )
+        if rid > LAST_REVIEW_MS:  # its next due date would be past year 9999
+            raise ValueError(f"review log id {rid} is past year 9000")
+        review = AnkiReview(  # at, rating, kind, duration_ms, interval, factor
+            datetime.fromtimestamp(rid / 1000, UTC), int(ease), int(kind), max(0, int(taken)),
+            int(ivl), int(factor),
+        )  # fmt: skip
         bucket = out.get(cid)
         if bucket is None:
             out[cid] = [review]

@@ -18,7 +18,7 @@ from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Static
 
 from studyapp.ui.screens.base import StudyScreen
-from studyapp.ui.text import format_due, format_percent, literal, missing_answer, shorten
+from studyapp.ui.text import format_due, format_percent, literal, shorten
 from studyapp.ui.widgets.card_image import CardImage
 from studyapp.ui.widgets.keybar import KeyBar
 
@@ -79,7 +79,9 @@ class BrowserScreen(StudyScreen):
         """Search again on a worker; the table keeps the last result meanwhile."""
         query = self.query_one("#browse-search", Input).value
         app = self.app
-        self.load("cards", app.service.cards.browse, query, self.deck_id, now=app.now(), label="Search")
+        self.load(
+            "cards", app.service.cards.browse, query, self.deck_id, now=app.now(), label="Search"
+        )
 
     def loaded(self, group: str, value: Any) -> None:
         if group != "cards":
@@ -130,10 +132,12 @@ class BrowserScreen(StudyScreen):
         if row is None:
             detail.update(Content(f"No card matches. {len(self.rows)} cards."))
             return
-        answer: str | tuple[str, str] = row.back or (missing_answer(row.flags), "italic $warning")
+        answer: str | tuple[str, str] = row.back or ("(no answer)", "italic $warning")
         parts: list[str | tuple[str, str]] = [
             ("Q: ", "bold"), row.front, "\n", ("A: ", "bold"), answer,
         ]  # fmt: skip
+        if row.missing_reason:  # the one wording, as the review screen shows it
+            parts += ["\n", (row.missing_reason, "italic $warning")]
         facts = [f"{row.reps} reviews", f"{row.lapses} lapses"]
         if row.tags:
             facts.append("tags " + ", ".join(row.tags))

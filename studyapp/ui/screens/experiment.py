@@ -11,7 +11,7 @@ A run trains off the UI thread through a :mod:`studyapp.experiments.run_backends
 when the screen opens) that a thread worker drives. The worker posts replaceable
 :class:`RunProgressed` messages (at most 5 a second); plots redraw on a timer from the
 shared :class:`~studyapp.experiments.run_backends.LiveHistory`, never per step, and are
-built on a worker from decimated curves, so the redraw cost is bounded.
+built on a worker from decimated curves, at most ``BUILD_SHARE`` of the time.
 
 At the end the verdict shows, the student's prediction is graded (right in the success
 colour, "wrong" in the error colour; logged as a ``prediction`` review of the card: Good
@@ -83,6 +83,11 @@ RunState = Literal["idle", "running", "paused", "finished"]
 REDRAW_SECONDS = 0.4
 """Plots and pictures redraw this often while a run trains (only those on screen)."""
 
+BUILD_SHARE = 0.1
+"""Building charts may take at most this share of the time (the next build waits 9x the
+last one's duration, at most ``MAX_BUILD_WAIT``): rendering cannot starve training."""
+MAX_BUILD_WAIT = 3.0
+
 MESSAGE_SECONDS = 0.2
 """The worker posts at most one progress message per this many seconds."""
 
@@ -134,6 +139,7 @@ class ExperimentScreen(Screen[None]):
         self._paused_since: float | None = None
         self._drawn_version = -1
         self._building = False
+        self._next_build = 0.0
         self._started_at = 0.0
 
     def compose(self) -> ComposeResult:
@@ -390,7 +396,7 @@ class ExperimentScreen(Screen[None]):
             self._draw_series(live.series(), live.snapshot, redraw=False)
             if self.state in ("running", "paused") and live.step:
                 self._show_rate()
-        if self._building:
+        if self._building or time.perf_counter() < self._next_build:
             return
         widgets: list[CurvePlot | PixelView] = [*self.query(CurvePlot), *self.query(PixelView)]
         jobs = [(w, job) for w in widgets if w.is_on_screen and (job := w.build_job()) is not None]
@@ -401,15 +407,17 @@ class ExperimentScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="pictures")
     def _build_pictures(self, jobs: list[tuple[CurvePlot | PixelView, Any]]) -> None:
         """Build charts and pictures off the UI thread (plotext takes 10-30 ms a chart)."""
-        built = []
+        built, started = [], time.perf_counter()
         try:
             for widget, job in jobs:
                 built.append((widget, *job()))
         finally:
-            self.post_message(PicturesBuilt(built))
+            self.post_message(PicturesBuilt(built, time.perf_counter() - started))
 
     def on_pictures_built(self, message: PicturesBuilt) -> None:
         self._building = False
+        wait = min(MAX_BUILD_WAIT, message.seconds * (1 / BUILD_SHARE - 1))
+        self._next_build = time.perf_counter() + wait
         for widget, key, picture in message.built:
             widget.accept(key, picture)
 

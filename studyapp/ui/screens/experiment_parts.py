@@ -54,9 +54,11 @@ class RunCrashed(Message):
 
 @dataclass
 class PicturesBuilt(Message):
-    """Charts and pictures built on a worker: ``(widget, key, renderable)`` each."""
+    """Charts and pictures built on a worker: ``(widget, key, renderable)`` each, and the
+    seconds the building took."""
 
     built: list[tuple[Any, tuple, Any]]
+    seconds: float = 0.0
 
 
 class StatusLine(Widget):
