@@ -58,7 +58,7 @@ SPEC = ExperimentSpec(
         ),
     ),
     default_steps=800,
-    cost_seconds=2.0,
+    cost_seconds=3.0,
     max_steps=50_000,
     plots=(
         PlotSpec("separating held-out classes", ("auroc", "auroc_pca"), "AUROC"),

@@ -58,7 +58,7 @@ SPEC = ExperimentSpec(
         ),
     ),
     default_steps=40,
-    cost_seconds=3.0,
+    cost_seconds=6.0,
     max_steps=50_000,
     plots=(
         PlotSpec(

@@ -47,7 +47,7 @@ SPEC = ExperimentSpec(
         Param("eval_every", 25, "steps between measurements", low=1, high=1000),
     ),
     default_steps=1000,
-    cost_seconds=5.0,
+    cost_seconds=13.0,
     max_steps=50_000,
     plots=(
         PlotSpec(

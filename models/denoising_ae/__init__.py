@@ -46,7 +46,7 @@ SPEC = ExperimentSpec(
         Param("eval_every", 25, "steps between test evaluations", low=1, high=1000),
     ),
     default_steps=800,
-    cost_seconds=2.5,
+    cost_seconds=3.5,
     max_steps=50_000,
     plots=(
         PlotSpec(

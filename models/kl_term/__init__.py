@@ -67,7 +67,7 @@ SPEC = ExperimentSpec(
         Param("lr", 2e-3, "Adam learning rate", 1e-5, 1e-1),
     ),
     default_steps=700,
-    cost_seconds=10.0,
+    cost_seconds=9.0,
     max_steps=50_000,
     plots=(
         PlotSpec("KL(q(z|x) || p(z)) per digit", tuple(f"kl_{m}" for m in _MODELS), "nats"),

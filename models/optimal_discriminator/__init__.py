@@ -51,7 +51,7 @@ SPEC = ExperimentSpec(
         Param("linear", False, "a logistic-regression D: logit linear in x (a control)"),
     ),
     default_steps=500,
-    cost_seconds=2.0,
+    cost_seconds=1.6,
     max_steps=50_000,
     plots=(
         PlotSpec("value of the game", ("value_trained", "value_optimal", "minus_log4"), "nats"),

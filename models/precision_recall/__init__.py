@@ -68,7 +68,7 @@ SPEC = ExperimentSpec(
         Param("lr", 1e-3, "Adam learning rate of G and D", 1e-5, 1e-1),
     ),
     default_steps=1500,
-    cost_seconds=10.0,
+    cost_seconds=13.0,
     max_steps=50_000,
     plots=(
         PlotSpec("GAN samples: precision and recall (k-NN)", ("precision", "recall"), "share"),

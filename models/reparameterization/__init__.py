@@ -58,7 +58,7 @@ SPEC = ExperimentSpec(
         ),
     ),
     default_steps=300,
-    cost_seconds=1.5,
+    cost_seconds=1.6,
     max_steps=20_000,
     plots=(
         PlotSpec(

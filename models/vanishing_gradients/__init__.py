@@ -63,7 +63,7 @@ SPEC = ExperimentSpec(
         Param("collapse_factor", 100.0, "how many times the saturating norm must fall", 2, 1e6),
     ),
     default_steps=600,
-    cost_seconds=5.0,
+    cost_seconds=9.0,
     max_steps=20_000,
     plots=(
         PlotSpec(

@@ -41,8 +41,13 @@ def all_decks(q: Query) -> list[DeckRow]:
 
 
 def get(q: Query, deck_id: int) -> DeckRow | None:
-    found = q.one(f"{DECK_COLUMNS} WHERE id = :id", {"id": deck_id})
-    return _row(found) if found is not None else None
+    """One deck (read once per transaction: an answer needs it in several places)."""
+
+    def load() -> DeckRow | None:
+        found = q.one(f"{DECK_COLUMNS} WHERE id = :id", {"id": deck_id})
+        return _row(found) if found is not None else None
+
+    return q.cached("deck", deck_id, load)  # type: ignore[no-any-return]
 
 
 def by_source(q: Query, source: str) -> DeckRow | None:

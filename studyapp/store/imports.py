@@ -87,6 +87,16 @@ class ImportWriter:
 
         self.conn.execute(text(sql), [{k: pg_value(v) for k, v in r.items()} for r in rows])
 
+    def cache_pages(self, size: int | None = None) -> int | None:
+        """SQLite's page cache size (``PRAGMA cache_size``: pages, or KiB when negative);
+        ``size`` sets it first. An import raises it while it writes (index inserts stay in
+        memory) and puts it back; durability is untouched. None elsewhere."""
+        if not isinstance(self.conn, sqlite3.Connection):
+            return None
+        if size is not None:
+            self.conn.execute(f"PRAGMA cache_size = {int(size)}")
+        return int(self.conn.execute("PRAGMA cache_size").fetchone()[0])
+
     def deck_ids(self, sources: Iterable[str]) -> dict[str, int]:
         """Ids of the decks with these sources (those that exist)."""
         out: dict[str, int] = {}

@@ -99,8 +99,37 @@ def in_list(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
 class Query:
     """Runs SQL inside one transaction of :meth:`Db.session`."""
 
-    def __init__(self, run: Callable[[str, Mapping[str, Any]], tuple[list[str], list[Any], int]]):
+    def __init__(
+        self,
+        run: Callable[[str, Mapping[str, Any]], tuple[list[str], list[Any], int]],
+        direct: bool = False,
+    ) -> None:
         self._run = run
+        self._direct = direct
+        self._version: int | None = None
+        self._memo: dict[tuple[str, Any], Any] = {}
+
+    def data_version(self) -> int | None:
+        """SQLite's ``PRAGMA data_version`` on the direct connection: it changes when another
+        connection commits (None elsewhere: no such mark). Read once per transaction: its
+        own writes never move it."""
+        if self._direct and self._version is None:
+            self._version = int(self.scalar("PRAGMA data_version"))
+        return self._version
+
+    def cached(self, table: str, key: Any, load: Callable[[], Any]) -> Any:
+        """``load()`` once per transaction for ``(table, key)``; a write to ``table`` (or any
+        :meth:`execute`) forgets it, so a row read twice in one transaction is fetched once."""
+        if (table, key) not in self._memo:
+            self._memo[(table, key)] = load()
+        return self._memo[(table, key)]
+
+    def _forget(self, table: str | None = None) -> None:
+        if table is None:
+            self._memo.clear()
+        else:
+            for name, key in [k for k in self._memo if k[0] == table]:
+                del self._memo[(name, key)]
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Record]:
         names, rows, _ = self._run(sql, params or {})
@@ -116,6 +145,7 @@ class Query:
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
         """Run a write statement; returns the number of rows it changed."""
+        self._forget()
         return self._run(sql, params or {})[2]
 
     def insert(self, table: str, values: Mapping[str, Any]) -> int:
@@ -123,14 +153,16 @@ class Query:
         names = ", ".join(values)
         marks = ", ".join(f":{name}" for name in values)
         sql = f"INSERT INTO {table} ({names}) VALUES ({marks}) RETURNING id"
+        self._forget(table)
         return int(self.scalar(sql, values))
 
     def update(self, table: str, row_id: int, values: Mapping[str, Any]) -> int:
         """``UPDATE table SET ... WHERE id = row_id``; returns the rows changed (0 or 1)."""
         sets = ", ".join(f"{name} = :{name}" for name in values)
-        return self.execute(
+        self._forget(table)
+        return self._run(
             f"UPDATE {table} SET {sets} WHERE id = :row_id", {**values, "row_id": row_id}
-        )
+        )[2]
 
 
 def _file_of(conn: sqlite3.Connection) -> str:
@@ -280,7 +312,7 @@ class Db:
         """A :class:`Query` running in one transaction (see :meth:`transaction`)."""
         with self.transaction(write) as conn:
             if isinstance(conn, sqlite3.Connection):
-                yield Query(_sqlite_run(conn, self.where))
+                yield Query(_sqlite_run(conn, self.where), direct=True)
             else:
                 yield Query(_alchemy_run(conn))
 

@@ -28,6 +28,8 @@ class Context:
     fuzz: bool = True
     global_params: tuple[float, ...] | None = None
     global_params_loaded: bool = field(default=False)
+    writes: int = 0
+    """Write transactions begun by this service (a mark for caches kept between calls)."""
 
     def now(self, now: datetime | None = None) -> datetime:
         """``now`` (aware UTC), or the clock's time."""
@@ -54,6 +56,7 @@ class Context:
     def write(self) -> Iterator[Query]:
         """One write transaction (``BEGIN IMMEDIATE`` on SQLite), committed on exit."""
         with self.database().session(write=True) as q:
+            self.writes += 1
             yield q
         self.checkpointer.wrote()
 

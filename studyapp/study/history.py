@@ -6,6 +6,9 @@ reviewed five times in Anki arrives with the stability, difficulty and due date 
 answers give. Manual and rescheduled entries (ease 0: "set due date", rescheduling) change no
 memory and are skipped; a manual entry with factor 0 is Anki's "Forget" and resets the card
 to new, so only the answers after it count (as Anki's own FSRS does).
+
+This is the reference, on ``fsrs`` objects; an import replays with the equal and much faster
+:class:`studyapp.study.history_fast.FastFsrs` (plain floats, integer microseconds).
 """
 
 from __future__ import annotations

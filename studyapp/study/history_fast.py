@@ -75,15 +75,14 @@ class FastFsrs:
         state: State = NEW
         rows: list[Row] = []
         lapses = 0
-        for r in reviews[start:] if start else reviews:
-            rating = r.rating
-            if not 1 <= rating <= 4 or r.kind not in _ANSWER_KINDS:
+        for when, rating, kind, duration_ms, _interval, _factor in reviews[start:]:
+            if not 1 <= rating <= 4 or kind not in _ANSWER_KINDS:
                 continue
-            at = (r.at - EPOCH) // MICRO
+            at = (when - EPOCH) // MICRO
             after = self.step(state, rating, at)
             if rating == 1 and state[0] == REVIEWING:
                 lapses += 1
-            rows.append((at, rating, r.duration_ms, state, after))
+            rows.append((at, rating, duration_ms, state, after))
             state = after
         return state, rows, lapses
 

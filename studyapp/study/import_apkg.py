@@ -7,8 +7,10 @@ the app meanwhile waits a moment, not the whole import. Each Anki deck ``A::B`` 
 here (source ``anki/A::B``); a card's key is ``anki:<guid>:<ord>`` whatever its deck, so
 re-importing updates cards (text, tags, deck, suspension) and never duplicates them, and a
 killed import is completed by running it again. A new card arrives with its review log
-replayed through FSRS (:func:`studyapp.study.history.replay`); a known card gains the Anki
-answers it lacks, and its history is replayed again with them. Cards are never removed.
+replayed through FSRS (:class:`studyapp.study.history_fast.FastFsrs`, equal to
+:func:`studyapp.study.history.replay`); a known card gains the Anki answers it lacks, and its
+history is replayed again with them. Cards are never removed. Media are stored by content
+(a name holding other bytes gets ``name-<hash8>.ext``) and the cards' references follow.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from studyapp.deckfmt.apkg import AnkiCard, AnkiPackage, extract_media, read_package
+from studyapp.deckfmt.apkg import AnkiCard, AnkiPackage, extract_media, paused_gc, read_package
 from studyapp.deckfmt.apkg.model import REVIEW, AnkiReview
 from studyapp.store.imports import ImportWriter, KnownCard, LoggedAnswer
 from studyapp.study.errors import StudyError
@@ -38,6 +40,8 @@ if TYPE_CHECKING:
 
 BATCH = 1000
 """Cards per write transaction."""
+IMPORT_CACHE = -65536
+"""SQLite page cache while an import writes: 64 MiB (``PRAGMA cache_size`` in KiB)."""
 LOCKED_MESSAGE = "another studyapp is importing; retrying"
 RETRIES = 30
 SOURCE_PREFIX = "anki/"
@@ -86,6 +90,25 @@ def import_package(
     with _write(ctx, on_wait) as writer:
         deck_ids = _ensure_decks(writer, decks, package, digest)
     totals = {"added": 0, "updated": 0, "unchanged": 0, "reviews": 0}
+    with ctx.database().transaction() as conn:
+        cache = ImportWriter(conn).cache_pages(IMPORT_CACHE)
+    try:
+        with paused_gc():
+            _store_all(ctx, on_wait, cards, package, deck_ids, batch, totals)
+    finally:
+        with ctx.database().transaction() as conn:
+            if cache is not None:
+                ImportWriter(conn).cache_pages(cache)
+    return PackageReport(
+        path=str(path), decks=tuple(decks), media=len(package.media),
+        warnings=tuple(warnings), **totals,
+    )  # fmt: skip
+
+
+def _store_all(
+    ctx: Context, on_wait: Callable[[str], None] | None, cards: list[AnkiCard],
+    package: AnkiPackage, deck_ids: dict[str, int], batch: int, totals: dict[str, int],
+) -> None:  # fmt: skip
     for start in range(0, len(cards), batch):
         chunk = cards[start : start + batch]
         keys = [anki_key(c.guid, c.ord) for c in chunk]
@@ -97,10 +120,6 @@ def import_package(
             counts = _store_batch(writer, chunk, keys, fresh, deck_ids, package.name, start)
         for name, value in counts.items():
             totals[name] += value
-    return PackageReport(
-        path=str(path), decks=tuple(decks), media=len(package.media),
-        warnings=tuple(warnings), **totals,
-    )  # fmt: skip
 
 
 def _point_to_renamed(package: AnkiPackage, renamed: dict[str, str]) -> None:

@@ -45,6 +45,11 @@ def deck_file_name(source: Path, wanted: str | None) -> str:
     if wanted is not None and not Path(name).suffix:
         name += source.suffix
     if not name or name.startswith(".") or _BAD_NAME.search(name) or len(name) > 200:
+        if wanted is None:
+            raise StudyError(
+                f"{name!r}: not a usable deck file name (control characters, a leading dot or "
+                "over 200 characters); import it with --as NAME"
+            )
         raise StudyError(f"{wanted!r}: not a usable deck name (one plain file name)")
     return name
 

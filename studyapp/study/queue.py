@@ -25,7 +25,7 @@ from studyapp.study.views import Counts
 if TYPE_CHECKING:
     from fsrs import Scheduler
 
-    from studyapp.store.rows import DeckRow
+    from studyapp.store.rows import CardRecord, DeckRow
     from studyapp.store.sql import Query
     from studyapp.study.context import Context
 
@@ -65,6 +65,56 @@ def usage_today(q: Query, ctx: Context, deck_ids: list[int], now: datetime) -> d
             usage.reviews_done += row.answers
             usage.review_cards_done += row.cards
     return out
+
+
+@dataclass
+class UsageCache:
+    """Today's usage of a session's decks, kept between answers instead of re-read.
+
+    Kept while nothing else wrote: the mark is (this service's write count, SQLite's data
+    version, which moves when another connection commits); a new study day, another deck
+    set, an undo, any other write or PostgreSQL (no data version) reads the log again.
+    """
+
+    key: tuple[datetime, tuple[int, ...]] | None = None
+    mark: tuple[int, int] | None = None
+    usage: dict[int, Usage] = field(default_factory=dict)
+
+    def get(self, q: Query, ctx: Context, deck_ids: list[int], now: datetime) -> dict[int, Usage]:
+        version = q.data_version()
+        if version is None:
+            return usage_today(q, ctx, deck_ids, now)
+        key = (ctx.day_start(ctx.today(now)), tuple(deck_ids))
+        if self.key != key or self.mark != (ctx.writes, version):
+            self.usage = usage_today(q, ctx, deck_ids, now)
+            self.key = key
+        self.mark = (ctx.writes, version)
+        return self.usage
+
+    def answered(
+        self, q: Query, ctx: Context, card: CardRecord, now: datetime, counted: bool
+    ) -> None:
+        """Account for the answer this write transaction just logged (``counted``: a
+        review-kind answer); forget everything when anything else may have changed."""
+        version = q.data_version()
+        if version is None or self.key is None:
+            return
+        same_day = self.key[0] == ctx.day_start(ctx.today(now))
+        if not same_day or self.mark != (ctx.writes - 1, version):
+            self.key = None
+            return
+        usage = self.usage.get(card.deck_id)
+        if counted and usage is not None:
+            usage.answers += 1
+            if card.state == NEW:
+                usage.new_done += 1
+            elif card.state == REVIEW:
+                usage.reviews_done += 1
+                if card.last_review is not None and card.last_review >= self.key[0]:
+                    self.key = None  # maybe not a new distinct card: count again
+                    return
+                usage.review_cards_done += 1
+        self.mark = (ctx.writes, version)
 
 
 def exam_active(deck: DeckRow, ctx: Context, now: datetime) -> bool:
@@ -112,13 +162,10 @@ def build(
         ahead = now + LEARN_AHEAD
         out.learning = store.ids(q, "learning", deck.id, now, ahead, day_end, limit)
     if counts:
-        out.counts = Counts(
-            new=store.count(q, "new", deck.id, now, now, day_end, new_left),
-            learning=store.count(q, "learning", deck.id, now, day_end, day_end),
-            review=len(exam_ids)
-            if exam
-            else store.count(q, "review", deck.id, now, now, day_end, reviews_left),
+        new, learning, review = store.counts(
+            q, deck.id, now, day_end, new_left, None if exam else reviews_left
         )
+        out.counts = Counts(new=new, learning=learning, review=len(exam_ids) if exam else review)
     return out
 
 

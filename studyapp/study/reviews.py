@@ -55,6 +55,7 @@ class ReviewsPart:
         self.cards = cards
         self.deck_id: int | None = None
         self._undo: list[_Step] = []
+        self._usage = queue.UsageCache()
 
     # -- the session -----------------------------------------------------------------------
 
@@ -85,11 +86,15 @@ class ReviewsPart:
     def answer(
         self, card_id: int, rating: Rating | int, duration_ms: int = 0, now: datetime | None = None
     ) -> AnswerOutcome:
-        """Record a review answer (committed before this returns) and draw the next card."""
+        """Record a review answer and draw the next card, in one transaction (committed
+        before this returns)."""
         now = self.ctx.now(now)
-        result = self.record(card_id, rating, duration_ms, now)
-        with self.ctx.read() as q:
-            return AnswerOutcome(result, self._next(q, now))
+        rating = _rating(rating)
+        with self.ctx.write() as q:
+            result = self._record(q, card_id, rating, duration_ms, now, "review")
+            following = self._next(q, now)
+        self._undo.append(_Step("answer", card_id, review_id=result.review_id))
+        return AnswerOutcome(result, following)
 
     def record(
         self,
@@ -105,23 +110,26 @@ class ReviewsPart:
         suspend after the lapse threshold) and can be undone; ``"quiz"`` and
         ``"prediction"`` are only logged and never change the schedule.
         """
-        try:
-            rating = Rating(int(rating))
-        except ValueError:
-            raise StudyError(
-                f"rating must be 1-4 (Again, Hard, Good, Easy), got {rating}"
-            ) from None
+        rating = _rating(rating)
         if kind not in ("review", "quiz", "prediction"):
             raise StudyError(f"answer kind must be review, quiz or prediction, got {kind!r}")
         now = self.ctx.now(now)
         with self.ctx.write() as q:
-            card = self.cards.record(q, card_id)
-            deck = self._deck(q, card.deck_id)
-            sched = self.fsrs.scheduler(q, deck)
-            cap = self.exam_cap(deck, now)
-            result = answering.record(q, card, deck, sched, rating, duration_ms, now, kind, cap)
+            result = self._record(q, card_id, rating, duration_ms, now, kind)
         if kind == "review":
             self._undo.append(_Step("answer", card_id, review_id=result.review_id))
+        return result
+
+    def _record(
+        self, q: Query, card_id: int, rating: Rating, duration_ms: int, now: datetime,
+        kind: ReviewKind,
+    ) -> AnswerResult:  # fmt: skip
+        card = self.cards.record(q, card_id)
+        deck = self._deck(q, card.deck_id)
+        sched = self.fsrs.scheduler(q, deck)
+        cap = self.exam_cap(deck, now)
+        result = answering.record(q, card, deck, sched, rating, duration_ms, now, kind, cap)
+        self._usage.answered(q, self.ctx, card, now, kind == "review")
         return result
 
     def bury(self, card_id: int, now: datetime | None = None) -> QueuedCard | None:
@@ -228,7 +236,7 @@ class ReviewsPart:
         decks = [self._deck(q, deck_id)] if deck_id is not None else store_decks.all_decks(q)
         if not decks:
             return [], Counts()
-        usage = queue.usage_today(q, self.ctx, [d.id for d in decks], now)
+        usage = self._usage.get(q, self.ctx, [d.id for d in decks], now)
         parts = [
             queue.build(q, self.ctx, d, self.fsrs.scheduler(q, d), now, usage[d.id], limit, counts)
             for d in decks
@@ -283,3 +291,10 @@ class ReviewsPart:
         before = {name: getattr(card, name) for name in values}
         self._undo.append(_Step(kind, card_id, before=before))
         return self.next(now)
+
+
+def _rating(rating: Rating | int) -> Rating:
+    try:
+        return Rating(int(rating))
+    except ValueError:
+        raise StudyError(f"rating must be 1-4 (Again, Hard, Good, Easy), got {rating}") from None

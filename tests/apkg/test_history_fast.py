@@ -49,8 +49,12 @@ def test_fast_replay_equals_fsrs_scheduler(raw: list[tuple[int, int, int, int]])
 
 
 @settings(max_examples=100, deadline=None)
-@given(st.lists(entries, max_size=15), st.floats(0.7, 0.97),
-       st.lists(st.integers(1, 3600), max_size=3), st.lists(st.integers(1, 3600), max_size=2))
+@given(
+    st.lists(entries, max_size=15),
+    st.floats(0.7, 0.97),
+    st.lists(st.integers(1, 3600), max_size=3),
+    st.lists(st.integers(1, 3600), max_size=2),
+)
 def test_other_retention_and_steps(
     raw: list[tuple[int, int, int, int]], retention: float, learn: list[int], relearn: list[int]
 ) -> None:  # fmt: skip

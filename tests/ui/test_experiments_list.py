@@ -36,11 +36,11 @@ async def test_lists_every_experiment_with_its_linked_cards(app, service) -> Non
         specs = models.all_specs()
         assert len(rows) == len(specs) == table.row_count  # type: ignore[attr-defined]
         for spec, row in zip(specs, rows, strict=True):
-            title, cards, runs = row.split(" | ")
+            cards, runs, title = row.split(" | ")
             assert title == spec.title
             assert int(cards) == len(linked_fronts(service, spec.id))
             assert runs == "0"
-        assert any(int(row.split(" | ")[1]) == 0 for row in rows)  # not every one is linked
+        assert any(int(row.split(" | ")[0]) == 0 for row in rows)  # not every one is linked
         # the markup card links the second experiment (in the deck file): shown literally
         index = [spec.id for spec in specs].index(SPEC_IDS[1])
         await pilot.press(*["down"] * index)

@@ -82,8 +82,10 @@ def _copy_one(
                 renamed[item.name] = name
             target = folder / name
             existing = _lstat(target)
-            if existing is not None and stat.S_ISREG(existing.st_mode) and (
-                _digest(target) == digest
+            if (
+                existing is not None
+                and stat.S_ISREG(existing.st_mode)
+                and (_digest(target) == digest)
             ):  # imported before under its content name
                 temp.unlink()
                 return 0

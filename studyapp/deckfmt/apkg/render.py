@@ -145,6 +145,8 @@ _CACHE: dict[str, tuple[str, tuple[str, ...]]] = {}
 def clear_cache() -> None:
     """Forget the converted strings (a package reader clears it before and after a read)."""
     _CACHE.clear()
+
+
 _PLAIN_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)(\s[^<>]*?)?\s*(/?)>")
 _RAW_TAGS = frozenset({"img", "script", "style", "textarea", "title"})
 

@@ -1,7 +1,7 @@
 """Every experiment on one screen, each with the cards linked to it (``studyapp experiments``
 in the app).
 
-A table lists the experiments (title, linked cards, saved runs); the highlighted one shows
+A table lists the experiments (linked cards, saved runs, title); the highlighted one shows
 its summary and its linked cards below. Enter opens the experiment screen (its prediction
 then grades no card: that is what opening it from a card with ``x`` is for); ``h`` its runs.
 The cards and runs are read on a worker: the table shows at once, the counts follow.
@@ -74,7 +74,14 @@ class ExperimentsScreen(StudyScreen):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "open", "Open", id="experiments.open", tooltip="Open the experiment"),
+        Binding(
+            "enter",
+            "open",
+            "Open",
+            id="experiments.open",
+            tooltip="Open the experiment",
+            priority=True,
+        ),
         Binding("h", "runs", "Runs", id="experiments.runs", tooltip="Its saved runs"),
         Binding("escape", "back", "Back", id="experiments.back", tooltip="Back"),
     ]
@@ -96,11 +103,11 @@ class ExperimentsScreen(StudyScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#experiments-table", DataTable)
-        table.add_column("experiment", key="title")
         table.add_column("cards", key="cards")
         table.add_column("runs", key="runs")
+        table.add_column("experiment", key="title")
         for spec in self.specs:
-            table.add_row(Text(spec.title), "…", "…", key=spec.id)
+            table.add_row("…", "…", Text(spec.title), key=spec.id)
         table.focus()
         super().on_mount()
 
@@ -129,10 +136,6 @@ class ExperimentsScreen(StudyScreen):
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         self._show(self.current())
-
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        event.stop()
-        self.action_open()
 
     def _show(self, spec: ExperimentSpec | None) -> None:
         if spec is None:
