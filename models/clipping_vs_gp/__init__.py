@@ -66,7 +66,7 @@ SPEC = ExperimentSpec(
         Param("eval_every", 50, "steps between measurements", low=1, high=1000),
     ),
     default_steps=600,
-    cost_seconds=8.0,
+    cost_seconds=12.0,
     max_steps=20_000,
     plots=(
         PlotSpec(

@@ -89,7 +89,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
                 metrics[f"recon_{arm}"] = float(recon[part].detach().mean())
             yield Progress(step, cfg.steps, metrics)
     snapshot: dict[str, Any] = {
-        "data": as_images(data.test_x[:8]),
+        "test digits": as_images(data.test_x[:8]),
         "prior samples ae": as_images(images[0, :8]),
         "prior samples vae": as_images(images[k, :8]),
     }

@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from studyapp.store.rows import DeckRow
+from studyapp.store.sql import writes_to
 
 if TYPE_CHECKING:
     from studyapp.store.sql import Query, Record
@@ -48,6 +49,11 @@ def get(q: Query, deck_id: int) -> DeckRow | None:
         return _row(found) if found is not None else None
 
     return q.cached("deck", deck_id, load)  # type: ignore[no-any-return]
+
+
+def generation() -> int:
+    """Moves whenever this process writes a deck row (a mark for caches of deck rows)."""
+    return writes_to("deck")
 
 
 def by_source(q: Query, source: str) -> DeckRow | None:

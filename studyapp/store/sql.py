@@ -96,6 +96,15 @@ def in_list(prefix: str, values: Sequence[Any]) -> tuple[str, dict[str, Any]]:
     return "(" + ", ".join(f":{n}" for n in names) + ")", dict(zip(names, values, strict=True))
 
 
+_WRITES: dict[str, int] = {}
+"""Write statements this process ran, per table (``*``: a raw statement, any table)."""
+
+
+def writes_to(table: str) -> int:
+    """A mark that moves whenever this process writes ``table`` (or runs any raw write)."""
+    return _WRITES.get(table, 0) + _WRITES.get("*", 0)
+
+
 class Query:
     """Runs SQL inside one transaction of :meth:`Db.session`."""
 
@@ -125,6 +134,7 @@ class Query:
         return self._memo[(table, key)]
 
     def _forget(self, table: str | None = None) -> None:
+        _WRITES[table or "*"] = _WRITES.get(table or "*", 0) + 1
         if table is None:
             self._memo.clear()
         else:

@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 
 from studyapp.deckfmt.model import ANSWER_MISSING, IMAGE_MISSING, QUESTION_IMAGE_MISSING
 from studyapp.store import cards as store
-from studyapp.store import decks as store_decks
 from studyapp.store.rows import STATE_NAMES
 from studyapp.study import answering, scheduling
 from studyapp.study.errors import StudyError
@@ -76,8 +75,7 @@ class CardsPart:
 
     def view(self, q: Query, card: CardRecord, now: datetime) -> CardView:
         """A stored card as the screens show it (with its predicted recall now)."""
-        deck = store_decks.get(q, card.deck_id)
-        assert deck is not None
+        deck = self.fsrs.deck(q, card.deck_id)
         sched = self.fsrs.scheduler(q, deck)
         return CardView(
             id=card.id,

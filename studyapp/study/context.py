@@ -14,6 +14,7 @@ from studyapp.study.errors import StudyError
 
 if TYPE_CHECKING:
     from studyapp.store.checkpoint import Checkpointer
+    from studyapp.store.rows import DeckRow
     from studyapp.store.sql import Db, Query
 
 
@@ -28,6 +29,9 @@ class Context:
     fuzz: bool = True
     global_params: tuple[float, ...] | None = None
     global_params_loaded: bool = field(default=False)
+    decks: dict[int, DeckRow] = field(default_factory=dict)
+    """Deck rows read by this service, kept while ``decks_mark`` holds (see ``FsrsPart.deck``)."""
+    decks_mark: tuple[int, int] | None = None
     writes: int = 0
     """Write transactions begun by this service (a mark for caches kept between calls)."""
 

@@ -30,6 +30,25 @@ class FsrsPart:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
+    def deck(self, q: Query, deck_id: int) -> DeckRow:
+        """A deck row, kept between calls while no deck was written: not by this process
+        (``store.decks.generation``) nor by another connection (SQLite's data version; on
+        PostgreSQL it is read once per transaction). StudyError when there is no such deck."""
+        ctx = self.ctx
+        version = q.data_version()
+        mark = None if version is None else (store_decks.generation(), 0)
+        if mark is None or mark != ctx.decks_mark:
+            ctx.decks.clear()
+            ctx.decks_mark = mark
+        deck = ctx.decks.get(deck_id)
+        if deck is None:
+            deck = store_decks.get(q, deck_id)
+            if deck is None:
+                raise StudyError(f"no deck with id {deck_id}")
+            if mark is not None:
+                ctx.decks[deck_id] = deck
+        return deck
+
     def collection_parameters(self, q: Query) -> tuple[float, ...] | None:
         """The collection-wide optimised parameters (cached; None: FSRS defaults)."""
         ctx = self.ctx

@@ -96,8 +96,10 @@ class UsageCache:
     ) -> None:
         """Account for the answer this write transaction just logged (``counted``: a
         review-kind answer); forget everything when anything else may have changed."""
+        if self.key is None:
+            return
         version = q.data_version()
-        if version is None or self.key is None:
+        if version is None:
             return
         same_day = self.key[0] == ctx.day_start(ctx.today(now))
         if not same_day or self.mark != (ctx.writes - 1, version):

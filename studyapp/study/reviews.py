@@ -225,10 +225,7 @@ class ReviewsPart:
         return self.ctx.day_start(deck.exam_date)
 
     def _deck(self, q: Query, deck_id: int) -> DeckRow:
-        deck = store_decks.get(q, deck_id)
-        if deck is None:
-            raise StudyError(f"no deck with id {deck_id}")
-        return deck
+        return self.fsrs.deck(q, deck_id)
 
     def _build(
         self, q: Query, deck_id: int | None, now: datetime, limit: int | None, counts: bool = False
