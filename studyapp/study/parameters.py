@@ -36,7 +36,7 @@ class FsrsPart:
         PostgreSQL it is read once per transaction). StudyError when there is no such deck."""
         ctx = self.ctx
         version = q.data_version()
-        mark = None if version is None else (store_decks.generation(), 0)
+        mark = None if version is None else (store_decks.generation(), version)
         if mark is None or mark != ctx.decks_mark:
             ctx.decks.clear()
             ctx.decks_mark = mark
