@@ -152,8 +152,7 @@ class HomeScreen(StudyScreen):
         self.query_one("#home-status", Static).update(
             Content.assemble(
                 (f"Today: {done} answered", "bold"),
-                f" · {new} new · {learning} learning · {due} due"
-                f" · {plural(len(decks), 'deck')}",
+                f" · {new} new · {learning} learning · {due} due · {plural(len(decks), 'deck')}",
             )
         )
 
