@@ -97,7 +97,8 @@ def _verdict(
     out = sim >= SPIRAL_OUT
     circles = (alt >= CIRCLE[0]) & (alt <= CIRCLE[1])
     converges = pen <= CONVERGED
-    agreed, total = count_agreeing((out & circles & converges).tolist())
+    flags = (out & circles & converges).tolist()
+    agreed, total = count_agreeing(flags)
     passed = majority(agreed, total)
 
     def listing(t: torch.Tensor) -> str:
@@ -124,4 +125,4 @@ def _verdict(
         "distance_alternating_per_seed": alt.tolist(),
         "distance_r1_per_seed": pen.tolist(),
     }
-    return Outcome(Verdict(passed, summary, agreed, total), metrics, answer, snapshot)
+    return Outcome(Verdict.from_seeds(flags, summary), metrics, answer, snapshot)

@@ -150,7 +150,8 @@ def _verdict(scores: dict[str, torch.Tensor], k: int, strong: bool, snapshot: di
     active = scores["active"].view(len(ARMS), k)
     collapsed = kl[0] < COLLAPSED_KL
     kept = active[1] >= IN_USE_UNITS
-    agreed, total = count_agreeing((collapsed & kept).tolist())
+    flags = (collapsed & kept).tolist()
+    agreed, total = count_agreeing(flags)
     passed = majority(agreed, total)
 
     def listing(t: torch.Tensor, fmt: str = ".2f") -> str:
@@ -177,4 +178,4 @@ def _verdict(scores: dict[str, torch.Tensor], k: int, strong: bool, snapshot: di
         "kl_per_seed": {n: kl[i].tolist() for i, n in enumerate(ARMS)},
         "active_per_seed": {n: active[i].tolist() for i, n in enumerate(ARMS)},
     }
-    return Outcome(Verdict(passed, summary, agreed, total), metrics, answer, snapshot)
+    return Outcome(Verdict.from_seeds(flags, summary), metrics, answer, snapshot)

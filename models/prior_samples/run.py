@@ -100,7 +100,8 @@ def _verdict(ae: torch.Tensor, vae: torch.Tensor, final: dict, snapshot: dict) -
     """Per seed: the VAE's prior samples lie near the digits, the AE's at least 1.25x farther."""
     good = vae <= GOOD
     gap = ae >= GAP * vae
-    agreed, total = count_agreeing((good & gap).tolist())
+    flags = (good & gap).tolist()
+    agreed, total = count_agreeing(flags)
     passed = majority(agreed, total)
 
     def listing(t: torch.Tensor) -> str:
@@ -124,4 +125,4 @@ def _verdict(ae: torch.Tensor, vae: torch.Tensor, final: dict, snapshot: dict) -
         "prior_distance_ae_per_seed": ae.tolist(),
         "prior_distance_vae_per_seed": vae.tolist(),
     }
-    return Outcome(Verdict(passed, summary, agreed, total), metrics, answer, snapshot)
+    return Outcome(Verdict.from_seeds(flags, summary), metrics, answer, snapshot)
