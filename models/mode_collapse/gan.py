@@ -15,6 +15,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
+from models.mode_collapse.adam import Adam
 from models.mode_collapse.mixtures import Mixture
 from models.torchutil import BatchedMLP, SeedNoise, seed_sum
 
@@ -39,8 +40,8 @@ class Gan:
         self.disc = BatchedMLP(
             [3, hidden, hidden, 1], seeds, activation="leaky_relu", device=device, salt=2
         )
-        self.opt_g = torch.optim.Adam(self.gen.parameters(), lr=lr_g, betas=(0.5, 0.999))
-        self.opt_d = torch.optim.Adam(self.disc.parameters(), lr=lr_d, betas=(0.5, 0.999))
+        self.opt_g = Adam(self.gen.parameters(), lr=lr_g, betas=(0.5, 0.999))
+        self.opt_d = Adam(self.disc.parameters(), lr=lr_d, betas=(0.5, 0.999))
 
     def sample(self, noise: SeedNoise, n: int) -> torch.Tensor:
         """``[R, n, 2]`` generated points."""
@@ -54,7 +55,7 @@ class Gan:
     def d_update(self, real: torch.Tensor, fake: torch.Tensor) -> torch.Tensor:
         """One discriminator update on ``[R, B, 2]`` real and (detached) fake points."""
         d_loss = (F.softplus(-self.judge(real)) + F.softplus(self.judge(fake.detach()))).mean(1)
-        self.opt_d.zero_grad(set_to_none=True)
+        self.opt_d.zero_grad()
         seed_sum(d_loss).backward()
         self.opt_d.step()
         return d_loss.detach()
@@ -72,7 +73,7 @@ class Gan:
         fake = self.sample(noise, batch)  # one G forward serves both updates
         d_loss = self.d_update(real, fake)
         g_loss = F.softplus(-self.judge(fake)).mean(dim=1)
-        self.opt_g.zero_grad(set_to_none=True)
+        self.opt_g.zero_grad()
         seed_sum(g_loss).backward()
         self.opt_g.step()
         return d_loss, g_loss.detach()

@@ -49,6 +49,7 @@ class Token:
 
 def fold(text: str) -> str:
     """Casefolded text without accents; "can't" reads "can not"."""
+    text = text.casefold()  # first: the patterns below are lower case ("MOVER'S")
     text = _POSSESSIVE.sub("", _CAN_NOT.sub(r"\1n not", text))
     text = _CANNOT.sub(r"\1 not", text)
     decomposed = unicodedata.normalize("NFKD", _CONTRACTION.sub(" not", text))

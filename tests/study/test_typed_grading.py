@@ -135,3 +135,9 @@ def test_service_grades_with_the_decks_abbreviations(service: StudyService) -> N
     assert not grade("FID", "frechet inception distance", DEFAULT).accepted
     verdict = service.quiz.grade(question, "Fréchet inception distance")
     assert verdict.accepted, verdict.reason
+
+
+def test_case_never_matters() -> None:
+    """Capitals are forgiven everywhere, possessives and contractions included."""
+    for expected in ("Earth mover's distance", "We can't invert G", "Kullback-Leibler divergence"):
+        assert grade(expected, expected.upper()).accepted, expected
