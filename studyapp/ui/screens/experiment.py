@@ -1,10 +1,10 @@
 """The experiment screen: predict, run an experiment live, read its verdict, keep the run.
 
-Opened from a card (``x``), the experiments list or the command palette. Laid out for
-80x24 first: the prediction (an option list: arrows move, Enter picks) has the focus on
-entry, the settings fold away in a ``Collapsible``, and the plots, the sample pictures and
-the explanation share the rest in tabs (an "All" tab shows every plot at once where the
-terminal is large enough). Below 76 columns the prediction goes above the tabs.
+Opened from a card (``x``), the experiments list or the palette. Laid out for 80x24 first:
+the prediction (an option list) has the focus on entry, the settings fold away in a
+``Collapsible``, and plots, pictures and the explanation share the rest in tabs ("All"
+shows every plot where the terminal is large enough; below 76 columns the prediction goes
+above the tabs).
 
 A run trains off the UI thread through a :mod:`studyapp.experiments.run_backends` backend
 (a child process with torch imported, started and warmed with this experiment's module
@@ -29,6 +29,7 @@ from textual import events, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widgets import (
     Collapsible,
@@ -107,6 +108,8 @@ class ExperimentScreen(Screen[None]):
         Binding("escape", "back", "Back", id="experiment.back", tooltip="Leave (stops a run)"),
     ]
 
+    state: reactive[RunState] = reactive("idle", init=False, bindings=True)  # see watch_state
+
     def __init__(
         self,
         experiment_id: str,
@@ -124,7 +127,6 @@ class ExperimentScreen(Screen[None]):
         self.spec: ExperimentSpec = models.get_spec(experiment_id)
         self._backend_name = backend
         self._backend: RunBackend | None = None
-        self.state: RunState = "idle"
         self.run_number = 0
         self.live = LiveHistory()
         self.result: Result | None = None
@@ -281,7 +283,7 @@ class ExperimentScreen(Screen[None]):
         self.error = None
         self._paused_since = None
         self._drawn_version = -1
-        self._set_state("running")
+        self.state = "running"
         self._show_verdict(Text(f"Running {steps} steps..."), None)
         self._show_graded(Text(""), None)
         self.query_one("#exp-progress", ProgressBar).update(total=steps, progress=0)
@@ -297,13 +299,13 @@ class ExperimentScreen(Screen[None]):
         if self.state == "running":
             backend.pause()
             self._paused_since = time.perf_counter()
-            self._set_state("paused")
+            self.state = "paused"
         elif self.state == "paused":
             backend.resume()
             if self._paused_since is not None:
                 self.live.paused_s += time.perf_counter() - self._paused_since
             self._paused_since = None
-            self._set_state("running")
+            self.state = "running"
 
     def action_cancel(self) -> None:
         if self.state in ("running", "paused") and self._backend is not None:
@@ -333,12 +335,13 @@ class ExperimentScreen(Screen[None]):
             return self.result is not None
         return True
 
-    def _set_state(self, state: RunState) -> None:
-        self.state = state
+    def watch_state(self, state: RunState) -> None:
+        """A class per state (``-running``...); settings lock while a run uses them."""
+        for name in ("running", "paused", "finished"):
+            self.set_class(state == name, f"-{name}")
         running = state in ("running", "paused")
         for widget in self.query("#exp-settings Input, #exp-settings Select, #exp-settings Switch"):
             widget.disabled = running
-        self.refresh_bindings()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="experiment")
     def _train(self, backend: RunBackend, request: RunRequest, run: int, live: LiveHistory) -> None:
@@ -433,7 +436,7 @@ class ExperimentScreen(Screen[None]):
         if message.run != self.run_number:
             return
         self.error = message.error
-        self._set_state("finished")
+        self.state = "finished"
         self.query_one("#exp-rate", StatusLine).update(Text("failed"))
         self._show_verdict(Text(f"The run failed: {message.error}"), False)
         self.notify(message.error, title="Experiment failed", severity="error", timeout=10)
@@ -443,7 +446,7 @@ class ExperimentScreen(Screen[None]):
             return
         result = message.result
         self.result = result
-        self._set_state("finished")
+        self.state = "finished"
         self._draw_series(result.history, result.snapshot, redraw=False)
         self._drawn_version = self.live.version
         self.query_one("#exp-progress", ProgressBar).update(
