@@ -73,7 +73,7 @@ async def test_x_on_review_card_opens_the_experiment_with_its_settings(study_app
         values = form(screen)
         assert (values["data"], values["steps"], values["seed"]) == ("grid25", "3000", "7")
         assert screen.query_one("#param-data", Select).value == "grid25"
-        assert values["lr_g"] == "0.001"  # not suggested: the default
+        assert values["lr_g"] == str(screen.spec.param("lr_g").default)  # not suggested
         assert screen.read_form()[1:] == (3000, 7)
         assert screen.read_form()[0]["data"] == "grid25"
 
