@@ -17,9 +17,7 @@ import hashlib
 import html
 import json
 import os
-import signal
 import sqlite3
-import threading
 import zipfile
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
@@ -29,6 +27,7 @@ from typing import Any
 from studyapp.store import export as store
 from studyapp.store.export import ExportCard, ExportDeck, ExportReview
 from studyapp.study.clock import aware
+from studyapp.study.import_files import alive, removed_on_exit
 from studyapp.study.scheduling import LEARNING, NEW, RELEARNING, REVIEW
 from studyapp.study.views import ExportReport
 
@@ -128,7 +127,7 @@ def write_apkg(db: Any, path: Path, deck_id: int | None, now: datetime) -> Expor
     sweep_stale(path)
     stem = path.parent / f".{path.name}.{os.getpid()}"
     temps = [Path(f"{stem}.collection{TMP_SUFFIX}"), Path(f"{stem}{TMP_SUFFIX}")]
-    with _removed_on_exit(temps):
+    with removed_on_exit(temps):
         notes, written = _write_collection(temps[0], decks, cards, reviews, now)
         with zipfile.ZipFile(temps[1], "w", zipfile.ZIP_DEFLATED) as archive:
             archive.write(temps[0], "collection.anki2")
@@ -144,7 +143,7 @@ def sweep_stale(path: Path) -> list[Path]:
     removed = []
     for leftover in path.parent.glob(f".{path.name}.*{TMP_SUFFIX}"):
         pid_text = leftover.name[len(path.name) + 2 :].split(".", 1)[0]
-        if pid_text.isdigit() and _alive(int(pid_text)):
+        if pid_text.isdigit() and alive(int(pid_text)):
             continue
         with contextlib.suppress(OSError):
             leftover.unlink()
@@ -155,39 +154,6 @@ def sweep_stale(path: Path) -> list[Path]:
             old.unlink()
             removed.append(old)
     return removed
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-@contextlib.contextmanager
-def _removed_on_exit(paths: list[Path]) -> Iterator[None]:
-    """Remove ``paths`` however the block ends; SIGTERM becomes an exit that cleans up."""
-    previous: Any = None
-    main = threading.current_thread() is threading.main_thread()
-    if main:
-
-        def on_term(signum: int, _frame: Any) -> None:
-            raise SystemExit(128 + signum)
-
-        previous = signal.signal(signal.SIGTERM, on_term)
-    try:
-        yield
-    finally:
-        for temp in paths:
-            with contextlib.suppress(OSError):
-                temp.unlink()
-        if main:
-            signal.signal(signal.SIGTERM, previous)
 
 
 def _write_collection(

@@ -47,7 +47,7 @@ def sweep_stale(folder: Path, names: str = "*", suffix: str = TMP_SUFFIX) -> lis
     for leftover in folder.glob(f".{names}.*{suffix}"):
         parts = leftover.name[: -len(suffix)].split(".")[2:]  # past "" and the first word
         pid = next((int(p) for p in reversed(parts) if p.isdigit()), None)
-        if pid is None or _alive(pid) or leftover.is_dir():
+        if pid is None or alive(pid) or leftover.is_dir():
             continue
         with contextlib.suppress(OSError):
             leftover.unlink()
@@ -55,7 +55,8 @@ def sweep_stale(folder: Path, names: str = "*", suffix: str = TMP_SUFFIX) -> lis
     return removed
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
+    """Whether process ``pid`` still runs (this one always does)."""
     if pid == os.getpid():
         return True
     try:

@@ -1,29 +1,23 @@
-"""The default verdict passes and every control fails, on held-out seeds 11-15."""
+"""prior-samples: the default verdict passes and every control fails, on held-out seeds 11-15."""
 
 from __future__ import annotations
 
-from models import get_spec
-from models.base import execute
+import pytest
 
-HELD_OUT = (11, 12, 13, 14, 15)
-"""Thresholds were calibrated on seeds 0-9; these seeds were not used."""
+from models import get_spec
+from models.base import Control
+from tests.models.controls import check_control, check_default, control_cases
+
+ID = "prior-samples"
 
 
 def test_verdict_holds_on_held_out_seeds() -> None:
-    spec = get_spec("prior-samples")
-    result = execute(spec, seeds=HELD_OUT)
-    assert result.status == "completed"
-    assert result.verdict.seeds_agreed >= 4 and result.verdict.passed, result.verdict.summary
+    spec = get_spec(ID)
+    result = check_default(ID)
     assert spec.prediction is not None and result.answer is not None
     assert 0 <= result.answer < len(spec.prediction.choices)
 
 
-def test_every_control_fails_on_held_out_seeds() -> None:
-    spec = get_spec("prior-samples")
-    assert spec.controls
-    for control in spec.controls:
-        params = {k: v for k, v in control.set.items() if k != "steps"}
-        steps = control.set.get("steps")
-        result = execute(spec, params, steps=None if steps is None else int(steps), seeds=HELD_OUT)
-        failed = result.verdict.seeds_total - result.verdict.seeds_agreed
-        assert failed >= 4 and not result.verdict.passed, (control, result.verdict.summary)
+@pytest.mark.parametrize("control", control_cases(ID))
+def test_control_fails_on_held_out_seeds(control: Control) -> None:
+    check_control(ID, control)
