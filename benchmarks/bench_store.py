@@ -10,9 +10,10 @@ Run: ``python benchmarks/bench_store.py [--quick] [--answers N]``.
    see the same machine load. Prints "skipped: anki not installed" without it. Wall time and
    the calling thread's CPU time are both reported (CPU time leaves out the time the process
    waited for a core on a shared machine).
-2. Due-queue build (goal < 50 ms): a 100,000-card deck with 1,000,000 reviews; times
-   ``queue()`` (today's whole queue within the limits), ``reviews.peek()`` and ``decks()``
-   (the home screen's counts).
+2. Due-queue build (goal < 10 ms, issue 9): a 100,000-card deck with 1,000,000 reviews; times
+   ``queue()`` (today's whole queue within the limits), ``reviews.start()`` (a session's first
+   card: its in-memory queue read whole), ``reviews.peek()`` and ``decks()`` (the home
+   screen's counts).
 
 Databases are generated with plain SQL inserts (seeded, realistic spread of states, due dates
 and stabilities), in a temporary directory. Prints figures and the ratios to the goals.
@@ -193,6 +194,7 @@ def bench_queue(tmp: Path, cards: int, reviews: int, runs: int) -> dict[str, lis
     service = StudyService.open(str(path))
     calls = {
         "queue()": lambda: service.reviews.queue(deck_id),
+        "reviews.start()": lambda: service.reviews.start(deck_id),
         "reviews.peek()": lambda: service.reviews.peek(deck_id),
         "decks()": lambda: service.decks(),
     }
@@ -326,8 +328,8 @@ def main() -> int:
         queue = bench_queue(tmp, 100_000 // scale, 1_000_000 // scale, args.runs)
         for name, samples in queue.items():
             q50, q99, _ = percentiles(samples)
-            print(f"  {name:<12} median {q50:.1f} ms, max {max(samples):.1f} ms, "
-                  f"p99 {q99:.1f} ms; median / goal 50 ms = {q50 / 50:.2f}")  # fmt: skip
+            print(f"  {name:<15} median {q50:.1f} ms, max {max(samples):.1f} ms, "
+                  f"p99 {q99:.1f} ms; median / goal 10 ms = {q50 / 10:.2f}")  # fmt: skip
     return 0
 
 

@@ -216,6 +216,98 @@ class ImportWriter:
             return ids
         return self.card_ids([str(r["key"]) for r in rows], deck_ids)
 
+    def keys_in_decks(self, source_prefix: str) -> dict[str, int]:
+        """Ids by key (the lowest per key) of every card in a deck whose source starts with
+        ``source_prefix``: one scan, so an import looks its keys up in memory."""
+        out: dict[str, int] = {}
+        for r in self.q.rows(
+            'SELECT id, "key" FROM card WHERE deck_id IN (SELECT id FROM deck WHERE source'
+            " LIKE :prefix) ORDER BY id", {"prefix": f"{source_prefix}%"},
+        ):  # fmt: skip
+            out.setdefault(r.key, int(r.id))
+        return out
+
+    def card_mark(self) -> tuple[int, int]:
+        """``(largest card id, card count)``: unchanged between two transactions when no card
+        was inserted or deleted meanwhile (so keys read earlier still hold)."""
+        row = self.q.one("SELECT coalesce(max(id), 0) AS top, count(*) AS total FROM card")
+        return (int(row.top), int(row.total)) if row is not None else (0, 0)
+
+    def known_by_id(self, ids: Sequence[int], source_prefix: str) -> dict[str, KnownCard]:
+        """The cards with these ids that are still in a deck whose source starts with
+        ``source_prefix``, by key (see :meth:`known_cards`)."""
+        out: dict[str, KnownCard] = {}
+        for start in range(0, len(ids), CHUNK):
+            marks, params = in_list("i", ids[start : start + CHUNK])
+            rows = self.q.rows(
+                'SELECT id, deck_id, "key", file_front, file_back, edited, suspended, tags,'
+                f" file_tags FROM card WHERE id IN {marks} AND deck_id IN (SELECT id FROM deck"
+                " WHERE source LIKE :prefix) ORDER BY id",
+                {**params, "prefix": f"{source_prefix}%"},
+            )
+            for r in rows:
+                out.setdefault(r.key, KnownCard(
+                    int(r.id), int(r.deck_id), r.key, r.file_front, r.file_back,
+                    bool(r.edited), bool(r.suspended), tuple(r.tags or ()),
+                    tuple(r.file_tags or ()),
+                ))  # fmt: skip
+        return out
+
+    def insert_imported_cards(self, rows: Sequence[Sequence[Any]]) -> list[int]:
+        """Insert new cards given positionally (:data:`IMPORTED_CARD` order; the other
+        columns as :data:`NEW_CARD`); returns their ids, in order.
+
+        On SQLite the ids are the next ones after the largest (this transaction holds the
+        write lock), so nothing is read back; elsewhere they are looked up by key.
+        """
+        if not rows:
+            return []
+        now = datetime.now(UTC)
+        rest = [n for n in NEW_CARD if n not in IMPORTED_CARD]
+        if isinstance(self.conn, sqlite3.Connection):
+            (top,) = self.conn.execute("SELECT coalesce(max(id), 0) FROM card").fetchone()
+            if int(top) + len(rows) < _MAX_ID:
+                self._insert_sqlite_cards(int(top) + 1, rows, rest, now)
+                return list(range(int(top) + 1, int(top) + 1 + len(rows)))
+        names = ["deck_id", "key", *NEW_CARD, "created_at"]
+        columns = ", ".join('"key"' if n == "key" else n for n in names)
+        sql = f"INSERT INTO card ({columns}) VALUES ({', '.join(f':{n}' for n in names)})"
+        dicts = []
+        for row in rows:
+            named = {**NEW_CARD, "created_at": now, **dict(zip(IMPORTED_CARD, row, strict=True))}
+            named["due"], named["last_review"] = (_from_micros(named["due"]),
+                                                  _from_micros(named["last_review"]))  # fmt: skip
+            dicts.append(named)
+        self._many(sql, dicts)
+        ids = self.card_ids([str(r[1]) for r in rows], {int(r[0]) for r in rows})
+        return [ids[str(r[1])] for r in rows]
+
+    def _insert_sqlite_cards(
+        self, first: int, rows: Sequence[Sequence[Any]], rest: list[str], now: datetime
+    ) -> None:
+        assert isinstance(self.conn, sqlite3.Connection)
+        names = ["id", *IMPORTED_CARD, *rest, "created_at"]
+        columns = ", ".join('"key"' if n == "key" else n for n in names)
+        marks = [_MICROS_SQL.format(i + 1) if n in ("due", "last_review") else f"?{i + 1}"
+                 for i, n in enumerate(names)]  # fmt: skip
+        sql = f"INSERT INTO card ({columns}) VALUES ({', '.join(marks)})"
+        fixed = (*(_fast(NEW_CARD[n]) for n in rest), _fast(now))
+        texts: dict[tuple[Any, ...], str] = {}  # tag lists repeat: JSON text made once each
+
+        def js(value: list[str]) -> str:
+            key = tuple(value)
+            text = texts.get(key)
+            if text is None:
+                text = texts[key] = _fast(value)
+            return text
+
+        a = _FIRST_LIST  # the four list columns, then the rest
+        self.conn.executemany(sql, [
+            (card_id, *r[:a], js(r[a]), js(r[a + 1]), js(r[a + 2]), js(r[a + 3]), *r[a + 4 :],
+             *fixed)
+            for card_id, r in enumerate(rows, first)
+        ])  # fmt: skip
+
     def card_ids(self, keys: Sequence[str], deck_ids: Iterable[int]) -> dict[str, int]:
         """Ids by key of the cards with these keys in these decks (the lowest id per key)."""
         decks = list(dict.fromkeys(deck_ids))
@@ -288,6 +380,18 @@ class ImportWriter:
             )
 
 
+IMPORTED_CARD = (
+    "deck_id", "key", "position", "line", "file_front", "file_back", "front", "back",
+    "suspended", "file_tags", "tags", "file_flags", "flags", "state", "step", "stability",
+    "difficulty", "due", "last_review", "reps", "lapses",
+)  # fmt: skip
+"""The columns of a new imported card, in order (:meth:`ImportWriter.insert_imported_cards`):
+tags and flags as lists, ``due`` and ``last_review`` as integer microseconds (or None)."""
+_FIRST_LIST = IMPORTED_CARD.index("file_tags")
+assert IMPORTED_CARD[_FIRST_LIST : _FIRST_LIST + 4] == ("file_tags", "tags", "file_flags", "flags")
+NEVER_ANSWERED = tuple(NEW_CARD[n] for n in IMPORTED_CARD[IMPORTED_CARD.index("state") :])
+"""The end of an :data:`IMPORTED_CARD` row for a card never answered (as :data:`NEW_CARD`)."""
+_MAX_ID = (1 << 63) - 1
 _MISSING: Any = object()
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from studyapp.store.rows import LEARNING, NEW, RELEARNING, REVIEW, LogRow
+from studyapp.store.rows import LEARNING, NEW, RELEARNING, REVIEW, LogRow, Scheduled
 from studyapp.store.sql import in_list
 
 if TYPE_CHECKING:
@@ -64,7 +64,15 @@ def ids(
         return []
     limit = "" if take is None else f" LIMIT {int(take)}"
     sql = f"SELECT card.id FROM card WHERE {PARTS[part]} ORDER BY {ORDER[part]}{limit}"
-    return [r.id for r in q.rows(sql, _params(deck_id, now, until, day_end))]
+    return q.column(sql, _params(deck_id, now, until, day_end))
+
+
+def learning_due(
+    q: Query, deck_id: int, now: datetime, until: datetime
+) -> list[tuple[datetime, int]]:
+    """``(due, id)`` of the deck's learning and relearning cards due by ``until``, in order."""
+    sql = f"SELECT card.due, card.id FROM card WHERE {LEARNING_UNTIL} ORDER BY {ORDER['learning']}"
+    return [(due, card) for due, card in q.tuples(sql, _params(deck_id, now, until, until))]
 
 
 def count(
@@ -172,10 +180,28 @@ def studied(q: Query, deck_id: int) -> list[tuple[int, float | None, datetime | 
 
 # -- answers and undo -----------------------------------------------------------------------
 
+SCHEDULED = (
+    "SELECT id, deck_id, state, step, stability, difficulty, due, last_review, reps, lapses,"
+    " suspended, buried_until, tags FROM card WHERE id = :id"
+)
+
+
+def scheduled(q: Query, card_id: int) -> Scheduled | None:
+    """The scheduling columns of one card (what an answer reads), None if there is none."""
+    row = q.values(SCHEDULED, {"id": card_id})
+    if row is None:
+        return None
+    id_, deck, state, step, stability, difficulty, due, last, reps, lapses, *rest = row
+    suspended, buried, tags = rest
+    return Scheduled(
+        id_, deck, state, step, stability, difficulty, due, last, reps, lapses, bool(suspended),
+        buried, tuple(tags or ()),
+    )  # fmt: skip
+
 
 def add_log(q: Query, values: Mapping[str, Any]) -> int:
-    """Insert a review log row (keys of :data:`LOG_COLUMNS`); returns its id."""
-    return q.insert("review_log", {name: values.get(name) for name in LOG_COLUMNS})
+    """Insert a review log row (keys of :data:`LOG_COLUMNS`, all of them); returns its id."""
+    return q.insert("review_log", values)
 
 
 def log(q: Query, log_id: int) -> LogRow | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
 """Card states as stored (1-3 are ``fsrs.State`` values)."""
@@ -59,6 +59,24 @@ class CardRecord:
     file_tags: tuple[str, ...]
     experiments: tuple[str, ...]
     experiment_settings: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
+
+
+class Scheduled(NamedTuple):
+    """A card's scheduling columns: all an answer reads (a tuple: built once per key press)."""
+
+    id: int
+    deck_id: int
+    state: int
+    step: int | None
+    stability: float | None
+    difficulty: float | None
+    due: datetime | None
+    last_review: datetime | None
+    reps: int
+    lapses: int
+    suspended: bool
+    buried_until: datetime | None
+    tags: tuple[str, ...]
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from studyapp.store.engine import connect_sqlite, sqlite_path, to_url
 from studyapp.store.errors import explain
@@ -46,26 +46,13 @@ class Record(dict[str, Any]):
             raise AttributeError(name) from None
 
 
-def _from_sqlite(name: str, value: Any) -> Any:
-    if value is None:
-        return None
-    if name in DATETIME_COLUMNS:
-        return datetime.fromisoformat(value).replace(tzinfo=UTC)
-    if name in JSON_COLUMNS:
-        return json.loads(value)
-    if name in BOOL_COLUMNS:
-        return bool(value)
-    if name in DATE_COLUMNS:
-        return date.fromisoformat(value)
-    return value
-
-
 def sqlite_value(value: Any) -> Any:
     """A parameter as SQLAlchemy stores it in SQLite (UTC text datetimes, JSON text)."""
     if isinstance(value, datetime):
-        if value.tzinfo is not None:
-            value = value.astimezone(UTC).replace(tzinfo=None)
-        return value.isoformat(sep=" ", timespec="microseconds")
+        zone = value.tzinfo
+        if zone is not None and zone is not UTC:
+            value = value.astimezone(UTC)
+        return value.isoformat(sep=" ", timespec="microseconds")[:26]  # no "+00:00"
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list | dict | tuple):
@@ -105,14 +92,40 @@ def writes_to(table: str) -> int:
     return _WRITES.get(table, 0) + _WRITES.get("*", 0)
 
 
+class Result(NamedTuple):
+    """What one statement gave: column names, converted rows, rows changed, the new row id
+    (SQLite only; None elsewhere)."""
+
+    names: list[str]
+    rows: list[Any]
+    rowcount: int
+    lastrowid: int | None = None
+
+
+_Run = Callable[[str, Mapping[str, Any]], Result]
+_TEXTS: dict[tuple[str, str, tuple[str, ...], bool], str] = {}
+"""INSERT and UPDATE text per (kind, table, columns, RETURNING?): built once, not per call."""
+
+
+def _text(kind: str, table: str, names: tuple[str, ...], returning: bool = False) -> str:
+    key = (kind, table, names, returning)
+    sql = _TEXTS.get(key)
+    if sql is None:
+        if kind == "insert":
+            marks = ", ".join(f":{name}" for name in names)
+            sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})"
+            sql += " RETURNING id" if returning else ""
+        else:
+            sets = ", ".join(f"{name} = :{name}" for name in names)
+            sql = f"UPDATE {table} SET {sets} WHERE id = :row_id"
+        sql = _TEXTS[key] = sql
+    return sql
+
+
 class Query:
     """Runs SQL inside one transaction of :meth:`Db.session`."""
 
-    def __init__(
-        self,
-        run: Callable[[str, Mapping[str, Any]], tuple[list[str], list[Any], int]],
-        direct: bool = False,
-    ) -> None:
+    def __init__(self, run: _Run, direct: bool = False) -> None:
         self._run = run
         self._direct = direct
         self._version: int | None = None
@@ -142,37 +155,49 @@ class Query:
                 del self._memo[(name, key)]
 
     def rows(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Record]:
-        names, rows, _ = self._run(sql, params or {})
+        names, rows, _, _ = self._run(sql, params or {})
         return [Record(zip(names, row, strict=True)) for row in rows]
 
     def one(self, sql: str, params: Mapping[str, Any] | None = None) -> Record | None:
         found = self.rows(sql, params)
         return found[0] if found else None
 
+    def tuples(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Sequence[Any]]:
+        """Every row's values in column order (converted, no names): for long or hot reads."""
+        return self._run(sql, params or {}).rows
+
+    def column(self, sql: str, params: Mapping[str, Any] | None = None) -> list[Any]:
+        """The first column of every row (converted): ids of a long queue without a dict each."""
+        return [row[0] for row in self._run(sql, params or {}).rows]
+
+    def values(self, sql: str, params: Mapping[str, Any] | None = None) -> Sequence[Any] | None:
+        """The first row's values in column order (converted, no names): for hot paths."""
+        rows = self._run(sql, params or {}).rows
+        return rows[0] if rows else None
+
     def scalar(self, sql: str, params: Mapping[str, Any] | None = None) -> Any:
-        _names, rows, _count = self._run(sql, params or {})
+        rows = self._run(sql, params or {}).rows
         return rows[0][0] if rows else None
 
     def execute(self, sql: str, params: Mapping[str, Any] | None = None) -> int:
         """Run a write statement; returns the number of rows it changed."""
         self._forget()
-        return self._run(sql, params or {})[2]
+        return self._run(sql, params or {}).rowcount
 
     def insert(self, table: str, values: Mapping[str, Any]) -> int:
-        """``INSERT INTO table`` one row; returns its new ``id``."""
-        names = ", ".join(values)
-        marks = ", ".join(f":{name}" for name in values)
-        sql = f"INSERT INTO {table} ({names}) VALUES ({marks}) RETURNING id"
+        """``INSERT INTO table`` one row; returns its new ``id`` (SQLite's last row id on the
+        direct connection, ``RETURNING id`` elsewhere)."""
         self._forget(table)
-        return int(self.scalar(sql, values))
+        result = self._run(_text("insert", table, tuple(values), not self._direct), values)
+        new_id = result.lastrowid if self._direct else result.rows[0][0]
+        assert new_id is not None
+        return int(new_id)
 
     def update(self, table: str, row_id: int, values: Mapping[str, Any]) -> int:
         """``UPDATE table SET ... WHERE id = row_id``; returns the rows changed (0 or 1)."""
-        sets = ", ".join(f"{name} = :{name}" for name in values)
         self._forget(table)
-        return self._run(
-            f"UPDATE {table} SET {sets} WHERE id = :row_id", {**values, "row_id": row_id}
-        )[2]
+        sql = _text("update", table, tuple(values))
+        return self._run(sql, {**values, "row_id": row_id}).rowcount
 
 
 def _file_of(conn: sqlite3.Connection) -> str:
@@ -184,42 +209,91 @@ def _file_of(conn: sqlite3.Connection) -> str:
     return str(row[2]) if row and row[2] else "the database"
 
 
-def _sqlite_run(
-    conn: sqlite3.Connection, where: str | None = None
-) -> Callable[..., tuple[list[str], list[Any], int]]:
+_PLAIN = frozenset({int, float, str, type(None), bytes})
+"""Parameter types sqlite3 takes as they are (no conversion call)."""
+_Reader = Callable[[Any], Any]
+
+
+def _read_datetime(value: str) -> datetime:
+    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+
+
+def _reader(name: str) -> _Reader | None:
+    """How a SQLite value of column ``name`` is read (None: as it comes)."""
+    if name in DATETIME_COLUMNS:
+        return _read_datetime
+    if name in JSON_COLUMNS:
+        return json.loads
+    if name in BOOL_COLUMNS:
+        return bool
+    if name in DATE_COLUMNS:
+        return date.fromisoformat
+    return None
+
+
+_PLANS: dict[tuple[str, ...], tuple[tuple[int, _Reader], ...]] = {}
+"""Per result shape (column names): the columns to convert and how (built once per shape)."""
+
+
+def _plan(names: tuple[str, ...]) -> tuple[tuple[int, _Reader], ...]:
+    plan = _PLANS.get(names)
+    if plan is None:
+        found = ((i, _reader(n)) for i, n in enumerate(names))
+        plan = _PLANS[names] = tuple((i, r) for i, r in found if r is not None)
+    return plan
+
+
+def _from_sqlite(name: str, value: Any) -> Any:
+    read = _reader(name)
+    return value if value is None or read is None else read(value)
+
+
+def _sqlite_rows(names: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[Any]:
+    plan = _plan(names)
+    if not plan:
+        return rows
+    out = []
+    for row in rows:
+        values = list(row)
+        for i, read in plan:
+            if values[i] is not None:
+                values[i] = read(values[i])
+        out.append(values)
+    return out
+
+
+def _sqlite_run(conn: sqlite3.Connection, where: str | None = None) -> _Run:
     """Runs statements on ``conn``; a failure is a one-line ``StoreError`` naming ``where``."""
 
-    def run(sql: str, params: Mapping[str, Any]) -> tuple[list[str], list[Any], int]:
+    def run(sql: str, params: Mapping[str, Any]) -> Result:
+        values = {k: v if type(v) in _PLAIN else sqlite_value(v) for k, v in params.items()}
         try:
-            cursor = conn.execute(sql, {k: sqlite_value(v) for k, v in params.items()})
+            cursor = conn.execute(sql, values)
             if cursor.description is None:
-                return [], [], cursor.rowcount
-            names = [d[0] for d in cursor.description]
-            rows = [
-                tuple(_from_sqlite(n, v) for n, v in zip(names, row, strict=True))
-                for row in cursor.fetchall()
-            ]
+                return Result([], [], cursor.rowcount, cursor.lastrowid)
+            names = tuple(d[0] for d in cursor.description)
+            rows = _sqlite_rows(names, cursor.fetchall())
         except (sqlite3.Error, MemoryError) as error:
             raise explain(where or _file_of(conn), error) from None
-        return names, rows, cursor.rowcount
+        return Result(list(names), rows, cursor.rowcount, cursor.lastrowid)
 
     return run
 
 
-def _alchemy_run(conn: Connection) -> Callable[..., tuple[list[str], list[Any], int]]:
+def _alchemy_run(conn: Connection) -> _Run:
     from sqlalchemy import text
 
     sqlite = conn.dialect.name == "sqlite"
 
-    def run(sql: str, params: Mapping[str, Any]) -> tuple[list[str], list[Any], int]:
+    def run(sql: str, params: Mapping[str, Any]) -> Result:
         convert = sqlite_value if sqlite else pg_value
         read = _from_sqlite if sqlite else _from_pg
         result = conn.execute(text(sql), {k: convert(v) for k, v in params.items()})
         if not result.returns_rows:
-            return [], [], result.rowcount
+            return Result([], [], result.rowcount)
         names = list(result.keys())
         rows = [tuple(read(n, v) for n, v in zip(names, row, strict=True)) for row in result]
-        return names, rows, result.rowcount
+        return Result(names, rows, result.rowcount)
 
     return run
 
@@ -232,6 +306,8 @@ class Db:
         self.path = sqlite_path(self.url)
         self._engine: Engine | None = None
         self._sqlite: sqlite3.Connection | None = None
+        self._run: _Run | None = None
+        """Statements on :attr:`_sqlite` (made once: it holds only the connection)."""
         self._lock = threading.RLock()
         self._engine_lock = threading.Lock()
 
@@ -300,18 +376,19 @@ class Db:
             return
         inside = False  # the caller's own errors (another file's sqlite3 too) pass unchanged
         try:
-            with self.locked() as conn:
-                conn.execute("BEGIN IMMEDIATE" if write else "BEGIN")
+            with self._lock:
+                direct = self.sqlite()
+                direct.execute("BEGIN IMMEDIATE" if write else "BEGIN")
                 done = False
                 try:
                     inside = True
-                    yield conn
+                    yield direct
                     inside = False
-                    conn.execute("COMMIT")
+                    direct.execute("COMMIT")
                     done = True
                 finally:
-                    if not done and conn.in_transaction:
-                        conn.execute("ROLLBACK")
+                    if not done and direct.in_transaction:
+                        direct.execute("ROLLBACK")
         except (sqlite3.Error, MemoryError) as error:
             if inside:
                 raise
@@ -322,7 +399,9 @@ class Db:
         """A :class:`Query` running in one transaction (see :meth:`transaction`)."""
         with self.transaction(write) as conn:
             if isinstance(conn, sqlite3.Connection):
-                yield Query(_sqlite_run(conn, self.where), direct=True)
+                if self._run is None:
+                    self._run = _sqlite_run(conn, self.where)
+                yield Query(self._run, direct=True)
             else:
                 yield Query(_alchemy_run(conn))
 
@@ -331,6 +410,7 @@ class Db:
             if self._sqlite is not None:
                 self._sqlite.close()
                 self._sqlite = None
+                self._run = None
         with self._engine_lock:
             if self._engine is not None:
                 self._engine.dispose()

@@ -22,13 +22,13 @@ from studyapp.study.views import AnswerResult, Rating, ReviewKind
 if TYPE_CHECKING:
     from fsrs import Scheduler
 
-    from studyapp.store.rows import CardRecord, DeckRow
+    from studyapp.store.rows import CardRecord, DeckRow, Scheduled
     from studyapp.store.sql import Query
 
 LEECH_TAG = "leech"
 
 
-def state_of(card: CardRecord) -> scheduling.CardState:
+def state_of(card: Scheduled | CardRecord) -> scheduling.CardState:
     return scheduling.CardState(
         card.state, card.step, card.stability, card.difficulty, card.due, card.last_review
     )
@@ -36,7 +36,7 @@ def state_of(card: CardRecord) -> scheduling.CardState:
 
 def record(
     q: Query,
-    card: CardRecord,
+    card: Scheduled,
     deck: DeckRow,
     sched: Scheduler,
     rating: Rating,
@@ -47,17 +47,10 @@ def record(
 ) -> AnswerResult:
     """Schedule (``kind="review"``) or only log (quiz, prediction) one answer of ``card``."""
     before = state_of(card)
-    log: dict[str, Any] = {
-        "card_id": card.id,
-        "reviewed_at": now,
-        "rating": int(rating),
-        "duration_ms": max(0, int(duration_ms)),
-        "kind": kind,
-        **prefixed(before, "before"),
-        **prefixed(before, "after"),
-    }
     if kind != "review":
-        review_id = store_reviews.add_log(q, log)
+        review_id = store_reviews.add_log(
+            q, log_values(card.id, now, rating, duration_ms, kind, before, before, None)
+        )
         state = STATE_NAMES[card.state]
         return AnswerResult(card.id, review_id, rating, kind, state, aware(card.due), None)  # type: ignore[arg-type]
 
@@ -71,21 +64,14 @@ def record(
     if capped:
         after = replace(after, due=exam_cap)
     tags = list(card.tags)
-    log["undo"] = {
+    undo = {
         "reps": card.reps,
         "lapses": card.lapses,
         "suspended": card.suspended,
         "tags": tags,
         "buried_until": card.buried_until.isoformat() if card.buried_until else None,
     }
-    log.update(prefixed(after, "after"))
-    changes: dict[str, Any] = {
-        **schedule_columns(after),
-        "reps": card.reps + 1,
-        "lapses": card.lapses,
-        "tags": tags,
-        "suspended": card.suspended,
-    }
+    changes: dict[str, Any] = {**schedule_columns(after), "reps": card.reps + 1}
     leech = False
     if before.state == REVIEW and rating == Rating.AGAIN:
         changes["lapses"] = card.lapses + 1
@@ -94,7 +80,9 @@ def record(
             changes["suspended"] = True
             leech = True
     store_cards.update(q, card.id, changes)
-    review_id = store_reviews.add_log(q, log)
+    review_id = store_reviews.add_log(
+        q, log_values(card.id, now, rating, duration_ms, kind, before, after, undo)
+    )
     due = aware(after.due)
     return AnswerResult(
         card_id=card.id,
@@ -107,6 +95,32 @@ def record(
         leech=leech,
         capped_by_exam=capped,
     )
+
+
+def log_values(
+    card_id: int, now: datetime, rating: int, duration_ms: int, kind: ReviewKind,
+    before: scheduling.CardState, after: scheduling.CardState, undo: dict[str, Any] | None,
+) -> dict[str, Any]:  # fmt: skip
+    """A review log row: the answer, the card's state before and after, undo extras."""
+    return {
+        "card_id": card_id,
+        "reviewed_at": now,
+        "rating": int(rating),
+        "duration_ms": max(0, int(duration_ms)),
+        "kind": kind,
+        "state_before": before.state,
+        "step_before": before.step,
+        "stability_before": before.stability,
+        "difficulty_before": before.difficulty,
+        "due_before": aware(before.due),
+        "last_review_before": aware(before.last_review),
+        "state_after": after.state,
+        "step_after": after.step,
+        "stability_after": after.stability,
+        "difficulty_after": after.difficulty,
+        "due_after": aware(after.due),
+        "undo": undo,
+    }
 
 
 def take_back(q: Query, log_id: int) -> int | None:
@@ -154,20 +168,6 @@ def schedule_columns(s: scheduling.CardState) -> dict[str, Any]:
         "due": aware(s.due),
         "last_review": aware(s.last_review),
     }
-
-
-def prefixed(s: scheduling.CardState, suffix: str) -> dict[str, Any]:
-    """The review log's ``*_before`` or ``*_after`` columns for a card state."""
-    out: dict[str, Any] = {
-        f"state_{suffix}": s.state,
-        f"step_{suffix}": s.step,
-        f"stability_{suffix}": s.stability,
-        f"difficulty_{suffix}": s.difficulty,
-        f"due_{suffix}": aware(s.due),
-    }
-    if suffix == "before":
-        out["last_review_before"] = aware(s.last_review)
-    return out
 
 
 def is_leech(lapses: int, threshold: int) -> bool:

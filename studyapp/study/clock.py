@@ -17,9 +17,7 @@ def utc_now() -> datetime:
 
 def aware(value: datetime | None) -> datetime | None:
     """A stored datetime as aware UTC (None stays None; naive values are UTC)."""
-    if value is None:
-        return None
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return None if value is None else ensure_utc(value)
 
 
 def to_db(value: datetime) -> datetime:
@@ -29,7 +27,10 @@ def to_db(value: datetime) -> datetime:
 
 def ensure_utc(value: datetime) -> datetime:
     """Aware UTC; a naive value is taken to be UTC already."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    zone = value.tzinfo
+    if zone is UTC:
+        return value
+    return value.replace(tzinfo=UTC) if zone is None else value.astimezone(UTC)
 
 
 def local_tz() -> tzinfo:

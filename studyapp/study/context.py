@@ -32,6 +32,8 @@ class Context:
     decks: dict[int, DeckRow] = field(default_factory=dict)
     """Deck rows read by this service, kept while ``decks_mark`` holds (see ``FsrsPart.deck``)."""
     decks_mark: tuple[int, int] | None = None
+    day_window: tuple[datetime, datetime, date] | None = None
+    """The study day last asked about (see :meth:`today`)."""
     writes: int = 0
     """Write transactions begun by this service (a mark for caches kept between calls)."""
 
@@ -41,14 +43,32 @@ class Context:
 
     def today(self, now: datetime | None = None) -> date:
         """The study day of ``now`` (days start at 04:00 local time, as in Anki)."""
-        return study_day(self.now(now), self.tz)
+        return self._window(self.now(now))[2]
 
     def day_start(self, day: date) -> datetime:
         return day_start(day, self.tz)
 
+    def today_start(self, now: datetime) -> datetime:
+        """When the study day of ``now`` began."""
+        return self._window(ensure_utc(now))[0]
+
     def day_end(self, now: datetime) -> datetime:
         """When the study day of ``now`` ends (the next one starts)."""
-        return day_start(study_day(now, self.tz) + timedelta(days=1), self.tz)
+        return self._window(ensure_utc(now))[1]
+
+    def _window(self, now: datetime) -> tuple[datetime, datetime, date]:
+        """``(start, end, day)`` of the study day holding ``now``; the last one is kept, as
+        every answer asks (the local time zone costs a system call to find)."""
+        held = self.day_window
+        if held is not None and held[0] <= now < held[1]:
+            return held
+        day = study_day(now, self.tz)
+        held = self.day_window = (
+            day_start(day, self.tz),
+            day_start(day + timedelta(days=1), self.tz),
+            day,
+        )
+        return held
 
     @contextmanager
     def read(self) -> Iterator[Query]:

@@ -1,10 +1,12 @@
-"""FSRS replay of an imported review log in plain floats and integer microseconds.
+"""FSRS in plain floats and integer microseconds: each answer, each preview, each import replay.
 
-:func:`studyapp.study.history.replay` steps ``fsrs.Scheduler.review_card`` (a ``Card`` copy
-and datetimes per answer); an import of 10^5 answers spends most of its time there. This is
-the same update (fsrs 6: same formulas, evaluated in the same order, so the floats are equal
-bit for bit; no fuzz) on a card held as a tuple, times as microseconds since the epoch.
-``tests/apkg/test_history_fast.py`` checks it against ``fsrs.Scheduler`` on random logs.
+``fsrs.Scheduler.review_card`` copies a ``Card`` and does datetime arithmetic per answer: about
+70 µs, four times per card shown (the button intervals), and most of an import of 10^5
+answers. :class:`FastFsrs` is the same update (fsrs 6: same formulas, evaluated in the same
+order, so the floats are equal bit for bit) on a card held as a tuple, times as microseconds
+since the epoch. Fuzz is fsrs's own (its ``FUZZ_RANGES``, the same ``random()`` stream), so a
+seeded run gives the very same due dates. ``tests/apkg/test_history_fast.py`` and
+``tests/study/test_fast_fsrs.py`` check it against ``fsrs.Scheduler``.
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
+from random import random
 
 from fsrs import Scheduler
+from fsrs.scheduler import FUZZ_RANGES
 
 from studyapp.deckfmt.apkg.model import FILTERED, LEARN, MANUAL, RELEARN, REVIEW, AnkiReview
 
@@ -41,11 +45,10 @@ def to_datetime(us: int | None) -> datetime | None:
 
 
 class FastFsrs:
-    """The update of ``scheduler`` (which must not fuzz) with its constants precomputed."""
+    """The update of ``scheduler`` with its constants precomputed (fuzz when it fuzzes)."""
 
     def __init__(self, scheduler: Scheduler) -> None:
-        if scheduler.enable_fuzzing:
-            raise ValueError("the fast replay has no fuzz")
+        self.fuzz = scheduler.enable_fuzzing
         p = self.p = scheduler.parameters
         decay = -p[20]
         self.factor = 0.9 ** (1 / decay) - 1
@@ -65,7 +68,9 @@ class FastFsrs:
 
     def replay(self, reviews: Sequence[AnkiReview]) -> tuple[State, list[Row], int]:
         """``(final state, answered rows, lapses)``; see :func:`history.replay` for which
-        entries count (answers after the last reset)."""
+        entries count (answers after the last reset). A replay is exact: never fuzzed."""
+        if self.fuzz:
+            raise ValueError("a replay rebuilds the history as it was: a fuzzing scheduler can't")
         start = 0
         for index in range(len(reviews) - 1, -1, -1):
             r = reviews[index]
@@ -135,8 +140,20 @@ class FastFsrs:
         return float((1 + self.factor * elapsed / s) ** self.decay)
 
     def _days(self, s: float) -> int:
-        days = min(max(round((s / self.factor) * self.interval_c), 1), self.max_ivl)
-        return int(days) * DAY_US
+        """The review interval for stability ``s`` (fuzzed when the scheduler fuzzes)."""
+        days = int(min(max(round((s / self.factor) * self.interval_c), 1), self.max_ivl))
+        if self.fuzz and days >= 2.5:
+            days = self._fuzzed(days)
+        return days * DAY_US
+
+    def _fuzzed(self, days: int) -> int:
+        """fsrs's ``_get_fuzzed_interval``: a random whole day within its fuzz range."""
+        delta = 1.0
+        for part in FUZZ_RANGES:
+            delta += part["factor"] * max(min(float(days), part["end"]) - part["start"], 0.0)
+        high = min(round(days + delta), self.max_ivl)
+        low = min(max(2, round(days - delta)), high)
+        return int(min(round((random() * (high - low + 1)) + low), self.max_ivl))
 
     def _short(self, s: float, rating: int) -> float:
         inc = self.short_e[rating] * (s**self.minus_p19)

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from studyapp.deckfmt.apkg import AnkiCard, AnkiPackage, extract_media, paused_gc, read_package
 from studyapp.deckfmt.apkg.model import REVIEW, AnkiReview
-from studyapp.store.imports import ImportWriter, KnownCard, LoggedAnswer
+from studyapp.store.imports import NEVER_ANSWERED, ImportWriter, KnownCard, LoggedAnswer
 from studyapp.study.errors import StudyError
 from studyapp.study.history import default_scheduler
 from studyapp.study.history_fast import FastFsrs, Row, State, to_datetime
@@ -109,15 +109,21 @@ def _store_all(
     ctx: Context, on_wait: Callable[[str], None] | None, cards: list[AnkiCard],
     package: AnkiPackage, deck_ids: dict[str, int], batch: int, totals: dict[str, int],
 ) -> None:  # fmt: skip
+    with ctx.database().transaction() as conn:  # every stored key, once; and a mark that
+        reader = ImportWriter(conn)  # says whether cards came or went since
+        stored, mark = reader.keys_in_decks(SOURCE_PREFIX), reader.card_mark()
     for start in range(0, len(cards), batch):
         chunk = cards[start : start + batch]
         keys = [anki_key(c.guid, c.ord) for c in chunk]
-        with ctx.database().transaction() as conn:  # replay new cards outside the write lock
-            known = ImportWriter(conn).known_cards(keys, SOURCE_PREFIX)
-        fresh = {key: _replay(card.reviews)
-                 for key, card in zip(keys, chunk, strict=True) if key not in known}  # fmt: skip
+        fresh = {key: _replay(card.reviews)  # new cards replayed outside the write lock
+                 for key, card in zip(keys, chunk, strict=True) if key not in stored}  # fmt: skip
         with _write(ctx, on_wait) as writer:
-            counts = _store_batch(writer, chunk, keys, fresh, deck_ids, package.name, start)
+            if writer.card_mark() != mark:  # another writer added or deleted cards: read again
+                stored = writer.keys_in_decks(SOURCE_PREFIX)
+            known = writer.known_by_id([stored[k] for k in keys if k in stored], SOURCE_PREFIX)
+            counts = _store_batch(writer, chunk, keys, known, fresh, deck_ids, package.name,
+                                  start)  # fmt: skip
+            mark = writer.card_mark()
         for name, value in counts.items():
             totals[name] += value
 
@@ -203,12 +209,12 @@ def _now() -> datetime:
 
 
 def _store_batch(
-    writer: ImportWriter, chunk: Sequence[AnkiCard], keys: list[str],
+    writer: ImportWriter, chunk: Sequence[AnkiCard], keys: list[str], known: dict[str, KnownCard],
     fresh: dict[str, Replayed | None], deck_ids: dict[str, int], default_deck: str, offset: int,
 ) -> dict[str, int]:  # fmt: skip
-    known = writer.known_cards(keys, SOURCE_PREFIX)
     counts = {"added": 0, "updated": 0, "unchanged": 0, "reviews": 0}
-    inserts: list[dict[str, Any]] = []
+    inserts: list[tuple[Any, ...]] = []
+    replays: list[Replayed | None] = []
     updates: list[tuple[int, dict[str, Any]]] = []
     rewrite: list[tuple[int, AnkiCard]] = []
     for index, (card, key) in enumerate(zip(chunk, keys, strict=True)):
@@ -216,12 +222,13 @@ def _store_batch(
         old = known.get(key)
         if old is None:
             result = fresh[key] if key in fresh else _replay(card.reviews)  # gone meanwhile
-            fresh[key] = result
-            values = {**_text(card, None), "deck_id": deck_id, "key": key,
-                      "position": offset + index, "line": card.line,
-                      "suspended": card.suspended, **_state(result)}  # fmt: skip
-            inserts.append(values)
-            counts["added"] += 1
+            flags = list(card.flags)
+            inserts.append((  # IMPORTED_CARD order
+                deck_id, key, offset + index, card.line, card.front, card.back, card.front,
+                card.back, card.suspended, list(card.tags), list(dict.fromkeys(card.tags)),
+                flags, flags, *_new_state(result),
+            ))  # fmt: skip
+            replays.append(result)
             continue
         changed = _text(card, old)
         if old.deck_id != deck_id:
@@ -234,16 +241,25 @@ def _store_batch(
             updates.append((old.id, changed))
         if card.reviews:
             rewrite.append((old.id, card))
-    ids = writer.insert_new_cards(inserts, {v["deck_id"] for v in inserts}) if inserts else {}
+    counts["added"] = len(inserts)
+    ids = writer.insert_imported_cards(inserts)
     logs: list[tuple[Any, ...]] = []
-    for values in inserts:
-        result = fresh[values["key"]]
+    for card_id, result in zip(ids, replays, strict=True):
         if result is not None:
-            logs.extend(_log_rows(ids[values["key"]], result))
+            logs.extend(_log_rows(card_id, result))
     logs.extend(_merge_histories(writer, rewrite, updates))
     writer.update_cards(updates)
     counts["reviews"] = writer.insert_log_rows(logs)
     return counts
+
+
+def _new_state(result: Replayed | None) -> tuple[Any, ...]:
+    """``state, step, stability, difficulty, due, last_review, reps, lapses`` of a new card
+    (times in microseconds), as :data:`IMPORTED_CARD` ends."""
+    if result is None:
+        return NEVER_ANSWERED
+    (state, step, stability, difficulty, due, last), rows, lapses = result
+    return state, step, stability, difficulty, due, last, len(rows), lapses
 
 
 def _text(card: AnkiCard, old: KnownCard | None) -> dict[str, Any]:

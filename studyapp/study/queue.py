@@ -25,7 +25,7 @@ from studyapp.study.views import Counts
 if TYPE_CHECKING:
     from fsrs import Scheduler
 
-    from studyapp.store.rows import CardRecord, DeckRow
+    from studyapp.store.rows import DeckRow, Scheduled
     from studyapp.store.sql import Query
     from studyapp.study.context import Context
 
@@ -56,7 +56,7 @@ class DeckQueue:
 def usage_today(q: Query, ctx: Context, deck_ids: list[int], now: datetime) -> dict[int, Usage]:
     """Today's answers per deck, read from today's slice of the log (one query)."""
     out = {deck_id: Usage() for deck_id in deck_ids}
-    for row in store.usage_since(q, ctx.day_start(ctx.today(now)), deck_ids):
+    for row in store.usage_since(q, ctx.today_start(now), deck_ids):
         usage = out[row.deck_id]
         usage.answers += row.answers
         if row.state_before == NEW:
@@ -84,7 +84,7 @@ class UsageCache:
         version = q.data_version()
         if version is None:
             return usage_today(q, ctx, deck_ids, now)
-        key = (ctx.day_start(ctx.today(now)), tuple(deck_ids))
+        key = (ctx.today_start(now), tuple(deck_ids))
         if self.key != key or self.mark != (ctx.writes, version):
             self.usage = usage_today(q, ctx, deck_ids, now)
             self.key = key
@@ -92,7 +92,7 @@ class UsageCache:
         return self.usage
 
     def answered(
-        self, q: Query, ctx: Context, card: CardRecord, now: datetime, counted: bool
+        self, q: Query, ctx: Context, card: Scheduled, now: datetime, counted: bool
     ) -> None:
         """Account for the answer this write transaction just logged (``counted``: a
         review-kind answer); forget everything when anything else may have changed."""
@@ -101,7 +101,7 @@ class UsageCache:
         version = q.data_version()
         if version is None:
             return
-        same_day = self.key[0] == ctx.day_start(ctx.today(now))
+        same_day = self.key[0] == ctx.today_start(now)
         if not same_day or self.mark != (ctx.writes - 1, version):
             self.key = None
             return
@@ -194,9 +194,7 @@ def exam_pool(
 ) -> list[tuple[int, scheduling.CardState]]:
     """Review cards due before exam day and not reviewed yet today."""
     assert deck.exam_date is not None
-    rows = store.exam_pool(
-        q, deck.id, now, ctx.day_start(deck.exam_date), ctx.day_start(ctx.today(now))
-    )
+    rows = store.exam_pool(q, deck.id, now, ctx.day_start(deck.exam_date), ctx.today_start(now))
     return [
         (card_id, scheduling.CardState(REVIEW, None, stability, None, due, last_review))
         for card_id, stability, last_review, due in rows

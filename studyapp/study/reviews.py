@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from studyapp.store import cards as store_cards
 from studyapp.store import decks as store_decks
-from studyapp.study import answering, queue, scheduling
+from studyapp.store import reviews as store_reviews
+from studyapp.study import answering, queue, scheduling, session_queue
 from studyapp.study.errors import StudyError
 from studyapp.study.views import (
     AnswerOutcome,
@@ -56,6 +57,7 @@ class ReviewsPart:
         self.deck_id: int | None = None
         self._undo: list[_Step] = []
         self._usage = queue.UsageCache()
+        self._queue = session_queue.SessionQueue()
 
     # -- the session -----------------------------------------------------------------------
 
@@ -67,6 +69,7 @@ class ReviewsPart:
                 self._deck(q, deck_id)
             self.deck_id = deck_id
             self._undo.clear()
+            self._queue.drop()
             return self._next(q, now)
 
     def peek(self, deck_id: int | None, now: datetime | None = None) -> QueuedCard | None:
@@ -124,12 +127,27 @@ class ReviewsPart:
         self, q: Query, card_id: int, rating: Rating, duration_ms: int, now: datetime,
         kind: ReviewKind,
     ) -> AnswerResult:  # fmt: skip
-        card = self.cards.record(q, card_id)
+        card = store_reviews.scheduled(q, card_id)
+        if card is None:
+            raise StudyError(f"no card with id {card_id}")
         deck = self._deck(q, card.deck_id)
         sched = self.fsrs.scheduler(q, deck)
         cap = self.exam_cap(deck, now)
         result = answering.record(q, card, deck, sched, rating, duration_ms, now, kind, cap)
         self._usage.answered(q, self.ctx, card, now, kind == "review")
+        version = q.data_version()
+        if version is not None:
+            comes_back = (
+                kind == "review"
+                and result.state in ("learning", "relearning")
+                and not result.leech
+                and result.due is not None
+                and result.due <= self.ctx.day_end(now)
+            )
+            back = result.due if comes_back else None
+            self._queue.answered(
+                self.ctx, version, card.id, card.deck_id, card.state, kind == "review", back
+            )
         return result
 
     def bury(self, card_id: int, now: datetime | None = None) -> QueuedCard | None:
@@ -248,9 +266,35 @@ class ReviewsPart:
             total = total + part.counts
         return ids, total
 
+    def _session_queue(self, q: Query, now: datetime) -> session_queue.SessionQueue | None:
+        """The session's queue kept in memory, read again when stale (None: not kept, in
+        exam mode or without SQLite's data version)."""
+        version = q.data_version()
+        if version is None:
+            return None
+        key = (self.ctx.today_start(now), self.deck_id)
+        if not self._queue.valid(self.ctx, key, version):
+            decks = (
+                [self._deck(q, self.deck_id)]
+                if self.deck_id is not None
+                else store_decks.all_decks(q)
+            )
+            if any(queue.exam_active(d, self.ctx, now) for d in decks):
+                self._queue.drop()
+                return None
+            usage = self._usage.get(q, self.ctx, [d.id for d in decks], now)
+            lists = session_queue.read(q, self.ctx, decks, now, usage)
+            self._queue.keep(self.ctx, key, version, lists)
+        return self._queue
+
     def _next(self, q: Query, now: datetime, deck_id: int | None = -1) -> QueuedCard | None:
-        deck_id = self.deck_id if deck_id == -1 else deck_id
-        ids, counts = self._build(q, deck_id, now, limit=1, counts=True)
+        kept = self._session_queue(q, now) if deck_id == -1 else None
+        if kept is not None:
+            first, counts = kept.first(now), kept.counts()
+            ids = [] if first is None else [first]
+        else:
+            deck_id = self.deck_id if deck_id == -1 else deck_id
+            ids, counts = self._build(q, deck_id, now, limit=1, counts=True)
         if not ids:
             return None
         card = self.cards.record(q, ids[0])

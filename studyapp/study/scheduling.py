@@ -1,6 +1,9 @@
-"""FSRS through the ``fsrs`` package: schedulers per deck settings, card conversions.
+"""FSRS for the study service: schedulers per deck settings, answers, previews, recall.
 
-Only this module talks to ``fsrs`` for scheduling; FSRS itself is not reimplemented here.
+The ``fsrs`` package's ``Scheduler`` holds a deck's settings; answers and the four button
+previews run through :class:`~studyapp.study.history_fast.FastFsrs`, the same update in plain
+floats (equal to ``Scheduler.review_card`` bit for bit, fuzz included), because they run
+five times per card shown.
 """
 
 from __future__ import annotations
@@ -17,6 +20,9 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from studyapp.store.rows import LEARNING, NEW, RELEARNING, REVIEW  # noqa: F401  (re-exported)
 from studyapp.study.clock import aware, ensure_utc
+from studyapp.study.history_fast import NEW as FAST_NEW
+from studyapp.study.history_fast import FastFsrs, micros, to_datetime
+from studyapp.study.history_fast import State as FastState
 
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 RELEARNING_STEPS = (timedelta(minutes=10),)
@@ -50,51 +56,50 @@ def scheduler(
     )
 
 
-def to_fsrs(card_id: int, s: CardState, now: datetime) -> FsrsCard:
-    """A stored card as an ``fsrs.Card`` (a new card is FSRS's Learning step 0 without memory)."""
+_FAST: dict[int, tuple[Scheduler, FastFsrs]] = {}
+
+
+def fast(sched: Scheduler) -> FastFsrs:
+    """``sched``'s update in plain floats, kept per scheduler object (``Scheduler`` is not
+    hashable; :func:`scheduler` caches them, so there are few)."""
+    held = _FAST.get(id(sched))
+    if held is None or held[0] is not sched:
+        if len(_FAST) >= 64:
+            _FAST.clear()
+        held = _FAST[id(sched)] = (sched, FastFsrs(sched))
+    return held[1]
+
+
+def _fast_state(s: CardState) -> FastState:
+    """A stored card as :class:`FastFsrs` holds it (a new card: no memory, whatever is stored)."""
     if s.state == NEW:
-        return FsrsCard(card_id=card_id, state=State.Learning, step=0, due=ensure_utc(now))
-    return FsrsCard(
-        card_id=card_id,
-        state=State(s.state),
-        step=s.step,
-        stability=s.stability,
-        difficulty=s.difficulty,
-        due=aware(s.due) or ensure_utc(now),
-        last_review=aware(s.last_review),
-    )
-
-
-def from_fsrs(card: FsrsCard) -> CardState:
-    return CardState(
-        state=int(card.state),
-        step=card.step,
-        stability=card.stability,
-        difficulty=card.difficulty,
-        due=card.due,
-        last_review=card.last_review,
-    )
+        return FAST_NEW
+    last = aware(s.last_review)
+    last_us = None if last is None else micros(last)
+    return (s.state, s.step, s.stability, s.difficulty, None, last_us)
 
 
 def review(
     sched: Scheduler, card_id: int, s: CardState, rating: int, now: datetime, duration_ms: int
 ) -> CardState:
-    """The card's state after answering ``rating`` at ``now``."""
-    card, _log = sched.review_card(
-        to_fsrs(card_id, s, now), FsrsRating(rating), ensure_utc(now), duration_ms
+    """The card's state after answering ``rating`` at ``now`` (``fsrs``'s ``review_card``)."""
+    FsrsRating(rating)  # refuses a rating fsrs would refuse
+    state, step, stability, difficulty, due, last = fast(sched).step(
+        _fast_state(s), rating, micros(ensure_utc(now))
     )
-    return from_fsrs(card)
+    return CardState(state, step, stability, difficulty, to_datetime(due), to_datetime(last))
 
 
 def preview(sched: Scheduler, card_id: int, s: CardState, now: datetime) -> dict[int, timedelta]:
     """Interval per rating 1-4, computed without fuzz."""
-    plain = scheduler(sched.desired_retention, tuple(sched.parameters), False)
-    when = ensure_utc(now)
+    plain = fast(scheduler(sched.desired_retention, tuple(sched.parameters), False))
+    at = micros(ensure_utc(now))
+    state = _fast_state(s)
     out = {}
     for rating in (1, 2, 3, 4):
-        after = review(plain, card_id, s, rating, when, 0)
-        assert after.due is not None
-        out[rating] = after.due - when
+        due = plain.step(state, rating, at)[4]
+        assert due is not None
+        out[rating] = timedelta(microseconds=due - at)
     return out
 
 

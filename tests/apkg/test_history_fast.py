@@ -66,9 +66,9 @@ def test_other_retention_and_steps(
     same(scheduler, log(raw))
 
 
-def test_a_fuzzing_scheduler_is_refused() -> None:
+def test_a_fuzzing_scheduler_cannot_replay() -> None:
     try:
-        FastFsrs(Scheduler(enable_fuzzing=True))
+        FastFsrs(Scheduler(enable_fuzzing=True)).replay(log([(1000, 3, LEARN, 0)]))
     except ValueError:
         return
-    raise AssertionError("a fuzzing scheduler has no fast path")
+    raise AssertionError("a replay must be exact: no fuzz")
