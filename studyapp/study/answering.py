@@ -71,7 +71,7 @@ def record(
         "tags": tags,
         "buried_until": card.buried_until.isoformat() if card.buried_until else None,
     }
-    changes: dict[str, Any] = {**schedule_columns(after), "reps": card.reps + 1}
+    changes: dict[str, Any] = {**changed(before, after), "reps": card.reps + 1}
     leech = False
     if before.state == REVIEW and rating == Rating.AGAIN:
         changes["lapses"] = card.lapses + 1
@@ -95,6 +95,13 @@ def record(
         leech=leech,
         capped_by_exam=capped,
     )
+
+
+def changed(before: scheduling.CardState, after: scheduling.CardState) -> dict[str, Any]:
+    """The schedule columns an answer changes, only those: SQLite rewrites an index entry
+    (a page in the log) for every indexed column an UPDATE sets, changed or not."""
+    old, new = schedule_columns(before), schedule_columns(after)
+    return {name: value for name, value in new.items() if old[name] != value}
 
 
 def log_values(
