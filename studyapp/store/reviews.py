@@ -68,10 +68,14 @@ def ids(
 
 
 def learning_due(
-    q: Query, deck_id: int, now: datetime, until: datetime
+    q: Query, deck_id: int, now: datetime, until: datetime, take: int
 ) -> list[tuple[datetime, int]]:
-    """``(due, id)`` of the deck's learning and relearning cards due by ``until``, in order."""
-    sql = f"SELECT card.due, card.id FROM card WHERE {LEARNING_UNTIL} ORDER BY {ORDER['learning']}"
+    """``(due, id)`` of the deck's first ``take`` learning and relearning cards due by
+    ``until``, in order."""
+    sql = (
+        f"SELECT card.due, card.id FROM card WHERE {LEARNING_UNTIL}"
+        f" ORDER BY {ORDER['learning']} LIMIT {int(take)}"
+    )
     return [(due, card) for due, card in q.tuples(sql, _params(deck_id, now, until, until))]
 
 

