@@ -14,7 +14,7 @@ import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -399,16 +399,20 @@ class Db:
                 raise
             raise explain(self.where, error) from None
 
-    @contextmanager
-    def session(self, write: bool = False) -> Iterator[Query]:
+    def session(self, write: bool = False) -> AbstractContextManager[Query]:
         """A :class:`Query` running in one transaction (see :meth:`transaction`)."""
+        return _DirectSession(self, write) if self.direct else self._engine_session(write)
+
+    @contextmanager
+    def _engine_session(self, write: bool) -> Iterator[Query]:
         with self.transaction(write) as conn:
-            if isinstance(conn, sqlite3.Connection):
-                if self._run is None:
-                    self._run = _sqlite_run(conn, self.where)
-                yield Query(self._run, direct=True)
-            else:
-                yield Query(_alchemy_run(conn))
+            yield Query(_alchemy_run(conn))  # type: ignore[arg-type]
+
+    def direct_query(self, conn: sqlite3.Connection) -> Query:
+        """A :class:`Query` on the direct connection (inside :class:`_DirectSession`)."""
+        if self._run is None:
+            self._run = _sqlite_run(conn, self.where)
+        return Query(self._run, direct=True)
 
     def close(self) -> None:
         with self._lock:
@@ -420,3 +424,45 @@ class Db:
             if self._engine is not None:
                 self._engine.dispose()
                 self._engine = None
+
+
+class _DirectSession:
+    """:meth:`Db.session` on the direct SQLite connection: :meth:`Db.transaction` as a plain
+    class (an answer opens one per key press; three generator frames cost more than it).
+    Errors of ``BEGIN``/``COMMIT`` become one-line ``StoreError``s; the body's own pass."""
+
+    __slots__ = ("db", "write")
+
+    def __init__(self, db: Db, write: bool) -> None:
+        self.db = db
+        self.write = write
+
+    def __enter__(self) -> Query:
+        db = self.db
+        db._lock.acquire()
+        try:
+            conn = db.sqlite()
+            conn.execute("BEGIN IMMEDIATE" if self.write else "BEGIN")
+        except (sqlite3.Error, MemoryError) as error:
+            db._lock.release()
+            raise explain(db.where, error) from None
+        except BaseException:
+            db._lock.release()
+            raise
+        return db.direct_query(conn)
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        db = self.db
+        conn = db.sqlite()
+        try:
+            if kind is None:
+                try:
+                    conn.execute("COMMIT")
+                except (sqlite3.Error, MemoryError) as error:
+                    if conn.in_transaction:
+                        conn.execute("ROLLBACK")
+                    raise explain(db.where, error) from None
+            elif conn.in_transaction:
+                conn.execute("ROLLBACK")
+        finally:
+            db._lock.release()

@@ -7,7 +7,6 @@ log row (and the log's ``undo`` extras) and deletes that row.
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -62,7 +61,7 @@ def record(
         and after.due > exam_cap > now
     )
     if capped:
-        after = replace(after, due=exam_cap)
+        after = after._replace(due=exam_cap)
     tags = list(card.tags)
     undo = {
         "reps": card.reps,

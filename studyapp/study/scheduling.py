@@ -9,9 +9,9 @@ five times per card shown.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import NamedTuple
 
 from fsrs import Card as FsrsCard
 from fsrs import Rating as FsrsRating
@@ -29,9 +29,8 @@ RELEARNING_STEPS = (timedelta(minutes=10),)
 MAXIMUM_INTERVAL_DAYS = 36500
 
 
-@dataclass(frozen=True)
-class CardState:
-    """The scheduling part of a card, as stored."""
+class CardState(NamedTuple):
+    """The scheduling part of a card, as stored (a tuple: made several times per answer)."""
 
     state: int
     step: int | None
