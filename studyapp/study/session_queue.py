@@ -3,10 +3,9 @@
 After a full read (:func:`read`), each deck of the session holds the first learning cards due
 today (with their due times, :data:`LEARNING_HEAD` of them, and how many there are in all),
 today's reviews within the daily limit and today's new cards within the daily limit, in queue
-order. An answer given in this session moves one card: it leaves its
-part, and comes back as a learning card when FSRS schedules it again today. The counts and the
-next card are then read off the lists, exactly as :func:`studyapp.study.queue.build` would
-find them in the database (``tests/study/test_session_queue.py`` compares the two answer by
+order. An answer given in this session moves one card: it leaves its part, and comes back as a
+learning card when FSRS schedules it again today. The counts and the next card are then read
+off the lists, exactly as :func:`studyapp.study.queue.build` would find them in the database (``tests/study/test_session_queue.py`` compares the two answer by
 answer). Anything else (another write by this service or another process, a new study day,
 exam mode, an answer this queue can't place) drops it, and the next call reads again.
 """
@@ -61,7 +60,7 @@ class DeckLists:
 def read(
     q: Query, ctx: Context, decks: list[DeckRow], now: datetime, usage: dict[int, Usage]
 ) -> list[DeckLists]:
-    """The session's lists, read from the database (three queries per deck)."""
+    """The session's lists, read from the database (four queries per deck)."""
     day_end = ctx.day_end(now)
     out = []
     for deck in decks:
