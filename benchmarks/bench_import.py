@@ -10,7 +10,8 @@ Builds, with the ``anki`` package, a current (``collection.anki21b``) package of
 
 (a) ours: ``studyapp.study.import_apkg.import_package`` into a fresh database: read the
     package (unzip, zstd, sqlite read, templates, HTML to text), replay every card's log
-    through FSRS, store decks, cards and review-log rows in batched transactions, copy media;
+    through FSRS, store decks, cards and review-log rows (a first import: one transaction,
+    the review log's indexes built after its rows), copy media;
 (b) Anki: ``import_anki_package`` of the same file into a fresh collection.
 
 Prints medians (wall and CPU: on a loaded machine the CPU ratio is the fair one), the ratio

@@ -107,26 +107,6 @@ class ImportWriter:
                 out[r.source] = int(r.id)
         return out
 
-    def known_cards(self, keys: Sequence[str], source_prefix: str) -> dict[str, KnownCard]:
-        """Stored cards by key in any deck whose source starts with ``source_prefix`` (the
-        keys of imported packages are global among those decks)."""
-        out: dict[str, KnownCard] = {}
-        for start in range(0, len(keys), CHUNK):
-            marks, params = in_list("k", keys[start : start + CHUNK])
-            rows = self.q.rows(  # deck_id first: the (deck_id, key) index answers it
-                'SELECT id, deck_id, "key", file_front, file_back, edited, suspended, tags,'
-                " file_tags FROM card WHERE deck_id IN (SELECT id FROM deck WHERE source LIKE"
-                f' :prefix) AND "key" IN {marks} ORDER BY id',
-                {**params, "prefix": f"{source_prefix}%"},
-            )
-            for r in rows:
-                out.setdefault(r.key, KnownCard(
-                    int(r.id), int(r.deck_id), r.key, r.file_front, r.file_back,
-                    bool(r.edited), bool(r.suspended), tuple(r.tags or ()),
-                    tuple(r.file_tags or ()),
-                ))  # fmt: skip
-        return out
-
     def answers(self, card_ids: Sequence[int]) -> dict[int, list[LoggedAnswer]]:
         """Review-kind answers of these cards, oldest first."""
         out: dict[int, list[LoggedAnswer]] = {}
@@ -157,65 +137,6 @@ class ImportWriter:
                 out[int(r.card_id)] = (int(r.answers), r.reviewed_at)
         return out
 
-    def insert_cards(
-        self, deck_rows: Sequence[tuple[int, Mapping[str, Any]]], source_prefix: str
-    ) -> dict[str, int]:
-        """Insert ``(deck id, columns with a unique key)`` rows into decks whose source starts
-        with ``source_prefix``; returns their ids by key."""
-        now = datetime.now(UTC)
-        names = ["deck_id", "key", *NEW_CARD, "created_at"]
-        columns = ", ".join('"key"' if n == "key" else n for n in names)
-        sql = f"INSERT INTO card ({columns}) VALUES ({', '.join(f':{n}' for n in names)})"
-        rows = [{**NEW_CARD, **values, "deck_id": deck_id, "created_at": now}
-                for deck_id, values in deck_rows]  # fmt: skip
-        self._many(sql, rows)
-        keys = [str(values["key"]) for _deck, values in deck_rows]
-        return {key: card.id for key, card in self.known_cards(keys, source_prefix).items()}
-
-    def insert_new_cards(
-        self, rows: Sequence[Mapping[str, Any]], deck_ids: Iterable[int]
-    ) -> dict[str, int]:
-        """Insert new cards (``deck_id``, ``key`` and the columns that differ from
-        :data:`NEW_CARD`) as positional rows; returns their ids by key (looked up among
-        ``deck_ids``, the decks they went to)."""
-        now = datetime.now(UTC)
-        names = ["deck_id", "key", *NEW_CARD, "created_at"]
-        defaults = {**NEW_CARD, "created_at": now}
-        columns = ", ".join('"key"' if n == "key" else n for n in names)
-        if not isinstance(self.conn, sqlite3.Connection):
-            sql = f"INSERT INTO card ({columns}) VALUES ({', '.join(f':{n}' for n in names)})"
-            self._many(sql, [{**defaults, **r} for r in rows])
-            return self.card_ids([str(r["key"]) for r in rows], deck_ids)
-        fixed = {n: _fast(v) for n, v in defaults.items()}
-        special = DATETIME_COLUMNS | JSON_COLUMNS
-        texts: dict[tuple[Any, ...], str] = {}  # tag lists repeat: JSON text made once each
-        values = []
-        for row in rows:
-            out = []
-            for name in names:
-                value = row.get(name, _MISSING)
-                if value is _MISSING:
-                    value = fixed[name]
-                elif type(value) is list:
-                    key = tuple(value)
-                    text = texts.get(key)
-                    if text is None:
-                        text = texts[key] = _fast(value)
-                    value = text
-                elif name in special:
-                    value = _fast(value)
-                out.append(value)
-            values.append(out)
-        sql = f"INSERT INTO card ({columns}) VALUES ({', '.join('?' * len(names))})"
-        (before,) = self.conn.execute("SELECT coalesce(max(id), 0) FROM card").fetchone()
-        self.conn.executemany(sql, values)
-        # this transaction holds the write lock: the rows above the old largest id are these
-        # (unless SQLite had to pick random ids, at the top of the id range: then look up)
-        ids = dict(self.conn.execute('SELECT "key", id FROM card WHERE id > ?', (before,)))
-        if len(ids) == len(rows) and all(str(r["key"]) in ids for r in rows):
-            return ids
-        return self.card_ids([str(r["key"]) for r in rows], deck_ids)
-
     def keys_in_decks(self, source_prefix: str) -> dict[str, int]:
         """Ids by key (the lowest per key) of every card in a deck whose source starts with
         ``source_prefix``: one scan, so an import looks its keys up in memory."""
@@ -235,7 +156,7 @@ class ImportWriter:
 
     def known_by_id(self, ids: Sequence[int], source_prefix: str) -> dict[str, KnownCard]:
         """The cards with these ids that are still in a deck whose source starts with
-        ``source_prefix``, by key (see :meth:`known_cards`)."""
+        ``source_prefix``, by key (the lowest id per key)."""
         out: dict[str, KnownCard] = {}
         for start in range(0, len(ids), CHUNK):
             marks, params = in_list("i", ids[start : start + CHUNK])
@@ -332,7 +253,21 @@ class ImportWriter:
             marks = [_MICROS_SQL.format(i + 1) if i in times else f"?{i + 1}"
                      for i in range(len(LOG_COLUMNS))]  # fmt: skip
             sql = f"INSERT INTO review_log ({names}) VALUES ({', '.join(marks)})"
+            if len(rows) < BULK_ROWS or len(rows) < self.log_size():
+                self.conn.executemany(sql, rows)
+                return len(rows)
+            # more rows than the log holds: its indexes are dropped and built again, sorted
+            # once, instead of 10^5 inserts at random places (same transaction: a failure
+            # rolls the drop back too)
+            indexes = self.conn.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                " AND tbl_name = 'review_log' AND sql IS NOT NULL"
+            ).fetchall()
+            for name, _sql in indexes:
+                self.conn.execute(f'DROP INDEX "{name}"')
             self.conn.executemany(sql, rows)
+            for _name, create in indexes:
+                self.conn.execute(create)
             return len(rows)
         dicts = []
         for row in rows:
@@ -341,6 +276,10 @@ class ImportWriter:
                 named[LOG_COLUMNS[i]] = _from_micros(row[i])
             dicts.append(named)
         return self.insert_logs(dicts)
+
+    def log_size(self) -> int:
+        """How many review-log rows are stored."""
+        return int(self.q.scalar("SELECT count(*) FROM review_log") or 0)
 
     def update_cards(self, changes: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
         """Apply ``(card id, columns)``; rows with the same columns go in one statement."""
@@ -392,7 +331,8 @@ assert IMPORTED_CARD[_FIRST_LIST : _FIRST_LIST + 4] == ("file_tags", "tags", "fi
 NEVER_ANSWERED = tuple(NEW_CARD[n] for n in IMPORTED_CARD[IMPORTED_CARD.index("state") :])
 """The end of an :data:`IMPORTED_CARD` row for a card never answered (as :data:`NEW_CARD`)."""
 _MAX_ID = (1 << 63) - 1
-_MISSING: Any = object()
+BULK_ROWS = 20_000
+"""Review-log rows from which an insert into a smaller log rebuilds the log's indexes."""
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 

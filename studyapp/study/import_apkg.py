@@ -3,14 +3,17 @@
 ``import_package(ctx, path, media_dir)`` reads the package first (a bad one raises
 ``PackageError`` before anything is written), copies its media (names checked, no link
 followed), then writes in short transactions of :data:`BATCH` cards, so an answer given in
-the app meanwhile waits a moment, not the whole import. Each Anki deck ``A::B`` is one deck
-here (source ``anki/A::B``); a card's key is ``anki:<guid>:<ord>`` whatever its deck, so
-re-importing updates cards (text, tags, deck, suspension) and never duplicates them, and a
-killed import is completed by running it again. A new card arrives with its review log
-replayed through FSRS (:class:`studyapp.study.history_fast.FastFsrs`, equal to
-:func:`studyapp.study.history.replay`); a known card gains the Anki answers it lacks, and its
-history is replayed again with them. Cards are never removed. Media are stored by content
-(a name holding other bytes gets ``name-<hash8>.ext``) and the cards' references follow.
+the app meanwhile waits a moment, not the whole import; a package bringing more history than
+the database holds (a first import) is written in one transaction, in which the review log's
+indexes are built once after its rows (:meth:`ImportWriter.insert_log_rows`). Each Anki deck
+``A::B`` is one deck here (source ``anki/A::B``); a card's key is ``anki:<guid>:<ord>``
+whatever its deck, so re-importing updates cards (text, tags, deck, suspension) and never
+duplicates them, and a killed import is completed by running it again. A new card arrives
+with its review log replayed through FSRS (:class:`studyapp.study.history_fast.FastFsrs`,
+equal to :func:`studyapp.study.history.replay`); a known card gains the Anki answers it
+lacks, and its history is replayed again with them. Cards are never removed. Media are
+stored by content (a name holding other bytes gets ``name-<hash8>.ext``) and the cards'
+references follow.
 """
 
 from __future__ import annotations
@@ -27,7 +30,13 @@ from typing import TYPE_CHECKING, Any
 
 from studyapp.deckfmt.apkg import AnkiCard, AnkiPackage, extract_media, paused_gc, read_package
 from studyapp.deckfmt.apkg.model import REVIEW, AnkiReview
-from studyapp.store.imports import NEVER_ANSWERED, ImportWriter, KnownCard, LoggedAnswer
+from studyapp.store.imports import (
+    BULK_ROWS,
+    NEVER_ANSWERED,
+    ImportWriter,
+    KnownCard,
+    LoggedAnswer,
+)
 from studyapp.study.errors import StudyError
 from studyapp.study.history import default_scheduler
 from studyapp.study.history_fast import FastFsrs, Row, State, to_datetime
@@ -66,11 +75,13 @@ class PackageReport:
 
 
 def import_package(
-    ctx: Context, path: str | Path, media_dir: str | Path, *, batch: int = BATCH,
+    ctx: Context, path: str | Path, media_dir: str | Path, *, batch: int | None = None,
     on_wait: Callable[[str], None] | None = None, package: AnkiPackage | None = None,
 ) -> PackageReport:  # fmt: skip
     """Import the package at ``path`` (see the module docstring); ``package``: the package
-    already read (``read_package(path)``), so a bad one is refused before a database opens."""
+    already read (``read_package(path)``), so a bad one is refused before a database opens;
+    ``batch``: cards per write transaction (default :data:`BATCH`, or all in one when the
+    package brings more history than the database holds: see :data:`BULK_ROWS`)."""
     package = package or read_package(path)
     digest = _digest(Path(path))
     sweep_stale(Path(media_dir), suffix=".part")  # media temps of a killed import
@@ -107,11 +118,17 @@ def import_package(
 
 def _store_all(
     ctx: Context, on_wait: Callable[[str], None] | None, cards: list[AnkiCard],
-    package: AnkiPackage, deck_ids: dict[str, int], batch: int, totals: dict[str, int],
+    package: AnkiPackage, deck_ids: dict[str, int], batch: int | None,
+    totals: dict[str, int],
 ) -> None:  # fmt: skip
     with ctx.database().transaction() as conn:  # every stored key, once; and a mark that
         reader = ImportWriter(conn)  # says whether cards came or went since
         stored, mark = reader.keys_in_decks(SOURCE_PREFIX), reader.card_mark()
+        logged = reader.log_size()
+    if batch is None:
+        history = sum(len(c.reviews) for c in cards if anki_key(c.guid, c.ord) not in stored)
+        batch = len(cards) if history >= max(BULK_ROWS, logged) else BATCH
+    batch = max(1, batch)
     for start in range(0, len(cards), batch):
         chunk = cards[start : start + batch]
         keys = [anki_key(c.guid, c.ord) for c in chunk]

@@ -66,15 +66,16 @@ def _render(template: str, fields: dict[str, str], cloze: int | None, question: 
     for literal, kind, body in _tokens(template):
         if showing:
             out.append(literal)
-        if kind in ("#", "^"):
+        if kind == "" and showing:
+            out.append(_substitute(body, fields, cloze, question, front))
+        elif kind in ("#", "^"):
             present = bool(_field(body, fields).strip())
             skip_until.append((body, present if kind == "#" else not present))
+            showing = all(show for _, show in skip_until)
         elif kind == "/":
             if skip_until:
                 skip_until.pop()
-        elif kind == "" and showing:
-            out.append(_substitute(body, fields, cloze, question, front))
-        showing = all(show for _, show in skip_until)
+            showing = all(show for _, show in skip_until)
     return "".join(out)
 
 
@@ -152,7 +153,8 @@ _RAW_TAGS = frozenset({"img", "script", "style", "textarea", "title"})
 
 
 def _convert(html: str, found: list[str]) -> str:
-    html = _SOUND.sub(lambda m: _sound(m, found), html)
+    if "[sound:" in html:
+        html = _SOUND.sub(lambda m: _sound(m, found), html)
     parser = _TextParser(found)
     if not _simple(parser, html):
         parser = _TextParser(found)
