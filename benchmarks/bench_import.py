@@ -104,10 +104,10 @@ def ours(package: Path, folder: Path) -> tuple[int, int]:
 
 def breakdown(package: Path) -> tuple[float, float]:
     """CPU seconds to read the package, and to replay every card's log (no store), as the
-    import does both (the fast FSRS path, :mod:`studyapp.study.history_fast`)."""
+    import does both (the fast FSRS path, :mod:`studyapp.study.fsrs_fast`)."""
     from studyapp.deckfmt.apkg import AnkiCard, read_package
+    from studyapp.study.fsrs_fast import FastFsrs
     from studyapp.study.history import default_scheduler
-    from studyapp.study.history_fast import FastFsrs
 
     started = time.process_time()
     parsed = read_package(package)

@@ -10,9 +10,7 @@ go inside the handler.
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
-import pkgutil
 import sys
 from collections.abc import Sequence
 
@@ -53,6 +51,9 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     )
     if not commands:
         return parser
+    import importlib
+    import pkgutil  # the subcommands' discovery: not on the app's launch
+
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name.startswith("_") or info.name == "errors":

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
 
 DECK_COLUMNS = (
     "SELECT id, name, source, desired_retention, new_limit, review_limit, leech_threshold,"
-    " exam_date, fsrs_parameters, file_hash FROM deck"
+    " exam_date, fsrs_parameters, file_hash, file_size, file_mtime FROM deck"
 )
 GLOBAL_PARAMS_KEY = "fsrs_parameters"
 """``studyapp_meta`` key of the collection-wide FSRS parameters (JSON list)."""
@@ -33,6 +33,8 @@ def _row(r: Record) -> DeckRow:
         exam_date=r.exam_date,
         fsrs_parameters=tuple(float(p) for p in params) if params else None,
         file_hash=r.file_hash or "",
+        file_size=int(r.file_size or 0),
+        file_mtime=float(r.file_mtime or 0.0),
     )
 
 

@@ -25,6 +25,8 @@ class DeckRow:
     exam_date: date | None
     fsrs_parameters: tuple[float, ...] | None
     file_hash: str = ""
+    file_size: int = 0
+    file_mtime: float = 0.0
 
 
 @dataclass(frozen=True)

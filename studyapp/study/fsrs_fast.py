@@ -5,7 +5,7 @@
 answers. :class:`FastFsrs` is the same update (fsrs 6: same formulas, evaluated in the same
 order, so the floats are equal bit for bit) on a card held as a tuple, times as microseconds
 since the epoch. Fuzz is fsrs's own (its ``FUZZ_RANGES``, the same ``random()`` stream), so a
-seeded run gives the very same due dates. ``tests/apkg/test_history_fast.py`` and
+seeded run gives the very same due dates. ``tests/apkg/test_fsrs_fast_replay.py`` and
 ``tests/study/test_fast_fsrs.py`` check it against ``fsrs.Scheduler``.
 """
 
@@ -15,17 +15,19 @@ import math
 from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from random import random
+from typing import TYPE_CHECKING
 
-from fsrs import Scheduler
 from fsrs.scheduler import FUZZ_RANGES
 
-from studyapp.deckfmt.apkg.model import FILTERED, LEARN, MANUAL, RELEARN, REVIEW, AnkiReview
+if TYPE_CHECKING:
+    from fsrs import Scheduler
+
+    from studyapp.deckfmt.apkg.model import AnkiReview
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICRO = timedelta(microseconds=1)
 DAY_US = 86_400_000_000
 LEARNING, REVIEWING, RELEARNING = 1, 2, 3
-_ANSWER_KINDS = frozenset({LEARN, REVIEW, RELEARN, FILTERED})
 E = math.e
 
 State = tuple[int, int | None, float | None, float | None, int | None, int | None]
@@ -71,6 +73,10 @@ class FastFsrs:
         entries count (answers after the last reset). A replay is exact: never fuzzed."""
         if self.fuzz:
             raise ValueError("a replay rebuilds the history as it was: a fuzzing scheduler can't")
+        # Anki's review kinds: here, not at the top, so answering never loads the package reader
+        from studyapp.deckfmt.apkg.model import FILTERED, LEARN, MANUAL, RELEARN, REVIEW
+
+        answer_kinds = frozenset({LEARN, REVIEW, RELEARN, FILTERED})
         start = 0
         for index in range(len(reviews) - 1, -1, -1):
             r = reviews[index]
@@ -81,7 +87,7 @@ class FastFsrs:
         rows: list[Row] = []
         lapses = 0
         for when, rating, kind, duration_ms, _interval, _factor in reviews[start:]:
-            if not 1 <= rating <= 4 or kind not in _ANSWER_KINDS:
+            if not 1 <= rating <= 4 or kind not in answer_kinds:
                 continue
             at = (when - EPOCH) // MICRO
             after = self.step(state, rating, at)

@@ -8,7 +8,7 @@ memory and are skipped; a manual entry with factor 0 is Anki's "Forget" and rese
 to new, so only the answers after it count (as Anki's own FSRS does).
 
 This is the reference, on ``fsrs`` objects; an import replays with the equal and much faster
-:class:`studyapp.study.history_fast.FastFsrs` (plain floats, integer microseconds).
+:class:`studyapp.study.fsrs_fast.FastFsrs` (plain floats, integer microseconds).
 """
 
 from __future__ import annotations

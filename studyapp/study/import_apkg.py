@@ -9,7 +9,7 @@ indexes are built once after its rows (:meth:`ImportWriter.insert_log_rows`). Ea
 ``A::B`` is one deck here (source ``anki/A::B``); a card's key is ``anki:<guid>:<ord>``
 whatever its deck, so re-importing updates cards (text, tags, deck, suspension) and never
 duplicates them, and a killed import is completed by running it again. A new card arrives
-with its review log replayed through FSRS (:class:`studyapp.study.history_fast.FastFsrs`,
+with its review log replayed through FSRS (:class:`studyapp.study.fsrs_fast.FastFsrs`,
 equal to :func:`studyapp.study.history.replay`); a known card gains the Anki answers it
 lacks, and its history is replayed again with them. Cards are never removed. Media are
 stored by content (a name holding other bytes gets ``name-<hash8>.ext``) and the cards'
@@ -38,8 +38,8 @@ from studyapp.store.imports import (
     LoggedAnswer,
 )
 from studyapp.study.errors import StudyError
+from studyapp.study.fsrs_fast import FastFsrs, Row, State, to_datetime
 from studyapp.study.history import default_scheduler
-from studyapp.study.history_fast import FastFsrs, Row, State, to_datetime
 from studyapp.study.identity import anki_key
 from studyapp.study.import_files import removed_on_exit, sweep_stale
 from studyapp.study.importer import NEW_DECK
@@ -55,7 +55,7 @@ LOCKED_MESSAGE = "another studyapp is importing; retrying"
 RETRIES = 30
 SOURCE_PREFIX = "anki/"
 Replayed = tuple[State, list[Row], int]
-"""A card's FSRS replay: (final state, answered rows, lapses); see :mod:`history_fast`."""
+"""A card's FSRS replay: (final state, answered rows, lapses); see :mod:`fsrs_fast`."""
 
 
 @dataclass(frozen=True)

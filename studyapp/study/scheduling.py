@@ -1,7 +1,7 @@
 """FSRS for the study service: schedulers per deck settings, answers, previews, recall.
 
 The ``fsrs`` package's ``Scheduler`` holds a deck's settings; answers and the four button
-previews run through :class:`~studyapp.study.history_fast.FastFsrs`, the same update in plain
+previews run through :class:`~studyapp.study.fsrs_fast.FastFsrs`, the same update in plain
 floats (equal to ``Scheduler.review_card`` bit for bit, fuzz included), because they run
 five times per card shown.
 """
@@ -20,9 +20,9 @@ from fsrs.scheduler import DEFAULT_PARAMETERS
 
 from studyapp.store.rows import LEARNING, NEW, RELEARNING, REVIEW  # noqa: F401  (re-exported)
 from studyapp.study.clock import aware, ensure_utc
-from studyapp.study.history_fast import NEW as FAST_NEW
-from studyapp.study.history_fast import FastFsrs, micros, to_datetime
-from studyapp.study.history_fast import State as FastState
+from studyapp.study.fsrs_fast import NEW as FAST_NEW
+from studyapp.study.fsrs_fast import FastFsrs, micros, to_datetime
+from studyapp.study.fsrs_fast import State as FastState
 
 LEARNING_STEPS = (timedelta(minutes=1), timedelta(minutes=10))
 RELEARNING_STEPS = (timedelta(minutes=10),)

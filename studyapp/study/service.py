@@ -32,7 +32,6 @@ from studyapp.study.decks import DecksPart
 from studyapp.study.errors import StudyError
 from studyapp.study.parameters import FsrsPart
 from studyapp.study.reviews import ReviewsPart
-from studyapp.study.stats import StatsPart
 from studyapp.study.views import (
     AnswerOutcome,
     AnswerResult,
@@ -59,6 +58,7 @@ if TYPE_CHECKING:
     from studyapp.store.sql import Db
     from studyapp.study.quiz import QuizPart
     from studyapp.study.runs import RunsPart
+    from studyapp.study.stats import StatsPart
 
 __all__ = [
     "AnswerOutcome",
@@ -104,7 +104,13 @@ class StudyService:
         self.cards = CardsPart(self.ctx, self.fsrs)
         self.reviews = ReviewsPart(self.ctx, self.fsrs, self.cards)
         self.decks = DecksPart(self.ctx, self.fsrs)
-        self.stats = StatsPart(self.ctx)
+
+    @functools.cached_property
+    def stats(self) -> StatsPart:
+        """``service.stats`` (made on first use, like ``quiz`` and ``runs``)."""
+        from studyapp.study.stats import StatsPart
+
+        return StatsPart(self.ctx)
 
     @functools.cached_property
     def quiz(self) -> QuizPart:

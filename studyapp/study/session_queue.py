@@ -5,9 +5,10 @@ today (with their due times, :data:`LEARNING_HEAD` of them, and how many there a
 today's reviews within the daily limit and today's new cards within the daily limit, in queue
 order. An answer given in this session moves one card: it leaves its part, and comes back as a
 learning card when FSRS schedules it again today. The counts and the next card are then read
-off the lists, exactly as :func:`studyapp.study.queue.build` would find them in the database (``tests/study/test_session_queue.py`` compares the two answer by
-answer). Anything else (another write by this service or another process, a new study day,
-exam mode, an answer this queue can't place) drops it, and the next call reads again.
+off the lists, exactly as :func:`studyapp.study.queue.build` would find them in the database
+(``tests/study/test_session_queue.py`` compares the two answer by answer). Anything else
+(another write by this service or another process, a new study day, exam mode, an answer this
+queue can't place) drops the lists, and the next call reads them again.
 """
 
 from __future__ import annotations

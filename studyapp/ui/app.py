@@ -21,18 +21,31 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
-from studyapp.ui.commands import StudyCommands
-from studyapp.ui.experiment_commands import ExperimentCommands
 from studyapp.ui.messages import DataChanged, JobDone, ServiceFailed, ServiceReady
 from studyapp.ui.settings import Settings, load_settings, save_settings
 from studyapp.ui.themes import THEMES
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from studyapp.study.service import StudyService
     from studyapp.ui.screens.modals import ExamChoice
 
 T = TypeVar("T")
 ServiceFactory = Callable[[], "StudyService"]
+
+
+def _study_commands() -> type[Provider]:
+    """The palette's screens and deck commands (imported when the palette first opens)."""
+    from studyapp.ui.commands import StudyCommands
+
+    return StudyCommands
+
+
+def _experiment_commands() -> type[Provider]:
+    from studyapp.ui.experiment_commands import ExperimentCommands
+
+    return ExperimentCommands
 
 
 class ServiceNotReady(RuntimeError):
@@ -45,7 +58,7 @@ class StudyApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "studyapp"
     SUB_TITLE = "deep generative models"
-    COMMANDS: ClassVar = App.COMMANDS | {StudyCommands, ExperimentCommands}
+    COMMANDS: ClassVar = App.COMMANDS | {_study_commands, _experiment_commands}
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark,f1", "help", "Help", id="app.help", tooltip="Every key binding"),
         Binding("ctrl+t", "cycle_theme", "Theme", id="app.theme", show=False,

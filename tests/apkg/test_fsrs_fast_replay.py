@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from studyapp.deckfmt.apkg.model import FILTERED, LEARN, MANUAL, RELEARN, RESCHEDULED, REVIEW
 from studyapp.deckfmt.apkg.model import AnkiReview as R
+from studyapp.study.fsrs_fast import FastFsrs, micros
 from studyapp.study.history import default_scheduler, replay
-from studyapp.study.history_fast import FastFsrs, micros
 
 T0 = datetime(2024, 3, 1, 9, 30, tzinfo=UTC)
 KINDS = (LEARN, REVIEW, RELEARN, FILTERED, MANUAL, RESCHEDULED)

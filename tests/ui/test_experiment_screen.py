@@ -177,7 +177,7 @@ async def test_runs_detail_names_the_predicted_choice(study_app, study) -> None:
         await pilot.press("s")
         await until(pilot, lambda: screen.state == "finished")
         await pilot.press("h")
-        await pilot.pause()
+        await until(pilot, lambda: getattr(study_app.screen, "shown", None))  # loaded
         detail = str(study_app.screen.query_one("#runs-detail", Static).render())
         assert "prediction: two (wrong)" in detail and "choice 3" not in detail
 
@@ -341,6 +341,7 @@ async def test_reopen_and_compare_saved_runs(study_app, study) -> None:
         await pilot.pause()
         runs = study_app.screen
         assert isinstance(runs, RunsScreen)
+        await until(pilot, lambda: runs.shown)  # the list loads on a worker
         assert runs.shown == [second]  # the newest run reopens first
         loss = runs.query_one("#runs-plot-0", CurvePlot)
         assert loss.points_drawn == 20

@@ -89,7 +89,7 @@ async def test_typed_quiz_hint_names_enter_not_space(app) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await ready(pilot)
         await pilot.press("t")
-        await pilot.pause()
+        await settle(pilot)  # the questions load on a worker
         await pilot.press(*"no idea", "enter")
         await pilot.pause()
         text = screen_text(app)
@@ -111,7 +111,7 @@ async def test_quiz_question_stays_readable_at_60x20(app, service) -> None:
         assert isinstance(home, HomeScreen)
         home.query_one("#decks", DataTable).move_cursor(row=0)  # "A long quiz" sorts first
         await pilot.press("q")
-        await pilot.pause()
+        await settle(pilot)  # the questions load on a worker
         quiz = app.screen
         assert isinstance(quiz, QuizScreen)
         await pilot.press("1")

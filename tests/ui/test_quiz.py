@@ -9,7 +9,7 @@ from studyapp.study.views import Rating
 from studyapp.ui.screens.home import HomeScreen
 from studyapp.ui.screens.quiz import QuizScreen
 from studyapp.ui.screens.quiz_parts import ChoiceList
-from tests.ui.conftest import ready, screen_text
+from tests.ui.conftest import ready, screen_text, settle
 from tests.ui.test_screens import quiz_logs
 
 SIZE = (80, 24)
@@ -48,7 +48,7 @@ async def open_quiz(app, pilot, key: str) -> QuizScreen:  # type: ignore[no-unty
     assert isinstance(home, HomeScreen)
     home.query_one("#decks", DataTable).move_cursor(row=0)  # "A quiz deck" sorts first
     await pilot.press(key)
-    await pilot.pause()
+    await settle(pilot)  # the questions load on a worker
     quiz = app.screen
     assert isinstance(quiz, QuizScreen)
     return quiz
@@ -163,3 +163,18 @@ async def test_summary_indents_answers_under_their_question(app, service) -> Non
             assert answer.region.y > question.region.y
         bulleted = [a for a in answers if "\u2022" in str(a.query_one(".text", Static).render())]
         assert bulleted and all(a.query_one(".text").region.height >= 2 for a in bulleted)
+
+
+async def test_a_data_change_keeps_the_quiz_and_keys_wait_for_questions(app, service) -> None:
+    service.decks.import_parsed(quiz_deck())
+    async with app.run_test(size=SIZE) as pilot:
+        quiz = await open_quiz(app, pilot, "q")
+        asked = quiz.questions
+        await pilot.press("1")
+        await pilot.pause()
+        app.announce("edited elsewhere")  # DataChanged: the screen reloads
+        await settle(pilot)
+        assert quiz.questions is asked and quiz.score.asked == 1  # not a new quiz
+    waiting = QuizScreen(1)
+    assert not waiting.finished and not waiting.answered  # no questions yet: not "done"
+    assert waiting.check_action("choose", (0,)) is False

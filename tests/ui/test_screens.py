@@ -96,7 +96,7 @@ async def test_choice_quiz_scores_and_leaves_schedule_alone(app, service, fresh)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("q")
-        await pilot.pause()
+        await settle(pilot)  # the questions load on a worker
         quiz = app.screen
         assert isinstance(quiz, QuizScreen)
         total = len(quiz.questions)
@@ -127,7 +127,7 @@ async def test_typed_quiz_grades_leniently(app, fresh) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("t")
-        await pilot.pause()
+        await settle(pilot)  # the questions load on a worker
         quiz = app.screen
         assert isinstance(quiz, QuizScreen) and quiz.mode == "typed"
         first = quiz.questions[0]
@@ -449,7 +449,7 @@ async def test_choice_quiz_by_arrow_and_enter(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("q")
-        await pilot.pause()
+        await settle(pilot)  # the questions load on a worker
         quiz = app.screen
         right = quiz.questions[0].correct_index
         await pilot.press(*["down"] * right, "enter")

@@ -10,24 +10,25 @@ never reschedule a card.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.events import Key
-from textual.screen import Screen
 from textual.widgets import Header, Input, Static
+from textual.worker import Worker, WorkerState
 
 from studyapp.study.views import Rating
+from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.screens.quiz_parts import ChoiceList, Numbered, fit, marked
 from studyapp.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from studyapp.study.quiz_grading import TypedGrade
+    from studyapp.study.service import StudyService
     from studyapp.study.views import QuizMode, QuizQuestion
-    from studyapp.ui.app import StudyApp
 
 QUESTIONS = 10
 CHROME = 9
@@ -68,8 +69,12 @@ class QuizScore:
         return [a.question for a in self.answers if not a.correct]
 
 
-class QuizScreen(Screen[None]):
-    """Ten questions from one deck; 1-4 (or enter) picks a choice, enter submits typing."""
+class QuizScreen(StudyScreen):
+    """Ten questions from one deck; 1-4 (or enter) picks a choice, enter submits typing.
+
+    The questions are chosen on a worker once per quiz (a :class:`DataChanged` does not
+    reshuffle them); until they arrive no key answers.
+    """
 
     CSS_PATH = "quiz.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -92,19 +97,18 @@ class QuizScreen(Screen[None]):
         self.index = 0
         self.score = QuizScore()
         self.grade: TypedGrade | None = None
-
-    @property
-    def study(self) -> StudyApp:
-        return self.app  # type: ignore[return-value]
+        self.questions_ready = False
+        """The questions have arrived (or failed to: then there are none)."""
+        self._asked = False
 
     @property
     def finished(self) -> bool:
-        return self.index >= len(self.questions)
+        return self.questions_ready and self.index >= len(self.questions)
 
     @property
     def answered(self) -> bool:
         """The current question has been answered (and not moved on from)."""
-        return not self.finished and len(self.score.answers) > self.index
+        return self.questions_ready and not self.finished and len(self.score.answers) > self.index
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -120,10 +124,32 @@ class QuizScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        questions = self.study.attempt(
-            "Quiz", self.study.service.quiz, self.deck_id, self.n, self.mode
-        )
-        self.questions = list(questions or [])
+        self.query_one("#quiz-choices").display = False
+        self.query_one("#quiz-typed").display = False
+        self.query_one("#quiz-prompt", Static).update(Content("Choosing the questions…"))
+        self.query_one("#quiz-feedback").display = False
+        super().on_mount()  # reload: the questions load on a worker
+
+    def reload(self) -> None:
+        """Choose the questions on a worker, once per quiz."""
+        if not self._asked:
+            self._asked = True
+            service = self.app.service
+            self.load("questions", _questions, service, self.deck_id, self.n, self.mode,
+                      label="Quiz")  # fmt: skip
+
+    def loaded(self, group: str, value: Any) -> None:
+        if group == "questions":
+            self._start(list(value))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        super().on_worker_state_changed(event)  # the one error path: a notification
+        if event.worker.group == "questions" and event.state is WorkerState.ERROR:
+            self._start([])
+
+    def _start(self, questions: list[QuizQuestion]) -> None:
+        self.questions = questions
+        self.questions_ready = True
         self.query_one("#quiz-choices").display = self.mode == "choice"
         self.query_one("#quiz-typed").display = self.mode == "typed"
         self.show_question()
@@ -160,7 +186,7 @@ class QuizScreen(Screen[None]):
         self.refresh_bindings()
 
     def on_resize(self) -> None:
-        if self.mode == "choice" and not self.finished and self.questions:
+        if self.mode == "choice" and self.questions_ready and not self.finished and self.questions:
             self.query_one(ChoiceList).redraw(*self._choice_size())
 
     def _show_status(self) -> None:
@@ -245,6 +271,8 @@ class QuizScreen(Screen[None]):
     # -- answering -----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("choose", "next", "overrule") and not self.questions_ready:
+            return False
         if action == "choose":
             return self.mode == "choice" and not self.finished and not self.answered
         if action == "next":
@@ -256,7 +284,7 @@ class QuizScreen(Screen[None]):
         return True
 
     def action_choose(self, index: int) -> None:
-        if self.finished or self.answered or self.mode != "choice":
+        if not self.questions_ready or self.finished or self.answered or self.mode != "choice":
             return
         question = self.questions[self.index]
         if index >= len(question.choices) or question.correct_index is None:
@@ -270,13 +298,13 @@ class QuizScreen(Screen[None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if self.finished or self.answered:
+        if not self.questions_ready or self.finished or self.answered:
             return
         question = self.questions[self.index]
         given = event.value.strip()
         if not given:
             return
-        grade = self.study.attempt("Grading", self.study.service.quiz.grade, question, given)
+        grade = self.app.attempt("Grading", self.app.service.quiz.grade, question, given)
         if grade is None:
             return
         self.grade = grade
@@ -306,12 +334,12 @@ class QuizScreen(Screen[None]):
             if answer.saved:
                 continue
             rating = Rating.GOOD if answer.correct else Rating.AGAIN
-            saved = self.study.attempt(
+            saved = self.app.attempt(
                 "Saving the quiz answer",
-                self.study.service.reviews.record,
+                self.app.service.reviews.record,
                 answer.question.card_id,
                 rating,
-                now=self.study.now(),
+                now=self.app.now(),
                 kind="quiz",
             )
             answer.saved = saved is not None
@@ -333,3 +361,8 @@ class QuizScreen(Screen[None]):
     def action_back(self) -> None:
         self._save()
         self.app.pop_screen()
+
+
+def _questions(service: StudyService, deck_id: int, n: int, mode: QuizMode) -> list[QuizQuestion]:
+    """The quiz's questions (on a worker: ``service.quiz`` loads its grading modules)."""
+    return service.quiz(deck_id, n, mode)

@@ -10,15 +10,15 @@ the legend under the plot grouped by run.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
+from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.widgets.plots import CurvePlot
 
 if TYPE_CHECKING:
@@ -83,14 +83,11 @@ def compare_curves(
     return curves
 
 
-class RunsScreen(Screen[None]):
-    """Stored runs of one experiment (or of all), reopened and compared."""
+class RunsScreen(StudyScreen):
+    """Stored runs of one experiment (or of all), reopened and compared; the list loads on
+    a worker and again when a run is saved (:class:`DataChanged`)."""
 
-    DEFAULT_CSS = """
-    RunsScreen #runs-table { height: 10; max-height: 40%; }
-    RunsScreen #runs-detail { padding: 0 1; }
-    RunsScreen #runs-main { height: 1fr; }
-    """
+    CSS_PATH = "runs.tcss"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("space", "mark", "Mark to compare", id="runs.mark", tooltip="Compare two runs"),
@@ -127,16 +124,22 @@ class RunsScreen(Screen[None]):
         table = self.query_one("#runs-table", DataTable)
         table.add_column("✓", key="mark", width=1)
         table.add_columns("run", "when", "status", "verdict", "prediction", "params")
-        self.refresh_data()
+        super().on_mount()  # reload: the runs load on a worker
 
-    def refresh_data(self) -> None:
+    def reload(self) -> None:
+        """List the runs on a worker (a failure is one notification)."""
+        self.load("runs", self.app.service.runs, self.experiment_id, label="Listing runs")
+
+    def loaded(self, group: str, value: Any) -> None:
+        if group == "runs":
+            self._fill(list(value))
+
+    def _fill(self, rows: list[RunRow]) -> None:
         table = self.query_one("#runs-table", DataTable)
         table.clear()
-        try:
-            self.rows = self.app.service.runs(self.experiment_id)  # type: ignore[attr-defined]
-        except Exception as error:
-            self.query_one("#runs-detail", Static).update(Text(f"cannot list runs: {error}"))
-            return
+        self.rows = rows
+        ids = {run.id for run in rows}
+        self.marked = [i for i in self.marked if i in ids]
         for run in self.rows:
             when = run.created_at.strftime("%m-%d %H:%M") if run.created_at else ""
             verdict = "passed" if run.verdict_passed else "not shown"
@@ -153,9 +156,10 @@ class RunsScreen(Screen[None]):
                 key=str(run.id),
             )
         if not self.rows:
+            self.shown = []
             self.query_one("#runs-detail", Static).update(Text("No saved runs yet."))
         else:
-            self.show_runs([self.rows[0].id])
+            self.show_runs(self.marked or [self.rows[0].id])
 
     def _row(self, run_id: int) -> RunRow | None:
         return next((r for r in self.rows if r.id == run_id), None)

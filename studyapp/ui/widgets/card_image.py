@@ -18,7 +18,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
@@ -106,9 +105,6 @@ class CardImage(Vertical):
         super().__init__(id=id)
         self.folder = folder
         self.path: Path | None = None
-
-    def compose(self) -> ComposeResult:
-        yield Static("", classes="picture")
 
     def show_text(self, text: str | None) -> None:
         """Show the first image ``text`` names (nothing when it names none)."""
