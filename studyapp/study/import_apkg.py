@@ -193,6 +193,7 @@ def _write(ctx: Context, on_wait: Callable[[str], None] | None) -> Iterator[Impo
                 on_wait(LOCKED_MESSAGE)
             time.sleep(0.2)
             continue
+        ctx.writes += 1  # caches kept between calls (deck rows, the session queue) see it
         with stack:
             yield ImportWriter(conn)
         ctx.checkpointer.wrote()

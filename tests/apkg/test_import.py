@@ -134,3 +134,22 @@ def test_the_sqlalchemy_path_imports_and_reimports_alike(
         totals = {d.name: d.total for d in service.decks.list()}
     assert (first.added, first.reviews, again.added, again.unchanged) == (8, len(HISTORY), 0, 8)
     assert totals == {"Generative": 2, "Generative::GAN": 4, "Generative::VAE": 2}
+
+
+def test_an_import_by_the_same_service_is_seen_by_its_open_session(
+    packages: dict[str, Path], isolated_home: Path, tmp_path: Path
+) -> None:
+    """The session's kept queue and deck cache are dropped by an import's write: the package's
+    new cards count at once (every deck's session), as a fresh read counts them."""
+    from studyapp.study.import_apkg import import_package
+    from tests.study.conftest import make_deck
+
+    with StudyService.open(str(tmp_path / "s.db")) as service:
+        service.decks.import_parsed(make_deck(3))
+        before = service.reviews.start(None)
+        assert before is not None and before.counts.new == 3
+        import_package(service.decks.ctx, packages["anki21b"], isolated_home / "m")
+        after = service.reviews.next()
+        fresh = service.reviews.peek(None)
+        assert after is not None and fresh is not None
+        assert after.counts == fresh.counts and after.counts.new > 3
