@@ -77,15 +77,7 @@ def bare_gan(steps: int) -> float:
     mbstd = torch.tensor([bool(p["mbstd"])])
     for d_steps in (int(p["d_steps"]), 1):
         noise = SeedNoise((0,))
-        gan = Gan(
-            (0,),
-            mbstd,
-            device,
-            lr_g=float(p["lr_g"]),
-            lr_d=float(p["lr_d"]),
-            hidden=int(p["hidden"]),
-            z_dim=int(p["z_dim"]),
-        )
+        gan = Gan.for_params((0,), mbstd, device, p)
         for _ in range(steps):
             gan.step(noise, mix, int(p["batch"]), d_steps)
     return time.process_time() - started

@@ -12,6 +12,9 @@ plain and fixed GANs from the same seed start from the same weights and train si
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 import torch
 import torch.nn.functional as F
 
@@ -42,6 +45,17 @@ class Gan:
         )
         self.opt_g = Adam(self.gen.parameters(), lr=lr_g, betas=(0.5, 0.999))
         self.opt_d = Adam(self.disc.parameters(), lr=lr_d, betas=(0.5, 0.999))
+
+    @classmethod
+    def for_params(
+        cls, seeds: tuple[int, ...], mbstd: torch.Tensor, device: torch.device,
+        p: Mapping[str, Any],
+    ) -> Gan:  # fmt: skip
+        """A GAN with the experiment's resolved settings (learning rates, sizes)."""
+        return cls(
+            seeds, mbstd, device, lr_g=float(p["lr_g"]), lr_d=float(p["lr_d"]),
+            hidden=int(p["hidden"]), z_dim=int(p["z_dim"]),
+        )  # fmt: skip
 
     def sample(self, noise: SeedNoise, n: int) -> torch.Tensor:
         """``[R, n, 2]`` generated points."""

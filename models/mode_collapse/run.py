@@ -42,18 +42,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     # one stream per arm: the k-step arm's extra D batches do not shift the other's draws
     noise = {arm: SeedNoise(cfg.seeds, device) for arm in ARMS}
     shown = SeedNoise([seed + SNAPSHOT_SALT for seed in cfg.seeds], device)  # data to draw
-    gans = {
-        arm: Gan(
-            cfg.seeds,
-            mbstd,
-            device,
-            lr_g=float(p["lr_g"]),
-            lr_d=float(p["lr_d"]),
-            hidden=int(p["hidden"]),
-            z_dim=int(p["z_dim"]),
-        )
-        for arm in ARMS
-    }
+    gans = {arm: Gan.for_params(cfg.seeds, mbstd, device, p) for arm in ARMS}
     batch, min_share = int(p["batch"]), float(p["min_share"])
     every = max(1, cfg.steps // 50)
     scores: dict[str, ModeScores] = {}
