@@ -120,6 +120,10 @@ class Prediction:
     choices: tuple[str, ...]
 
 
+ControlKind = Literal["absent", "null", "sanity"]
+"""What a control shows when its verdict fails (see :class:`Control`)."""
+
+
 @dataclass(frozen=True)
 class Control:
     """A setting under which the experiment's concept is absent, so its verdict must fail.
@@ -127,10 +131,21 @@ class Control:
     ``set`` overrides parameters (and may hold ``steps``); ``why`` says, in one sentence,
     which part of the concept the setting switches off. The test suite runs every control
     on held-out seeds and asserts the verdict does NOT pass on at least 4 of 5.
+
+    ``kind`` says what its failure proves:
+
+    - ``"absent"``: the concept is switched off and the run trains fully; the verdict fails
+      because the effect is gone. Every experiment declares at least one.
+    - ``"null"``: a two-arm experiment with both arms on the same setting and independent
+      random streams (init and batches); the verdict fails, so its bar sits above seed noise.
+      Every spec with ``compares_arms`` declares at least one.
+    - ``"sanity"``: a code-path check that fails by construction (identical arms, a bar of
+      exactly 0); kept, but it proves nothing about the claim and counts for neither rule.
     """
 
     set: Mapping[str, ParamValue]
     why: str
+    kind: ControlKind = "absent"
 
     @property
     def params(self) -> dict[str, ParamValue]:
@@ -147,7 +162,7 @@ class Control:
         return ", ".join(f"{k}={v}" for k, v in self.set.items())
 
     def to_json(self) -> dict[str, Any]:
-        return {"set": dict(self.set), "why": self.why}
+        return {"set": dict(self.set), "why": self.why, "kind": self.kind}
 
 
 @dataclass(frozen=True)
@@ -176,6 +191,8 @@ class ExperimentSpec:
     steps, seed."""
     controls: tuple[Control, ...] = ()
     """Settings that switch the concept off: under each, the verdict must fail."""
+    compares_arms: bool = False
+    """The verdict compares two arms trained side by side (it then needs a ``null`` control)."""
 
     def param(self, name: str) -> Param:
         for param in self.params:
@@ -271,6 +288,10 @@ class Outcome:
     answer: int | None = None
     """Index into ``SPEC.prediction.choices`` that the measurements support."""
     snapshot: dict[str, Any] | None = None
+    per_seed_metrics: list[dict[str, Any]] = field(default_factory=list)
+    """One dict per entry of ``cfg.seeds`` (in order): that seed's own measurements, the
+    numbers its ``Verdict.per_seed`` flag was decided on. A seed gives the same numbers
+    alone or batched with others (``tests/models/controls.check_seed_alone_matches_batch``)."""
 
 
 Status = Literal["completed", "cancelled", "diverged"]
@@ -290,6 +311,8 @@ class Result:
     answer: int | None = None
     snapshot: dict[str, Any] | None = None
     elapsed_s: float = 0.0
+    per_seed_metrics: list[dict[str, Any]] = field(default_factory=list)
+    """Each seed's own measurements, aligned with ``seeds`` (see ``Outcome``)."""
 
     def grade(self, choice: int | None) -> bool | None:
         """Whether a predicted choice matches what this run measured (None: ungraded)."""
@@ -310,6 +333,7 @@ class Result:
             "verdict": asdict(self.verdict),
             "answer": self.answer,
             "metrics": json_safe(self.metrics),
+            "per_seed_metrics": json_safe(self.per_seed_metrics),
             "history": json_safe(self.history),
         }
 
@@ -365,6 +389,7 @@ def execute(
             answer=outcome.answer if outcome else None,
             snapshot=(outcome.snapshot if outcome and outcome.snapshot else snapshot),
             elapsed_s=time.perf_counter() - started,
+            per_seed_metrics=list(outcome.per_seed_metrics) if outcome else [],
         )
 
     try:

@@ -93,3 +93,51 @@ def check_control(
 def control_cases(spec_id: str) -> list[Any]:
     """The spec's controls as ``pytest.param`` values with readable ids, for parametrize."""
     return [pytest.param(c, id=c.label()) for c in get_spec(spec_id).controls]
+
+
+HEADLINE_SEEDS = tuple(range(61, 71))
+"""Ten seeds no threshold saw, for the headline demos (mode-collapse, vanishing-gradients,
+kl-term): each must pass on 9 of 10, run alone, and each control fail on 9 of 10."""
+
+
+def metric_leaves(value: Any, path: str = "") -> dict[str, float]:
+    """Every number in a metrics tree (nested dicts and lists), keyed by its path."""
+    out: dict[str, float] = {}
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            out |= metric_leaves(item, f"{path}.{key}" if path else str(key))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            out |= metric_leaves(item, f"{path}[{index}]")
+    elif isinstance(value, bool | int | float) and value is not None:
+        out[path] = float(value)
+    return out
+
+
+def check_seed_alone_matches_batch(
+    spec_id: str,
+    seed: int,
+    batch: tuple[int, ...],
+    *,
+    steps: int | None = None,
+    params: Mapping[str, Any] | None = None,
+    tol: float = 1e-3,
+) -> None:
+    """``seed`` run alone and inside ``batch`` gives the same per-seed metrics (to ``tol``):
+    two students sharing a seed see the same run, whatever else was batched with it."""
+    spec = get_spec(spec_id)
+    alone = execute(spec, params, steps=steps, seeds=(seed,))
+    together = execute(spec, params, steps=steps, seeds=batch)
+    index = batch.index(seed)
+    ours = metric_leaves(alone.per_seed_metrics[0])
+    theirs = metric_leaves(together.per_seed_metrics[index])
+    assert ours, f"{spec_id}: no per-seed metrics"
+    assert ours.keys() == theirs.keys(), (spec_id, sorted(ours.keys() ^ theirs.keys()))
+    off = {
+        k: (ours[k], theirs[k])
+        for k in ours
+        if not math.isclose(ours[k], theirs[k], rel_tol=tol, abs_tol=tol)
+        and not (math.isnan(ours[k]) and math.isnan(theirs[k]))
+    }
+    assert not off, f"{spec_id} seed {seed} alone vs in {batch}: {off}"
+    assert alone.verdict.per_seed[0] == together.verdict.per_seed[index], spec_id

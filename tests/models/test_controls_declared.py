@@ -41,9 +41,7 @@ def test_experiments_json_lists_the_controls(capsys: pytest.CaptureFixture[str])
     listing = {item["id"]: item for item in json.loads(capsys.readouterr().out)}
     assert set(listing) == {s.id for s in SPECS}
     for spec in SPECS:
-        assert listing[spec.id]["controls"] == [
-            {"set": dict(c.set), "why": c.why} for c in spec.controls
-        ]
+        assert listing[spec.id]["controls"] == [c.to_json() for c in spec.controls]
     assert main(["experiments"]) == 0
     human = capsys.readouterr().out
     lt = models.get_spec("latent-traversal")
