@@ -255,9 +255,13 @@ class Verdict:
 
     passed: bool
     summary: str
+    """The measurements and the bar they were held to (numbers for the curious)."""
     seeds_agreed: int = 1
     seeds_total: int = 1
     per_seed: list[bool] = field(default_factory=list)
+    plain: str = ""
+    """One sentence a student understands, leading the verdict: what happened, in words
+    (e.g. "With a stronger D, the generator piled its samples on 2 of the 8 modes.")."""
 
     def __post_init__(self) -> None:
         if self.per_seed and (
@@ -268,10 +272,10 @@ class Verdict:
             )
 
     @classmethod
-    def from_seeds(cls, flags: Sequence[bool], summary: str) -> Verdict:
+    def from_seeds(cls, flags: Sequence[bool], summary: str, plain: str = "") -> Verdict:
         """The verdict of runs whose seeds met the criterion as ``flags`` say (in seed order)."""
         per_seed = [bool(f) for f in flags]
-        return cls(seeds_pass(per_seed), summary, sum(per_seed), len(per_seed), per_seed)
+        return cls(seeds_pass(per_seed), summary, sum(per_seed), len(per_seed), per_seed, plain)
 
     @property
     def seeds_failed(self) -> int:
