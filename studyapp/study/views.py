@@ -149,6 +149,19 @@ class AnswerOutcome:
     next: QueuedCard | None
 
 
+@dataclass(frozen=True)
+class RunOutcome:
+    """``runs.finish``: what was stored, already committed (the screen only shows it)."""
+
+    run_id: int
+    correct: bool | None
+    """The prediction was right (True) or wrong (False); None: nothing to grade (no
+    prediction, or the run did not complete)."""
+    review: AnswerResult | None
+    """The prediction logged as a review of the run's card (Good when right, Again when
+    wrong); None without a card or a grade."""
+
+
 UndoKind = Literal["answer", "bury", "suspend", "flag", "edit"]
 
 
@@ -221,6 +234,22 @@ class ImportReport:
     restored: int = 0
     skipped: bool = False
     """True when the file was unchanged since the last sync and was not parsed again."""
+    warnings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PackageReport:
+    """What importing one package changed."""
+
+    path: str
+    decks: tuple[str, ...]
+    added: int
+    updated: int
+    unchanged: int
+    reviews: int
+    """Review-log rows written."""
+    media: int
+    """Media files copied."""
     warnings: tuple[str, ...] = ()
 
 

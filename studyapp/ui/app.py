@@ -1,6 +1,6 @@
 """The study app: a Textual shell whose screens talk only to :class:`StudyService`.
 
-The first frame shows at once: the service (SQLModel, migrations, deck sync) opens on a
+The first frame shows at once: the service (migrations, deck sync) opens on a
 thread worker started as the app loads, which posts :class:`ServiceReady` (carrying the
 service, set on the UI thread) or :class:`ServiceFailed`.
 Nothing on this path imports torch, and screens load on first use (``studyapp review``
@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
+from studyapp.errors import UserError
 from studyapp.ui.messages import DataChanged, JobDone, ServiceFailed, ServiceReady
 from studyapp.ui.settings import Settings, load_settings, save_settings
 from studyapp.ui.themes import THEMES
@@ -367,14 +368,13 @@ def run_app(
     service: StudyService | None = None,
     review: tuple[int | None, str] | None = None,
 ) -> int:
-    """Run the app until the user quits; a database that cannot open exits with status 1.
+    """Run the app until the user quits; a database that cannot open raises ``UserError``
+    (the command line prints its one line and exits with status 1).
 
     With ``service`` (already open, decks synced) and ``review=(deck_id, title)`` the app
     opens on that review session (``studyapp review``).
     """
     from functools import partial
-
-    from studyapp.cli.errors import CliError
 
     if service is not None:
         opened = service
@@ -389,5 +389,5 @@ def run_app(
         if service is not None:
             service.close()  # idempotent
     if app.startup_error:
-        raise CliError(app.startup_error)
+        raise UserError(app.startup_error)
     return app.return_code or 0

@@ -59,8 +59,8 @@ def test_study_session_on_postgres(pg_url: str) -> None:
     service = StudyService.open(pg_url, clock=lambda: NOW, fuzz=False, tz=UTC)
     try:
         assert service.url.startswith("postgresql+psycopg://")
-        report = service.decks.import_parsed(deck())
-        assert service.decks.import_parsed(deck()).unchanged == 6
+        report = service.imports.parsed(deck())
+        assert service.imports.parsed(deck()).unchanged == 6
         ids = service.reviews.queue(report.deck_id, NOW)
         assert len(ids) == 6
         first = service.reviews.record(ids[0], Rating.GOOD, 700, NOW)
@@ -94,7 +94,7 @@ def test_study_session_on_postgres(pg_url: str) -> None:
 
 def test_answers_persist_across_connections(pg_url: str) -> None:
     with StudyService.open(pg_url, fuzz=False) as first:
-        report = first.decks.import_parsed(deck(3))
+        report = first.imports.parsed(deck(3))
         card_id = first.reviews.queue(report.deck_id)[0]
         first.reviews.record(card_id, Rating.GOOD, 10)
     with StudyService.open(pg_url) as second:
@@ -104,14 +104,13 @@ def test_answers_persist_across_connections(pg_url: str) -> None:
 
 def test_v1_schema_migrates_on_postgres(pg_url: str) -> None:
     from sqlalchemy import create_engine, text
-    from sqlmodel import SQLModel
 
     from studyapp.store import schema
     from studyapp.store.engine import to_url
 
     engine = create_engine(to_url(pg_url))
-    tables = [SQLModel.metadata.tables[t] for t in ("studyapp_meta", "deck", "card", "review_log")]
-    SQLModel.metadata.create_all(engine, tables=tables)
+    tables = [schema.sql_table(t) for t in ("studyapp_meta", "deck", "card", "review_log")]
+    schema.metadata().create_all(engine, tables=tables)
     with engine.begin() as conn:
         conn.execute(text("ALTER TABLE review_log DROP COLUMN kind"))
         conn.execute(text("ALTER TABLE card DROP COLUMN experiment_settings"))  # v3

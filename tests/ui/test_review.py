@@ -6,7 +6,7 @@ from studyapp.study.views import Rating
 from studyapp.ui.screens.home import HomeScreen
 from studyapp.ui.screens.modals import ChooseModal, EditCardModal
 from studyapp.ui.screens.review import ReviewScreen
-from tests.ui.conftest import MARKUP_BACK, MARKUP_FRONT, ready, screen_text
+from tests.ui.conftest import MARKUP_BACK, MARKUP_FRONT, logged, ready, screen_text
 
 SIZE = (80, 24)
 
@@ -22,20 +22,7 @@ async def start_review(pilot) -> ReviewScreen:  # type: ignore[no-untyped-def]
 
 def review_logs(service) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
     """``(card_id, rating)`` of every review-kind answer, oldest first, from the database."""
-    from sqlmodel import Session, select
-
-    from studyapp.store.engine import make_engine
-    from studyapp.store.schema import ReviewLog
-
-    engine = make_engine(service.url)
-    try:
-        with Session(engine) as session:
-            rows = session.exec(
-                select(ReviewLog).where(ReviewLog.kind == "review").order_by(ReviewLog.id)
-            ).all()
-            return [(row.card_id, row.rating) for row in rows]
-    finally:
-        engine.dispose()
+    return logged(service, "review")
 
 
 async def test_reveal_rate_and_every_answer_committed(app, fresh) -> None:
