@@ -349,54 +349,27 @@ class Db:
         with self._lock:
             yield self.sqlite()
 
-    @contextmanager
-    def transaction(self, write: bool = False) -> Iterator[sqlite3.Connection | Connection]:
-        """One transaction: the sqlite3 connection, or a SQLAlchemy connection elsewhere.
-
-        A write begins ``BEGIN IMMEDIATE`` on SQLite (the write lock up front).
-        """
-        if not self.direct:
-            from sqlalchemy.exc import DBAPIError
-
-            from studyapp.store.engine import write_options
-
-            try:
-                with self.engine.connect() as conn:
-                    if write:
-                        conn.execution_options(**write_options())
-                    with conn.begin():
-                        yield conn
-            except DBAPIError as error:
-                raise explain(self.where, error) from None
-            return
-        inside = False  # the caller's own errors (another file's sqlite3 too) pass unchanged
-        try:
-            with self._lock:
-                direct = self.sqlite()
-                direct.execute("BEGIN IMMEDIATE" if write else "BEGIN")
-                done = False
-                try:
-                    inside = True
-                    yield direct
-                    inside = False
-                    direct.execute("COMMIT")
-                    done = True
-                finally:
-                    if not done and direct.in_transaction:
-                        direct.execute("ROLLBACK")
-        except (sqlite3.Error, MemoryError) as error:
-            if inside:
-                raise
-            raise explain(self.where, error) from None
-
     def session(self, write: bool = False) -> AbstractContextManager[Query]:
-        """A :class:`Query` running in one transaction (see :meth:`transaction`)."""
+        """A :class:`Query` running in one transaction; a write begins ``BEGIN IMMEDIATE``
+        on SQLite (the write lock up front)."""
         return _DirectSession(self, write) if self.direct else self._engine_session(write)
 
     @contextmanager
     def _engine_session(self, write: bool) -> Iterator[Query]:
-        with self.transaction(write) as conn:
-            yield Query(AlchemyBackend(conn))  # type: ignore[arg-type]
+        """One transaction on an engine connection (a write sets the engine's write options:
+        ``BEGIN IMMEDIATE`` on SQLite)."""
+        from sqlalchemy.exc import DBAPIError
+
+        from studyapp.store.engine import write_options
+
+        try:
+            with self.engine.connect() as conn:
+                if write:
+                    conn.execution_options(**write_options())
+                with conn.begin():
+                    yield Query(AlchemyBackend(conn))
+        except DBAPIError as error:
+            raise explain(self.where, error) from None
 
     def direct_query(self, conn: sqlite3.Connection) -> Query:
         """A :class:`Query` on the direct connection (inside :class:`_DirectSession`)."""
@@ -417,9 +390,9 @@ class Db:
 
 
 class _DirectSession:
-    """:meth:`Db.session` on the direct SQLite connection: :meth:`Db.transaction` as a plain
-    class (an answer opens one per key press; three generator frames cost more than it).
-    Errors of ``BEGIN``/``COMMIT`` become one-line ``StoreError``s; the body's own pass."""
+    """:meth:`Db.session` on the direct SQLite connection, as a plain class (an answer opens
+    one per key press; generator frames cost more than it). Errors of ``BEGIN``/``COMMIT``
+    become one-line ``StoreError``s; the body's own pass."""
 
     __slots__ = ("db", "write")
 

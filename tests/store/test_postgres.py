@@ -143,3 +143,25 @@ def test_unreachable_server_is_a_store_error() -> None:
     with pytest.raises(StoreError) as caught:
         StudyService.open("postgresql://nobody@127.0.0.1:1/none")
     assert "\n" not in str(caught.value) and "127.0.0.1" in str(caught.value)
+
+
+def test_packages_and_runs_on_postgres(pg_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The import's batched writes (no positional SQLite path), the export's reads and a run's
+    one transaction, on PostgreSQL: a package made here goes in twice (new, then known cards)
+    and comes out with the same notes and history."""
+    from tests.apkg.storedb import add_small_collection, open_db
+    from tests.study.test_runs import result
+
+    with open_db(tmp_path / "source.db") as source:
+        add_small_collection(source)
+        made = source.exports.apkg(tmp_path / "made.apkg")
+    with StudyService.open(pg_url, clock=lambda: NOW) as service:
+        first = service.imports.package(tmp_path / "made.apkg", media_dir=tmp_path / "m")
+        again = service.imports.package(tmp_path / "made.apkg", media_dir=tmp_path / "m")
+        assert (first.added, first.reviews, again.added, again.unchanged) == (3, 5, 0, 3)
+        out = service.exports.apkg(tmp_path / "out.apkg")
+        assert (out.notes, out.reviews) == (made.notes, made.reviews) == (3, 5)
+        card = service.cards.browse("Q2")[0]
+        outcome = service.runs.finish(result(answer=1), card.id, 0)
+        assert outcome.correct is False and outcome.review is not None
+        assert service.runs.get(outcome.run_id).prediction_correct is False
