@@ -414,8 +414,9 @@ async def test_optimize_runs_on_a_worker_and_reports_refusal(app, service) -> No
 
 
 async def test_browser_x_opens_the_cards_experiment(app, service, monkeypatch) -> None:
-    opened: list[tuple[str, int | None]] = []
-    monkeypatch.setattr(type(app), "_push_experiment", lambda self, e, c, *_: opened.append((e, c)))
+    from studyapp.ui.screens.experiment import ExperimentScreen
+
+    monkeypatch.setenv("STUDYAPP_RUN_BACKEND", "thread")  # no child process to start
     linked = next(row for row in service.cards.browse("") if len(row.experiments) == 1)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -429,7 +430,10 @@ async def test_browser_x_opens_the_cards_experiment(app, service, monkeypatch) -
         assert f"Experiments: {linked.experiments[0]}" in shown(app, "#browse-detail")
         await pilot.press("x")
         await pilot.pause()
-    assert opened == [(linked.experiments[0], linked.id)]
+        opened = app.screen
+        assert isinstance(opened, ExperimentScreen)
+        assert (opened.experiment_id, opened.card_id) == (linked.experiments[0], linked.id)
+        assert opened.spec.title in screen_text(app)
 
 
 async def test_choice_quiz_by_arrow_and_enter(app) -> None:
