@@ -38,7 +38,8 @@ class ReviewScreen(StudyScreen):
     """One deck's review session.
 
     View state is reactive: ``queued`` (the card on screen with its counts and intervals)
-    redraws the card when it changes, ``revealed`` toggles the ``-revealed`` class that
+    redraws the card when it changes, ``revealed`` toggles the ``-revealed`` class (of the
+    divider and the rating bar only: a class on the screen would restyle every widget) that
     shows the answer and the rating bar, and ``has_card`` / ``has_experiments`` refresh
     the key bar only when what it can offer changes.
     """
@@ -133,7 +134,8 @@ class ReviewScreen(StudyScreen):
         self.has_experiments = bool(card and card.experiments)
 
     def watch_revealed(self, revealed: bool) -> None:
-        self.set_class(revealed, "-revealed")
+        for shown in (self.query_one("#divider"), self.query_one(RatingBar)):
+            shown.set_class(revealed, "-revealed")
         card = self.card
         if not revealed or card is None:
             return
