@@ -20,7 +20,7 @@ ROLES = "• Generator: minimize\n• Discriminator: maximize"
 
 
 def deck_cards() -> list[tuple[str, str]]:
-    return [(c.front, c.back) for f in sorted((ROOT / "decks").glob("*.txt"))
+    return [(c.front, c.back) for f in sorted((ROOT / "studyapp" / "decks").glob("*.txt"))
             for c in parse_file(f).cards]  # fmt: skip
 
 
