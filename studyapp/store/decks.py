@@ -28,6 +28,11 @@ def get(q: Query, deck_id: int) -> DeckRow | None:
     return q.cached("deck", deck_id, load)  # type: ignore[no-any-return]
 
 
+def empty(q: Query) -> bool:
+    """True when the database holds no deck."""
+    return q.scalar("SELECT id FROM deck LIMIT 1") is None
+
+
 def generation() -> int:
     """Moves whenever this process writes a deck row (a mark for caches of deck rows)."""
     return writes_to("deck")

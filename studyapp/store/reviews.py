@@ -9,9 +9,8 @@ limit of 20 costs 20 index steps, not 100,000.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from studyapp.store.rows import CARD, LEARNING, NEW, RELEARNING, REVIEW, REVIEW_LOG, LogRow
 from studyapp.store.sql import in_list
@@ -36,8 +35,7 @@ ORDER = {
 DUE_ID = (CARD["due"], CARD["id"])
 
 
-@dataclass(frozen=True)
-class TodayUsage:
+class TodayUsage(NamedTuple):
     """One deck's review-kind answers since a time, by the card's state before the answer."""
 
     deck_id: int

@@ -50,6 +50,31 @@ class DecksPart:
         with self.ctx.read() as q:
             return self._summaries(q, [self.row(q, deck_id)], now)[0]
 
+    def find(self, text: str) -> tuple[int, str]:
+        """``(id, name)`` of the deck ``text`` names: its id, its name or source (any case),
+        else a unique prefix of its name or part of its file's name. StudyError (listing the
+        decks) when none or several match. Reads the deck rows only (no counts)."""
+        with self.ctx.read() as q:
+            decks = store.all_decks(q)
+        if text.isdigit() and any(d.id == int(text) for d in decks):
+            deck = next(d for d in decks if d.id == int(text))
+            return deck.id, deck.name
+        wanted = text.casefold()
+        exact = [d for d in decks if wanted in (d.name.casefold(), d.source.casefold())]
+        if len(exact) == 1:
+            return exact[0].id, exact[0].name
+        partial = [  # the file name only: every source starts "bundled/", "user/"...
+            d
+            for d in decks
+            if d.name.casefold().startswith(wanted)
+            or wanted in d.source.rsplit("/", 1)[-1].casefold()
+        ]
+        if len(partial) == 1:
+            return partial[0].id, partial[0].name
+        names = "; ".join(f"{d.id}: {d.name}" for d in decks) or "none"
+        what = "matches several decks" if partial else "matches no deck"
+        raise StudyError(f"{text!r} {what}; decks are {names}")
+
     def row(self, q: Query, deck_id: int) -> DeckRow:
         deck = store.get(q, deck_id)
         if deck is None:
@@ -129,6 +154,15 @@ class DecksPart:
             return queue.exam_plan(q, self.ctx, deck, now, usage)
 
     # -- imports ---------------------------------------------------------------------------
+
+    def empty(self) -> bool:
+        """True when there is no deck yet (a first start: nothing to review before a sync)."""
+        with self.ctx.read() as q:
+            return store.empty(q)
+
+    def sync(self) -> builtins.list[ImportReport]:
+        """:meth:`sync_bundled`, then :meth:`sync_user`: every deck folder."""
+        return [*self.sync_bundled(), *self.sync_user()]
 
     def sync_bundled(self, directory: Path | None = None) -> builtins.list[ImportReport]:
         """Import every deck file of ``directory`` (default: the bundled decks).

@@ -10,9 +10,8 @@ says what it undid, and never reaches outside the session (a new ``start`` clear
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from studyapp.store import cards as store_cards
 from studyapp.store import decks as store_decks
@@ -37,8 +36,7 @@ if TYPE_CHECKING:
     from studyapp.study.parameters import FsrsPart
 
 
-@dataclass(frozen=True)
-class _Step:
+class _Step(NamedTuple):
     """One undoable step: an answer (its log row), or a change (the card before and after)."""
 
     kind: UndoKind
@@ -257,7 +255,7 @@ class ReviewsPart:
         ]
         total = Counts()
         for part in parts:
-            total = total + part.counts
+            total = total.plus(part.counts)
         return ids, total
 
     def _session_queue(self, q: Query, now: datetime) -> session_queue.SessionQueue | None:

@@ -17,9 +17,17 @@ if TYPE_CHECKING:
 
 @dataclass
 class ServiceReady(Message):
-    """The study service is open and the bundled decks are synced."""
+    """The study service is open (the deck folders sync next: :class:`DecksSynced`)."""
 
     service: StudyService
+    sync: bool = False
+    """The deck folders are still to sync (after the first screen shows)."""
+
+
+@dataclass
+class DecksSynced(Message):
+    """A sync of the deck folders changed cards or found problems."""
+
     imported: int = 0
     """Cards added or changed by the sync (0 when nothing changed)."""
     warnings: dict[str, int] = field(default_factory=dict)

@@ -9,7 +9,6 @@ Card text is shown with :class:`Content` (never markup).
 from __future__ import annotations
 
 import time
-from dataclasses import astuple
 from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
@@ -186,7 +185,7 @@ class ReviewScreen(StudyScreen):
     def _show_status(self) -> None:
         parts: list[str | tuple[str, str]] = [(self.deck_name or "Review", "bold")]
         if self.queued is not None:
-            new, learning, due = astuple(self.queued.counts)
+            new, learning, due = self.queued.counts
             parts += [
                 "  ",
                 (f"{new} new", f"${COUNT_COLORS['new']}"),
