@@ -169,6 +169,7 @@ async def session(url: str, answers: int, kept_queue: bool) -> dict[str, list[fl
         service.reviews._session_queue = lambda q, now: None  # type: ignore[method-assign]
     assert isinstance(service.reviews, ReviewsPart)
     app = StudyApp(lambda: service, sync_decks=False, review=(deck.id, deck.name))
+    app.settles_heap = True  # as ``run_app`` does: the heap frozen once the first card shows
     latencies: list[float] = []
     busy: list[float] = []
     try:

@@ -56,8 +56,6 @@ from studyapp.study.views import (
 )
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
     from studyapp.store.sql import Db
     from studyapp.study.exports import ExportsPart
     from studyapp.study.imports import ImportsPart
@@ -222,11 +220,6 @@ class StudyService:
     @property
     def db(self) -> Db:
         return self.ctx.database()
-
-    @property
-    def engine(self) -> Engine:
-        """The SQLAlchemy engine (created, and SQLAlchemy imported, on first use)."""
-        return self.db.engine
 
     def today(self, now: datetime | None = None) -> date:
         """Today's study day (the one day arithmetic of countdowns and date dialogs)."""

@@ -165,3 +165,25 @@ def test_packages_and_runs_on_postgres(pg_url: str, tmp_path) -> None:  # type: 
         outcome = service.runs.finish(result(answer=1), card.id, 0)
         assert outcome.correct is False and outcome.review is not None
         assert service.runs.get(outcome.run_id).prediction_correct is False
+
+
+def test_rows_read_back_as_written_on_postgres(pg_url: str) -> None:
+    from studyapp.store.rows import CARD, DECK, CardRow, DeckRow
+    from studyapp.store.sql import Db
+
+    StudyService.open(pg_url).close()  # the schema
+    db = Db(pg_url)
+    at = datetime(2026, 3, 2, 12, 30, 15, 123456, tzinfo=UTC)
+    try:
+        deck = DeckRow(0, "user/x.txt", "X", exam_date=date(2026, 5, 1),
+                       fsrs_parameters=(0.1, 2.5), created_at=at)  # fmt: skip
+        with db.session(write=True) as q:
+            deck_id = q.insert(DECK, deck)
+            card = CardRow(0, deck_id, "k", state=2, stability=3.5, due=at, suspended=True,
+                           tags=("a",), experiment_settings={"x": {}}, created_at=at)  # fmt: skip
+            card_id = q.insert(CARD, card)
+        with db.session() as q:
+            assert q.first(DECK, "WHERE deck.id = :i", {"i": deck_id}) == deck._replace(id=deck_id)
+            assert q.first(CARD, "WHERE card.id = :i", {"i": card_id}) == card._replace(id=card_id)
+    finally:
+        db.close()
