@@ -9,9 +9,8 @@ would, reveals each card (``space``) and answers it (``1``-``4``); the latency i
 rating key's arrival to the next card's front being rendered by the compositor (the
 headless driver skips only the final terminal write), so it holds the whole answer:
 FSRS, the committed write, the next card with its counts and intervals, the widgets'
-update, layout and paint. ``CPU till paint``: the process's CPU time over the same span
-(what an idle machine's wall time would be; wall times grow with the machine's load);
-``answer call``: ``reviews.answer`` alone (its share).
+update, layout and paint. ``answer call``: ``reviews.answer`` alone (its share). Wall
+times grow with the machine's load: compare figures of one run.
 
 SQLite runs twice, with the session's kept queue (:mod:`studyapp.study.session_queue`) and
 without it (the counts and next card read from the database on every answer), so the kept
@@ -171,7 +170,6 @@ async def session(url: str, answers: int, kept_queue: bool) -> dict[str, list[fl
     app = StudyApp(lambda: service, sync_decks=False, review=(deck.id, deck.name))
     app.settles_heap = True  # as ``run_app`` does: the heap frozen once the first card shows
     latencies: list[float] = []
-    busy: list[float] = []
     try:
         async with app.run_test(size=(80, 24)):
             for _ in range(200):
@@ -196,18 +194,17 @@ async def session(url: str, answers: int, kept_queue: bool) -> dict[str, list[fl
                         time.sleep(0.001)
                     time.sleep(READING_S)  # the answer is read: the app has painted, idle
                     painted.clear()
-                    sent, cpu = time.perf_counter(), time.process_time()
+                    sent = time.perf_counter()
                     press(rng.choice(RATINGS))
                     if not painted.wait(5.0):
                         return
                     latencies.append((painted.at - sent) * 1000)  # type: ignore[attr-defined]
-                    busy.append((time.process_time() - cpu) * 1000)
                     time.sleep(READING_S)
 
             await asyncio.to_thread(typist)
     finally:
         service.close()
-    return {"paint": latencies, "cpu": busy, "call": calls[: len(latencies)]}
+    return {"paint": latencies, "call": calls[: len(latencies)]}
 
 
 def main() -> int:
@@ -255,7 +252,6 @@ def main() -> int:
     for label, figures in results:
         paint, call = figures["paint"], figures["call"]
         print(f"  {label:<23} key -> painted {summary(paint)}  ({len(paint)} answers)")
-        print(f"  {'':<23} CPU till paint {summary(figures['cpu'])}")
         print(f"  {'':<23} answer call    {summary(call)}")
         if label == "SQLite" and paint:
             print(f"  {'':<23} p99 / goal {GOAL_MS:.0f} ms = {percentile(paint, 99) / GOAL_MS:.2f}")
