@@ -260,7 +260,7 @@ class OptimizeReport:
 
 
 class ExportReport(NamedTuple):
-    """What ``export_apkg`` wrote."""
+    """What ``exports.apkg`` wrote."""
 
     path: str
     decks: int
