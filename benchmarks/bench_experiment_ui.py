@@ -68,6 +68,9 @@ class Host(App[None]):
         self.backend = backend
         self.service = _NoStore()
 
+    def now(self) -> None:
+        return None  # the service's own clock (``StudyApp.now``)
+
     async def on_mount(self) -> None:
         from studyapp.ui.screens.experiment import ExperimentScreen
 
@@ -85,16 +88,12 @@ class Host(App[None]):
 
 
 class _NoStore:
-    """The benchmark does not store runs (``service.runs`` / ``service.reviews`` stand-ins)."""
+    """The benchmark does not store runs (a ``service`` whose ``runs.finish`` stores none)."""
 
     def __init__(self) -> None:
         self.runs = self
-        self.reviews = self
 
-    def save_result(self, *_: Any, **__: Any) -> int:
-        return 0
-
-    def record(self, *_: Any, **__: Any) -> None:
+    def finish(self, *_: Any, **__: Any) -> None:
         return None
 
 

@@ -8,9 +8,9 @@ Builds, with the ``anki`` package, a current (``collection.anki21b``) package of
 (default 20,000: two thirds Basic, one third Cloze with two clozes) and R review-log rows
 (default 200,000) spread over the cards, then times in the same run, alternating:
 
-(a) ours: ``studyapp.study.import_apkg.import_package`` into a fresh database: read the
-    package (unzip, zstd, sqlite read, templates, HTML to text), replay every card's log
-    through FSRS, store decks, cards and review-log rows (a first import: one transaction,
+(a) ours: ``service.imports.package`` into a fresh database: read the package (unzip,
+    zstd, sqlite read, templates, HTML to text), replay every card's log through FSRS,
+    store decks, cards and review-log rows (a first import: one transaction,
     the review log's indexes built after its rows), copy media;
 (b) Anki: ``import_anki_package`` of the same file into a fresh collection.
 
@@ -89,12 +89,11 @@ def ours(package: Path, folder: Path) -> tuple[int, int]:
     """Import into a fresh studyapp database; returns (notes, review-log rows stored)."""
     import sqlite3
 
-    from studyapp.study.import_apkg import import_package
     from studyapp.study.service import StudyService
 
     folder.mkdir()
     with StudyService.open(str(folder / "studyapp.db")) as service:
-        report = import_package(service.decks.ctx, package, folder / "media")
+        report = service.imports.package(package, media_dir=folder / "media")
     with sqlite3.connect(folder / "studyapp.db") as db:
         keys = [k for (k,) in db.execute("SELECT key FROM card")]
     assert report.added == len(keys)

@@ -2,7 +2,8 @@
 
 - ``STUDYAPP_HOME``: the data directory (default: the platformdirs user data dir);
 - ``STUDYAPP_DB``: the database URL or file (handled by the store);
-- ``STUDYAPP_DECKS``: the bundled decks directory (default: ``decks/`` beside the package);
+- ``STUDYAPP_DECKS``: the bundled decks directory (default: the package's ``decks/``, found
+  with ``importlib.resources`` wherever studyapp is installed);
 - ``STUDYAPP_CONFIG``: the settings directory (default: ``$STUDYAPP_HOME`` when set, else the
   platformdirs user config dir).
 """
@@ -36,11 +37,13 @@ def config_dir() -> Path:
 
 
 def bundled_decks_dir() -> Path:
-    """The lecture decks shipped with the repository."""
+    """The lecture decks shipped with studyapp (package data: in the wheel too)."""
     override = os.environ.get("STUDYAPP_DECKS")
     if override:
         return Path(override).expanduser()
-    return Path(__file__).resolve().parent.parent / "decks"
+    from importlib.resources import files
+
+    return Path(str(files("studyapp") / "decks"))  # an installed package is a folder
 
 
 def user_decks_dir() -> Path:

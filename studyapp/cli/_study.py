@@ -28,24 +28,13 @@ def open_service(args: argparse.Namespace, sync: bool = True) -> StudyService:
 
 
 def find_deck(service: StudyService, name_or_id: str) -> int:
-    """A deck id from its id, name or source (case-insensitive, unique prefix allowed)."""
-    decks = service.decks()
-    if name_or_id.isdigit() and any(d.id == int(name_or_id) for d in decks):
-        return int(name_or_id)
-    wanted = name_or_id.casefold()
-    exact = [d for d in decks if wanted in (d.name.casefold(), d.source.casefold())]
-    if len(exact) == 1:
-        return exact[0].id
-    partial = [  # the file name only: every source starts "bundled/" or "user/"
-        d
-        for d in decks
-        if d.name.casefold().startswith(wanted) or wanted in _file_name(d.source).casefold()
-    ]
-    if len(partial) == 1:
-        return partial[0].id
-    names = "; ".join(f"{d.id}: {d.name}" for d in decks) or "none"
-    what = "matches several decks" if partial else "matches no deck"
-    raise CliError(f"{name_or_id!r} {what}; decks are {names}")
+    """A deck id from its id, name or source (``service.decks.find``: CliError if none)."""
+    from studyapp.study.errors import StudyError
+
+    try:
+        return service.decks.find(name_or_id)[0]
+    except StudyError as error:
+        raise CliError(str(error)) from None
 
 
 def friendly_errors(handler: Callable[[argparse.Namespace], int]) -> Callable[..., int]:
@@ -62,8 +51,3 @@ def friendly_errors(handler: Callable[[argparse.Namespace], int]) -> Callable[..
             raise CliError(str(error)) from None
 
     return wrapper
-
-
-def _file_name(source: str) -> str:
-    """``dl09.txt`` from a deck source ``bundled/dl09.txt``."""
-    return source.rsplit("/", 1)[-1]

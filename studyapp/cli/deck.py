@@ -15,43 +15,61 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studyapp.cli.errors import CliError
-from studyapp.deckfmt import (
-    DeckParseError,
-    ParsedCard,
-    ParsedDeck,
-    collector_paused,
-    parse_file,
-)
-from studyapp.deckfmt.registry import descriptions
-from studyapp.experiments.links import UnknownExperimentError, check_settings, experiments_for
 from studyapp.textsafe import strip_controls
+
+if TYPE_CHECKING:
+    from studyapp.deckfmt import ParsedCard, ParsedDeck
 
 
 def register(subparsers: Any) -> None:
     deck = subparsers.add_parser("deck", help="parse and inspect deck files")
     deck.set_defaults(handler=_missing_command)
-    commands = deck.add_subparsers(title="deck commands", metavar="COMMAND")
-    formats = descriptions()
+    commands = deck.add_subparsers(
+        title="deck commands", metavar="COMMAND", parser_class=_FormatsParser
+    )
     parse = commands.add_parser(
         "parse",
         help="parse a deck file and print its cards",
         description="Parse a deck file (format detected unless --format is given) and print "
         "a summary, or with --json one JSON object with every card.",
-        epilog="formats:\n" + "\n".join(f"  {name:<11} {text}" for name, text in formats.items()),
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parse.add_argument("file", metavar="FILE", help="deck file to parse")
     parse.add_argument(
         "--format",
         default="auto",
-        choices=["auto", *formats],
+        type=_format_name,
+        metavar="FORMAT",
         help="deck format (default: auto-detect; the formats are listed below)",
     )
     parse.add_argument("--json", action="store_true", help="print one JSON object on stdout")
     parse.set_defaults(handler=run_parse)
+
+
+class _FormatsParser(argparse.ArgumentParser):
+    """A ``deck`` subcommand whose help lists the formats: read from the registry only when
+    the help is shown, so building the command line (``studyapp review``) loads no parser."""
+
+    def format_help(self) -> str:
+        from studyapp.deckfmt.registry import descriptions
+
+        formats = descriptions().items()
+        self.epilog = "formats:\n" + "\n".join(f"  {name:<11} {text}" for name, text in formats)
+        return super().format_help()
+
+
+def _format_name(value: str) -> str:
+    """``--format``: ``auto`` or a registered format (checked when the option is given)."""
+    from studyapp.deckfmt.registry import descriptions
+
+    known = ["auto", *descriptions()]
+    if value not in known:
+        choices = ", ".join(repr(name) for name in known)
+        raise argparse.ArgumentTypeError(f"invalid choice: {value!r} (choose from {choices})")
+    return value
 
 
 def _missing_command(args: argparse.Namespace) -> int:
@@ -59,6 +77,8 @@ def _missing_command(args: argparse.Namespace) -> int:
 
 
 def run_parse(args: argparse.Namespace) -> int:
+    from studyapp.deckfmt import DeckParseError, parse_file
+
     try:
         deck = parse_file(args.file, args.format)
     except DeckParseError as error:
@@ -86,6 +106,12 @@ def card_json(card: ParsedCard, experiments: list[str] | None = None) -> dict[st
 def card_links(card: ParsedCard, warnings: list[dict[str, Any]]) -> list[str]:
     """The card's experiments: explicit links, else matched from its text (see
     :mod:`studyapp.experiments.links`); bad explicit ids and settings become warnings."""
+    from studyapp.experiments.links import (
+        UnknownExperimentError,
+        check_settings,
+        experiments_for,
+    )
+
     try:
         linked = experiments_for(card.front, card.back, tuple(card.experiments))
     except UnknownExperimentError as error:
@@ -99,6 +125,8 @@ def card_links(card: ParsedCard, warnings: list[dict[str, Any]]) -> list[str]:
 
 
 def deck_json(deck: ParsedDeck) -> dict[str, Any]:
+    from studyapp.deckfmt import collector_paused
+
     warnings = [{"line": w.line, "message": w.message} for w in deck.warnings]
     with collector_paused():  # 100k small dicts, no cycles: see deckfmt.collector_paused
         cards = [card_json(card, card_links(card, warnings)) for card in deck.cards]

@@ -1,9 +1,9 @@
 """The one error type command handlers raise for a clean, one-line failure."""
 
+from studyapp.errors import UserError
 
-class CliError(Exception):
-    """A user-facing error: printed as one line on stderr, exit code ``exit_code``."""
+CliError = UserError
+"""A user-facing error: printed as one line on stderr, exit code ``exit_code`` (the app's one
+:class:`~studyapp.errors.UserError`, so the layers below the CLI raise it too)."""
 
-    def __init__(self, message: str, exit_code: int = 1) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
+__all__ = ["CliError"]

@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
 
     with open_service(args) as service:
         deck_id = find_deck(service, args.deck) if args.deck else None
-        report = service.export_apkg(args.apkg, deck_id)
+        report = service.exports.apkg(args.apkg, deck_id)
     print(
         f"wrote {report.path}: {report.decks} decks, {report.notes} notes, {report.reviews} reviews"
     )

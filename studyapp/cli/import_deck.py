@@ -55,14 +55,10 @@ def run(args: argparse.Namespace) -> int:
 
 def _text(args: argparse.Namespace, source: Path) -> int:
     from studyapp.cli._study import open_service
-    from studyapp.paths import user_decks_dir
-    from studyapp.study.import_text import import_text_deck
     from studyapp.textsafe import strip_controls
 
     with open_service(args, sync=False) as service:
-        report = import_text_deck(
-            service.decks.ctx, source, user_decks_dir(), name=args.as_name, replace=args.replace
-        )
+        report = service.imports.text(source, name=args.as_name, replace=args.replace)
     if report.skipped:
         print(strip_controls(f"{report.deck_name}: unchanged ({report.path})"))
         return 0
@@ -80,8 +76,6 @@ def _text(args: argparse.Namespace, source: Path) -> int:
 
 def _package(args: argparse.Namespace, source: Path) -> int:
     from studyapp.cli._study import open_service
-    from studyapp.paths import data_dir
-    from studyapp.study.import_apkg import import_package
     from studyapp.textsafe import strip_controls
 
     if args.as_name or args.replace:
@@ -95,9 +89,7 @@ def _package(args: argparse.Namespace, source: Path) -> int:
 
     package = read_package(source)  # a bad package: refused before the database opens
     with open_service(args, sync=False) as service:
-        report = import_package(
-            service.decks.ctx, source, data_dir() / "media", on_wait=waiting, package=package
-        )
+        report = service.imports.package(source, on_wait=waiting, package=package)
     decks = ", ".join(report.decks) or "no decks"
     print(
         strip_controls(

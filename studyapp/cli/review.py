@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from studyapp.cli._study import friendly_errors
+
+if TYPE_CHECKING:
+    from studyapp.study.service import StudyService
 
 
 def register(subparsers: Any) -> None:
@@ -23,19 +26,39 @@ def register(subparsers: Any) -> None:
 @friendly_errors
 def run(args: argparse.Namespace) -> int:
     # The database opens here, before the TUI: a bad file or deck name is one error line,
-    # and the app's first frame is already the first card.
-    from studyapp.cli._study import find_deck, open_service
-    from studyapp.ui.app import run_app
+    # and the app's first frame is already the first card. The deck is found by its row
+    # alone (no counts) and the deck folders sync after the first card shows (in the app);
+    # only a database without the deck (a first start) syncs first.
+    import gc
 
-    service = open_service(args)
+    gc.disable()  # until the first frame: see ``studyapp.ui.app.settle_heap``
     try:
-        service.decks.sync_user()
-        deck_id: int | None = None
-        title = "All decks"
-        if args.deck:
-            deck_id = find_deck(service, args.deck)
-            title = service.decks.get(deck_id).name
+        from studyapp.ui.app import run_app
+
+        service, deck_id, title = _session(args)
+    except BaseException:
+        gc.enable()
+        raise
+    return run_app(args, service, (deck_id, title))  # collection back on when it ends
+
+
+def _session(args: argparse.Namespace) -> tuple[StudyService, int | None, str]:
+    """The open service and the deck to review (None: every deck) with its title."""
+    from studyapp.cli._study import open_service
+    from studyapp.study.errors import StudyError
+
+    service = open_service(args, sync=False)
+    try:
+        if service.decks.empty():
+            service.decks.sync()
+        if not args.deck:
+            return service, None, "All decks"
+        try:
+            deck_id, title = service.decks.find(args.deck)
+        except StudyError:  # maybe a deck the folders bring: sync them, then look again
+            service.decks.sync()
+            deck_id, title = service.decks.find(args.deck)
     except BaseException:
         service.close()
         raise
-    return run_app(args, service, (deck_id, title))
+    return service, deck_id, title

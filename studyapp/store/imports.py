@@ -1,140 +1,82 @@
 """The batched writes of an import (Anki packages) and the facts an import checks first.
 
-:class:`ImportWriter` wraps one write transaction's connection (a plain ``sqlite3``
-connection, or a SQLAlchemy one elsewhere) and writes many rows per statement
-(``executemany``): cards, their review-log rows, and card updates. Reads return typed rows.
-A deck file's origin (the path it was imported from) is kept in ``studyapp_meta`` under
-``origin:<deck source>``, so a different file with the same base name is recognised.
+:class:`ImportWriter` wraps one write transaction's :class:`Query` and writes many rows per
+statement (``executemany``): cards, their review-log rows, and card updates. On SQLite's
+direct connection new cards and log rows go positionally, their times as integer
+microseconds turned into text by SQLite itself (an import writes 10^6 values); elsewhere
+they go as rows. Reads return typed rows. A deck file's origin (the path it was imported
+from) is kept in ``studyapp_meta`` under ``origin:<deck source>``, so a different file with
+the same base name is recognised.
 """
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
-from studyapp.store.cards import NEW_CARD
-from studyapp.store.reviews import LOG_COLUMNS
-from studyapp.store.sql import (
-    DATE_COLUMNS,
-    DATETIME_COLUMNS,
-    JSON_COLUMNS,
-    Query,
-    _alchemy_run,
-    _sqlite_run,
-    in_list,
-    pg_value,
-    sqlite_value,
-)
+from studyapp.store import decks as store_decks
+from studyapp.store.rows import CARD, REVIEW_LOG, CardRow, DeckRow, LogRow
+from studyapp.store.sql import in_list
+from studyapp.store.table import sqlite_value
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Connection
+    from studyapp.store.sql import Query
 
 ORIGIN_PREFIX = "origin:"
 CHUNK = 500
 """Keys per ``IN (...)`` lookup (well under every database's parameter limit)."""
 
 
-@dataclass(frozen=True, slots=True)
-class KnownCard:
-    """A stored card an import may update (matched by its key)."""
-
-    id: int
-    deck_id: int
-    key: str
-    file_front: str
-    file_back: str
-    edited: bool
-    suspended: bool
-    tags: tuple[str, ...]
-    file_tags: tuple[str, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class LoggedAnswer:
-    """A review-kind answer already stored for a card."""
-
-    card_id: int
-    reviewed_at: datetime
-    rating: int
-    duration_ms: int
-
-
 class ImportWriter:
     """Batched reads and writes inside one write transaction (see the module docstring)."""
 
-    def __init__(self, conn: sqlite3.Connection | Connection) -> None:
-        self.conn = conn
-        self.direct = isinstance(conn, sqlite3.Connection)
-        self.q = Query(_sqlite_run(conn) if isinstance(conn, sqlite3.Connection)
-                       else _alchemy_run(conn))  # fmt: skip
-
-    def _many(self, sql: str, rows: Sequence[Mapping[str, Any]]) -> None:
-        if not rows:
-            return
-        if isinstance(self.conn, sqlite3.Connection):  # only times, dates and JSON convert
-            converted, special = [], DATETIME_COLUMNS | JSON_COLUMNS | DATE_COLUMNS
-            for row in rows:
-                out = dict(row)
-                for key in special.intersection(out):
-                    out[key] = _fast(out[key])
-                converted.append(out)
-            self.conn.executemany(sql, converted)
-            return
-        from sqlalchemy import text
-
-        self.conn.execute(text(sql), [{k: pg_value(v) for k, v in r.items()} for r in rows])
+    def __init__(self, q: Query) -> None:
+        self.q = q
 
     def cache_pages(self, size: int | None = None) -> int | None:
         """SQLite's page cache size (``PRAGMA cache_size``: pages, or KiB when negative);
         ``size`` sets it first. An import raises it while it writes (index inserts stay in
         memory) and puts it back; durability is untouched. None elsewhere."""
-        if not isinstance(self.conn, sqlite3.Connection):
+        if not self.q.direct:
             return None
         if size is not None:
-            self.conn.execute(f"PRAGMA cache_size = {int(size)}")
-        return int(self.conn.execute("PRAGMA cache_size").fetchone()[0])
+            self.q.execute(f"PRAGMA cache_size = {int(size)}")
+        return int(self.q.scalar("PRAGMA cache_size"))
 
-    def deck_ids(self, sources: Iterable[str]) -> dict[str, int]:
-        """Ids of the decks with these sources (those that exist)."""
-        out: dict[str, int] = {}
-        wanted = list(dict.fromkeys(sources))
-        for start in range(0, len(wanted), CHUNK):
-            marks, params = in_list("s", wanted[start : start + CHUNK])
-            for r in self.q.rows(f"SELECT id, source FROM deck WHERE source IN {marks}", params):
-                out[r.source] = int(r.id)
-        return out
+    def decks(self, sources: Iterable[str]) -> dict[str, DeckRow]:
+        """The decks with these sources (those that exist), by source."""
+        return store_decks.by_sources(self.q, list(dict.fromkeys(sources)))
 
-    def answers(self, card_ids: Sequence[int]) -> dict[int, list[LoggedAnswer]]:
+    def answers(self, card_ids: Sequence[int]) -> dict[int, list[LogRow]]:
         """Review-kind answers of these cards, oldest first."""
-        out: dict[int, list[LoggedAnswer]] = {}
+        out: dict[int, list[LogRow]] = {}
         for start in range(0, len(card_ids), CHUNK):
             marks, params = in_list("c", card_ids[start : start + CHUNK])
-            rows = self.q.rows(
-                "SELECT card_id, reviewed_at, rating, duration_ms FROM review_log"
-                f" WHERE kind = 'review' AND card_id IN {marks} ORDER BY reviewed_at, id",
+            rows = self.q.fetch(
+                REVIEW_LOG,
+                f"WHERE review_log.kind = 'review' AND review_log.card_id IN {marks}"
+                " ORDER BY review_log.reviewed_at, review_log.id",
                 params,
             )
-            for r in rows:
-                out.setdefault(int(r.card_id), []).append(LoggedAnswer(
-                    int(r.card_id), r.reviewed_at, int(r.rating), int(r.duration_ms or 0)
-                ))  # fmt: skip
+            for log in rows:
+                out.setdefault(log.card_id, []).append(log)
         return out
 
     def answer_summary(self, card_ids: Sequence[int]) -> dict[int, tuple[int, datetime | None]]:
         """``(count, latest time)`` of each card's review-kind answers (cards with some)."""
         out: dict[int, tuple[int, datetime | None]] = {}
+        columns = [None, None, REVIEW_LOG["reviewed_at"]]
         for start in range(0, len(card_ids), CHUNK):
             marks, params = in_list("c", card_ids[start : start + CHUNK])
-            rows = self.q.rows(
+            rows = self.q.typed(
                 "SELECT card_id, count(*) AS answers, max(reviewed_at) AS reviewed_at"
                 f" FROM review_log WHERE kind = 'review' AND card_id IN {marks} GROUP BY card_id",
                 params,
+                columns,
             )
-            for r in rows:
-                out[int(r.card_id)] = (int(r.answers), r.reviewed_at)
+            for card_id, answers, latest in rows:
+                out[int(card_id)] = (int(answers), latest)
         return out
 
     def keys_in_decks(self, source_prefix: str) -> dict[str, int]:
@@ -154,29 +96,25 @@ class ImportWriter:
         row = self.q.one("SELECT coalesce(max(id), 0) AS top, count(*) AS total FROM card")
         return (int(row.top), int(row.total)) if row is not None else (0, 0)
 
-    def known_by_id(self, ids: Sequence[int], source_prefix: str) -> dict[str, KnownCard]:
+    def known_by_id(self, ids: Sequence[int], source_prefix: str) -> dict[str, CardRow]:
         """The cards with these ids that are still in a deck whose source starts with
         ``source_prefix``, by key (the lowest id per key)."""
-        out: dict[str, KnownCard] = {}
+        out: dict[str, CardRow] = {}
         for start in range(0, len(ids), CHUNK):
             marks, params = in_list("i", ids[start : start + CHUNK])
-            rows = self.q.rows(
-                'SELECT id, deck_id, "key", file_front, file_back, edited, suspended, tags,'
-                f" file_tags FROM card WHERE id IN {marks} AND deck_id IN (SELECT id FROM deck"
-                " WHERE source LIKE :prefix) ORDER BY id",
+            rows = self.q.fetch(
+                CARD,
+                f"WHERE card.id IN {marks} AND card.deck_id IN (SELECT id FROM deck"
+                " WHERE source LIKE :prefix) ORDER BY card.id",
                 {**params, "prefix": f"{source_prefix}%"},
             )
-            for r in rows:
-                out.setdefault(r.key, KnownCard(
-                    int(r.id), int(r.deck_id), r.key, r.file_front, r.file_back,
-                    bool(r.edited), bool(r.suspended), tuple(r.tags or ()),
-                    tuple(r.file_tags or ()),
-                ))  # fmt: skip
+            for card in rows:
+                out.setdefault(card.key, card)
         return out
 
     def insert_imported_cards(self, rows: Sequence[Sequence[Any]]) -> list[int]:
         """Insert new cards given positionally (:data:`IMPORTED_CARD` order; the other
-        columns as :data:`NEW_CARD`); returns their ids, in order.
+        columns as a new :class:`CardRow` has them); returns their ids, in order.
 
         On SQLite the ids are the next ones after the largest (this transaction holds the
         write lock), so nothing is read back; elsewhere they are looked up by key.
@@ -184,35 +122,33 @@ class ImportWriter:
         if not rows:
             return []
         now = datetime.now(UTC)
-        rest = [n for n in NEW_CARD if n not in IMPORTED_CARD]
-        if isinstance(self.conn, sqlite3.Connection):
-            (top,) = self.conn.execute("SELECT coalesce(max(id), 0) FROM card").fetchone()
-            if int(top) + len(rows) < _MAX_ID:
-                self._insert_sqlite_cards(int(top) + 1, rows, rest, now)
-                return list(range(int(top) + 1, int(top) + 1 + len(rows)))
-        names = ["deck_id", "key", *NEW_CARD, "created_at"]
-        columns = ", ".join('"key"' if n == "key" else n for n in names)
-        sql = f"INSERT INTO card ({columns}) VALUES ({', '.join(f':{n}' for n in names)})"
-        dicts = []
+        if self.q.direct:
+            top = int(self.q.scalar("SELECT coalesce(max(id), 0) FROM card"))
+            if top + len(rows) < _MAX_ID:
+                self._insert_sqlite_cards(top + 1, rows, now)
+                return list(range(top + 1, top + 1 + len(rows)))
+        cards = []
         for row in rows:
-            named = {**NEW_CARD, "created_at": now, **dict(zip(IMPORTED_CARD, row, strict=True))}
+            named = dict(zip(IMPORTED_CARD, row, strict=True))
             named["due"], named["last_review"] = (_from_micros(named["due"]),
                                                   _from_micros(named["last_review"]))  # fmt: skip
-            dicts.append(named)
-        self._many(sql, dicts)
+            for name in _LISTS:
+                named[name] = tuple(named[name])
+            cards.append(CardRow(id=0, created_at=now, **named))
+        self.q.insert_many(CARD, cards)
         ids = self.card_ids([str(r[1]) for r in rows], {int(r[0]) for r in rows})
         return [ids[str(r[1])] for r in rows]
 
     def _insert_sqlite_cards(
-        self, first: int, rows: Sequence[Sequence[Any]], rest: list[str], now: datetime
+        self, first: int, rows: Sequence[Sequence[Any]], now: datetime
     ) -> None:
-        assert isinstance(self.conn, sqlite3.Connection)
+        rest = [c for c in CARD.inserted if c not in IMPORTED_CARD and c != "created_at"]
         names = ["id", *IMPORTED_CARD, *rest, "created_at"]
-        columns = ", ".join('"key"' if n == "key" else n for n in names)
+        columns = ", ".join(CARD[n].sql for n in names)
         marks = [_MICROS_SQL.format(i + 1) if n in ("due", "last_review") else f"?{i + 1}"
                  for i, n in enumerate(names)]  # fmt: skip
         sql = f"INSERT INTO card ({columns}) VALUES ({', '.join(marks)})"
-        fixed = (*(_fast(NEW_CARD[n]) for n in rest), _fast(now))
+        fixed = (*(_fast(CARD[n].default) for n in rest), _fast(now))
         texts: dict[tuple[Any, ...], str] = {}  # tag lists repeat: JSON text made once each
 
         def js(value: list[str]) -> str:
@@ -223,7 +159,7 @@ class ImportWriter:
             return text
 
         a = _FIRST_LIST  # the four list columns, then the rest
-        self.conn.executemany(sql, [
+        self.q.many(sql, [
             (card_id, *r[:a], js(r[a]), js(r[a + 1]), js(r[a + 2]), js(r[a + 3]), *r[a + 4 :],
              *fixed)
             for card_id, r in enumerate(rows, first)
@@ -245,70 +181,52 @@ class ImportWriter:
         return out
 
     def insert_log_rows(self, rows: Sequence[Sequence[Any]]) -> int:
-        """Insert review-log rows given positionally (``LOG_COLUMNS`` order), their times as
-        integer microseconds since the epoch (UTC); returns how many."""
-        times = [i for i, n in enumerate(LOG_COLUMNS) if n in DATETIME_COLUMNS]
-        names = ", ".join(LOG_COLUMNS)
-        if isinstance(self.conn, sqlite3.Connection):  # SQLite writes the times' text
-            marks = [_MICROS_SQL.format(i + 1) if i in times else f"?{i + 1}"
-                     for i in range(len(LOG_COLUMNS))]  # fmt: skip
-            sql = f"INSERT INTO review_log ({names}) VALUES ({', '.join(marks)})"
-            if len(rows) < BULK_ROWS or len(rows) < self.log_size():
-                self.conn.executemany(sql, rows)
-                return len(rows)
-            # more rows than the log holds: its indexes are dropped and built again, sorted
-            # once, instead of 10^5 inserts at random places (same transaction: a failure
-            # rolls the drop back too)
-            indexes = self.conn.execute(
+        """Insert review-log rows given positionally (``REVIEW_LOG.inserted`` order), their
+        times as integer microseconds since the epoch (UTC); returns how many."""
+        names = REVIEW_LOG.inserted
+        times = [i for i, n in enumerate(names) if REVIEW_LOG[n].kind == "datetime"]
+        if not self.q.direct:
+            logs = []
+            for row in rows:
+                values = list(row)
+                for i in times:
+                    values[i] = _from_micros(values[i])
+                logs.append(LogRow(0, *values))
+            self.q.insert_many(REVIEW_LOG, logs)
+            return len(rows)
+        # SQLite writes the times' text
+        marks = [
+            _MICROS_SQL.format(i + 1) if i in times else f"?{i + 1}" for i in range(len(names))
+        ]
+        sql = f"INSERT INTO review_log ({', '.join(names)}) VALUES ({', '.join(marks)})"
+        if len(rows) < BULK_ROWS or len(rows) < self.log_size():
+            self.q.many(sql, rows)
+            return len(rows)
+        # more rows than the log holds: its indexes are dropped and built again, sorted
+        # once, instead of 10^5 inserts at random places (same transaction: a failure
+        # rolls the drop back too)
+        indexes = [
+            (r.name, r.sql)
+            for r in self.q.rows(
                 "SELECT name, sql FROM sqlite_master WHERE type = 'index'"
                 " AND tbl_name = 'review_log' AND sql IS NOT NULL"
-            ).fetchall()
-            for name, _sql in indexes:
-                self.conn.execute(f'DROP INDEX "{name}"')
-            self.conn.executemany(sql, rows)
-            for _name, create in indexes:
-                self.conn.execute(create)
-            return len(rows)
-        dicts = []
-        for row in rows:
-            named = dict(zip(LOG_COLUMNS, row, strict=True))
-            for i in times:
-                named[LOG_COLUMNS[i]] = _from_micros(row[i])
-            dicts.append(named)
-        return self.insert_logs(dicts)
+            )
+        ]
+        for name, _sql in indexes:
+            self.q.execute(f'DROP INDEX "{name}"')
+        self.q.many(sql, rows)
+        for _name, create in indexes:
+            self.q.execute(create)
+        return len(rows)
 
     def log_size(self) -> int:
         """How many review-log rows are stored."""
         return int(self.q.scalar("SELECT count(*) FROM review_log") or 0)
 
-    def update_cards(self, changes: Sequence[tuple[int, Mapping[str, Any]]]) -> None:
-        """Apply ``(card id, columns)``; rows with the same columns go in one statement."""
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for card_id, values in changes:
-            if values:
-                groups.setdefault(tuple(values), []).append({**values, "row_id": card_id})
-        for names, rows in groups.items():
-            sets = ", ".join(f"{n} = :{n}" for n in names)
-            self._many(f"UPDATE card SET {sets} WHERE id = :row_id", rows)
-
-    def insert_logs(self, rows: Sequence[Mapping[str, Any]]) -> int:
-        """Insert review-log rows (keys of ``LOG_COLUMNS``); returns how many."""
-        names = ", ".join(LOG_COLUMNS)
-        if isinstance(self.conn, sqlite3.Connection):  # positional; only times and JSON convert
-            sql = f"INSERT INTO review_log ({names}) VALUES ({', '.join('?' * len(LOG_COLUMNS))})"
-            convert = [(i, _fast) for i, n in enumerate(LOG_COLUMNS)
-                       if n in DATETIME_COLUMNS or n in JSON_COLUMNS]  # fmt: skip
-            values = []
-            for row in rows:
-                out = [row.get(n) for n in LOG_COLUMNS]
-                for i, fn in convert:
-                    out[i] = fn(out[i])
-                values.append(out)
-            self.conn.executemany(sql, values)
-            return len(rows)
-        sql = f"INSERT INTO review_log ({names}) VALUES ({', '.join(f':{n}' for n in LOG_COLUMNS)})"
-        self._many(sql, [{n: r.get(n) for n in LOG_COLUMNS} for r in rows])
-        return len(rows)
+    def update_cards(self, pairs: Sequence[tuple[CardRow, CardRow]]) -> None:
+        """Write each card's changes (``(as stored, as it should be)``), grouped by the
+        columns they change: one statement per group."""
+        self.q.update_many(CARD, pairs)
 
     def delete_answers(self, card_ids: Sequence[int]) -> None:
         """Delete the review-kind answers of these cards (before their history is rewritten)."""
@@ -327,9 +245,10 @@ IMPORTED_CARD = (
 """The columns of a new imported card, in order (:meth:`ImportWriter.insert_imported_cards`):
 tags and flags as lists, ``due`` and ``last_review`` as integer microseconds (or None)."""
 _FIRST_LIST = IMPORTED_CARD.index("file_tags")
-assert IMPORTED_CARD[_FIRST_LIST : _FIRST_LIST + 4] == ("file_tags", "tags", "file_flags", "flags")
-NEVER_ANSWERED = tuple(NEW_CARD[n] for n in IMPORTED_CARD[IMPORTED_CARD.index("state") :])
-"""The end of an :data:`IMPORTED_CARD` row for a card never answered (as :data:`NEW_CARD`)."""
+_LISTS = IMPORTED_CARD[_FIRST_LIST : _FIRST_LIST + 4]
+assert _LISTS == ("file_tags", "tags", "file_flags", "flags")
+NEVER_ANSWERED = tuple(CARD[n].default for n in IMPORTED_CARD[IMPORTED_CARD.index("state") :])
+"""The end of an :data:`IMPORTED_CARD` row for a card never answered (a new card's values)."""
 _MAX_ID = (1 << 63) - 1
 BULK_ROWS = 20_000
 """Review-log rows from which an insert into a smaller log rebuilds the log's indexes."""
@@ -362,20 +281,11 @@ def _fast(value: Any) -> Any:
 
 def origin(q: Query, source: str) -> str | None:
     """The path the deck ``source`` was imported from (None when not recorded)."""
-    value = q.scalar(
-        "SELECT value FROM studyapp_meta WHERE key = :key", {"key": ORIGIN_PREFIX + source}
-    )
-    return None if value is None else str(value)
+    return store_decks.meta(q, ORIGIN_PREFIX + source)
 
 
 def set_origin(q: Query, source: str, path: str) -> None:
-    key = ORIGIN_PREFIX + source
-    if not q.execute(
-        "UPDATE studyapp_meta SET value = :v WHERE key = :key", {"key": key, "v": path}
-    ):
-        q.execute(
-            "INSERT INTO studyapp_meta (key, value) VALUES (:key, :v)", {"key": key, "v": path}
-        )
+    store_decks.set_meta(q, ORIGIN_PREFIX + source, path)
 
 
 def card_keys_of_deck(q: Query, deck_id: int) -> set[str]:

@@ -15,16 +15,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from studyapp.store import rows
 from studyapp.store.errors import CORRUPT, MISSING_SCHEMA, READ_ONLY, StoreError, explain
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
 SCHEMA_VERSION = 3
-"""Bump with a migration below whenever a table of ``schema.py`` changes."""
+"""Bump with a migration below whenever a table of ``rows.py`` changes."""
 SQLITE_HEADER = b"SQLite format 3\x00"
 META_TABLE = "studyapp_meta"
-TABLES = ("studyapp_meta", "deck", "card", "review_log", "experiment_run")
+TABLES = tuple(table.name for table in rows.TABLES)
 """studyapp's tables (a current database missing one is damaged, not new)."""
 WAL_BYTES = 19
 """Header bytes 18-19 (read and write versions) are 2 in WAL mode."""
@@ -35,14 +36,12 @@ QUICK_CHECK_MAX_BYTES = 64 * 1024 * 1024
 def _v1_to_v2(conn: Connection) -> None:
     """v2: review kinds (quiz and prediction answers), experiment runs (issue 5), and queue
     indexes that cover the queue's filters."""
-    from sqlmodel import SQLModel
-
-    import studyapp.store.schema  # noqa: F401  (defines the tables in SQLModel.metadata)
+    from studyapp.store.schema import sql_table
 
     conn.exec_driver_sql("ALTER TABLE review_log ADD COLUMN kind VARCHAR NOT NULL DEFAULT 'review'")
-    SQLModel.metadata.tables["experiment_run"].create(conn)
+    sql_table("experiment_run").create(conn)
     conn.exec_driver_sql("DROP INDEX IF EXISTS ix_card_queue")
-    for index in SQLModel.metadata.tables["card"].indexes:
+    for index in sql_table("card").indexes:
         if index.name in ("ix_card_queue", "ix_card_new", "ix_card_suspended", "ix_card_removed"):
             index.create(conn, checkfirst=True)
 
@@ -155,9 +154,9 @@ def _where(conn: Connection) -> str:
 def prepare(engine: Engine) -> int:
     """Create or migrate the schema; returns the version the database had (0 = new)."""
     from sqlalchemy.exc import DBAPIError
-    from sqlmodel import SQLModel
 
     from studyapp.store.engine import write_options
+    from studyapp.store.schema import metadata
 
     try:
         with engine.connect().execution_options(**write_options()) as conn, conn.begin():
@@ -165,7 +164,7 @@ def prepare(engine: Engine) -> int:
             if found == SCHEMA_VERSION:
                 return found
             if found is None:
-                SQLModel.metadata.create_all(conn, tables=_tables())
+                metadata().create_all(conn)
                 _set_meta(conn, "app", "studyapp")
                 _set_meta(conn, "schema_version", str(SCHEMA_VERSION))
                 return 0
@@ -175,15 +174,6 @@ def prepare(engine: Engine) -> int:
             return found
     except DBAPIError as error:
         raise explain(_url(engine), error) from None
-
-
-def _tables() -> list:
-    """The studyapp tables, so ``create_all`` ignores any other model sharing the metadata."""
-    from sqlmodel import SQLModel
-
-    import studyapp.store.schema  # noqa: F401  (defines the tables in SQLModel.metadata)
-
-    return [SQLModel.metadata.tables[name] for name in TABLES]
 
 
 def _set_meta(conn: Connection, key: str, value: str) -> None:

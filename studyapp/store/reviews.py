@@ -8,12 +8,11 @@ limit of 20 costs 20 index steps, not 100,000.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-from studyapp.store.rows import LEARNING, NEW, RELEARNING, REVIEW, LogRow, Scheduled
+from studyapp.store.rows import CARD, LEARNING, NEW, RELEARNING, REVIEW, REVIEW_LOG, LogRow
 from studyapp.store.sql import in_list
 
 if TYPE_CHECKING:
@@ -33,15 +32,10 @@ ORDER = {
     "review": "card.due, card.id",
     "new": "card.position, card.id",
 }
-LOG_COLUMNS = (
-    "card_id", "reviewed_at", "rating", "duration_ms", "kind", "state_before", "step_before",
-    "stability_before", "difficulty_before", "due_before", "last_review_before", "state_after",
-    "step_after", "stability_after", "difficulty_after", "due_after", "undo",
-)  # fmt: skip
+DUE_ID = (CARD["due"], CARD["id"])
 
 
-@dataclass(frozen=True)
-class TodayUsage:
+class TodayUsage(NamedTuple):
     """One deck's review-kind answers since a time, by the card's state before the answer."""
 
     deck_id: int
@@ -76,7 +70,7 @@ def learning_due(
         f"SELECT card.due, card.id FROM card WHERE {LEARNING_UNTIL}"
         f" ORDER BY {ORDER['learning']} LIMIT {int(take)}"
     )
-    return [(due, card) for due, card in q.tuples(sql, _params(deck_id, now, until, until))]
+    return [(due, card) for due, card in q.typed(sql, _params(deck_id, now, until, until), DUE_ID)]
 
 
 def count(
@@ -162,65 +156,38 @@ def exam_pool(
 ) -> list[tuple[int, float | None, datetime | None, datetime | None]]:
     """``(id, stability, last_review, due)`` of review cards due before the exam, not yet
     reviewed today."""
-    rows = q.rows(
+    rows = q.typed(
         "SELECT card.id, card.stability, card.last_review, card.due FROM card"
         f" WHERE {ACTIVE} AND card.state = {REVIEW} AND card.due < :exam_start"
         " AND (card.last_review IS NULL OR card.last_review < :today_start)",
         {"deck": deck_id, "no": False, "now": now, "exam_start": exam_start,
          "today_start": today_start},
+        [CARD[name] for name in ("id", "stability", "last_review", "due")],
     )  # fmt: skip
-    return [(r.id, r.stability, r.last_review, r.due) for r in rows]
+    return [(r[0], r[1], r[2], r[3]) for r in rows]
 
 
 def studied(q: Query, deck_id: int) -> list[tuple[int, float | None, datetime | None]]:
     """``(state, stability, last_review)`` of the deck's studied, active cards."""
-    rows = q.rows(
+    rows = q.typed(
         "SELECT state, stability, last_review FROM card WHERE deck_id = :deck"
         f" AND removed = :no AND suspended = :no AND state != {NEW}",
         {"deck": deck_id, "no": False},
+        [CARD["state"], CARD["stability"], CARD["last_review"]],
     )
-    return [(r.state, r.stability, r.last_review) for r in rows]
+    return [(r[0], r[1], r[2]) for r in rows]
 
 
 # -- answers and undo -----------------------------------------------------------------------
 
-SCHEDULED = (
-    "SELECT id, deck_id, state, step, stability, difficulty, due, last_review, reps, lapses,"
-    " suspended, buried_until, tags FROM card WHERE id = :id"
-)
 
-
-def scheduled(q: Query, card_id: int) -> Scheduled | None:
-    """The scheduling columns of one card (what an answer reads), None if there is none."""
-    row = q.values(SCHEDULED, {"id": card_id})
-    if row is None:
-        return None
-    id_, deck, state, step, stability, difficulty, due, last, reps, lapses, *rest = row
-    suspended, buried, tags = rest
-    return Scheduled(
-        id_, deck, state, step, stability, difficulty, due, last, reps, lapses, bool(suspended),
-        buried, tuple(tags or ()),
-    )  # fmt: skip
-
-
-def add_log(q: Query, values: Mapping[str, Any]) -> int:
-    """Insert a review log row (keys of :data:`LOG_COLUMNS`, all of them); returns its id."""
-    return q.insert("review_log", values)
+def add_log(q: Query, log: LogRow) -> int:
+    """Insert a review log row (``id`` 0); returns its id."""
+    return q.insert(REVIEW_LOG, log)
 
 
 def log(q: Query, log_id: int) -> LogRow | None:
-    r = q.one(
-        "SELECT id, card_id, reviewed_at, rating, kind, state_before, step_before,"
-        " stability_before, difficulty_before, due_before, last_review_before, undo"
-        " FROM review_log WHERE id = :id",
-        {"id": log_id},
-    )
-    if r is None:
-        return None
-    return LogRow(
-        r.id, r.card_id, r.reviewed_at, r.rating, r.kind, r.state_before, r.step_before,
-        r.stability_before, r.difficulty_before, r.due_before, r.last_review_before, r.undo,
-    )  # fmt: skip
+    return q.first(REVIEW_LOG, "WHERE review_log.id = :id", {"id": log_id})
 
 
 def answered_after(q: Query, card_id: int, log_id: int) -> bool:
@@ -243,10 +210,12 @@ def history(q: Query, deck_id: int | None) -> list[tuple[int, datetime, int, int
     if deck_id is not None:
         where += " AND card.deck_id = :deck"
         params["deck"] = deck_id
-    rows = q.rows(
+    columns = [REVIEW_LOG[n] for n in ("card_id", "reviewed_at", "rating", "duration_ms")]
+    rows = q.typed(
         "SELECT review_log.card_id, review_log.reviewed_at, review_log.rating,"
         " review_log.duration_ms FROM review_log JOIN card ON card.id = review_log.card_id"
         f" WHERE {where} ORDER BY review_log.card_id, review_log.reviewed_at, review_log.id",
         params,
+        columns,
     )
-    return [(r.card_id, r.reviewed_at, int(r.rating), int(r.duration_ms or 0)) for r in rows]
+    return [(r[0], r[1], int(r[2]), int(r[3] or 0)) for r in rows]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from studyapp.store.rows import LEARNING, RELEARNING, REVIEW
+from studyapp.store.rows import CARD, LEARNING, RELEARNING, REVIEW, REVIEW_LOG
 
 if TYPE_CHECKING:
     from studyapp.store.sql import Query
@@ -31,11 +31,12 @@ def button_counts(q: Query, deck_id: int | None) -> dict[int, int]:
 def answer_times(q: Query, deck_id: int | None, since: datetime) -> list[datetime]:
     """When each review-kind answer since ``since`` was given."""
     where, params = _deck(deck_id)
-    rows = q.rows(
+    rows = q.typed(
         f"SELECT review_log.reviewed_at {JOIN}{where} AND review_log.reviewed_at >= :since",
         {**params, "since": since},
+        [REVIEW_LOG["reviewed_at"]],
     )
-    return [r.reviewed_at for r in rows]
+    return [r[0] for r in rows]
 
 
 def retention(q: Query, deck_id: int | None) -> tuple[int, int]:
@@ -52,12 +53,13 @@ def retention(q: Query, deck_id: int | None) -> tuple[int, int]:
 def due_dates(q: Query, deck_id: int | None, horizon: datetime) -> list[datetime]:
     """Due dates before ``horizon`` of studied cards that are neither suspended nor removed."""
     where, params = _deck(deck_id)
-    rows = q.rows(
+    rows = q.typed(
         f"SELECT card.due FROM card WHERE card.removed = :no AND card.suspended = :no{where}"
         f" AND card.state IN ({LEARNING}, {REVIEW}, {RELEARNING}) AND card.due < :horizon",
         {**params, "no": False, "horizon": horizon},
+        [CARD["due"]],
     )
-    return [r.due for r in rows]
+    return [r[0] for r in rows]
 
 
 def deck_sizes(q: Query, deck_id: int | None) -> list[tuple[str, float, int]]:

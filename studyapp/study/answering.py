@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from studyapp.store import cards as store_cards
 from studyapp.store import reviews as store_reviews
-from studyapp.store.rows import REVIEW, STATE_NAMES
+from studyapp.store.rows import REVIEW, STATE_NAMES, LogRow
 from studyapp.study import scheduling
 from studyapp.study.clock import aware
 from studyapp.study.errors import StudyError
@@ -21,13 +21,13 @@ from studyapp.study.views import AnswerResult, Rating, ReviewKind
 if TYPE_CHECKING:
     from fsrs import Scheduler
 
-    from studyapp.store.rows import CardRecord, DeckRow, Scheduled
+    from studyapp.store.rows import CardRow, DeckRow
     from studyapp.store.sql import Query
 
 LEECH_TAG = "leech"
 
 
-def state_of(card: Scheduled | CardRecord) -> scheduling.CardState:
+def state_of(card: CardRow) -> scheduling.CardState:
     return scheduling.CardState(
         card.state, card.step, card.stability, card.difficulty, card.due, card.last_review
     )
@@ -35,7 +35,7 @@ def state_of(card: Scheduled | CardRecord) -> scheduling.CardState:
 
 def record(
     q: Query,
-    card: Scheduled,
+    card: CardRow,
     deck: DeckRow,
     sched: Scheduler,
     rating: Rating,
@@ -48,7 +48,7 @@ def record(
     before = state_of(card)
     if kind != "review":
         review_id = store_reviews.add_log(
-            q, log_values(card.id, now, rating, duration_ms, kind, before, before, None)
+            q, log_row(card.id, now, rating, duration_ms, kind, before, before, None)
         )
         state = STATE_NAMES[card.state]
         return AnswerResult(card.id, review_id, rating, kind, state, aware(card.due), None)  # type: ignore[arg-type]
@@ -62,25 +62,24 @@ def record(
     )
     if capped:
         after = after._replace(due=exam_cap)
-    tags = list(card.tags)
     undo = {
         "reps": card.reps,
         "lapses": card.lapses,
         "suspended": card.suspended,
-        "tags": tags,
+        "tags": list(card.tags),
         "buried_until": card.buried_until.isoformat() if card.buried_until else None,
     }
-    changes: dict[str, Any] = {**changed(before, after), "reps": card.reps + 1}
+    new = scheduled(card, after)._replace(reps=card.reps + 1)
     leech = False
     if before.state == REVIEW and rating == Rating.AGAIN:
-        changes["lapses"] = card.lapses + 1
+        new = new._replace(lapses=card.lapses + 1)
         if is_leech(card.lapses + 1, deck.leech_threshold):
-            changes["tags"] = [*(t for t in tags if t != LEECH_TAG), LEECH_TAG]
-            changes["suspended"] = True
+            tags = (*(t for t in card.tags if t != LEECH_TAG), LEECH_TAG)
+            new = new._replace(tags=tags, suspended=True)
             leech = True
-    store_cards.update(q, card.id, changes)
+    store_cards.save(q, card, new)
     review_id = store_reviews.add_log(
-        q, log_values(card.id, now, rating, duration_ms, kind, before, after, undo)
+        q, log_row(card.id, now, rating, duration_ms, kind, before, after, undo)
     )
     due = aware(after.due)
     return AnswerResult(
@@ -96,37 +95,44 @@ def record(
     )
 
 
-def changed(before: scheduling.CardState, after: scheduling.CardState) -> dict[str, Any]:
-    """The schedule columns an answer changes, only those: SQLite rewrites an index entry
-    (a page in the log) for every indexed column an UPDATE sets, changed or not."""
-    old, new = schedule_columns(before), schedule_columns(after)
-    return {name: value for name, value in new.items() if old[name] != value}
+def scheduled(card: CardRow, s: scheduling.CardState) -> CardRow:
+    """``card`` with the schedule ``s`` (only what differs is written: SQLite rewrites an
+    index entry for every indexed column an UPDATE sets)."""
+    return card._replace(
+        state=s.state,
+        step=s.step,
+        stability=s.stability,
+        difficulty=s.difficulty,
+        due=aware(s.due),
+        last_review=aware(s.last_review),
+    )
 
 
-def log_values(
+def log_row(
     card_id: int, now: datetime, rating: int, duration_ms: int, kind: ReviewKind,
     before: scheduling.CardState, after: scheduling.CardState, undo: dict[str, Any] | None,
-) -> dict[str, Any]:  # fmt: skip
+) -> LogRow:  # fmt: skip
     """A review log row: the answer, the card's state before and after, undo extras."""
-    return {
-        "card_id": card_id,
-        "reviewed_at": now,
-        "rating": int(rating),
-        "duration_ms": max(0, int(duration_ms)),
-        "kind": kind,
-        "state_before": before.state,
-        "step_before": before.step,
-        "stability_before": before.stability,
-        "difficulty_before": before.difficulty,
-        "due_before": aware(before.due),
-        "last_review_before": aware(before.last_review),
-        "state_after": after.state,
-        "step_after": after.step,
-        "stability_after": after.stability,
-        "difficulty_after": after.difficulty,
-        "due_after": aware(after.due),
-        "undo": undo,
-    }
+    return LogRow(
+        id=0,
+        card_id=card_id,
+        reviewed_at=now,
+        rating=int(rating),
+        duration_ms=max(0, int(duration_ms)),
+        kind=kind,
+        state_before=before.state,
+        step_before=before.step,
+        stability_before=before.stability,
+        difficulty_before=before.difficulty,
+        due_before=aware(before.due),
+        last_review_before=aware(before.last_review),
+        state_after=after.state,
+        step_after=after.step,
+        stability_after=after.stability,
+        difficulty_after=after.difficulty,
+        due_after=aware(after.due),
+        undo=undo,
+    )
 
 
 def take_back(q: Query, log_id: int) -> int | None:
@@ -148,32 +154,16 @@ def take_back(q: Query, log_id: int) -> int | None:
         log.state_before, log.step_before, log.stability_before, log.difficulty_before,
         log.due_before, log.last_review_before,
     )  # fmt: skip
-    store_cards.update(
-        q,
-        card.id,
-        {
-            **schedule_columns(before),
-            "reps": int(extra.get("reps", max(0, card.reps - 1))),
-            "lapses": int(extra.get("lapses", card.lapses)),
-            "suspended": bool(extra.get("suspended", card.suspended)),
-            "tags": list(extra.get("tags", card.tags)),
-            "buried_until": datetime.fromisoformat(buried) if buried else None,
-        },
+    restored = scheduled(card, before)._replace(
+        reps=int(extra.get("reps", max(0, card.reps - 1))),
+        lapses=int(extra.get("lapses", card.lapses)),
+        suspended=bool(extra.get("suspended", card.suspended)),
+        tags=tuple(extra.get("tags", card.tags)),
+        buried_until=datetime.fromisoformat(buried) if buried else None,
     )
+    store_cards.save(q, card, restored)
     store_reviews.delete_log(q, log_id)
     return card.id
-
-
-def schedule_columns(s: scheduling.CardState) -> dict[str, Any]:
-    """The card's FSRS columns for a state."""
-    return {
-        "state": s.state,
-        "step": s.step,
-        "stability": s.stability,
-        "difficulty": s.difficulty,
-        "due": aware(s.due),
-        "last_review": aware(s.last_review),
-    }
 
 
 def is_leech(lapses: int, threshold: int) -> bool:

@@ -6,7 +6,7 @@ question needs an image the export left out, is suspended with the reason until 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING
 
@@ -18,7 +18,7 @@ from studyapp.study.errors import StudyError
 from studyapp.study.views import CardView
 
 if TYPE_CHECKING:
-    from studyapp.store.rows import CardRecord
+    from studyapp.store.rows import CardRow
     from studyapp.store.sql import Query
     from studyapp.study.context import Context
     from studyapp.study.parameters import FsrsPart
@@ -57,7 +57,7 @@ def needs_text(flags: Sequence[str]) -> bool:
     return any(flag in flags for flag in NEEDS_TEXT)
 
 
-def _reason(card: CardRecord, front: str | None = None, back: str | None = None) -> str | None:
+def _reason(card: CardRow, front: str | None = None, back: str | None = None) -> str | None:
     front = card.front if front is None else front
     return missing_reason(
         (*card.file_flags, *card.flags),
@@ -73,14 +73,14 @@ class CardsPart:
         self.ctx = ctx
         self.fsrs = fsrs
 
-    def view(self, q: Query, card: CardRecord, now: datetime) -> CardView:
+    def view(self, q: Query, card: CardRow, now: datetime) -> CardView:
         """A stored card as the screens show it (with its predicted recall now)."""
         deck = self.fsrs.deck(q, card.deck_id)
         sched = self.fsrs.scheduler(q, deck)
         return CardView(
             id=card.id,
             deck_id=card.deck_id,
-            deck_name=card.deck_name,
+            deck_name=deck.name,
             front=card.front,
             back=card.back,
             flags=card.flags,
@@ -101,7 +101,7 @@ class CardsPart:
             line=card.line,
         )
 
-    def record(self, q: Query, card_id: int) -> CardRecord:
+    def record(self, q: Query, card_id: int) -> CardRow:
         card = store.get(q, card_id)
         if card is None:
             raise StudyError(f"no card with id {card_id}")
@@ -128,44 +128,42 @@ class CardsPart:
             found = store.search(q, query.strip().lower(), deck_id, include_removed, limit)
             return [self.view(q, card, now) for card in found]
 
-    def set(self, card_id: int, **values: object) -> CardRecord:
-        """Change card columns in one write; returns the card as it was before."""
+    def change(self, card_id: int, change: Callable[[CardRow], CardRow]) -> tuple[CardRow, CardRow]:
+        """Apply ``change`` to the card in one write; returns the card before and after."""
         with self.ctx.write() as q:
             before = self.record(q, card_id)
-            store.update(q, card_id, values)
-        return before
+            after = change(before)
+            store.save(q, before, after)
+        return before, after
 
-    def flags_after(self, card: CardRecord, flag: str, on: bool) -> list[str]:
+    def flagged(self, card: CardRow, flag: str, on: bool) -> CardRow:
+        """``card`` with ``flag`` added (or with ``on=False`` removed)."""
         flag = flag.strip()
         if not flag:
             raise StudyError("a flag needs a name")
-        flags = [f for f in card.flags if f != flag]
-        return [*flags, flag] if on else flags
+        flags = tuple(f for f in card.flags if f != flag)
+        return card._replace(flags=(*flags, flag) if on else flags)
 
-    def edit_values(self, card: CardRecord, front: str, back: str) -> dict[str, object]:
-        """The columns an edit sets: the text, ``edited``, and the end of a "needs text"
-        suspension once the missing part is written. Control characters never get in."""
+    def edited(self, card: CardRow, front: str, back: str) -> CardRow:
+        """``card`` with new text: ``edited`` set, and the end of a "needs text" suspension
+        once the missing part is written. Control characters never get in."""
         from studyapp.textsafe import strip_controls
 
         front, back = strip_controls(front), strip_controls(back)
         if not front.strip():
             raise StudyError("a card needs a question")
-        values: dict[str, object] = {
-            "front": front,
-            "back": back,
-            "edited": (front, back) != (card.file_front, card.file_back),
-        }
+        new = card._replace(
+            front=front, back=back, edited=(front, back) != (card.file_front, card.file_back)
+        )
         blocked_before = _reason(card) is not None
         unblocked = blocked_before and _reason(card, front, back) is None
         if unblocked and card.suspended and "leech" not in card.tags:
-            values["suspended"] = False
-        return values
+            new = new._replace(suspended=False)
+        return new
 
     def flag(self, card_id: int, flag: str, on: bool = True) -> CardView:
         """Add (or with ``on=False`` remove) a flag such as ``marked`` or ``wrong``."""
-        with self.ctx.write() as q:
-            card = self.record(q, card_id)
-            store.update(q, card_id, {"flags": self.flags_after(card, flag, on)})
+        self.change(card_id, lambda card: self.flagged(card, flag, on))
         return self.get(card_id)
 
     def edit(self, card_id: int, front: str, back: str) -> CardView:
@@ -175,21 +173,20 @@ class CardsPart:
         card does not change; a later edit in the file wins. Writing the missing answer
         (or rewriting a question whose image is missing) ends that card's suspension.
         """
-        with self.ctx.write() as q:
-            card = self.record(q, card_id)
-            store.update(q, card_id, self.edit_values(card, front, back))
+        self.change(card_id, lambda card: self.edited(card, front, back))
         return self.get(card_id)
 
     def suspend(self, card_id: int) -> None:
         """Take the card out of reviews until unsuspended."""
-        self.set(card_id, suspended=True)
+        self.change(card_id, lambda card: card._replace(suspended=True))
 
     def unsuspend(self, card_id: int) -> None:
-        self.set(card_id, suspended=False)
+        self.change(card_id, lambda card: card._replace(suspended=False))
 
     def bury(self, card_id: int, now: datetime | None = None) -> None:
         """Hide the card until the next study day."""
-        self.set(card_id, buried_until=self.ctx.day_end(self.ctx.now(now)))
+        until = self.ctx.day_end(self.ctx.now(now))
+        self.change(card_id, lambda card: card._replace(buried_until=until))
 
     def unbury(self, card_id: int) -> None:
-        self.set(card_id, buried_until=None)
+        self.change(card_id, lambda card: card._replace(buried_until=None))

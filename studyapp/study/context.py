@@ -3,8 +3,9 @@ interval fuzz, the WAL checkpointer and the cached collection-wide FSRS paramete
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING
@@ -16,6 +17,11 @@ if TYPE_CHECKING:
     from studyapp.store.checkpoint import Checkpointer
     from studyapp.store.rows import DeckRow
     from studyapp.store.sql import Db, Query
+
+
+WAITING = "another studyapp is writing (an import?); waiting"
+RETRIES = 30
+RETRY_S = 0.2
 
 
 @dataclass
@@ -77,12 +83,32 @@ class Context:
             yield q
 
     @contextmanager
-    def write(self) -> Iterator[Query]:
-        """One write transaction (``BEGIN IMMEDIATE`` on SQLite), committed on exit."""
-        with self.database().session(write=True) as q:
-            self.writes += 1
-            yield q
-        self.checkpointer.wrote()
+    def write(self, on_wait: Callable[[str], None] | None = None) -> Iterator[Query]:
+        """One write transaction (``BEGIN IMMEDIATE`` on SQLite), committed on exit.
+
+        With ``on_wait`` (an import), a database another writer holds past the busy timeout
+        is waited for: ``on_wait`` hears :data:`WAITING` once, and the lock is asked for again
+        every :data:`RETRY_S` seconds, :data:`RETRIES` times.
+        """
+        from studyapp.store.errors import LOCKED, StoreError
+
+        for attempt in range(RETRIES + 1):
+            stack = ExitStack()
+            try:
+                q = stack.enter_context(self.database().session(write=True))
+            except StoreError as error:
+                stack.close()
+                if on_wait is None or LOCKED not in str(error) or attempt == RETRIES:
+                    raise
+                if attempt == 0:
+                    on_wait(WAITING)
+                time.sleep(RETRY_S)
+                continue
+            with stack:
+                self.writes += 1  # caches kept between calls (deck rows, a session's queue)
+                yield q
+            self.checkpointer.wrote()
+            return
 
     def database(self) -> Db:
         if self.db is None:

@@ -1,11 +1,13 @@
-"""``service.decks``: the deck list with today's counts, deck settings, exam dates, and
-importing deck files (bundled, user, or any path) through :mod:`studyapp.study.importer`."""
+"""``service.decks``: the deck list with today's counts, deck settings, exam dates, and the
+sync of deck folders (bundled decks, the user's copies): each file is imported by its
+source through :mod:`studyapp.study.importer` (other imports: ``service.imports``)."""
 
 from __future__ import annotations
 
 import builtins
 import hashlib
 import time
+from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -18,10 +20,10 @@ from studyapp.study.errors import StudyError
 from studyapp.study.views import DeckSummary, ImportReport
 
 if TYPE_CHECKING:
-    from studyapp.deckfmt import ParsedDeck
     from studyapp.store.rows import DeckRow
     from studyapp.store.sql import Query
     from studyapp.study.context import Context
+    from studyapp.study.importer import FileFacts
     from studyapp.study.parameters import FsrsPart
 
 
@@ -47,6 +49,31 @@ class DecksPart:
         now = self.ctx.now(now)
         with self.ctx.read() as q:
             return self._summaries(q, [self.row(q, deck_id)], now)[0]
+
+    def find(self, text: str) -> tuple[int, str]:
+        """``(id, name)`` of the deck ``text`` names: its id, its name or source (any case),
+        else a unique prefix of its name or part of its file's name. StudyError (listing the
+        decks) when none or several match. Reads the deck rows only (no counts)."""
+        with self.ctx.read() as q:
+            decks = store.all_decks(q)
+        if text.isdigit() and any(d.id == int(text) for d in decks):
+            deck = next(d for d in decks if d.id == int(text))
+            return deck.id, deck.name
+        wanted = text.casefold()
+        exact = [d for d in decks if wanted in (d.name.casefold(), d.source.casefold())]
+        if len(exact) == 1:
+            return exact[0].id, exact[0].name
+        partial = [  # the file name only: every source starts "bundled/", "user/"...
+            d
+            for d in decks
+            if d.name.casefold().startswith(wanted)
+            or wanted in d.source.rsplit("/", 1)[-1].casefold()
+        ]
+        if len(partial) == 1:
+            return partial[0].id, partial[0].name
+        names = "; ".join(f"{d.id}: {d.name}" for d in decks) or "none"
+        what = "matches several decks" if partial else "matches no deck"
+        raise StudyError(f"{text!r} {what}; decks are {names}")
 
     def row(self, q: Query, deck_id: int) -> DeckRow:
         deck = store.get(q, deck_id)
@@ -92,34 +119,29 @@ class DecksPart:
             )
         return out
 
-    def _set(self, deck_id: int, values: dict[str, Any]) -> DeckSummary:
+    def _set(self, deck_id: int, change: Callable[[DeckRow], DeckRow]) -> DeckSummary:
         with self.ctx.write() as q:
-            if not store.update(q, deck_id, values):
-                raise StudyError(f"no deck with id {deck_id}")
+            deck = self.row(q, deck_id)
+            store.save(q, deck, change(deck))
         return self.get(deck_id)
 
     def set_exam(self, deck_id: int, exam_date: date | None) -> DeckSummary:
         """Set (or clear with None) the deck's exam date: exam mode while it is ahead."""
-        return self._set(deck_id, {"exam_date": exam_date})
-
-    def set_exam_in(self, deck_id: int, days: int, now: datetime | None = None) -> DeckSummary:
-        """Exam ``days`` study days from today (the countdown shows "exam in ``days`` days",
-        at any hour, 00:00-04:00 included)."""
-        from datetime import timedelta
-
-        return self.set_exam(deck_id, self.ctx.today(now) + timedelta(days=days))
+        return self._set(deck_id, lambda deck: deck._replace(exam_date=exam_date))
 
     def set_retention(self, deck_id: int, retention: float) -> DeckSummary:
         """Set the deck's desired retention (0.70 to 0.99)."""
         if not 0.7 <= retention <= 0.99:
             raise StudyError(f"desired retention must be between 0.70 and 0.99, got {retention}")
-        return self._set(deck_id, {"desired_retention": float(retention)})
+        return self._set(deck_id, lambda deck: deck._replace(desired_retention=float(retention)))
 
     def set_limits(self, deck_id: int, new: int, reviews: int) -> DeckSummary:
         """Set the deck's daily limits of new cards and of reviews (both >= 0)."""
         if new < 0 or reviews < 0:
             raise StudyError(f"daily limits must be >= 0, got new={new}, reviews={reviews}")
-        return self._set(deck_id, {"new_limit": int(new), "review_limit": int(reviews)})
+        return self._set(
+            deck_id, lambda deck: deck._replace(new_limit=int(new), review_limit=int(reviews))
+        )
 
     def exam_plan(
         self, deck_id: int, now: datetime | None = None
@@ -132,6 +154,15 @@ class DecksPart:
             return queue.exam_plan(q, self.ctx, deck, now, usage)
 
     # -- imports ---------------------------------------------------------------------------
+
+    def empty(self) -> bool:
+        """True when there is no deck yet (a first start: nothing to review before a sync)."""
+        with self.ctx.read() as q:
+            return store.empty(q)
+
+    def sync(self) -> builtins.list[ImportReport]:
+        """:meth:`sync_bundled`, then :meth:`sync_user`: every deck folder."""
+        return [*self.sync_bundled(), *self.sync_user()]
 
     def sync_bundled(self, directory: Path | None = None) -> builtins.list[ImportReport]:
         """Import every deck file of ``directory`` (default: the bundled decks).
@@ -188,24 +219,19 @@ class DecksPart:
             data = path.read_bytes()
         except OSError as error:
             raise StudyError(f"{path}: cannot read: {error.strerror}") from None
-        meta = {
-            "file_size": stat.st_size,
-            "file_mtime": stat.st_mtime,
-            "file_hash": hashlib.sha256(data).hexdigest(),
-        }
-        if known is not None and known.file_hash == meta["file_hash"]:  # touched, not changed
+        from studyapp.study.importer import FileFacts
+
+        meta = FileFacts(hashlib.sha256(data).hexdigest(), stat.st_size, stat.st_mtime)
+        if known is not None and known.file_hash == meta.file_hash:  # touched, not changed
             with self.ctx.write() as q:  # next time the stat alone tells
-                store.update(q, known.id, {k: meta[k] for k in ("file_size", "file_mtime")})
+                touched = known._replace(file_size=meta.file_size, file_mtime=meta.file_mtime)
+                store.save(q, known, touched)
             return ImportReport(known.id, known.name, source, str(path), skipped=True)
         from studyapp.deckfmt import parse_file
 
         return self._upsert(parse_file(path), source, str(path), meta)
 
-    def import_parsed(self, parsed: ParsedDeck, *, source: str | None = None) -> ImportReport:
-        """Add or update a deck from an already parsed deck (``studyapp.deckfmt``)."""
-        return self._upsert(parsed, source or f"parsed/{parsed.source}", parsed.source, {})
-
-    def _upsert(self, parsed: Any, source: str, path: str, meta: dict[str, Any]) -> ImportReport:
+    def _upsert(self, parsed: Any, source: str, path: str, meta: FileFacts | None) -> ImportReport:
         from studyapp.study.importer import upsert_deck  # deckfmt and identity: not on a start
 
         with self.ctx.write() as q:

@@ -19,10 +19,8 @@ references follow.
 from __future__ import annotations
 
 import hashlib
-import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
-from dataclasses import dataclass
+from contextlib import contextmanager
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -30,19 +28,14 @@ from typing import TYPE_CHECKING, Any
 
 from studyapp.deckfmt.apkg import AnkiCard, AnkiPackage, extract_media, paused_gc, read_package
 from studyapp.deckfmt.apkg.model import REVIEW, AnkiReview
-from studyapp.store.imports import (
-    BULK_ROWS,
-    NEVER_ANSWERED,
-    ImportWriter,
-    KnownCard,
-    LoggedAnswer,
-)
-from studyapp.study.errors import StudyError
+from studyapp.store import decks as store_decks
+from studyapp.store.imports import BULK_ROWS, NEVER_ANSWERED, ImportWriter
+from studyapp.store.rows import CardRow, DeckRow, LogRow
 from studyapp.study.fsrs_fast import FastFsrs, Row, State, to_datetime
 from studyapp.study.history import default_scheduler
 from studyapp.study.identity import anki_key
 from studyapp.study.import_files import removed_on_exit, sweep_stale
-from studyapp.study.importer import NEW_DECK
+from studyapp.study.views import PackageReport
 
 if TYPE_CHECKING:
     from studyapp.study.context import Context
@@ -51,27 +44,9 @@ BATCH = 1000
 """Cards per write transaction."""
 IMPORT_CACHE = -65536
 """SQLite page cache while an import writes: 64 MiB (``PRAGMA cache_size`` in KiB)."""
-LOCKED_MESSAGE = "another studyapp is importing; retrying"
-RETRIES = 30
 SOURCE_PREFIX = "anki/"
 Replayed = tuple[State, list[Row], int]
 """A card's FSRS replay: (final state, answered rows, lapses); see :mod:`fsrs_fast`."""
-
-
-@dataclass(frozen=True)
-class PackageReport:
-    """What importing one package changed."""
-
-    path: str
-    decks: tuple[str, ...]
-    added: int
-    updated: int
-    unchanged: int
-    reviews: int
-    """Review-log rows written."""
-    media: int
-    """Media files copied."""
-    warnings: tuple[str, ...] = ()
 
 
 def import_package(
@@ -101,15 +76,15 @@ def import_package(
     with _write(ctx, on_wait) as writer:
         deck_ids = _ensure_decks(writer, decks, package, digest)
     totals = {"added": 0, "updated": 0, "unchanged": 0, "reviews": 0}
-    with ctx.database().transaction() as conn:
-        cache = ImportWriter(conn).cache_pages(IMPORT_CACHE)
+    with ctx.read() as q:
+        cache = ImportWriter(q).cache_pages(IMPORT_CACHE)
     try:
         with paused_gc():
             _store_all(ctx, on_wait, cards, package, deck_ids, batch, totals)
     finally:
-        with ctx.database().transaction() as conn:
+        with ctx.read() as q:
             if cache is not None:
-                ImportWriter(conn).cache_pages(cache)
+                ImportWriter(q).cache_pages(cache)
     return PackageReport(
         path=str(path), decks=tuple(decks), media=len(package.media),
         warnings=tuple(warnings), **totals,
@@ -121,8 +96,8 @@ def _store_all(
     package: AnkiPackage, deck_ids: dict[str, int], batch: int | None,
     totals: dict[str, int],
 ) -> None:  # fmt: skip
-    with ctx.database().transaction() as conn:  # every stored key, once; and a mark that
-        reader = ImportWriter(conn)  # says whether cards came or went since
+    with ctx.read() as q:  # every stored key, once; and a mark that
+        reader = ImportWriter(q)  # says whether cards came or went since
         stored, mark = reader.keys_in_decks(SOURCE_PREFIX), reader.card_mark()
         logged = reader.log_size()
     if batch is None:
@@ -180,61 +155,40 @@ def _replay(reviews: list[AnkiReview]) -> Replayed | None:
 
 @contextmanager
 def _write(ctx: Context, on_wait: Callable[[str], None] | None) -> Iterator[ImportWriter]:
-    """One write transaction; a database locked by another writer is waited for, said once."""
-    for attempt in range(RETRIES + 1):
-        stack = ExitStack()
-        try:
-            conn = stack.enter_context(ctx.database().transaction(write=True))
-        except Exception as error:  # sqlite3 or SQLAlchemy OperationalError
-            stack.close()
-            if "database is locked" not in str(error) or attempt == RETRIES:
-                raise
-            if on_wait is not None and attempt == 0:
-                on_wait(LOCKED_MESSAGE)
-            time.sleep(0.2)
-            continue
-        ctx.writes += 1  # caches kept between calls (deck rows, the session queue) see it
-        with stack:
-            yield ImportWriter(conn)
-        ctx.checkpointer.wrote()
-        return
-    raise StudyError(LOCKED_MESSAGE)  # pragma: no cover
+    """One write transaction; a database locked by another writer is waited for, said once
+    (see ``Context.write``)."""
+    with ctx.write(on_wait=on_wait) as q:
+        yield ImportWriter(q)
 
 
 def _ensure_decks(
     writer: ImportWriter, decks: list[str], package: AnkiPackage, digest: str
 ) -> dict[str, int]:
     sources = {name: SOURCE_PREFIX + name for name in decks}
-    known = writer.deck_ids(sources.values())
+    known = writer.decks(sources.values())
     out = {}
     for name, source in sources.items():
-        values = {"path": package.source, "format": package.format, "file_hash": digest}
-        if source in known:
-            out[name] = known[source]
-            writer.q.update("deck", known[source], values)
+        deck = known.get(source)
+        new = (deck or DeckRow(0, source, name))._replace(
+            path=package.source, format=package.format, file_hash=digest
+        )
+        if deck is not None:
+            out[name] = deck.id
+            store_decks.save(writer.q, deck, new)
         else:
-            out[name] = writer.q.insert(
-                "deck", {**NEW_DECK, **values, "source": source, "name": name,
-                         "created_at": _now()},
-            )  # fmt: skip
+            out[name] = store_decks.insert(writer.q, new)
     return out
 
 
-def _now() -> datetime:
-    from studyapp.study.clock import utc_now
-
-    return utc_now()
-
-
 def _store_batch(
-    writer: ImportWriter, chunk: Sequence[AnkiCard], keys: list[str], known: dict[str, KnownCard],
+    writer: ImportWriter, chunk: Sequence[AnkiCard], keys: list[str], known: dict[str, CardRow],
     fresh: dict[str, Replayed | None], deck_ids: dict[str, int], default_deck: str, offset: int,
 ) -> dict[str, int]:  # fmt: skip
     counts = {"added": 0, "updated": 0, "unchanged": 0, "reviews": 0}
     inserts: list[tuple[Any, ...]] = []
     replays: list[Replayed | None] = []
-    updates: list[tuple[int, dict[str, Any]]] = []
-    rewrite: list[tuple[int, AnkiCard]] = []
+    updates: list[tuple[CardRow, CardRow]] = []
+    rewrite: list[tuple[CardRow, AnkiCard]] = []
     for index, (card, key) in enumerate(zip(chunk, keys, strict=True)):
         deck_id = deck_ids[card.deck or default_deck]
         old = known.get(key)
@@ -248,17 +202,13 @@ def _store_batch(
             ))  # fmt: skip
             replays.append(result)
             continue
-        changed = _text(card, old)
-        if old.deck_id != deck_id:
-            changed["deck_id"] = deck_id
-        if old.suspended != card.suspended:
-            changed["suspended"] = card.suspended
+        new = _text(card, old)._replace(deck_id=deck_id, suspended=card.suspended)
         text_same = (old.file_front, old.file_back) == (card.front, card.back)
-        counts["updated" if changed and not text_same else "unchanged"] += 1
-        if changed:
-            updates.append((old.id, changed))
+        counts["updated" if new != old and not text_same else "unchanged"] += 1
+        if new != old:
+            updates.append((old, new))
         if card.reviews:
-            rewrite.append((old.id, card))
+            rewrite.append((old, card))
     counts["added"] = len(inserts)
     ids = writer.insert_imported_cards(inserts)
     logs: list[tuple[Any, ...]] = []
@@ -280,31 +230,29 @@ def _new_state(result: Replayed | None) -> tuple[Any, ...]:
     return state, step, stability, difficulty, due, last, len(rows), lapses
 
 
-def _text(card: AnkiCard, old: KnownCard | None) -> dict[str, Any]:
-    """The columns the package decides; a card edited here keeps its edited text."""
-    values: dict[str, Any] = {}
-    if old is None or (old.file_front, old.file_back) != (card.front, card.back):
-        values.update(file_front=card.front, file_back=card.back)
-        values.update(front=card.front, back=card.back, edited=False)
-    if old is None or list(old.file_tags) != list(card.tags):
-        mine = [t for t in old.tags if t not in old.file_tags] if old is not None else []
-        values.update(file_tags=list(card.tags), tags=list(dict.fromkeys([*card.tags, *mine])))
-    if old is None:
-        values.update(file_flags=list(card.flags), flags=list(card.flags))
-    return values
+def _text(card: AnkiCard, old: CardRow) -> CardRow:
+    """``old`` with what the package decides; a card edited here keeps its edited text."""
+    new = old
+    if (old.file_front, old.file_back) != (card.front, card.back):
+        new = new._replace(file_front=card.front, file_back=card.back, front=card.front,
+                           back=card.back, edited=False)  # fmt: skip
+    if list(old.file_tags) != list(card.tags):
+        mine = [t for t in old.tags if t not in old.file_tags]
+        new = new._replace(file_tags=tuple(card.tags),
+                           tags=tuple(dict.fromkeys([*card.tags, *mine])))  # fmt: skip
+    return new
 
 
-def _state(result: Replayed | None) -> dict[str, Any]:
-    if result is None:
-        return {}
+def _state(old: CardRow, result: Replayed) -> CardRow:
+    """``old`` with the schedule its replayed history gives."""
     (state, step, stability, difficulty, due, last), rows, lapses = result
-    return {"state": state, "step": step, "stability": stability, "difficulty": difficulty,
-            "due": to_datetime(due), "last_review": to_datetime(last), "reps": len(rows),
-            "lapses": lapses}  # fmt: skip
+    return old._replace(state=state, step=step, stability=stability, difficulty=difficulty,
+                        due=to_datetime(due), last_review=to_datetime(last), reps=len(rows),
+                        lapses=lapses)  # fmt: skip
 
 
 def _log_rows(card_id: int, result: Replayed) -> list[tuple[Any, ...]]:
-    """Review-log rows in ``LOG_COLUMNS`` order, times in microseconds."""
+    """Review-log rows in ``REVIEW_LOG.inserted`` order, times in microseconds."""
     return [
         (card_id, at, rating, max(0, ms), "review", *b, a[0], a[1], a[2], a[3], a[4], None)
         for at, rating, ms, b, a in result[1]
@@ -316,20 +264,22 @@ def _ms(at: datetime) -> int:
 
 
 def _merge_histories(
-    writer: ImportWriter, cards: list[tuple[int, AnkiCard]], updates: list[tuple[int, Any]]
-) -> list[tuple[Any, ...]]:
+    writer: ImportWriter, cards: list[tuple[CardRow, AnkiCard]],
+    updates: list[tuple[CardRow, CardRow]],
+) -> list[tuple[Any, ...]]:  # fmt: skip
     """Known cards gain the Anki answers they lack; their history is replayed again.
 
     Returns the log rows to insert; the new card states go into ``updates``.
     """
     if not cards:
         return []
-    summary = writer.answer_summary([card_id for card_id, _card in cards])
-    cards = [(card_id, card) for card_id, card in cards if _may_lack(card, summary.get(card_id))]
-    stored = writer.answers([card_id for card_id, _card in cards])
+    summary = writer.answer_summary([old.id for old, _card in cards])
+    cards = [(old, card) for old, card in cards if _may_lack(card, summary.get(old.id))]
+    stored = writer.answers([old.id for old, _card in cards])
     rewritten: list[int] = []
     rows: list[tuple[Any, ...]] = []
-    for card_id, card in cards:
+    for old, card in cards:
+        card_id = old.id
         have = {_ms(a.reviewed_at) for a in stored.get(card_id, [])}
         extra = [r for r in card.reviews if _ms(r.at) not in have]
         if not any(1 <= r.rating <= 4 for r in extra):
@@ -339,7 +289,7 @@ def _merge_histories(
         result = _fsrs().replay(merged)
         rewritten.append(card_id)
         rows.extend(_log_rows(card_id, result))
-        updates.append((card_id, _state(result)))
+        updates.append((old, _state(old, result)))
     writer.delete_answers(rewritten)
     return rows
 
@@ -356,5 +306,5 @@ def _may_lack(card: AnkiCard, summary: tuple[int, datetime | None] | None) -> bo
     return latest is None or count < len(answers) or _ms(latest) < _ms(max(answers))
 
 
-def _as_review(answer: LoggedAnswer) -> AnkiReview:
+def _as_review(answer: LogRow) -> AnkiReview:
     return AnkiReview(answer.reviewed_at, answer.rating, REVIEW, answer.duration_ms, 0, 2500)

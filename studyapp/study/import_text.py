@@ -30,7 +30,7 @@ from studyapp.study.import_files import (
     temp_path,
     write_new,
 )
-from studyapp.study.importer import upsert_deck
+from studyapp.study.importer import FileFacts, upsert_deck
 from studyapp.study.views import ImportReport
 
 if TYPE_CHECKING:
@@ -74,14 +74,13 @@ def import_text_deck(
     target = decks_dir / deck_file_name(source, name)
     deck_source = f"user/{target.name}"
     origin = str(source.resolve())
-    meta = {"file_size": len(data), "file_mtime": os.stat(source).st_mtime,
-            "file_hash": hashlib.sha256(data).hexdigest()}  # fmt: skip
+    meta = FileFacts(hashlib.sha256(data).hexdigest(), len(data), os.stat(source).st_mtime)
     keys = card_keys([(c.front, c.back) for c in parsed.cards])
     with ctx.read() as q:
         deck = store_decks.by_source(q, deck_source)
         if deck is not None and not replace:
             known_origin = store_imports.origin(q, deck_source)
-            if known_origin == origin and deck.file_hash == meta["file_hash"] and target.is_file():
+            if known_origin == origin and deck.file_hash == meta.file_hash and target.is_file():
                 return ImportReport(deck.id, deck.name, deck_source, str(target), skipped=True)
             if known_origin != origin and not same_deck(
                 store_imports.card_keys_of_deck(q, deck.id), keys

@@ -7,24 +7,25 @@ importers of other formats (Anki packages with their review history) can reuse t
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 from studyapp.store import cards as store_cards
 from studyapp.store import decks as store_decks
+from studyapp.store.rows import CardRow, DeckRow
 from studyapp.study.cards import needs_text
 from studyapp.study.identity import Candidate, card_keys, fuzzy_pairs
 from studyapp.study.views import ImportReport
 
 if TYPE_CHECKING:
-    from studyapp.store.rows import CardRecord
     from studyapp.store.sql import Query
 
-NEW_DECK: dict[str, Any] = {
-    "path": "", "format": "", "file_hash": "", "file_size": 0, "file_mtime": 0.0,
-    "desired_retention": 0.9, "new_limit": 20, "review_limit": 200, "leech_threshold": 8,
-    "exam_date": None, "fsrs_parameters": None,
-}  # fmt: skip
-"""A new deck's settings (the schema's defaults)."""
+
+class FileFacts(NamedTuple):
+    """What a deck file was when imported: a re-sync with the same facts skips it."""
+
+    file_hash: str
+    file_size: int
+    file_mtime: float
 
 
 class ParsedCardLike(Protocol):
@@ -86,7 +87,7 @@ def upsert_deck(
     parsed: ParsedDeckLike,
     source: str,
     path: str,
-    file_meta: dict[str, Any],
+    facts: FileFacts | None,
     match: bool = True,
 ) -> ImportReport:
     """Add or update the deck ``source`` from ``parsed`` inside the caller's write transaction.
@@ -98,19 +99,21 @@ def upsert_deck(
     where = parsed.source or path
     warnings = [_warning(where, w) for w in parsed.warnings]
     deck = store_decks.by_source(q, source)
-    deck_values: dict[str, Any] = {"path": path, "format": parsed.format, **file_meta}
+    name = parsed.name or (deck.name if deck is not None else source)
+    stored = (deck or DeckRow(0, source, name))._replace(name=name, path=path, format=parsed.format)
+    if facts is not None:
+        stored = stored._replace(**facts._asdict())
     if deck is None:
-        name = parsed.name or source
-        deck_id = store_decks.insert(q, {**NEW_DECK, "source": source, "name": name, **deck_values})
+        deck_id = store_decks.insert(q, stored)
     else:
-        deck_id, name = deck.id, parsed.name or deck.name
-    store_decks.update(q, deck_id, {"name": name, **deck_values})
+        deck_id = deck.id
+        store_decks.save(q, deck, stored)
 
     cards = list(parsed.cards)
     keys = card_keys([(c.front, c.back) for c in cards])
     existing = store_cards.of_deck(q, deck_id)
     by_key = {c.key: c for c in existing} if match else {}
-    matched: dict[int, CardRecord] = {}
+    matched: dict[int, CardRow] = {}
     for index, key in enumerate(keys):
         if key in by_key:
             matched[index] = by_key.pop(key)
@@ -129,8 +132,8 @@ def upsert_deck(
     matched_ids = {c.id for c in matched.values()}
 
     counts = {"added": 0, "updated": 0, "unchanged": 0, "removed": 0, "restored": 0}
-    inserts: list[dict[str, Any]] = []
-    updates: list[tuple[int, dict[str, Any]]] = []
+    inserts: list[CardRow] = []
+    updates: list[tuple[CardRow, CardRow]] = []
     for index, parsed_card in enumerate(cards):
         card_where = f"{where}:{parsed_card.line}"
         experiments = link_experiments(
@@ -138,9 +141,10 @@ def upsert_deck(
         )
         settings = link_settings(parsed_card.experiment_settings, experiments, card_where, warnings)
         card = matched.get(index)
-        values = _values(card, parsed_card, keys[index], index, experiments, settings)
+        old = card or CardRow(0, deck_id, keys[index])
+        new = _from_file(card, old, parsed_card, keys[index], index, experiments, settings)
         if card is None:
-            inserts.append(values)
+            inserts.append(new)
             counts["added"] += 1
             continue
         if card.removed:
@@ -149,14 +153,13 @@ def upsert_deck(
             counts["updated"] += 1
         else:
             counts["unchanged"] += 1
-        changed = {k: v for k, v in values.items() if _stored(getattr(card, k)) != _stored(v)}
-        updates.append((card.id, changed))
+        updates.append((card, new))
     for card in existing:
         if card.id not in matched_ids and not card.removed:
-            updates.append((card.id, {"removed": True}))
+            updates.append((card, card._replace(removed=True)))
             counts["removed"] += 1
-    store_cards.insert_many(q, deck_id, inserts)
-    store_cards.update_many(q, updates)
+    store_cards.insert_many(q, inserts)
+    store_cards.save_many(q, updates)
     return ImportReport(
         deck_id=deck_id,
         deck_name=name,
@@ -171,48 +174,42 @@ def upsert_deck(
     )
 
 
-def _values(
-    card: CardRecord | None,
+def _from_file(
+    card: CardRow | None,
+    old: CardRow,
     parsed: ParsedCardLike,
     key: str,
     position: int,
     experiments: list[str],
     settings: dict[str, dict[str, str]],
-) -> dict[str, Any]:
-    """The card columns the file decides (a new card when ``card`` is None)."""
-    old_flags = card.file_flags if card is not None else ()
-    old_tags = card.file_tags if card is not None else ()
-    user_flags = [f for f in (card.flags if card else ()) if f not in old_flags]
-    user_tags = [t for t in (card.tags if card else ()) if t not in old_tags]
-    values: dict[str, Any] = {
-        "key": key,
-        "position": position,
-        "line": parsed.line,
-        "file_front": parsed.front,
-        "file_back": parsed.back,
-        "removed": False,
-        "file_flags": list(parsed.flags),
-        "file_tags": list(parsed.tags),
-        "flags": _unique([*parsed.flags, *user_flags]),
-        "tags": _unique([*parsed.tags, *user_tags]),
-        "experiments": experiments,
-        "experiment_settings": settings,
-    }
+) -> CardRow:
+    """``old`` with what the file decides (``card`` None: a new card, ``old`` its blank)."""
+    user_flags = [f for f in old.flags if f not in old.file_flags]
+    user_tags = [t for t in old.tags if t not in old.file_tags]
+    new = old._replace(
+        key=key,
+        position=position,
+        line=parsed.line,
+        file_front=parsed.front,
+        file_back=parsed.back,
+        removed=False,
+        file_flags=tuple(parsed.flags),
+        file_tags=tuple(parsed.tags),
+        flags=_unique([*parsed.flags, *user_flags]),
+        tags=_unique([*parsed.tags, *user_tags]),
+        experiments=tuple(experiments),
+        experiment_settings=settings,
+    )
     text_changed = card is None or (card.file_front, card.file_back) != (parsed.front, parsed.back)
     if text_changed or (card is not None and not card.edited):
-        values.update(front=parsed.front, back=parsed.back, edited=False)
+        new = new._replace(front=parsed.front, back=parsed.back, edited=False)
     was_blocked = card is not None and needs_text(card.file_flags)
     is_blocked = needs_text(parsed.flags)
     if is_blocked and not was_blocked:
-        values["suspended"] = True
+        new = new._replace(suspended=True)
     elif card is not None and was_blocked and card.suspended and "leech" not in card.tags:
-        values["suspended"] = False
-    return values
-
-
-def _stored(value: Any) -> Any:
-    """A column value in a comparable form (tuples and lists alike)."""
-    return list(value) if isinstance(value, tuple) else value
+        new = new._replace(suspended=False)
+    return new
 
 
 def _warning(where: str, warning: Any) -> str:
@@ -223,5 +220,5 @@ def _warning(where: str, warning: Any) -> str:
     return f"{where}:{line}: {message}" if line else f"{where}: {message}"
 
 
-def _unique(items: list[str]) -> list[str]:
-    return list(dict.fromkeys(items))
+def _unique(items: list[str]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(items))

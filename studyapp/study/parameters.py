@@ -99,7 +99,7 @@ class FsrsPart:
         """Keep ``params`` for one deck, or (``deck_id`` None) for the whole collection."""
         with self.ctx.write() as q:
             if deck_id is not None:
-                if not store_decks.update(q, deck_id, {"fsrs_parameters": params}):
+                if not store_decks.set_parameters(q, deck_id, params):
                     raise StudyError(f"no deck with id {deck_id}")
             else:
                 store_decks.set_meta(q, store_decks.GLOBAL_PARAMS_KEY, json.dumps(params))

@@ -25,7 +25,7 @@ from studyapp.study.views import Counts
 if TYPE_CHECKING:
     from fsrs import Scheduler
 
-    from studyapp.store.rows import DeckRow, Scheduled
+    from studyapp.store.rows import CardRow, DeckRow
     from studyapp.store.sql import Query
     from studyapp.study.context import Context
 
@@ -91,9 +91,7 @@ class UsageCache:
         self.mark = (ctx.writes, version)
         return self.usage
 
-    def answered(
-        self, q: Query, ctx: Context, card: Scheduled, now: datetime, counted: bool
-    ) -> None:
+    def answered(self, q: Query, ctx: Context, card: CardRow, now: datetime, counted: bool) -> None:
         """Account for the answer this write transaction just logged (``counted``: a
         review-kind answer); forget everything when anything else may have changed."""
         if self.key is None:

@@ -9,13 +9,12 @@ says what it undid, and never reaches outside the session (a new ``start`` clear
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, NamedTuple
 
 from studyapp.store import cards as store_cards
 from studyapp.store import decks as store_decks
-from studyapp.store import reviews as store_reviews
 from studyapp.study import answering, queue, scheduling, session_queue
 from studyapp.study.errors import StudyError
 from studyapp.study.views import (
@@ -30,21 +29,20 @@ from studyapp.study.views import (
 )
 
 if TYPE_CHECKING:
-    from studyapp.store.rows import CardRecord, DeckRow
+    from studyapp.store.rows import CardRow, DeckRow
     from studyapp.store.sql import Query
     from studyapp.study.cards import CardsPart
     from studyapp.study.context import Context
     from studyapp.study.parameters import FsrsPart
 
 
-@dataclass(frozen=True)
-class _Step:
-    """One undoable step: an answer (its log row) or the card columns a change replaced."""
+class _Step(NamedTuple):
+    """One undoable step: an answer (its log row), or a change (the card before and after)."""
 
     kind: UndoKind
     card_id: int
     review_id: int | None = None
-    before: dict[str, Any] | None = None
+    change: tuple[CardRow, CardRow] | None = None
 
 
 class ReviewsPart:
@@ -127,7 +125,7 @@ class ReviewsPart:
         self, q: Query, card_id: int, rating: Rating, duration_ms: int, now: datetime,
         kind: ReviewKind,
     ) -> AnswerResult:  # fmt: skip
-        card = store_reviews.scheduled(q, card_id)
+        card = store_cards.get(q, card_id)
         if card is None:
             raise StudyError(f"no card with id {card_id}")
         deck = self._deck(q, card.deck_id)
@@ -153,32 +151,26 @@ class ReviewsPart:
     def bury(self, card_id: int, now: datetime | None = None) -> QueuedCard | None:
         """Hide the card until the next study day; the next card."""
         now = self.ctx.now(now)
-        return self._change("bury", card_id, now, buried_until=self.ctx.day_end(now))
+        until = self.ctx.day_end(now)
+        return self._change("bury", card_id, now, lambda card: card._replace(buried_until=until))
 
     def suspend(self, card_id: int, now: datetime | None = None) -> QueuedCard | None:
         """Take the card out of reviews until unsuspended; the next card."""
-        return self._change("suspend", card_id, self.ctx.now(now), suspended=True)
+        now = self.ctx.now(now)
+        return self._change("suspend", card_id, now, lambda card: card._replace(suspended=True))
 
     def flag(
         self, card_id: int, flag: str, on: bool = True, now: datetime | None = None
     ) -> QueuedCard:
         """Add (or remove) a flag; the same card, queued again with its new flags."""
-        now = self.ctx.now(now)
-        with self.ctx.write() as q:
-            card = self.cards.record(q, card_id)
-            store_cards.update(q, card_id, {"flags": self.cards.flags_after(card, flag, on)})
-        self._undo.append(_Step("flag", card_id, before={"flags": list(card.flags)}))
+        change = self.cards.change(card_id, lambda card: self.cards.flagged(card, flag, on))
+        self._undo.append(_Step("flag", card_id, change=change))
         return self.queued(card_id, now)
 
     def edit(self, card_id: int, front: str, back: str, now: datetime | None = None) -> QueuedCard:
         """Change the card's text (see ``CardsPart.edit``); the same card, queued again."""
-        now = self.ctx.now(now)
-        with self.ctx.write() as q:
-            card = self.cards.record(q, card_id)
-            values = self.cards.edit_values(card, front, back)
-            store_cards.update(q, card_id, values)
-        before = {name: getattr(card, name) for name in values}
-        self._undo.append(_Step("edit", card_id, before=before))
+        change = self.cards.change(card_id, lambda card: self.cards.edited(card, front, back))
+        self._undo.append(_Step("edit", card_id, change=change))
         return self.queued(card_id, now)
 
     def undo_depth(self) -> int:
@@ -198,13 +190,13 @@ class ReviewsPart:
         with self.ctx.write() as q:
             if step.review_id is not None:
                 answering.take_back(q, step.review_id)
-            elif step.before is not None:
-                store_cards.update(q, step.card_id, step.before)
+            elif step.change is not None:
+                store_cards.revert(q, *step.change)
         self._undo.pop()
         with self.ctx.read() as q:
             record = self.cards.record(q, step.card_id)
             view = self.cards.view(q, record, now)
-            return Undone(step.kind, view, record.deck_name, self._queued(q, record, now))
+            return Undone(step.kind, view, view.deck_name, self._queued(q, record, now))
 
     # -- building what the screen shows ----------------------------------------------------
 
@@ -263,7 +255,7 @@ class ReviewsPart:
         ]
         total = Counts()
         for part in parts:
-            total = total + part.counts
+            total = total.plus(part.counts)
         return ids, total
 
     def _session_queue(self, q: Query, now: datetime) -> session_queue.SessionQueue | None:
@@ -303,7 +295,7 @@ class ReviewsPart:
             self.cards.view(q, card, now), counts, self._intervals(q, card, deck, now)
         )
 
-    def _queued(self, q: Query, card: CardRecord, now: datetime) -> QueuedCard:
+    def _queued(self, q: Query, card: CardRow, now: datetime) -> QueuedCard:
         counts = self._build(q, self.deck_id, now, limit=0, counts=True)[1]
         deck = self._deck(q, card.deck_id)
         return QueuedCard(
@@ -311,7 +303,7 @@ class ReviewsPart:
         )
 
     def _intervals(
-        self, q: Query, card: CardRecord, deck: DeckRow, now: datetime
+        self, q: Query, card: CardRow, deck: DeckRow, now: datetime
     ) -> dict[Rating, timedelta]:
         sched = self.fsrs.scheduler(q, deck, fuzz=False)
         intervals = scheduling.preview(sched, card.id, answering.state_of(card), now)
@@ -324,13 +316,10 @@ class ReviewsPart:
         return out
 
     def _change(
-        self, kind: UndoKind, card_id: int, now: datetime, **values: Any
+        self, kind: UndoKind, card_id: int, now: datetime, change: Callable[[CardRow], CardRow]
     ) -> QueuedCard | None:
-        with self.ctx.write() as q:
-            card = self.cards.record(q, card_id)
-            store_cards.update(q, card_id, values)
-        before = {name: getattr(card, name) for name in values}
-        self._undo.append(_Step(kind, card_id, before=before))
+        done = self.cards.change(card_id, change)
+        self._undo.append(_Step(kind, card_id, change=done))
         return self.next(now)
 
 

@@ -3,12 +3,14 @@
 A thin facade, like anki's ``Collection``: one part per concern, all sharing one
 :class:`~studyapp.study.context.Context` (database, clock, time zone, fuzz, parameter cache):
 
-- ``service.decks``   the deck list and counts, settings, exam dates, imports
+- ``service.decks``   the deck list and counts, settings, exam dates, deck folder sync
 - ``service.reviews`` a review session: ``start`` / ``answer`` / ``undo`` (one call per key)
 - ``service.cards``   one card, the browser's search, edits and flags outside a session
+- ``service.imports`` deck files and Anki packages into the store
+- ``service.exports`` the Anki package out
 - ``service.stats``   the stats screen's numbers
 - ``service.quiz``    quiz questions and typed-answer grading
-- ``service.runs``    experiment runs
+- ``service.runs``    a finished experiment run: grade, store, log (``finish``); stored runs
 - ``service.fsrs``    which FSRS parameters apply to a deck; ``optimize``
 
 Every call is a short unit of work that commits before it returns. Times are aware UTC;
@@ -21,7 +23,6 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable
 from datetime import date, datetime, tzinfo
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from studyapp.store.checkpoint import Checkpointer
@@ -42,20 +43,22 @@ from studyapp.study.views import (
     ExportReport,
     ImportReport,
     OptimizeReport,
+    PackageReport,
     QueuedCard,
     QuizMode,
     QuizQuestion,
     Rating,
     ReviewKind,
+    RunOutcome,
     RunRow,
     Stats,
     Undone,
 )
 
 if TYPE_CHECKING:
-    from sqlalchemy.engine import Engine
-
     from studyapp.store.sql import Db
+    from studyapp.study.exports import ExportsPart
+    from studyapp.study.imports import ImportsPart
     from studyapp.study.quiz import QuizPart
     from studyapp.study.runs import RunsPart
     from studyapp.study.stats import StatsPart
@@ -70,11 +73,13 @@ __all__ = [
     "ExportReport",
     "ImportReport",
     "OptimizeReport",
+    "PackageReport",
     "QueuedCard",
     "QuizMode",
     "QuizQuestion",
     "Rating",
     "ReviewKind",
+    "RunOutcome",
     "RunRow",
     "Stats",
     "StudyError",
@@ -106,6 +111,19 @@ class StudyService:
         self.decks = DecksPart(self.ctx, self.fsrs)
 
     @functools.cached_property
+    def imports(self) -> ImportsPart:
+        """``service.imports`` (made on first use, like every part below)."""
+        from studyapp.study.imports import ImportsPart
+
+        return ImportsPart(self.ctx)
+
+    @functools.cached_property
+    def exports(self) -> ExportsPart:
+        from studyapp.study.exports import ExportsPart
+
+        return ExportsPart(self.ctx)
+
+    @functools.cached_property
     def stats(self) -> StatsPart:
         """``service.stats`` (made on first use, like ``quiz`` and ``runs``)."""
         from studyapp.study.stats import StatsPart
@@ -124,7 +142,7 @@ class StudyService:
         """``service.runs`` (made on first use: ``models`` stays off the start path)."""
         from studyapp.study.runs import RunsPart
 
-        return RunsPart(self.ctx)
+        return RunsPart(self.ctx, self.fsrs)
 
     @classmethod
     def open(
@@ -203,23 +221,9 @@ class StudyService:
     def db(self) -> Db:
         return self.ctx.database()
 
-    @property
-    def engine(self) -> Engine:
-        """The SQLAlchemy engine (created, and SQLAlchemy imported, on first use)."""
-        return self.db.engine
-
     def today(self, now: datetime | None = None) -> date:
         """Today's study day (the one day arithmetic of countdowns and date dialogs)."""
         return self.ctx.today(now)
 
     def now(self) -> datetime:
         return self.ctx.now()
-
-    def export_apkg(self, path: str | Path, deck_id: int | None = None) -> ExportReport:
-        """Write an Anki package (legacy schema 11) with notes, cards and review history."""
-        from studyapp.study.apkg import write_apkg
-
-        if deck_id is not None:
-            self.decks.get(deck_id)
-        with self.ctx.read() as q:  # one snapshot of decks, cards and log
-            return write_apkg(q, Path(path), deck_id, self.ctx.now())

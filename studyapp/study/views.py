@@ -1,4 +1,6 @@
-"""Plain dataclasses the study service hands to its callers (the TUI, the CLI, experiment runs).
+"""The typed values the study service hands to its callers (the TUI, the CLI, experiment runs):
+immutable ``NamedTuple`` s (made at import in a tenth of a frozen dataclass's time: they are on
+the way to the first card); ``OptimizeReport`` stays a dataclass (``dataclasses.replace``).
 
 No database or UI types leak through them: everything is a str, number, date or tuple.
 Datetimes are timezone-aware UTC. Card text is data, never markup: callers render it literally.
@@ -6,10 +8,10 @@ Datetimes are timezone-aware UTC. Card text is data, never markup: callers rende
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import IntEnum
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from studyapp.store.rows import STATE_NAMES, RunRow
 
@@ -33,8 +35,7 @@ class Rating(IntEnum):
     EASY = 4
 
 
-@dataclass(frozen=True)
-class DeckSummary:
+class DeckSummary(NamedTuple):
     """One deck as the home screen lists it: today's counts, limits, exam countdown."""
 
     id: int
@@ -63,8 +64,7 @@ class DeckSummary:
     """Mean predicted recall on exam day over studied cards if nothing more is reviewed."""
 
 
-@dataclass(frozen=True)
-class CardView:
+class CardView(NamedTuple):
     """One card as the review screen and the browser show it (the one card type)."""
 
     id: int
@@ -77,7 +77,7 @@ class CardView:
     experiments: tuple[str, ...]
     """Ids of linked experiments (``models.get_spec(id)``), best match first."""
     state: CardState
-    experiment_settings: dict[str, dict[str, str]] = field(default_factory=dict, hash=False)
+    experiment_settings: dict[str, dict[str, str]] = {}  # noqa: RUF012  (never mutated)
     """Settings the deck file gives those links (``studyapp.experiments.links.suggested_settings``
     adds the ones the card's text suggests)."""
     missing_reason: str | None = None
@@ -96,8 +96,7 @@ class CardView:
     """Line of the card in its deck file."""
 
 
-@dataclass(frozen=True)
-class Counts:
+class Counts(NamedTuple):
     """Cards still to study today, as Anki counts them (see ``studyapp.study.queue``):
     new within today's limit / learning due today / review due within today's limit."""
 
@@ -105,25 +104,24 @@ class Counts:
     learning: int = 0
     review: int = 0
 
-    def __add__(self, other: Counts) -> Counts:
+    def plus(self, other: Counts) -> Counts:
+        """The counts of two decks together."""
         return Counts(
             self.new + other.new, self.learning + other.learning, self.review + other.review
         )
 
 
-@dataclass(frozen=True)
-class QueuedCard:
+class QueuedCard(NamedTuple):
     """The card to show next with everything the review screen needs until the next key:
     the counts of the session's deck and each button's next interval (so reveal needs no
     call)."""
 
     card: CardView
     counts: Counts
-    intervals: dict[Rating, timedelta] = field(hash=False)
+    intervals: dict[Rating, timedelta]
 
 
-@dataclass(frozen=True)
-class AnswerResult:
+class AnswerResult(NamedTuple):
     """What ``answer()`` did, already committed to the database."""
 
     card_id: int
@@ -141,19 +139,29 @@ class AnswerResult:
     """True when the interval was shortened so the card comes back before the exam."""
 
 
-@dataclass(frozen=True)
-class AnswerOutcome:
+class AnswerOutcome(NamedTuple):
     """``reviews.answer``: what the (committed) answer did, and the next card or None."""
 
     result: AnswerResult
     next: QueuedCard | None
 
 
+class RunOutcome(NamedTuple):
+    """``runs.finish``: what was stored, already committed (the screen only shows it)."""
+
+    run_id: int
+    correct: bool | None
+    """The prediction was right (True) or wrong (False); None: nothing to grade (no
+    prediction, or the run did not complete)."""
+    review: AnswerResult | None
+    """The prediction logged as a review of the run's card (Good when right, Again when
+    wrong); None without a card or a grade."""
+
+
 UndoKind = Literal["answer", "bury", "suspend", "flag", "edit"]
 
 
-@dataclass(frozen=True)
-class Undone:
+class Undone(NamedTuple):
     """``reviews.undo``: what was taken back, on which card of which deck, and that card
     queued to show again (``next``; None when it can't be shown, e.g. removed since)."""
 
@@ -170,8 +178,7 @@ class Undone:
         return f'Undid {self.kind} of "{front}" ({self.deck_name})'
 
 
-@dataclass(frozen=True)
-class Stats:
+class Stats(NamedTuple):
     """Numbers for the stats screen and ``studyapp stats``."""
 
     reviews_total: int
@@ -191,8 +198,7 @@ class Stats:
     today: date
 
 
-@dataclass(frozen=True)
-class QuizQuestion:
+class QuizQuestion(NamedTuple):
     """One quiz question; quizzes never change the schedule."""
 
     card_id: int
@@ -204,8 +210,7 @@ class QuizQuestion:
     correct_index: int | None = None
 
 
-@dataclass(frozen=True)
-class ImportReport:
+class ImportReport(NamedTuple):
     """What importing (or re-syncing) one deck file changed."""
 
     deck_id: int
@@ -224,6 +229,21 @@ class ImportReport:
     warnings: tuple[str, ...] = ()
 
 
+class PackageReport(NamedTuple):
+    """What importing one package changed."""
+
+    path: str
+    decks: tuple[str, ...]
+    added: int
+    updated: int
+    unchanged: int
+    reviews: int
+    """Review-log rows written."""
+    media: int
+    """Media files copied."""
+    warnings: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class OptimizeReport:
     """The outcome of FSRS parameter optimisation on the review log."""
@@ -239,9 +259,8 @@ class OptimizeReport:
     parameters: tuple[float, ...] | None = None
 
 
-@dataclass(frozen=True)
-class ExportReport:
-    """What ``export_apkg`` wrote."""
+class ExportReport(NamedTuple):
+    """What ``exports.apkg`` wrote."""
 
     path: str
     decks: int

@@ -1,8 +1,10 @@
 """The study app: a Textual shell whose screens talk only to :class:`StudyService`.
 
-The first frame shows at once: the service (SQLModel, migrations, deck sync) opens on a
-thread worker started as the app loads, which posts :class:`ServiceReady` (carrying the
-service, set on the UI thread) or :class:`ServiceFailed`.
+The first frame shows at once: the service (migrations) opens on a thread worker started as
+the app loads, which posts :class:`ServiceReady` (carrying the service, set on the UI
+thread) or :class:`ServiceFailed`; the deck folders then sync on that worker (first, only
+when the database has no deck yet), and :class:`DecksSynced` says what changed.
+``studyapp review`` gets the service already open and syncs once the first card is drawn.
 Nothing on this path imports torch, and screens load on first use (``studyapp review``
 opens on the review screen without loading home's). Screens come from the one table in
 :mod:`studyapp.ui.screens.table`; data changes reach them as :class:`DataChanged`.
@@ -13,6 +15,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
+from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import work
@@ -21,17 +24,23 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
-from studyapp.ui.messages import DataChanged, JobDone, ServiceFailed, ServiceReady
+from studyapp.errors import UserError
+from studyapp.ui.messages import DataChanged, DecksSynced, JobDone, ServiceFailed, ServiceReady
 from studyapp.ui.settings import Settings, load_settings, save_settings
 from studyapp.ui.themes import THEMES
 
 if TYPE_CHECKING:
     from textual.command import Provider
+    from textual.screen import Screen
 
     from studyapp.study.service import StudyService
+    from studyapp.study.views import ImportReport
     from studyapp.ui.screens.modals import ExamChoice
 
 T = TypeVar("T")
+SYNC_DELAY_S = 1.0
+"""The deck folders sync this long after the first screen shows (a sync of unchanged files
+only reads, and the first card or the deck list need none)."""
 ServiceFactory = Callable[[], "StudyService"]
 
 
@@ -87,6 +96,9 @@ class StudyApp(App[None]):
         self._review = review
         self._service: StudyService | None = None
         self.startup_error: str | None = None
+        self.settles_heap = False
+        """Freeze the heap once the first frame is drawn (``run_app``: a real start, not a
+        test's app; see :func:`settle_heap`)."""
         for theme in THEMES:
             self.register_theme(theme)
         self.settings, self._settings_problem = load_settings()
@@ -166,38 +178,60 @@ class StudyApp(App[None]):
             self.startup_error = _one_line(error)
             self.exit(return_code=1)
 
+    def get_default_screen(self) -> Screen[Any]:
+        """The first screen is the one the app opens on (home, or ``studyapp review``'s
+        session), not a blank one pushed over: the first frame is drawn once."""
+        if self._review is not None and self.ready:
+            from studyapp.ui.screens.review import ReviewScreen
+
+            return ReviewScreen(*self._review)
+        if self._review is not None:  # the service failed: ``on_load`` is exiting
+            return super().get_default_screen()
+        from studyapp.ui.screens.home import HomeScreen
+
+        return HomeScreen()
+
     def on_mount(self) -> None:
+        if self.settles_heap:
+            self.call_after_refresh(settle_heap)  # the first frame is drawn
         if self._settings_problem:
             self.notify(self._settings_problem, severity="warning")
-        if self._review is None:
-            from studyapp.ui.screens.home import HomeScreen
-
-            self.push_screen(HomeScreen())
-        elif self.ready:
-            self.open_review(*self._review)
+        if self._review is not None and self.ready and self._sync_decks:
+            self.set_timer(SYNC_DELAY_S, partial(self._sync, self.service))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="service")
     def _open_service(self) -> None:
         try:
             service = self._service_factory()
-            imported = 0
-            warnings: dict[str, int] = {}
-            if self._sync_decks:
-                for report in [*service.decks.sync_bundled(), *service.decks.sync_user()]:
-                    imported += report.added + report.updated + report.restored
-                    if report.warnings:
-                        warnings[report.path] = len(report.warnings)
+            first = self._sync_decks and service.decks.empty()  # a first start: decks first
+            synced = _synced(service.decks.sync()) if first else DecksSynced()
         except Exception as error:
             self.post_message(ServiceFailed(_one_line(error)))
             return
-        self.post_message(ServiceReady(service, imported=imported, warnings=warnings))
+        self.post_message(ServiceReady(service, sync=self._sync_decks and not first))
+        if synced.imported or synced.warnings:
+            self.post_message(synced)
         # Warm the next screen's module off the UI thread so enter shows a card at once.
         import studyapp.ui.screens.review  # noqa: F401
 
+    @work(thread=True, exclusive=True, exit_on_error=False, group="sync", name="Deck sync")
+    def _sync(self, service: StudyService) -> None:
+        """Sync the deck folders (bundled decks, the user's copies) off the UI thread."""
+        synced = _synced(service.decks.sync())
+        if synced.imported or synced.warnings:
+            self.post_message(synced)
+
     def on_service_ready(self, message: ServiceReady) -> None:
         self._service = message.service
+        if self.settles_heap:
+            settle_heap()  # the service's modules joined the heap
+        self.announce("opened")
+        if message.sync:  # the decks as stored show first; the folders sync a moment later
+            self.set_timer(SYNC_DELAY_S, partial(self._sync, message.service))
+
+    def on_decks_synced(self, message: DecksSynced) -> None:
         if message.imported:
-            self.notify(f"{message.imported} cards added or updated from the bundled decks")
+            self.notify(f"{message.imported} cards added or updated from the deck folders")
         if message.warnings:
             files = sorted(message.warnings.items())
             decks = ", ".join(f"{path} ({n})" for path, n in files)
@@ -206,7 +240,8 @@ class StudyApp(App[None]):
                 severity="warning",
                 markup=False,
             )
-        self.announce("opened")
+        if message.imported:
+            self.announce("synced")
 
     def on_service_failed(self, message: ServiceFailed) -> None:
         self.startup_error = message.error
@@ -268,10 +303,10 @@ class StudyApp(App[None]):
     def go_home(self) -> None:
         from studyapp.ui.screens.home import HomeScreen
 
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, HomeScreen):
+        while len(self.screen_stack) > 1 and not isinstance(self.screen, HomeScreen):
             self.pop_screen()
-        if not isinstance(self.screen, HomeScreen):  # started by ``studyapp review``
-            self.switch_screen(HomeScreen())
+        if not isinstance(self.screen, HomeScreen):  # started by ``studyapp review``: home
+            self.push_screen(HomeScreen())  # goes over the first session's screen, which stays
 
     def ask_exam_date(self, deck_id: int, deck_name: str, current: date | None = None) -> None:
         """Modal asking for the deck's exam date; saving it turns exam mode on (or off)."""
@@ -350,6 +385,31 @@ class StudyApp(App[None]):
         self.push_screen(ExperimentScreen(experiment_id, card_id=card_id, overrides=overrides))
 
 
+def settle_heap() -> None:
+    """Move every object made so far (modules, classes, the stylesheet) out of the garbage
+    collector's view (``gc.freeze``) and let it collect again: later full collections (at a
+    random frame: the first card, an answer) then walk only what the app makes next.
+
+    The command line turns collection off while the app starts (``gc.disable`` before its
+    imports: a start makes objects that live as long as the app, and every full collection
+    walks them all again, tens of milliseconds before the first card for no garbage);
+    :func:`run_app` turns it back on however the app ends."""
+    import gc
+
+    gc.freeze()  # no collection first: that alone would cost what this saves
+    gc.enable()
+
+
+def _synced(reports: Iterable[ImportReport]) -> DecksSynced:
+    """What a sync of the deck folders changed, for the notifications."""
+    synced = DecksSynced()
+    for report in reports:
+        synced.imported += report.added + report.updated + report.restored
+        if report.warnings:
+            synced.warnings[report.path] = len(report.warnings)
+    return synced
+
+
 def _one_line(error: BaseException) -> str:
     text = " ".join(str(error).split()) or type(error).__name__
     return text if len(text) < 300 else text[:297] + "..."
@@ -367,27 +427,28 @@ def run_app(
     service: StudyService | None = None,
     review: tuple[int | None, str] | None = None,
 ) -> int:
-    """Run the app until the user quits; a database that cannot open exits with status 1.
+    """Run the app until the user quits; a database that cannot open raises ``UserError``
+    (the command line prints its one line and exits with status 1).
 
     With ``service`` (already open, decks synced) and ``review=(deck_id, title)`` the app
     opens on that review session (``studyapp review``).
     """
-    from functools import partial
-
-    from studyapp.cli.errors import CliError
-
     if service is not None:
         opened = service
-        app = StudyApp(lambda: opened, sync_decks=False, review=review)
+        app = StudyApp(lambda: opened, review=review)
     else:
         app = StudyApp(partial(open_service, getattr(args, "db", None)))
+    app.settles_heap = True
     try:
         app.run()
     finally:
+        import gc
+
+        gc.enable()
         if app.ready:
             app.service.close()
         if service is not None:
             service.close()  # idempotent
     if app.startup_error:
-        raise CliError(app.startup_error)
+        raise UserError(app.startup_error)
     return app.return_code or 0

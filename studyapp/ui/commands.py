@@ -63,7 +63,7 @@ class StudyCommands(Provider):
         decks: list[DeckSummary] = []
         if app.ready:
             try:
-                decks = await asyncio.to_thread(app.service.decks, now=app.now())
+                decks = await asyncio.to_thread(app.service.decks.list, now=app.now())
             except Exception as error:
                 app.report_failure("Palette: decks", error)
         self._commands = commands(app, decks)

@@ -7,8 +7,15 @@ import argparse
 
 def launch(args: argparse.Namespace) -> int:
     """Run the TUI; ``args.db`` is the ``--db`` flag (None: ``$STUDYAPP_DB`` or the default)."""
-    from studyapp.ui.app import run_app
-    from studyapp.ui.widgets.card_image import warm_up
+    import gc
 
-    warm_up()  # graphics-protocol terminals are asked before Textual owns the terminal
-    return run_app(args)
+    gc.disable()  # until the first frame: see ``studyapp.ui.app.settle_heap``
+    try:
+        from studyapp.ui.app import run_app
+        from studyapp.ui.widgets.card_image import warm_up
+
+        warm_up()  # graphics-protocol terminals are asked before Textual owns the terminal
+    except BaseException:
+        gc.enable()
+        raise
+    return run_app(args)  # collection back on when it ends

@@ -1,4 +1,8 @@
-"""Messages the UI passes around; thread workers post them (``post_message`` is thread-safe)."""
+"""Messages the UI passes around; thread workers post them (``post_message`` is thread-safe).
+
+App-wide ones live here; a screen's own results (subclasses of :class:`Loaded`) live in its
+module beside their handler.
+"""
 
 from __future__ import annotations
 
@@ -13,9 +17,17 @@ if TYPE_CHECKING:
 
 @dataclass
 class ServiceReady(Message):
-    """The study service is open and the bundled decks are synced."""
+    """The study service is open (the deck folders sync next: :class:`DecksSynced`)."""
 
     service: StudyService
+    sync: bool = False
+    """The deck folders are still to sync (after the first screen shows)."""
+
+
+@dataclass
+class DecksSynced(Message):
+    """A sync of the deck folders changed cards or found problems."""
+
     imported: int = 0
     """Cards added or changed by the sync (0 when nothing changed)."""
     warnings: dict[str, int] = field(default_factory=dict)
@@ -37,15 +49,16 @@ class DataChanged(Message, bubble=False):
     reason: str = ""
 
 
-@dataclass
 class Loaded(Message, bubble=False):
-    """A screen's background load (:meth:`StudyScreen.load`) returned ``value``."""
+    """The base of a screen's background results (:meth:`StudyScreen.load`): each screen
+    declares one dataclass subclass per result, handled with ``@on(ThatClass)``. A newer
+    result of the same class replaces one still waiting in the queue."""
 
-    group: str
-    value: Any
+    def __init_subclass__(cls, bubble: bool | None = False, **options: Any) -> None:
+        super().__init_subclass__(bubble=bubble, **options)  # a screen's own: not bubbling
 
     def can_replace(self, message: Message) -> bool:
-        return isinstance(message, Loaded) and message.group == self.group
+        return type(message) is type(self)
 
 
 @dataclass

@@ -13,7 +13,7 @@ import pytest
 import studyapp.store.imports as store_imports
 import studyapp.study.import_apkg as import_apkg
 from studyapp.store.imports import ImportWriter
-from studyapp.study.service import StudyService
+from studyapp.study.service import PackageReport, StudyService
 from tests.apkg.builders import HISTORY
 
 CARDS = (
@@ -38,13 +38,13 @@ def query(db: Path, sql: str) -> list[tuple[Any, ...]]:
 
 def imported(
     package: Path, db: Path, media: Path, batch: int | None = None
-) -> tuple[import_apkg.PackageReport, list[str]]:
+) -> tuple[PackageReport, list[str]]:
     """Import into ``db``; returns the report and the SQL statements the import ran."""
     statements: list[str] = []
     with StudyService.open(str(db)) as service:
         service.decks.list()  # the schema exists first
         service.db.sqlite().set_trace_callback(statements.append)
-        report = import_apkg.import_package(service.decks.ctx, package, media, batch=batch)
+        report = service.imports.package(package, media_dir=media, batch=batch)
         service.db.sqlite().set_trace_callback(None)
     return report, statements
 

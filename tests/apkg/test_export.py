@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-from studyapp.study.apkg import write_apkg
 from tests.apkg.storedb import T0, add_small_collection, open_db
 
 NOW = T0.replace(month=6)
@@ -25,9 +24,9 @@ def collection(package: Path, tmp_path: Path) -> sqlite3.Connection:
 
 
 def test_reviews_a_millisecond_apart_all_arrive(tmp_path: Path) -> None:
-    with open_db(tmp_path / "s.db") as session:
-        add_small_collection(session)
-        report = write_apkg(session, tmp_path / "out.apkg", None, NOW)
+    with open_db(tmp_path / "s.db", NOW) as service:
+        add_small_collection(service)
+        report = service.exports.apkg(tmp_path / "out.apkg")
     db = collection(tmp_path / "out.apkg", tmp_path)
     ids = [i for (i,) in db.execute("SELECT id FROM revlog ORDER BY id")]
     # 5 scheduled answers of live cards (the quiz and the removed card's are not exported)
@@ -42,9 +41,9 @@ def test_reviews_a_millisecond_apart_all_arrive(tmp_path: Path) -> None:
 
 
 def test_one_deck_only(tmp_path: Path) -> None:
-    with open_db(tmp_path / "s.db") as session:
-        add_small_collection(session)
-        report = write_apkg(session, tmp_path / "beta.apkg", 2, NOW)
+    with open_db(tmp_path / "s.db", NOW) as service:
+        add_small_collection(service)
+        report = service.exports.apkg(tmp_path / "beta.apkg", 2)
     assert (report.decks, report.notes, report.reviews) == (1, 1, 2)
 
 
@@ -56,15 +55,15 @@ def test_failure_leaves_no_temp_file_and_no_target(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out_dir = tmp_path / "out"
-    with open_db(tmp_path / "s.db") as session:
-        add_small_collection(session)
+    with open_db(tmp_path / "s.db", NOW) as service:
+        add_small_collection(service)
 
         def broken(*_args: object, **_kwargs: object) -> None:
             raise OSError(28, "No space left on device")
 
         monkeypatch.setattr(zipfile.ZipFile, "write", broken)
         with pytest.raises(OSError, match="No space"):
-            write_apkg(session, out_dir / "out.apkg", None, NOW)
+            service.exports.apkg(out_dir / "out.apkg")
     assert list(out_dir.iterdir()) == []
 
 
@@ -78,9 +77,9 @@ def test_stale_temp_files_are_swept(tmp_path: Path) -> None:
         path.write_bytes(b"x" * 1000)
     other = tmp_path / ".other.apkg.1.apkg.tmp"
     other.write_bytes(b"not ours")
-    with open_db(tmp_path / "s.db") as session:
-        add_small_collection(session)
-        write_apkg(session, out, None, NOW)
+    with open_db(tmp_path / "s.db", NOW) as service:
+        add_small_collection(service)
+        service.exports.apkg(out)
     assert leftovers(tmp_path) == [other.name]
 
 
@@ -89,17 +88,15 @@ import sys, time, zipfile
 from pathlib import Path
 sys.path.insert(0, {root!r})
 from tests.apkg.storedb import add_small_collection, open_db
-from studyapp.study.apkg import write_apkg
-from datetime import datetime, UTC
 real = zipfile.ZipFile.write
 def slow(self, *args, **kwargs):
     real(self, *args, **kwargs)
     print("writing", flush=True)
     time.sleep(60)
 zipfile.ZipFile.write = slow
-with open_db(Path({db!r})) as session:
-    add_small_collection(session)
-    write_apkg(session, Path({out!r}), None, datetime.now(UTC))
+with open_db(Path({db!r})) as service:
+    add_small_collection(service)
+    service.exports.apkg(Path({out!r}))
 """
 
 

@@ -90,11 +90,9 @@ def test_answers_added_in_anki_are_merged_on_reimport(tmp_path: Path, isolated_h
 
 
 def test_small_batches_give_the_same_result(packages: dict[str, Path], isolated_home: Path) -> None:
-    from studyapp.study.import_apkg import import_package
-
     with StudyService.open() as service:
-        report = import_package(service.decks.ctx, packages["anki21b"], isolated_home / "m",
-                                batch=3)  # fmt: skip
+        report = service.imports.package(packages["anki21b"], media_dir=isolated_home / "m",
+                                         batch=3)  # fmt: skip
     assert (report.added, report.reviews, report.media) == (8, len(HISTORY), 1)
     assert rows(isolated_home, "SELECT count(*) FROM card") == [(8,)]
 
@@ -105,7 +103,7 @@ def test_a_locked_database_is_said_and_waited_for(
     import threading
 
     from studyapp.store import engine
-    from studyapp.study.import_apkg import LOCKED_MESSAGE, import_package
+    from studyapp.study.context import WAITING
 
     monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 100)
     said: list[str] = []
@@ -116,21 +114,19 @@ def test_a_locked_database_is_said_and_waited_for(
         )
         other.execute("BEGIN IMMEDIATE")
         threading.Timer(1.0, other.execute, ("COMMIT",)).start()
-        report = import_package(service.decks.ctx, packages["anki21b"], isolated_home / "m",
-                                on_wait=said.append)  # fmt: skip
+        report = service.imports.package(packages["anki21b"], media_dir=isolated_home / "m",
+                                         on_wait=said.append)  # fmt: skip
         other.close()
-    assert said == [LOCKED_MESSAGE] and report.added == 8
+    assert said == [WAITING] and report.added == 8
 
 
 def test_the_sqlalchemy_path_imports_and_reimports_alike(
     packages: dict[str, Path], tmp_path: Path
 ) -> None:
-    from studyapp.study.import_apkg import import_package
-
     with StudyService.open(":memory:") as service:  # runs through SQLAlchemy, as PostgreSQL
         assert not service.db.direct
-        first = import_package(service.decks.ctx, packages["legacy"], tmp_path / "m")
-        again = import_package(service.decks.ctx, packages["anki21b"], tmp_path / "m")
+        first = service.imports.package(packages["legacy"], media_dir=tmp_path / "m")
+        again = service.imports.package(packages["anki21b"], media_dir=tmp_path / "m")
         totals = {d.name: d.total for d in service.decks.list()}
     assert (first.added, first.reviews, again.added, again.unchanged) == (8, len(HISTORY), 0, 8)
     assert totals == {"Generative": 2, "Generative::GAN": 4, "Generative::VAE": 2}
@@ -141,14 +137,13 @@ def test_an_import_by_the_same_service_is_seen_by_its_open_session(
 ) -> None:
     """The session's kept queue and deck cache are dropped by an import's write: the package's
     new cards count at once (every deck's session), as a fresh read counts them."""
-    from studyapp.study.import_apkg import import_package
     from tests.study.conftest import make_deck
 
     with StudyService.open(str(tmp_path / "s.db")) as service:
-        service.decks.import_parsed(make_deck(3))
+        service.imports.parsed(make_deck(3))
         before = service.reviews.start(None)
         assert before is not None and before.counts.new == 3
-        import_package(service.decks.ctx, packages["anki21b"], isolated_home / "m")
+        service.imports.package(packages["anki21b"], media_dir=isolated_home / "m")
         after = service.reviews.next()
         fresh = service.reviews.peek(None)
         assert after is not None and fresh is not None

@@ -1,5 +1,5 @@
 """Round trips with Anki itself: our export imported into a fresh Anki collection, and an
-Anki-made package imported here (``import_package``), exported again and imported back."""
+Anki-made package imported here (``service.imports.package``), exported again and imported back."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 
 from studyapp.deckfmt.apkg import read_package
-from studyapp.study.apkg import write_apkg
 from tests.apkg.builders import export_package, import_into_fresh
 from tests.apkg.storedb import T0, add_small_collection, open_db
 
@@ -23,9 +22,9 @@ def counts(col: object) -> tuple[int, int, int]:
 
 
 def test_our_export_keeps_notes_cards_and_reviews_in_anki(tmp_path: Path) -> None:
-    with open_db(tmp_path / "s.db") as session:
-        add_small_collection(session)
-        report = write_apkg(session, tmp_path / "out.apkg", None, T0 + timedelta(days=30))
+    with open_db(tmp_path / "s.db", T0 + timedelta(days=30)) as service:
+        add_small_collection(service)
+        report = service.exports.apkg(tmp_path / "out.apkg")
     col = import_into_fresh(tmp_path / "out.apkg", tmp_path / "anki")
     try:
         assert counts(col) == (report.notes, report.notes, report.reviews) == (3, 3, 5)
@@ -65,13 +64,12 @@ def test_anki_package_read_stored_exported_and_back_into_anki(tmp_path: Path) ->
     package = export_package(source, tmp_path / "anki-made.apkg", legacy=False)
     source.close()  # type: ignore[attr-defined]
     assert read_package(package).review_count == 30
-    from studyapp.study.import_apkg import import_package
     from studyapp.study.service import StudyService
 
     with StudyService.open(str(tmp_path / "s.db")) as service:
-        imported = import_package(service.decks.ctx, package, tmp_path / "media")
+        imported = service.imports.package(package, media_dir=tmp_path / "media")
         assert (imported.added, imported.reviews) == (12, 30)
-        report = service.export_apkg(tmp_path / "again.apkg")
+        report = service.exports.apkg(tmp_path / "again.apkg")
     assert (report.notes, report.reviews) == (12, 30)
     back = import_into_fresh(tmp_path / "again.apkg", tmp_path / "anki-again")
     try:

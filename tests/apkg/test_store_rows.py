@@ -13,9 +13,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from studyapp.store import decks as store_decks
 from studyapp.store.imports import IMPORTED_CARD, NEVER_ANSWERED, ImportWriter
-from studyapp.store.sql import sqlite_value
-from studyapp.study.importer import NEW_DECK
+from studyapp.store.rows import DeckRow
+from studyapp.store.table import sqlite_value
 from studyapp.study.service import StudyService
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -27,14 +28,10 @@ _keys = itertools.count()
 def stored(db: Path, times: list[int]) -> tuple[list[tuple[str | None, ...]], tuple[str, str]]:
     """The stored times of review-log rows at ``times`` and of a card due at ``times[0]``,
     last reviewed at ``times[-1]``."""
-    with StudyService.open(str(db)) as service, service.decks.ctx.database().transaction(
-        write=True
-    ) as conn:  # fmt: skip
-        writer = ImportWriter(conn)
-        deck = writer.deck_ids(["anki/T"]).get("anki/T") or writer.q.insert(
-            "deck", {**NEW_DECK, "source": "anki/T", "name": "T", "path": "", "format": "apkg",
-                     "file_hash": "", "created_at": EPOCH},
-        )  # fmt: skip
+    with StudyService.open(str(db)) as service, service.ctx.write() as q:
+        writer = ImportWriter(q)
+        known = writer.decks(["anki/T"]).get("anki/T")
+        deck = known.id if known else store_decks.insert(q, DeckRow(0, "anki/T", "T"))
         keys = [f"k{next(_keys)}" for _ in range(2)]
         cards = [new_card(deck, keys[0], file_front="f", front="f", due=times[0],
                           last_review=times[-1], state=2, reps=len(times)),

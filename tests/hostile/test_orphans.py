@@ -77,7 +77,7 @@ def db(tmp_path: Path) -> Path:
         line=1,
         experiments=["mode-collapse"],
     )
-    service.decks.import_parsed(
+    service.imports.parsed(
         ParsedDeck(name="GANs", format="deck", source="tests/gans.txt", cards=[card])
     )
     service.close()

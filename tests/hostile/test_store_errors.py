@@ -35,7 +35,7 @@ def deck(n: int = 3) -> ParsedDeck:
 
 def make_db(path: Path) -> Path:
     with StudyService.open(str(path)) as service:
-        service.decks.import_parsed(deck())
+        service.imports.parsed(deck())
     return path
 
 
@@ -176,7 +176,7 @@ def test_disk_full_inside_a_write_is_a_store_error(tmp_path: Path) -> None:
             ParsedCard(f"Q{i} " + "x" * 500, "A", i + 1) for i in range(500)
         ])  # fmt: skip
         with pytest.raises(StoreError, match="disk is full") as caught:
-            service.decks.import_parsed(big)
+            service.imports.parsed(big)
         assert str(db) in str(caught.value) and "corrupt" not in str(caught.value)
         assert [d.name for d in service.decks()] == ["Hostile"]  # nothing half-written
 

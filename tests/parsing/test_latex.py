@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from studyapp.deckfmt.latex import convert
@@ -43,5 +45,21 @@ def test_prose_is_left_alone(text: str) -> None:
     "text", [r"${unclosed \frac{a$", r"$\end{foo}$", r"$a}}b$", r"$\left($", "$^$", "$_{}$"]
 )
 def test_broken_latex_never_raises_or_vanishes(text: str) -> None:
+    """Broken math is shown as best it can be: something always shows, and nothing the
+    student wrote disappears."""
     out = convert(text)
     assert isinstance(out, str) and out.strip()
+    assert kept(text, out), out
+
+
+def kept(text: str, out: str) -> bool:
+    """Every letter and digit of ``text`` outside command names is in ``out``, in order."""
+    written = re.findall(r"[^\W_]", re.sub(r"\\[A-Za-z]+", "", text))
+    shown = iter(re.findall(r"[^\W_]", out))
+    return all(char in shown for char in written)
+
+
+def test_the_broken_latex_check_catches_a_loss() -> None:
+    assert kept(r"${unclosed \frac{a$", "unclosed a/")
+    assert not kept(r"${unclosed \frac{a$", "unclosed /")
+    assert not kept(r"$a}}b$", "ba")

@@ -36,7 +36,7 @@ def test_first_card_and_answer_without_sqlalchemy(tmp_path: Path) -> None:
     db = tmp_path / "cold.db"
     with StudyService.open(str(db)) as service:
         cards = [ParsedCard("First question?", "First answer", 1)]
-        service.decks.import_parsed(ParsedDeck("Cold", "deck", "cold.txt", cards))
+        service.imports.parsed(ParsedDeck("Cold", "deck", "cold.txt", cards))
     empty = tmp_path / "no-decks"
     empty.mkdir()
     out = run(FIRST_CARD, str(db), str(empty))
@@ -51,7 +51,7 @@ def test_a_fresh_process_creates_a_new_database(tmp_path: Path) -> None:
         "from studyapp.deckfmt import ParsedCard, ParsedDeck\n"
         "from studyapp.study.service import StudyService\n"
         "s = StudyService.open(sys.argv[1])\n"
-        "r = s.decks.import_parsed(ParsedDeck('D', 'deck', 'd.txt', [ParsedCard('Q?', 'A', 1)]))\n"
+        "r = s.imports.parsed(ParsedDeck('D', 'deck', 'd.txt', [ParsedCard('Q?', 'A', 1)]))\n"
         "print(json.dumps({'added': r.added, 'decks': len(s.decks())}))\n"
     )
     assert run(code, str(tmp_path / "new" / "fresh.db")) == {"added": 1, "decks": 1}

@@ -21,7 +21,7 @@ def test_two_processes_answer_at_once(tmp_path: Path) -> None:
     deck_ids = []
     for name in ("A", "B"):
         cards = [ParsedCard(f"{name} question {i}?", f"answer {i}", i + 1) for i in range(ANSWERS)]
-        report = service.decks.import_parsed(ParsedDeck(name, "deck", f"{name}.txt", cards))
+        report = service.imports.parsed(ParsedDeck(name, "deck", f"{name}.txt", cards))
         service.decks.set_limits(report.deck_id, ANSWERS, 1000)
         deck_ids.append(report.deck_id)
     service.close()

@@ -53,7 +53,7 @@ def test_v2_database_gains_experiment_settings_and_keeps_its_cards(tmp_path: Pat
             "deck",
             "new.deck",
         )
-        service.decks.import_parsed(deck, source="user/new.deck")
+        service.imports.parsed(deck, source="user/new.deck")
         [row] = service.cards.browse("mode collapse")
         assert row.experiment_settings == {"mode-collapse": {"data": "grid25", "steps": "3000"}}
     finally:

@@ -59,8 +59,8 @@ def test_study_session_on_postgres(pg_url: str) -> None:
     service = StudyService.open(pg_url, clock=lambda: NOW, fuzz=False, tz=UTC)
     try:
         assert service.url.startswith("postgresql+psycopg://")
-        report = service.decks.import_parsed(deck())
-        assert service.decks.import_parsed(deck()).unchanged == 6
+        report = service.imports.parsed(deck())
+        assert service.imports.parsed(deck()).unchanged == 6
         ids = service.reviews.queue(report.deck_id, NOW)
         assert len(ids) == 6
         first = service.reviews.record(ids[0], Rating.GOOD, 700, NOW)
@@ -94,7 +94,7 @@ def test_study_session_on_postgres(pg_url: str) -> None:
 
 def test_answers_persist_across_connections(pg_url: str) -> None:
     with StudyService.open(pg_url, fuzz=False) as first:
-        report = first.decks.import_parsed(deck(3))
+        report = first.imports.parsed(deck(3))
         card_id = first.reviews.queue(report.deck_id)[0]
         first.reviews.record(card_id, Rating.GOOD, 10)
     with StudyService.open(pg_url) as second:
@@ -104,14 +104,13 @@ def test_answers_persist_across_connections(pg_url: str) -> None:
 
 def test_v1_schema_migrates_on_postgres(pg_url: str) -> None:
     from sqlalchemy import create_engine, text
-    from sqlmodel import SQLModel
 
     from studyapp.store import schema
     from studyapp.store.engine import to_url
 
     engine = create_engine(to_url(pg_url))
-    tables = [SQLModel.metadata.tables[t] for t in ("studyapp_meta", "deck", "card", "review_log")]
-    SQLModel.metadata.create_all(engine, tables=tables)
+    tables = [schema.sql_table(t) for t in ("studyapp_meta", "deck", "card", "review_log")]
+    schema.metadata().create_all(engine, tables=tables)
     with engine.begin() as conn:
         conn.execute(text("ALTER TABLE review_log DROP COLUMN kind"))
         conn.execute(text("ALTER TABLE card DROP COLUMN experiment_settings"))  # v3
@@ -144,3 +143,47 @@ def test_unreachable_server_is_a_store_error() -> None:
     with pytest.raises(StoreError) as caught:
         StudyService.open("postgresql://nobody@127.0.0.1:1/none")
     assert "\n" not in str(caught.value) and "127.0.0.1" in str(caught.value)
+
+
+def test_packages_and_runs_on_postgres(pg_url: str, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The import's batched writes (no positional SQLite path), the export's reads and a run's
+    one transaction, on PostgreSQL: a package made here goes in twice (new, then known cards)
+    and comes out with the same notes and history."""
+    from tests.apkg.storedb import add_small_collection, open_db
+    from tests.study.test_runs import result
+
+    with open_db(tmp_path / "source.db") as source:
+        add_small_collection(source)
+        made = source.exports.apkg(tmp_path / "made.apkg")
+    with StudyService.open(pg_url, clock=lambda: NOW) as service:
+        first = service.imports.package(tmp_path / "made.apkg", media_dir=tmp_path / "m")
+        again = service.imports.package(tmp_path / "made.apkg", media_dir=tmp_path / "m")
+        assert (first.added, first.reviews, again.added, again.unchanged) == (3, 5, 0, 3)
+        out = service.exports.apkg(tmp_path / "out.apkg")
+        assert (out.notes, out.reviews) == (made.notes, made.reviews) == (3, 5)
+        card = service.cards.browse("Q2")[0]
+        outcome = service.runs.finish(result(answer=1), card.id, 0)
+        assert outcome.correct is False and outcome.review is not None
+        assert service.runs.get(outcome.run_id).prediction_correct is False
+
+
+def test_rows_read_back_as_written_on_postgres(pg_url: str) -> None:
+    from studyapp.store.rows import CARD, DECK, CardRow, DeckRow
+    from studyapp.store.sql import Db
+
+    StudyService.open(pg_url).close()  # the schema
+    db = Db(pg_url)
+    at = datetime(2026, 3, 2, 12, 30, 15, 123456, tzinfo=UTC)
+    try:
+        deck = DeckRow(0, "user/x.txt", "X", exam_date=date(2026, 5, 1),
+                       fsrs_parameters=(0.1, 2.5), created_at=at)  # fmt: skip
+        with db.session(write=True) as q:
+            deck_id = q.insert(DECK, deck)
+            card = CardRow(0, deck_id, "k", state=2, stability=3.5, due=at, suspended=True,
+                           tags=("a",), experiment_settings={"x": {}}, created_at=at)  # fmt: skip
+            card_id = q.insert(CARD, card)
+        with db.session() as q:
+            assert q.first(DECK, "WHERE deck.id = :i", {"i": deck_id}) == deck._replace(id=deck_id)
+            assert q.first(CARD, "WHERE card.id = :i", {"i": card_id}) == card._replace(id=card_id)
+    finally:
+        db.close()

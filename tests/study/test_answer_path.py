@@ -20,7 +20,7 @@ def _fresh_counts(db_path: Path, deck_id: int, now=NOW):  # type: ignore[no-unty
 
 
 def _limited(service: StudyService, n: int = 12, new: int = 5) -> int:
-    deck_id = service.decks.import_parsed(make_deck(n)).deck_id
+    deck_id = service.imports.parsed(make_deck(n)).deck_id
     service.decks.set_limits(deck_id, new=new, reviews=50)
     return deck_id
 

@@ -13,7 +13,7 @@ from tests.study.conftest import NOW, make_deck
 
 def reviewed_deck(service: StudyService, n: int) -> int:
     """A deck of ``n`` cards all in review state, learnt on different days (varied recall)."""
-    deck = service.decks.import_parsed(make_deck(n))
+    deck = service.imports.parsed(make_deck(n))
     service.decks.set_limits(deck.deck_id, n, 1000)
     for i, card_id in enumerate(service.reviews.queue(deck.deck_id, NOW)):
         when = NOW - timedelta(days=40 - i)
@@ -80,9 +80,7 @@ def snapshot(service: StudyService, deck_id: int) -> list:
 
 def test_quiz_never_touches_the_schedule(service: StudyService) -> None:
     deck_id = reviewed_deck(service, 8)
-    other = service.decks.import_parsed(
-        make_deck(5, name="Other", source="o.txt", prefix="Elsewhere")
-    )
+    other = service.imports.parsed(make_deck(5, name="Other", source="o.txt", prefix="Elsewhere"))
     before = snapshot(service, deck_id)
     queue_before = service.reviews.queue(deck_id, NOW + timedelta(days=3))
     questions = service.quiz(deck_id, 5, "choice", seed=3)
@@ -125,7 +123,7 @@ def test_quiz_skips_cards_without_answer(service: StudyService) -> None:
     parsed = make_deck(3)
     parsed.cards.append(ParsedCard("Image card", "", 99, flags=["answer-missing", "image-missing"]))
     parsed.cards.append(ParsedCard("Blank card", "", 100, flags=["answer-missing"]))
-    deck = service.decks.import_parsed(parsed)
+    deck = service.imports.parsed(parsed)
     assert {q.prompt for q in service.quiz(deck.deck_id, 10, "typed")} == {
         f"Question {i}?" for i in range(3)
     }
@@ -143,7 +141,7 @@ def real_decks() -> list[list[tuple[int, str, str]]]:
 
     from studyapp.deckfmt import parse_file
 
-    root = Path(__file__).resolve().parents[2] / "decks"
+    root = Path(__file__).resolve().parents[2] / "studyapp" / "decks"
     decks = []
     for path in sorted(root.glob("*.txt")):
         cards = parse_file(path).cards

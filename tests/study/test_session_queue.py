@@ -18,7 +18,7 @@ def seeded(db_path: Path) -> tuple[StudyService, list[int]]:
     """Two decks: some cards learned 20 days ago (reviews due by now), the rest new."""
     service = StudyService.open(str(db_path), fuzz=False, tz=None)
     decks = [
-        service.decks.import_parsed(make_deck(30, name=n, source=f"{n}.txt", prefix=n)).deck_id
+        service.imports.parsed(make_deck(30, name=n, source=f"{n}.txt", prefix=n)).deck_id
         for n in ("A", "B")
     ]
     then = NOW - timedelta(days=20)

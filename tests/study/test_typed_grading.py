@@ -20,7 +20,7 @@ ROLES = "• Generator: minimize\n• Discriminator: maximize"
 
 
 def deck_cards() -> list[tuple[str, str]]:
-    return [(c.front, c.back) for f in sorted((ROOT / "decks").glob("*.txt"))
+    return [(c.front, c.back) for f in sorted((ROOT / "studyapp" / "decks").glob("*.txt"))
             for c in parse_file(f).cards]  # fmt: skip
 
 
@@ -130,7 +130,7 @@ def test_service_grades_with_the_decks_abbreviations(service: StudyService) -> N
         "Frechet Inception Distance",
     )
     parsed.cards[1].back = "FID"
-    deck = service.decks.import_parsed(parsed)
+    deck = service.imports.parsed(parsed)
     question = next(q for q in service.quiz(deck.deck_id, 2, "typed") if q.answer == "FID")
     assert not grade("FID", "frechet inception distance", DEFAULT).accepted
     verdict = service.quiz.grade(question, "Fréchet inception distance")

@@ -98,7 +98,7 @@ def open_service(db_path: Path, clock: Callable[[], datetime] | None = None) -> 
 def service(db_path: Path, clock: Clock) -> StudyService:
     """An open service on a tmp database holding :func:`test_deck`."""
     svc = open_service(db_path, clock)
-    svc.decks.import_parsed(test_deck())
+    svc.imports.parsed(test_deck())
     return svc
 
 
@@ -155,6 +155,18 @@ async def settle(pilot: Pilot[None]) -> None:
     await pilot.pause()
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
+
+
+def logged(service: StudyService, kind: str) -> list[tuple[int, int]]:
+    """``(card_id, rating)`` of every answer of ``kind``, oldest first, as the database file
+    holds them (read by a separate connection)."""
+    import sqlite3
+
+    with sqlite3.connect(f"file:{service.db.path}?mode=ro", uri=True) as connection:
+        rows = connection.execute(
+            "SELECT card_id, rating FROM review_log WHERE kind = ? ORDER BY id", (kind,)
+        ).fetchall()
+    return [(int(card), int(rating)) for card, rating in rows]
 
 
 def screen_text(app: StudyApp) -> str:

@@ -34,7 +34,7 @@ experiments: mode-collapse(seed=3), vanishing-gradients
 @pytest.fixture
 def study(db_path: Path, clock: Clock) -> StudyService:
     svc = open_service(db_path, clock)
-    svc.decks.import_parsed(parse_text(DECK, "deck", "tests/settings.deck"))
+    svc.imports.parsed(parse_text(DECK, "deck", "tests/settings.deck"))
     return svc
 
 

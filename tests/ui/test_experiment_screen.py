@@ -29,7 +29,7 @@ from studyapp.ui.screens.runs import RunsScreen
 from studyapp.ui.widgets.pixels import PixelView
 from studyapp.ui.widgets.plots import CurvePlot
 from tests.ui import fake_experiment
-from tests.ui.conftest import Clock, open_service, ready, screen_text, text_of
+from tests.ui.conftest import Clock, logged, open_service, ready, screen_text, text_of
 
 SIZE = (120, 40)
 FAKE = fake_experiment.SPEC
@@ -50,7 +50,7 @@ def fake_spec(monkeypatch: pytest.MonkeyPatch) -> Iterator[ExperimentSpec]:
 def study(db_path: Path, clock: Clock) -> StudyService:
     """A service whose one deck has a card about the fake concept (linked by its text)."""
     svc = open_service(db_path, clock)
-    svc.decks.import_parsed(
+    svc.imports.parsed(
         ParsedDeck(
             name="Fake lecture",
             format="deck",
@@ -68,20 +68,7 @@ def study_app(study: StudyService, clock: Clock) -> StudyApp:
 
 def prediction_logs(service: StudyService) -> list[tuple[int, int, str]]:
     """``(card_id, rating, kind)`` of every prediction answer in the database."""
-    from sqlmodel import Session, select
-
-    from studyapp.store.engine import make_engine
-    from studyapp.store.schema import ReviewLog
-
-    engine = make_engine(service.url)
-    try:
-        with Session(engine) as session:
-            rows = session.exec(
-                select(ReviewLog).where(ReviewLog.kind == "prediction").order_by(ReviewLog.id)
-            ).all()
-            return [(row.card_id, row.rating, row.kind) for row in rows]
-    finally:
-        engine.dispose()
+    return [(card, rating, "prediction") for card, rating in logged(service, "prediction")]
 
 
 class BareApp(App[None]):
@@ -421,7 +408,7 @@ async def test_save_png_writes_the_figure(study_app, study) -> None:
         await pilot.press("g")
         figure_saved = lambda: not any(w.group == "figure" for w in study_app.workers)  # noqa: E731
         await until(pilot, figure_saved, timeout=90)  # matplotlib's import is slow when loaded
-        path = data_dir() / "figures" / f"fake-experiment-run{screen.run_id}.png"
+        path = data_dir() / "figures" / f"fake-experiment-run{screen.outcome.run_id}.png"
         assert path.read_bytes().startswith(b"\x89PNG")
         await pilot.pause()
         assert "Figure saved" in screen_text(study_app)

@@ -25,7 +25,7 @@ def last_line(app) -> str:  # type: ignore[no-untyped-def]
 
 
 async def test_home_counts_stay_visible_at_60_columns(app, service) -> None:
-    service.decks.import_parsed(test_deck(LONG_NAME, missing=False))
+    service.imports.parsed(test_deck(LONG_NAME, missing=False))
     async with app.run_test(size=SMALL) as pilot:
         await ready(pilot)
         text = screen_text(app)
@@ -104,7 +104,7 @@ async def test_quiz_question_stays_readable_at_60x20(app, service) -> None:
         for i in range(6)
     ]
     quiz = ParsedDeck(name="A long quiz", format="deck", source="t", cards=cards)
-    service.decks.import_parsed(quiz)
+    service.imports.parsed(quiz)
     async with app.run_test(size=SMALL) as pilot:
         await ready(pilot)
         home = app.screen
@@ -220,7 +220,7 @@ async def test_review_entry_opens_on_the_first_card_and_escape_goes_home(service
 async def test_review_entry_for_every_deck(service, clock) -> None:
     from studyapp.ui.app import StudyApp
 
-    service.decks.import_parsed(test_deck("VAE lecture", missing=False))
+    service.imports.parsed(test_deck("VAE lecture", missing=False))
     app = StudyApp(lambda: service, clock=clock, sync_decks=False, review=(None, "All decks"))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()

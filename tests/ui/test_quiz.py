@@ -55,7 +55,7 @@ async def open_quiz(app, pilot, key: str) -> QuizScreen:  # type: ignore[no-unty
 
 
 async def test_four_long_choices_fit_at_80x24_with_a_hanging_indent(app, service) -> None:
-    service.decks.import_parsed(quiz_deck())
+    service.imports.parsed(quiz_deck())
     async with app.run_test(size=SIZE) as pilot:
         quiz = await open_quiz(app, pilot, "q")
         assert quiz.mode == "choice" and len(quiz.questions) == len(CARDS)
@@ -87,7 +87,7 @@ async def test_four_long_choices_fit_at_80x24_with_a_hanging_indent(app, service
 
 
 async def test_typed_quiz_by_keys_marks_and_overrules(app, service, fresh) -> None:
-    service.decks.import_parsed(quiz_deck())
+    service.imports.parsed(quiz_deck())
     async with app.run_test(size=SIZE) as pilot:
         quiz = await open_quiz(app, pilot, "t")
         assert quiz.mode == "typed"
@@ -122,7 +122,7 @@ async def test_typed_quiz_by_keys_marks_and_overrules(app, service, fresh) -> No
 
 
 async def test_typed_feedback_marks_the_missing_words(app, service) -> None:
-    service.decks.import_parsed(quiz_deck())
+    service.imports.parsed(quiz_deck())
     async with app.run_test(size=SIZE) as pilot:
         quiz = await open_quiz(app, pilot, "t")
         while quiz.questions[quiz.index].answer != "Randomly sampled noise.":
@@ -140,7 +140,7 @@ async def test_typed_feedback_marks_the_missing_words(app, service) -> None:
 
 
 async def test_summary_indents_answers_under_their_question(app, service) -> None:
-    service.decks.import_parsed(quiz_deck())
+    service.imports.parsed(quiz_deck())
     async with app.run_test(size=(80, 40)) as pilot:
         quiz = await open_quiz(app, pilot, "q")
         for question in quiz.questions:
@@ -166,7 +166,7 @@ async def test_summary_indents_answers_under_their_question(app, service) -> Non
 
 
 async def test_a_data_change_keeps_the_quiz_and_keys_wait_for_questions(app, service) -> None:
-    service.decks.import_parsed(quiz_deck())
+    service.imports.parsed(quiz_deck())
     async with app.run_test(size=SIZE) as pilot:
         quiz = await open_quiz(app, pilot, "q")
         asked = quiz.questions

@@ -6,7 +6,7 @@ from studyapp.study.views import Rating
 from studyapp.ui.screens.home import HomeScreen
 from studyapp.ui.screens.modals import ChooseModal, EditCardModal
 from studyapp.ui.screens.review import ReviewScreen
-from tests.ui.conftest import MARKUP_BACK, MARKUP_FRONT, ready, screen_text
+from tests.ui.conftest import MARKUP_BACK, MARKUP_FRONT, logged, ready, screen_text
 
 SIZE = (80, 24)
 
@@ -22,20 +22,7 @@ async def start_review(pilot) -> ReviewScreen:  # type: ignore[no-untyped-def]
 
 def review_logs(service) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
     """``(card_id, rating)`` of every review-kind answer, oldest first, from the database."""
-    from sqlmodel import Session, select
-
-    from studyapp.store.engine import make_engine
-    from studyapp.store.schema import ReviewLog
-
-    engine = make_engine(service.url)
-    try:
-        with Session(engine) as session:
-            rows = session.exec(
-                select(ReviewLog).where(ReviewLog.kind == "review").order_by(ReviewLog.id)
-            ).all()
-            return [(row.card_id, row.rating) for row in rows]
-    finally:
-        engine.dispose()
+    return logged(service, "review")
 
 
 async def test_reveal_rate_and_every_answer_committed(app, fresh) -> None:
@@ -196,17 +183,26 @@ async def test_linked_experiments_listed_and_chooser(app, service) -> None:
 
 
 async def test_single_experiment_opens_experiment_screen(app, monkeypatch) -> None:
-    opened: list[tuple[str, int | None]] = []
-    monkeypatch.setattr(type(app), "_push_experiment", lambda self, e, c, *_: opened.append((e, c)))
+    """``x`` on a card linking one experiment opens that experiment's screen, for the card."""
+    from studyapp.ui.screens.experiment import ExperimentScreen
+
+    monkeypatch.setenv("STUDYAPP_RUN_BACKEND", "thread")  # no child process to start
     async with app.run_test(size=SIZE) as pilot:
         screen = await start_review(pilot)
         while screen.card is not None and len(screen.card.experiments) != 1:
             await pilot.press("b")
             await pilot.pause()
         card = screen.card
+        assert card is not None
         await pilot.press("x")
         await pilot.pause()
-    assert opened == [(card.experiments[0], card.id)]
+        opened = app.screen
+        assert isinstance(opened, ExperimentScreen)
+        assert (opened.experiment_id, opened.card_id) == (card.experiments[0], card.id)
+        assert opened.spec.title in screen_text(app)  # its own layout, not the review's
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
 
 
 async def test_session_end_and_escape_home(app, fresh) -> None:

@@ -16,7 +16,7 @@ def test_unknown_deck_is_one_error_line_before_the_tui(
     db_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     service = open_service(db_path)
-    service.decks.import_parsed(test_deck())
+    service.imports.parsed(test_deck())
     service.close()
     assert main(["--db", str(db_path), "review", "no such deck"]) == 1
     err = capsys.readouterr().err
@@ -37,8 +37,8 @@ def test_foreign_database_is_one_error_line(
 
 def test_find_deck_by_file_name_not_by_the_bundled_prefix(db_path: Path) -> None:
     service = open_service(db_path)
-    gan = service.decks.import_parsed(test_deck("GAN lecture"), source="bundled/gan-13.txt")
-    vae = service.decks.import_parsed(test_deck("VAE notes"), source="bundled/dl09-vae.txt")
+    gan = service.imports.parsed(test_deck("GAN lecture"), source="bundled/gan-13.txt")
+    vae = service.imports.parsed(test_deck("VAE notes"), source="bundled/dl09-vae.txt")
     try:
         ids = {deck.name: deck.id for deck in service.decks()}
         assert find_deck(service, "dl09") == ids["VAE notes"]

@@ -13,30 +13,17 @@ from studyapp.ui.screens.home import HomeScreen
 from studyapp.ui.screens.modals import ExamDateModal
 from studyapp.ui.screens.quiz import QuizScreen
 from studyapp.ui.screens.stats import StatsScreen
-from tests.ui.conftest import MARKUP_FRONT, ready, screen_text, settle, shown, test_deck
+from tests.ui.conftest import MARKUP_FRONT, logged, ready, screen_text, settle, shown, test_deck
 
 SIZE = (80, 24)
 
 
 def quiz_logs(service) -> list[tuple[int, int]]:  # type: ignore[no-untyped-def]
-    from sqlmodel import Session, select
-
-    from studyapp.store.engine import make_engine
-    from studyapp.store.schema import ReviewLog
-
-    engine = make_engine(service.url)
-    try:
-        with Session(engine) as session:
-            rows = session.exec(
-                select(ReviewLog).where(ReviewLog.kind == "quiz").order_by(ReviewLog.id)
-            ).all()
-            return [(row.card_id, row.rating) for row in rows]
-    finally:
-        engine.dispose()
+    return logged(service, "quiz")
 
 
 async def test_home_lists_decks_with_counts(app, service) -> None:
-    service.decks.import_parsed(test_deck("VAE lecture", missing=False))
+    service.imports.parsed(test_deck("VAE lecture", missing=False))
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         home = app.screen
@@ -306,7 +293,7 @@ async def test_palette_lists_each_screen_and_help_once(app) -> None:
 
 async def test_palette_reads_the_decks_once_per_opening(app, service) -> None:
     calls: list[int] = []
-    real = service.decks
+    real = service.decks.list
 
     def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
         calls.append(1)
@@ -314,7 +301,7 @@ async def test_palette_reads_the_decks_once_per_opening(app, service) -> None:
 
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        service.decks = counted  # type: ignore[method-assign]
+        service.decks.list = counted  # type: ignore[method-assign]
         await pilot.press("ctrl+p")
         await pilot.pause(0.2)
         await pilot.press(*"Review GAN lecture")
@@ -396,7 +383,7 @@ async def test_data_changed_reloads_the_showing_screen(app, service) -> None:
 async def test_markup_in_deck_names_and_toasts_is_literal(service, clock) -> None:
     from studyapp.ui.app import StudyApp
 
-    service.decks.import_parsed(test_deck("[bold]Deck[/] [link=x]one[/link]", missing=False))
+    service.imports.parsed(test_deck("[bold]Deck[/] [link=x]one[/link]", missing=False))
     app = StudyApp(lambda: service, clock=clock, sync_decks=False)
     async with app.run_test(size=(160, 24), notifications=True) as pilot:  # a one-line toast
         await ready(pilot)
@@ -427,8 +414,9 @@ async def test_optimize_runs_on_a_worker_and_reports_refusal(app, service) -> No
 
 
 async def test_browser_x_opens_the_cards_experiment(app, service, monkeypatch) -> None:
-    opened: list[tuple[str, int | None]] = []
-    monkeypatch.setattr(type(app), "_push_experiment", lambda self, e, c, *_: opened.append((e, c)))
+    from studyapp.ui.screens.experiment import ExperimentScreen
+
+    monkeypatch.setenv("STUDYAPP_RUN_BACKEND", "thread")  # no child process to start
     linked = next(row for row in service.cards.browse("") if len(row.experiments) == 1)
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -442,7 +430,10 @@ async def test_browser_x_opens_the_cards_experiment(app, service, monkeypatch) -
         assert f"Experiments: {linked.experiments[0]}" in shown(app, "#browse-detail")
         await pilot.press("x")
         await pilot.pause()
-    assert opened == [(linked.experiments[0], linked.id)]
+        opened = app.screen
+        assert isinstance(opened, ExperimentScreen)
+        assert (opened.experiment_id, opened.card_id) == (linked.experiments[0], linked.id)
+        assert opened.spec.title in screen_text(app)
 
 
 async def test_choice_quiz_by_arrow_and_enter(app) -> None:

@@ -78,7 +78,7 @@ def stop(process: subprocess.Popen[bytes]) -> None:
 def db(tmp_path: Path) -> Path:
     path = tmp_path / "served.db"
     service = open_service(path)
-    service.decks.import_parsed(test_deck(missing=False))
+    service.imports.parsed(test_deck(missing=False))
     service.close()
     return path
 
@@ -195,18 +195,11 @@ def start_chromium(tmp_path: Path) -> tuple[subprocess.Popen[bytes], int]:
 
 def good_answers(db: Path) -> int:
     """Review answers rated Good in the database."""
-    from sqlmodel import Session, select
+    import sqlite3
 
-    from studyapp.store.engine import make_engine
-    from studyapp.store.schema import ReviewLog
-
-    engine = make_engine(str(db))
-    try:
-        with Session(engine) as session:
-            query = select(ReviewLog).where(ReviewLog.rating == 3, ReviewLog.kind == "review")
-            return len(session.exec(query).all())
-    finally:
-        engine.dispose()
+    with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
+        query = "SELECT count(*) FROM review_log WHERE rating = 3 AND kind = 'review'"
+        return int(connection.execute(query).fetchone()[0])
 
 
 async def drive(url: str, devtools_port: int, db: Path) -> None:

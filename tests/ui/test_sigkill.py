@@ -74,9 +74,9 @@ class Terminal:
 
 def answers(db: Path) -> list[tuple[int, int]]:
     """``(card_id, rating)`` of the review answers, read by a separate plain connection."""
-    from studyapp.store.schema import ReviewLog
+    from studyapp.store.rows import REVIEW_LOG
 
-    table = ReviewLog.__tablename__
+    table = REVIEW_LOG.name
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
         rows = connection.execute(
             f"SELECT card_id, rating FROM {table} WHERE kind = 'review' ORDER BY id"
@@ -96,7 +96,7 @@ def wait_for_answers(db: Path, count: int) -> list[tuple[int, int]]:
 def test_sigkill_mid_session_loses_no_answer(tmp_path: Path) -> None:
     db = tmp_path / "study.db"
     service = open_service(db)
-    service.decks.import_parsed(test_deck())
+    service.imports.parsed(test_deck())
     service.close()
     (tmp_path / "decks").mkdir()
     env = {

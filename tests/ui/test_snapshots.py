@@ -25,7 +25,7 @@ def service(db_path, clock, monkeypatch):  # type: ignore[no-untyped-def]
         lambda front, back, explicit=(): links.get(front, []),
     )
     svc = open_service(db_path, clock)
-    svc.decks.import_parsed(test_deck())
+    svc.imports.parsed(test_deck())
     return svc
 
 

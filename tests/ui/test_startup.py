@@ -53,7 +53,7 @@ def test_importing_the_app_loads_no_sql_no_torch_no_plots() -> None:
 def test_first_card_without_torch(tmp_path: Path) -> None:
     db = tmp_path / "study.db"
     service = open_service(db)
-    service.decks.import_parsed(test_deck())
+    service.imports.parsed(test_deck())
     service.close()
     done = subprocess.run(
         [sys.executable, "-c", FIRST_CARD, str(db)], capture_output=True, text=True, timeout=60

@@ -53,11 +53,6 @@ def render_card(
     return html_to_text(front_html, media), html_to_text(back_html, media), media
 
 
-def cloze_numbers(text: str) -> list[int]:
-    """The cloze numbers a field uses, ascending (``{{c2::x}}`` -> 2)."""
-    return sorted({int(n) for n, _, _ in _CLOZE.findall(text) if int(n) > 0})
-
-
 def _render(template: str, fields: dict[str, str], cloze: int | None, question: bool,
             front: str) -> str:  # fmt: skip
     out: list[str] = []

@@ -1,15 +1,17 @@
 """The base of the app's screens: a typed ``app``, one error path, loads on thread workers.
 
 Database work that can block (seconds on a busy PostgreSQL) runs through :meth:`load`: a
-thread worker, exclusive per ``group``, whose result comes back as a :class:`Loaded`
-message handled by :meth:`loaded` on the UI thread. A worker that raises, like a failed
-:meth:`attempt`, ends in ``app.report_failure``: one notification, never a traceback.
+thread worker, exclusive per result type, whose value comes back as that screen's typed
+message (a :class:`~studyapp.ui.messages.Loaded` dataclass, handled with ``@on``). Quick
+calls on the UI thread go through :meth:`reported`. A worker that raises, like a reported
+call, ends in ``app.report_failure``: one notification, never a traceback.
 :class:`DataChanged` reloads the screen now if it is showing, else when it is next shown.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
@@ -25,7 +27,8 @@ T = TypeVar("T")
 
 
 class StudyScreen(Screen[None]):
-    """A screen of :class:`StudyApp`; subclasses override :meth:`reload` and :meth:`loaded`."""
+    """A screen of :class:`StudyApp`; subclasses override :meth:`reload` and handle their
+    :class:`Loaded` messages."""
 
     RELOAD_ON_RESUME: ClassVar[bool] = False
     """Reload whenever the screen is shown again (home: counts change during a review)."""
@@ -46,16 +49,19 @@ class StudyScreen(Screen[None]):
         """Fetch what the screen shows (usually with :meth:`load`); called on mount, on
         :class:`DataChanged` and on resume. Nothing by default."""
 
-    def loaded(self, group: str, value: Any) -> None:
-        """A :meth:`load` of ``group`` returned ``value`` (on the UI thread)."""
-
     def load(
-        self, group: str, func: Callable[..., Any], *args: Any, label: str = "", **kwargs: Any
+        self,
+        message: Callable[[T], Loaded],
+        func: Callable[..., T],
+        *args: Any,
+        label: str = "",
+        **kwargs: Any,
     ) -> Worker[None]:
-        """Run ``func(*args, **kwargs)`` on a thread worker (a newer load of the same
-        ``group`` cancels this one's message); its value arrives in :meth:`loaded`."""
+        """Run ``func(*args, **kwargs)`` on a thread worker and post ``message(value)`` to
+        this screen; a newer load of the same message type cancels this one's message."""
+        group = getattr(message, "__name__", "load")
         return self.run_worker(
-            partial(self._call, group, func, args, kwargs),
+            partial(self._call, message, func, args, kwargs),
             name=label or group,
             group=group,
             thread=True,
@@ -64,23 +70,27 @@ class StudyScreen(Screen[None]):
         )
 
     def _call(
-        self, group: str, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]
+        self,
+        message: Callable[[T], Loaded],
+        func: Callable[..., T],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
     ) -> None:
-        value = func(*args, **kwargs)
-        self.post_message(Loaded(group, value))
+        self.post_message(message(func(*args, **kwargs)))
 
-    def attempt(self, label: str, func: Callable[..., T], *args: Any, **kwargs: Any) -> T | None:
-        """Call ``func`` now (quick writes); an error is reported and gives ``None``."""
-        return self.app.attempt(label, func, *args, **kwargs)
+    @contextmanager
+    def reported(self, label: str) -> Iterator[None]:
+        """Run the block on the UI thread (quick calls); when it raises, the rest of the
+        block is skipped and the error reported as ``label`` failing (the one error path)."""
+        try:
+            yield
+        except Exception as error:
+            self.app.report_failure(label, error)
 
     # -- handlers ------------------------------------------------------------------------
 
     def on_mount(self) -> None:
         self.reload()
-
-    def on_loaded(self, message: Loaded) -> None:
-        message.stop()
-        self.loaded(message.group, message.value)
 
     def on_data_changed(self, _message: DataChanged) -> None:
         if self.is_current:

@@ -6,10 +6,12 @@ and never act on the table; the cards load on a worker.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -17,6 +19,7 @@ from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import DataTable, Header, Input, Static
 
+from studyapp.ui.messages import Loaded
 from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.text import format_due, format_percent, literal, shorten
 from studyapp.ui.widgets.card_image import CardImage
@@ -27,6 +30,13 @@ if TYPE_CHECKING:
 
 SEARCH_DELAY_S = 0.15
 """Typing pauses this long before the table is filtered again."""
+
+
+@dataclass
+class CardsFound(Loaded):
+    """The cards a search found (``service.cards.browse``)."""
+
+    cards: list[CardView]
 
 
 class BrowserScreen(StudyScreen):
@@ -80,18 +90,17 @@ class BrowserScreen(StudyScreen):
         query = self.query_one("#browse-search", Input).value
         app = self.app
         self.load(
-            "cards", app.service.cards.browse, query, self.deck_id, now=app.now(), label="Search"
+            CardsFound, app.service.cards.browse, query, self.deck_id, now=app.now(), label="Search"
         )
 
-    def loaded(self, group: str, value: Any) -> None:
-        if group != "cards":
-            return
+    @on(CardsFound)
+    def _cards_found(self, message: CardsFound) -> None:
         query = self.query_one("#browse-search", Input).value
         table: DataTable[str | Text] = self.query_one("#browse-table", DataTable)
         if query != self._query:  # a new search starts at its first match
             self._query = query
             table.move_cursor(row=0)
-        self.rows = list(value)
+        self.rows = list(message.cards)
         keep = table.cursor_row
         table.clear()
         now = self.app.now() or datetime.now(UTC)
@@ -192,15 +201,11 @@ class BrowserScreen(StudyScreen):
         row = self.card
         if row is None:
             return
-        service = self.app.service
-        action = service.cards.unsuspend if row.suspended else service.cards.suspend
-        try:
-            action(row.id)
-        except Exception as error:
-            self.app.report_failure("Suspend", error)
-            return
-        self.app.notify(f"Card {'unsuspended' if row.suspended else 'suspended'}")
-        self.app.announce("suspend")
+        with self.reported("Suspend"):
+            cards = self.app.service.cards
+            (cards.unsuspend if row.suspended else cards.suspend)(row.id)
+            self.app.notify(f"Card {'unsuspended' if row.suspended else 'suspended'}")
+            self.app.announce("suspend")
 
     def action_edit(self) -> None:
         row = self.card
@@ -211,7 +216,8 @@ class BrowserScreen(StudyScreen):
         def edited(result: tuple[str, str] | None) -> None:
             if result is None:
                 return
-            if self.attempt("Edit", self.app.service.cards.edit, row.id, *result) is not None:
+            with self.reported("Edit"):
+                self.app.service.cards.edit(row.id, *result)
                 self.app.announce("edit")
 
         self.app.push_screen(EditCardModal(row.front, row.back), edited)

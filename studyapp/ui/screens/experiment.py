@@ -13,9 +13,9 @@ when the screen opens) that a thread worker drives. The worker posts replaceable
 shared :class:`~studyapp.experiments.run_backends.LiveHistory`, never per step, and are
 built on a worker from decimated curves, at most ``BUILD_SHARE`` of the time.
 
-At the end the verdict shows, the student's prediction is graded (right in the success
-colour, "wrong" in the error colour; logged as a ``prediction`` review of the card: Good
-when right, Again when wrong) and the run is stored with ``StudyService.save_result``.
+At the end the verdict shows and ``service.runs.finish`` grades the prediction, stores the
+run and logs the prediction as a review of the card (one transaction); the screen shows its
+outcome. Failures go through :class:`StudyScreen`'s one error path.
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Grid, Horizontal, VerticalScroll
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.widgets import (
     Collapsible,
     Footer,
@@ -50,13 +49,8 @@ from studyapp.experiments.run_backends import (
     ThreadBackend,
     make_backend,
 )
-from studyapp.ui.screens.experiment_form import (
-    figure_path,
-    read_form,
-    save_png,
-    settings_widgets,
-    store_run,
-)
+from studyapp.ui.screens.base import StudyScreen
+from studyapp.ui.screens.experiment_form import figure_path, read_form, settings_widgets
 from studyapp.ui.screens.experiment_parts import (
     PicturesBuilt,
     RunCrashed,
@@ -64,6 +58,7 @@ from studyapp.ui.screens.experiment_parts import (
     RunProgressed,
     StatusLine,
     choice_prompt,
+    curve_plot,
     format_seconds,
     graded_text,
     one_line,
@@ -76,6 +71,7 @@ from studyapp.ui.widgets.plots import CurvePlot
 
 if TYPE_CHECKING:
     from models.base import ExperimentSpec, Progress, Result
+    from studyapp.study.views import RunOutcome
 
 __all__ = ["ExperimentScreen", "RunCrashed", "RunFinished", "RunProgressed", "StatusLine"]
 
@@ -93,7 +89,7 @@ MESSAGE_SECONDS = 0.2
 """The worker posts at most one progress message per this many seconds."""
 
 
-class ExperimentScreen(Screen[None]):
+class ExperimentScreen(StudyScreen):
     """Predict, run live, read the verdict, save the figure and the run."""
 
     CSS_PATH = "experiment.tcss"
@@ -130,9 +126,8 @@ class ExperimentScreen(Screen[None]):
         self.run_number = 0
         self.live = LiveHistory()
         self.result: Result | None = None
-        self.run_id: int | None = None
-        """Database id of the last stored run."""
-        self.prediction_correct: bool | None = None
+        self.outcome: RunOutcome | None = None
+        """What storing the last run gave (its id, the graded prediction)."""
         self.error: str | None = None
         self.choice: int | None = None
         """The prediction picked in the list (None until one is picked)."""
@@ -169,19 +164,15 @@ class ExperimentScreen(Screen[None]):
                 if len(spec.plots) > 1:
                     with TabPane("All", id="tab-all"), Grid(id="exp-grid"):
                         for i, plot in enumerate(spec.plots):
-                            yield self._plot(plot, f"all-plot-{i}")
+                            yield curve_plot(plot, f"all-plot-{i}")
                 for i, plot in enumerate(spec.plots):
                     with TabPane(plot.title, id=f"tab-plot-{i}"):
-                        yield self._plot(plot, f"plot-{i}")
+                        yield curve_plot(plot, f"plot-{i}")
                 with TabPane("Pictures", id="tab-pictures"):
                     yield PixelView(id="exp-pixels")
                 with TabPane("About", id="tab-about"), VerticalScroll():
                     yield Static(Text(spec.explanation), id="exp-explanation")
         yield Footer()
-
-    @staticmethod
-    def _plot(plot: Any, wid: str) -> CurvePlot:
-        return CurvePlot(plot.title, plot.keys, ylabel=plot.ylabel, log_y=plot.log_y, id=wid)
 
     def on_mount(self) -> None:
         self.set_interval(REDRAW_SECONDS, self._redraw)
@@ -278,8 +269,7 @@ class ExperimentScreen(Screen[None]):
         self.run_number += 1
         self.live = LiveHistory(total=steps)
         self.result = None
-        self.run_id = None
-        self.prediction_correct = None
+        self.outcome = None
         self.error = None
         self._paused_since = None
         self._drawn_version = -1
@@ -325,7 +315,9 @@ class ExperimentScreen(Screen[None]):
         if self.result is None:
             self.notify("Run the experiment first.", severity="warning")
             return
-        self._save_png(self.result, self._figure_path())
+        number = self.outcome.run_id if self.outcome is not None else self.run_number
+        path = figure_path(self.experiment_id, number)
+        self._save_png(self.result, path)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         running = self.state in ("running", "paused")
@@ -439,7 +431,7 @@ class ExperimentScreen(Screen[None]):
         self.state = "finished"
         self.query_one("#exp-rate", StatusLine).update(Text("failed"))
         self._show_verdict(Text(f"The run failed: {message.error}"), False)
-        self.notify(message.error, title="Experiment failed", severity="error", timeout=10)
+        self.app.report_failure("The experiment", RunFailedError(message.error))
 
     def on_run_finished(self, message: RunFinished) -> None:
         if message.run != self.run_number:
@@ -459,15 +451,20 @@ class ExperimentScreen(Screen[None]):
                 f" ({rate:.0f} steps/s)"
             )
         )
-        self.prediction_correct = result.grade(self._prediction_choice)
         self._show_verdict(verdict_text(result), result.verdict.passed)
-        prediction = self.spec.prediction
-        if prediction is not None and result.answer is not None:
-            graded = graded_text(prediction.choices, result.answer, self._prediction_choice)
-            self._show_graded(graded, self.prediction_correct)
         if result.status == "diverged":
             self.notify(result.verdict.summary, title="The run diverged", severity="warning")
-        self._store(result)
+        self._finish(result)
+        prediction = self.spec.prediction
+        if prediction is not None and result.answer is not None:
+            chosen, correct = self._prediction_choice, self.prediction_correct
+            shown = graded_text(prediction.choices, result.answer, chosen, correct)
+            self._show_graded(shown, correct)
+
+    @property
+    def prediction_correct(self) -> bool | None:
+        """The last run's prediction as ``runs.finish`` graded it (None: not graded)."""
+        return self.outcome.correct if self.outcome is not None else None
 
     def _show_verdict(self, text: Text, passed: bool | None) -> None:
         show_marked(self.query_one("#exp-verdict", Static), text, passed, ("passed", "failed"))
@@ -475,23 +472,24 @@ class ExperimentScreen(Screen[None]):
     def _show_graded(self, text: Text, right: bool | None) -> None:
         show_marked(self.query_one("#exp-graded", Static), text, right, ("right", "wrong"))
 
-    def _store(self, result: Result) -> None:
-        """Save the run and log the graded prediction; errors become a notification."""
-        self.run_id = store_run(
-            self.app,
-            result,
-            card_id=self.card_id,
-            choice=self._prediction_choice,
-            correct=self.prediction_correct,
-            started_at=self._started_at,
-        )
+    def _finish(self, result: Result) -> None:
+        """``runs.finish``: grade the prediction, store the run, log the prediction as a
+        review of the card (one transaction); errors take the one error path."""
+        duration_ms = int((time.perf_counter() - self._started_at) * 1000)
+        with self.reported("Saving the run"):
+            self.outcome = self.app.service.runs.finish(
+                result, self.card_id, self._prediction_choice,
+                duration_ms=duration_ms, now=self.app.now(),
+            )  # fmt: skip
 
-    def _figure_path(self) -> Path:
-        return figure_path(self.experiment_id, self.run_id or self.run_number)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="figure")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="figure", name="Saving the PNG")
     def _save_png(self, result: Result, path: Path) -> None:
-        save_png(self.app, self.spec, result, path)
+        """Write the figure off the UI thread; a failure takes the one error path."""
+        from studyapp.experiments.figures import save_figure
+
+        path.parent.mkdir(parents=True, exist_ok=True)
+        save_figure(self.spec, result, path)
+        self.app.call_from_thread(self.notify, str(path), title="Figure saved")
 
     def on_unmount(self) -> None:
         """Stop the run and end the backend's process: nothing may outlive the screen."""

@@ -1,4 +1,4 @@
-"""The experiment screen's settings form and the storing of a finished run.
+"""The experiment screen's settings form and where its figures go.
 
 Kept apart from :mod:`studyapp.ui.screens.experiment` so the screen module stays about
 layout and the run's flow. No torch here.
@@ -6,7 +6,6 @@ layout and the run's flow. No torch here.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -16,10 +15,10 @@ from textual.containers import Vertical
 from textual.dom import DOMNode
 from textual.widgets import Input, Label, Select, Switch
 
-from studyapp.ui.screens.experiment_parts import one_line, range_text
+from studyapp.ui.screens.experiment_parts import range_text
 
 if TYPE_CHECKING:
-    from models.base import ExperimentSpec, Param, Result
+    from models.base import ExperimentSpec, Param
 
 
 def settings_widgets(spec: ExperimentSpec, overrides: dict[str, Any]) -> ComposeResult:
@@ -71,57 +70,8 @@ def read_form(screen: DOMNode, spec: ExperimentSpec) -> tuple[dict[str, Any], in
     return values, steps, int(seed_raw)
 
 
-def store_run(
-    app: Any,
-    result: Result,
-    *,
-    card_id: int | None,
-    choice: int | None,
-    correct: bool | None,
-    started_at: float,
-) -> int | None:
-    """Save the run and log the graded prediction (``prediction`` review of the card: Good
-    when right, Again when wrong); the run's id, or None with a notification on error."""
-    try:
-        service = app.service
-    except Exception as error:
-        app.notify(f"run not saved: {error}", severity="warning")
-        return None
-    run_id: int | None = None
-    try:
-        run_id = service.runs.save_result(result, card_id=card_id, prediction_choice=choice)
-        if correct is not None and card_id is not None:
-            from studyapp.study.views import Rating
-
-            duration_ms = int((time.perf_counter() - started_at) * 1000)
-            clock = getattr(app, "now", None)
-            service.reviews.record(
-                card_id,
-                Rating.GOOD if correct else Rating.AGAIN,
-                duration_ms,
-                now=clock() if callable(clock) else None,
-                kind="prediction",
-            )
-    except Exception as error:
-        app.notify(one_line(error), title="Could not save the run", severity="error")
-    return run_id
-
-
 def figure_path(experiment_id: str, number: int) -> Path:
     """Where the PNG of run ``number`` goes: ``<data dir>/figures/<id>-run<number>.png``."""
     from studyapp.paths import data_dir
 
     return data_dir() / "figures" / f"{experiment_id}-run{number}.png"
-
-
-def save_png(app: Any, spec: ExperimentSpec, result: Result, path: Path) -> None:
-    """Write the figure (on a worker thread); the outcome becomes a notification."""
-    from studyapp.experiments.figures import save_figure
-
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        save_figure(spec, result, path)
-    except Exception as error:
-        app.call_from_thread(app.notify, one_line(error), title="PNG not saved", severity="error")
-        return
-    app.call_from_thread(app.notify, str(path), title="Figure saved")

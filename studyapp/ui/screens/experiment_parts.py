@@ -15,7 +15,8 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 if TYPE_CHECKING:
-    from models.base import Param, Result
+    from models.base import Param, PlotSpec, Result
+    from studyapp.ui.widgets.plots import CurvePlot
 
 
 @dataclass
@@ -78,6 +79,13 @@ class StatusLine(Widget):
         return Text(self.text, no_wrap=True, overflow="ellipsis")
 
 
+def curve_plot(plot: PlotSpec, wid: str) -> CurvePlot:
+    """The live plot of one of the experiment's ``PlotSpec``s."""
+    from studyapp.ui.widgets.plots import CurvePlot
+
+    return CurvePlot(plot.title, plot.keys, ylabel=plot.ylabel, log_y=plot.log_y, id=wid)
+
+
 def format_seconds(seconds: float | None) -> str:
     if seconds is None:
         return "--"
@@ -105,12 +113,17 @@ def verdict_text(result: Result) -> Text:
     return text
 
 
-def graded_text(choices: tuple[str, ...], answer: int, chosen: int | None) -> Text:
-    """The run's answer against the prediction: "right" or "wrong" said in words."""
+def graded_text(
+    choices: tuple[str, ...], answer: int, chosen: int | None, correct: bool | None
+) -> Text:
+    """The run's answer against the prediction, as ``runs.finish`` graded it (``correct``):
+    "right" or "wrong" said in words."""
     measured = choices[answer]
     if chosen is None:
         return Text(f"The run measured: {measured}. (No prediction made.)")
-    if chosen == answer:
+    if correct is None:
+        return Text(f"The run measured: {measured}. (Your prediction was not graded.)")
+    if correct:
         text = Text("✓ Your prediction was right: ", style="bold")
         text.append(measured)
         return text

@@ -11,18 +11,21 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
+from studyapp.ui.messages import Loaded
 from studyapp.ui.screens.base import StudyScreen
 
 if TYPE_CHECKING:
     from models.base import ExperimentSpec
+    from studyapp.study.service import StudyService
     from studyapp.study.views import CardView
 
 SHOWN_CARDS = 12
@@ -37,7 +40,14 @@ class Linked:
     runs: dict[str, int]
 
 
-def read_links(service: Any, ids: Sequence[str]) -> Linked:
+@dataclass
+class LinksRead(Loaded):
+    """The linked cards and run counts (:func:`read_links`)."""
+
+    linked: Linked
+
+
+def read_links(service: StudyService, ids: Sequence[str]) -> Linked:
     """Every card grouped by the experiments it links, and how many runs each has saved."""
     cards: dict[str, list[CardView]] = {i: [] for i in ids}
     for card in service.cards.browse():
@@ -114,12 +124,11 @@ class ExperimentsScreen(StudyScreen):
     def reload(self) -> None:
         if self.app.ready:
             ids = [spec.id for spec in self.specs]
-            self.load("experiments", read_links, self.app.service, ids, label="Linked cards")
+            self.load(LinksRead, read_links, self.app.service, ids, label="Linked cards")
 
-    def loaded(self, group: str, value: Any) -> None:
-        if group != "experiments":
-            return
-        self.linked = value
+    @on(LinksRead)
+    def _links_read(self, message: LinksRead) -> None:
+        value = self.linked = message.linked
         table = self.query_one("#experiments-table", DataTable)
         for spec in self.specs:
             table.update_cell(spec.id, "cards", str(len(value.cards[spec.id])))

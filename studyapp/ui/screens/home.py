@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import DataTable, Header, Static
 
+from studyapp.ui.messages import Loaded
 from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.text import (
     COUNT_COLORS,
@@ -41,6 +44,13 @@ COLUMNS = (
 
 DECK_ACTIONS = frozenset({"review", "quiz", "exam", "optimize"})
 """Actions that need a selected deck (dimmed in the key bar without one)."""
+
+
+@dataclass
+class DecksLoaded(Loaded):
+    """The deck list with today's counts (``service.decks.list``)."""
+
+    decks: list[DeckSummary]
 
 
 class HomeScreen(StudyScreen):
@@ -96,11 +106,12 @@ class HomeScreen(StudyScreen):
         if self.app.startup_error:
             self.failed = self.app.startup_error
         elif self.app.ready:
-            self.load("decks", self.app.service.decks, now=self.app.now(), label="Loading decks")
+            decks = self.app.service.decks
+            self.load(DecksLoaded, decks.list, now=self.app.now(), label="Loading decks")
 
-    def loaded(self, group: str, value: Any) -> None:
-        if group == "decks":
-            self.decks = tuple(value)
+    @on(DecksLoaded)
+    def _decks_loaded(self, message: DecksLoaded) -> None:
+        self.decks = tuple(message.decks)
 
     def watch_decks(self, decks: tuple[DeckSummary, ...]) -> None:
         self._fill(decks)
@@ -140,9 +151,6 @@ class HomeScreen(StudyScreen):
             table.move_cursor(row=row)
         self.deck = decks[row] if decks else None
         self.set_class(not decks, "-empty")
-
-    def selected_deck(self) -> DeckSummary | None:
-        return self.deck
 
     def _show_status(self) -> None:
         decks = self.decks

@@ -10,8 +10,9 @@ never reschedule a card.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
@@ -21,6 +22,7 @@ from textual.widgets import Header, Input, Static
 from textual.worker import Worker, WorkerState
 
 from studyapp.study.views import Rating
+from studyapp.ui.messages import Loaded
 from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.screens.quiz_parts import ChoiceList, Numbered, fit, marked
 from studyapp.ui.widgets.keybar import KeyBar
@@ -44,6 +46,13 @@ class Answer:
     typed: str = ""
     overruled: bool = False
     saved: bool = False
+
+
+@dataclass
+class QuestionsChosen(Loaded):
+    """The quiz's questions, chosen on a worker (``service.quiz.make``)."""
+
+    questions: list[QuizQuestion]
 
 
 @dataclass
@@ -135,16 +144,16 @@ class QuizScreen(StudyScreen):
         if not self._asked:
             self._asked = True
             service = self.app.service
-            self.load("questions", _questions, service, self.deck_id, self.n, self.mode,
+            self.load(QuestionsChosen, _questions, service, self.deck_id, self.n, self.mode,
                       label="Quiz")  # fmt: skip
 
-    def loaded(self, group: str, value: Any) -> None:
-        if group == "questions":
-            self._start(list(value))
+    @on(QuestionsChosen)
+    def _questions_chosen(self, message: QuestionsChosen) -> None:
+        self._start(list(message.questions))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         super().on_worker_state_changed(event)  # the one error path: a notification
-        if event.worker.group == "questions" and event.state is WorkerState.ERROR:
+        if event.worker.group == QuestionsChosen.__name__ and event.state is WorkerState.ERROR:
             self._start([])
 
     def _start(self, questions: list[QuizQuestion]) -> None:

@@ -9,8 +9,7 @@ Card text is shown with :class:`Content` (never markup).
 from __future__ import annotations
 
 import time
-from dataclasses import astuple
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -38,7 +37,8 @@ class ReviewScreen(StudyScreen):
     """One deck's review session.
 
     View state is reactive: ``queued`` (the card on screen with its counts and intervals)
-    redraws the card when it changes, ``revealed`` toggles the ``-revealed`` class that
+    redraws the card when it changes, ``revealed`` toggles the ``-revealed`` class (of the
+    divider and the rating bar only: a class on the screen would restyle every widget) that
     shows the answer and the rating bar, and ``has_card`` / ``has_experiments`` refresh
     the key bar only when what it can offer changes.
     """
@@ -97,18 +97,10 @@ class ReviewScreen(StudyScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        ok, first = self._session_call("Opening the review", "start", self.deck_id)
-        self.show_card(first if ok else None)
-
-    def _session_call(self, label: str, method: str, *args: Any) -> tuple[bool, Any]:
-        """One ``service.reviews`` call: (True, its result), or (False, None) after the
-        app's one error path reported the failure."""
-        try:
-            reviews = self.app.service.reviews
-            return True, getattr(reviews, method)(*args, now=self.app.now())
-        except Exception as error:
-            self.app.report_failure(label, error)
-            return False, None
+        first = None
+        with self.reported("Opening the review"):
+            first = self.app.service.reviews.start(self.deck_id, now=self.app.now())
+        self.show_card(first)
 
     # -- display -------------------------------------------------------------------------
 
@@ -141,7 +133,8 @@ class ReviewScreen(StudyScreen):
         self.has_experiments = bool(card and card.experiments)
 
     def watch_revealed(self, revealed: bool) -> None:
-        self.set_class(revealed, "-revealed")
+        for shown in (self.query_one("#divider"), self.query_one(RatingBar)):
+            shown.set_class(revealed, "-revealed")
         card = self.card
         if not revealed or card is None:
             return
@@ -192,7 +185,7 @@ class ReviewScreen(StudyScreen):
     def _show_status(self) -> None:
         parts: list[str | tuple[str, str]] = [(self.deck_name or "Review", "bold")]
         if self.queued is not None:
-            new, learning, due = astuple(self.queued.counts)
+            new, learning, due = self.queued.counts
             parts += [
                 "  ",
                 (f"{new} new", f"${COUNT_COLORS['new']}"),
@@ -235,40 +228,38 @@ class ReviewScreen(StudyScreen):
             return
         rating = Rating(value)
         duration_ms = int((time.monotonic() - self._shown_at) * 1000)
-        ok, outcome = self._session_call(
-            "Saving the answer", "answer", card.id, rating, duration_ms
-        )
-        if not ok:
-            return  # not saved: keep the card on screen so the answer can be given again
-        self.answered += 1
-        self.show_card(outcome.next, _answer_note(outcome.result))
+        with self.reported("Saving the answer"):  # not saved: the card stays to answer again
+            reviews = self.app.service.reviews
+            outcome = reviews.answer(card.id, rating, duration_ms, now=self.app.now())
+            self.answered += 1
+            self.show_card(outcome.next, _answer_note(outcome.result))
 
     def action_undo(self) -> None:
         if not self.app.ready:
             return
-        ok, undone = self._session_call("Undo", "undo")
-        if not ok:
-            return
-        if undone is None:
-            self.app.notify("Nothing to undo in this session.", severity="warning")
-            return
-        if undone.kind == "answer":
-            self.answered = max(self.answered - 1, 0)
-        more = self.app.service.reviews.undo_depth()
-        self.show_card(undone.next, f"{undone.describe()} ({more} more to undo)")
+        with self.reported("Undo"):
+            reviews = self.app.service.reviews
+            undone = reviews.undo(now=self.app.now())
+            if undone is None:
+                self.app.notify("Nothing to undo in this session.", severity="warning")
+                return
+            if undone.kind == "answer":
+                self.answered = max(self.answered - 1, 0)
+            more = reviews.undo_depth()
+            self.show_card(undone.next, f"{undone.describe()} ({more} more to undo)")
 
     def action_bury(self) -> None:
         if self.card is None:
             return
-        ok, queued = self._session_call("Bury", "bury", self.card.id)
-        if ok:
+        with self.reported("Bury"):
+            queued = self.app.service.reviews.bury(self.card.id, now=self.app.now())
             self.show_card(queued, "Buried until tomorrow (u undoes)")
 
     def action_suspend(self) -> None:
         if self.card is None:
             return
-        ok, queued = self._session_call("Suspend", "suspend", self.card.id)
-        if ok:
+        with self.reported("Suspend"):
+            queued = self.app.service.reviews.suspend(self.card.id, now=self.app.now())
             self.show_card(queued, "Suspended (u undoes; unsuspend it in the browser)")
 
     def action_edit(self) -> None:
@@ -280,11 +271,10 @@ class ReviewScreen(StudyScreen):
         def edited(result: tuple[str, str] | None) -> None:
             if result is None or self.card is None:
                 return
-            ok, updated = self._session_call("Edit", "edit", card.id, *result)
-            if ok:
-                revealed = self.revealed
-                self.show_card(updated, "Card edited (u undoes)")
-                self.revealed = revealed
+            with self.reported("Edit"):
+                front, back = result
+                updated = self.app.service.reviews.edit(card.id, front, back, now=self.app.now())
+                self._show_same(updated, "Card edited (u undoes)")
 
         self.app.push_screen(EditCardModal(card.front, card.back), edited)
 
@@ -302,13 +292,17 @@ class ReviewScreen(StudyScreen):
             if flag is None or self.card is None or self.card.id != card.id:
                 return
             on = flag not in self.card.flags
-            ok, updated = self._session_call("Flag", "flag", card.id, flag, on)
-            if ok:
-                revealed = self.revealed
-                self.show_card(updated, f"Flag {flag} {'added' if on else 'removed'} (u undoes)")
-                self.revealed = revealed
+            with self.reported("Flag"):
+                updated = self.app.service.reviews.flag(card.id, flag, on, now=self.app.now())
+                self._show_same(updated, f"Flag {flag} {'added' if on else 'removed'} (u undoes)")
 
         self.app.push_screen(ChooseModal("Flag this card", options), chosen)
+
+    def _show_same(self, queued: QueuedCard, note: str) -> None:
+        """The card on screen again, changed, with its answer still shown if it was."""
+        revealed = self.revealed
+        self.show_card(queued, note)
+        self.revealed = revealed
 
     def action_experiment(self) -> None:
         if self.card is not None:

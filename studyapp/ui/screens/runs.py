@@ -10,14 +10,17 @@ the legend under the plot grouped by run.
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any, ClassVar
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Footer, Static
 
+from studyapp.ui.messages import Loaded
 from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.widgets.plots import CurvePlot
 
@@ -83,6 +86,13 @@ def compare_curves(
     return curves
 
 
+@dataclass
+class RunsListed(Loaded):
+    """Stored runs, newest first (``service.runs.list``)."""
+
+    runs: list[RunRow]
+
+
 class RunsScreen(StudyScreen):
     """Stored runs of one experiment (or of all), reopened and compared; the list loads on
     a worker and again when a run is saved (:class:`DataChanged`)."""
@@ -128,11 +138,12 @@ class RunsScreen(StudyScreen):
 
     def reload(self) -> None:
         """List the runs on a worker (a failure is one notification)."""
-        self.load("runs", self.app.service.runs, self.experiment_id, label="Listing runs")
+        runs = self.app.service.runs
+        self.load(RunsListed, runs.list, self.experiment_id, label="Listing runs")
 
-    def loaded(self, group: str, value: Any) -> None:
-        if group == "runs":
-            self._fill(list(value))
+    @on(RunsListed)
+    def _runs_listed(self, message: RunsListed) -> None:
+        self._fill(message.runs)
 
     def _fill(self, rows: list[RunRow]) -> None:
         table = self.query_one("#runs-table", DataTable)

@@ -7,9 +7,11 @@ plots are plotext charts (``textual_plotext.PlotextPlot``) drawn when they arriv
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.color import Color
@@ -18,6 +20,7 @@ from textual.widgets import Header, Static, TabbedContent, TabPane
 from textual_plotext import PlotextPlot
 
 from studyapp.study.views import NOT_MEASURED
+from studyapp.ui.messages import Loaded
 from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.text import format_percent, plural
 from studyapp.ui.widgets.keybar import KeyBar
@@ -94,6 +97,13 @@ def colored_bars(
     plt.xlim(0.4, len(labels) + 0.6)
 
 
+@dataclass
+class StatsLoaded(Loaded):
+    """The stats screen's numbers (``service.stats.compute``)."""
+
+    stats: Stats
+
+
 class StatsScreen(StudyScreen):
     """Four charts in tabs, with a one-line summary above them."""
 
@@ -132,7 +142,8 @@ class StatsScreen(StudyScreen):
             self._draw(self._stats)
 
     def reload(self) -> None:
-        self.load("stats", self.app.service.stats, now=self.app.now(), label="Statistics")
+        stats = self.app.service.stats
+        self.load(StatsLoaded, stats.compute, now=self.app.now(), label="Statistics")
 
     def action_reload(self) -> None:
         self.reload()
@@ -147,10 +158,10 @@ class StatsScreen(StudyScreen):
 
     # -- drawing -------------------------------------------------------------------------
 
-    def loaded(self, group: str, value: Any) -> None:
-        if group == "stats":
-            self._stats = value
-            self._draw(value)
+    @on(StatsLoaded)
+    def _stats_loaded(self, message: StatsLoaded) -> None:
+        self._stats = message.stats
+        self._draw(message.stats)
 
     def _draw(self, stats: Stats) -> None:
         self._colors = self.app.theme_variables

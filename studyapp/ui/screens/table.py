@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from textual.screen import Screen
@@ -20,8 +19,7 @@ if TYPE_CHECKING:
     from studyapp.ui.app import StudyApp
 
 
-@dataclass(frozen=True)
-class Target:
+class Target(NamedTuple):
     """One palette command for an entry: ``"{entry.title}: {label}"`` opens it with ``args``."""
 
     label: str
@@ -29,8 +27,7 @@ class Target:
     args: tuple[Any, ...] = ()
 
 
-@dataclass(frozen=True)
-class PaletteContext:
+class PaletteContext(NamedTuple):
     """What :attr:`ScreenEntry.targets` may read; built once per palette opening, on a thread."""
 
     app: StudyApp
@@ -40,8 +37,7 @@ class PaletteContext:
 TargetsFn = Callable[[PaletteContext], Iterable[Target]]
 
 
-@dataclass(frozen=True)
-class ScreenEntry:
+class ScreenEntry(NamedTuple):
     """A screen (or dialog) of the app."""
 
     name: str

@@ -10,7 +10,7 @@ description is ever cut in the middle.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from rich.cells import cell_len
 from textual.content import Content
@@ -62,15 +62,14 @@ class KeyBar(Static):
             seen.add((binding.action, binding.description))
             key = self.app.get_key_display(binding)
             items.append(Item(key, binding.description, active.enabled, binding.action in KEEP))
-        self.update(render(items, self.size.width))
+        self.update(render(items, self.size.width), layout=False)  # one line: no re-layout
 
 
 KEEP = frozenset({"back", "help"})
 """Actions whose keys stay on a narrow bar: the way out, and the list of every key."""
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(NamedTuple):
     """One binding on the bar."""
 
     key: str

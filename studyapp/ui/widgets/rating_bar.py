@@ -80,7 +80,7 @@ class RatingBar(Static):
             if parts:
                 parts.append(" " * GAP)
             parts.append((label, STYLES[rating]))
-        self.update(Content.assemble(*parts))
+        self.update(Content.assemble(*parts), layout=False)  # one line: no re-layout
 
     def rating_at(self, x: int) -> Rating | None:
         """The rating whose label covers column ``x`` of the widget (centred text)."""

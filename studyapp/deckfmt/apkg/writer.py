@@ -1,35 +1,101 @@
-"""Export to an Anki package: a zip of ``collection.anki2`` (legacy schema 11) and ``media``.
+"""The Anki package writer: a collection in Anki's legacy schema 11, zipped with its media.
 
-Each card becomes a "Basic" note (fields HTML-escaped: card text is data). Scheduling is
-carried where the format allows: card type/queue/due/interval/lapses, FSRS memory state in
+The reader's twin (:mod:`studyapp.deckfmt.apkg`): it knows Anki's tables, never ours. Each
+card becomes a "Basic" note (fields HTML-escaped: card text is data). Scheduling is carried
+where the format allows: card type/queue/due/interval/lapses, FSRS memory state in
 ``cards.data`` (``s``, ``d``, ``dr``, read by Anki 23.10+), suspension, and the review log.
-
 Revlog ids (Anki's answer time in ms, the table's primary key) are assigned in time order as
-``max(previous + 1, time_ms)``: unique by construction, and the report counts the rows the
-database actually took. Temp files live next to the target (``.NAME.PID*.apkg.tmp``), are
-removed on failure and on SIGTERM, and stale ones left by a killed export are swept first.
+``max(previous + 1, time_ms)``: unique by construction, and the count returned is the rows
+the collection actually took. The caller hands decks, cards and answers in the shapes below
+(the store's rows have them) and owns the files' safety (temp names, renames).
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import html
 import json
-import os
 import sqlite3
 import zipfile
-from collections.abc import Iterator
-from datetime import date, datetime, timedelta
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from studyapp.store import export as store
-from studyapp.store.export import ExportCard, ExportDeck, ExportReview
-from studyapp.study.clock import aware
-from studyapp.study.import_files import alive, removed_on_exit
-from studyapp.study.scheduling import LEARNING, NEW, RELEARNING, REVIEW
-from studyapp.study.views import ExportReport
+NEW, LEARNING, REVIEW, RELEARNING = 0, 1, 2, 3
+"""A card's state as the caller stores it (1-3 as ``fsrs.State``; Anki's card types too)."""
+
+
+class DeckOut(Protocol):
+    """A deck to write (``studyapp.store.rows.DeckRow`` has these)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def desired_retention(self) -> float: ...
+    @property
+    def new_limit(self) -> int: ...
+    @property
+    def review_limit(self) -> int: ...
+
+
+class CardOut(Protocol):
+    """A card to write (``studyapp.store.rows.CardRow`` has these)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def deck_id(self) -> int: ...
+    @property
+    def key(self) -> str: ...
+    @property
+    def front(self) -> str: ...
+    @property
+    def back(self) -> str: ...
+    @property
+    def tags(self) -> Sequence[str]: ...
+    @property
+    def flags(self) -> Sequence[str]: ...
+    @property
+    def state(self) -> int: ...
+    @property
+    def due(self) -> datetime | None: ...
+    @property
+    def last_review(self) -> datetime | None: ...
+    @property
+    def stability(self) -> float | None: ...
+    @property
+    def difficulty(self) -> float | None: ...
+    @property
+    def reps(self) -> int: ...
+    @property
+    def lapses(self) -> int: ...
+    @property
+    def suspended(self) -> bool: ...
+    @property
+    def buried_until(self) -> datetime | None: ...
+
+
+class AnswerOut(Protocol):
+    """A scheduled answer to write (``studyapp.store.rows.LogRow`` has these)."""
+
+    @property
+    def card_id(self) -> int: ...
+    @property
+    def reviewed_at(self) -> datetime: ...
+    @property
+    def rating(self) -> int: ...
+    @property
+    def duration_ms(self) -> int: ...
+    @property
+    def state_before(self) -> int: ...
+    @property
+    def due_after(self) -> datetime | None: ...
+
 
 SCHEMA = """
 CREATE TABLE col (id integer primary key, crt integer not null, mod integer not null,
@@ -61,7 +127,6 @@ CSS = ".card { font-family: arial; font-size: 20px; text-align: left; }"
 ANKI_TYPE = {NEW: 0, LEARNING: 1, REVIEW: 2, RELEARNING: 3}
 CARD_SLOTS = "?, ?, ?, 0, ?, -1, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?"
 REVLOG_TYPE = {NEW: 0, LEARNING: 0, REVIEW: 1, RELEARNING: 2}
-TMP_SUFFIX = ".apkg.tmp"
 
 
 def _field(text: str) -> str:
@@ -113,52 +178,23 @@ def _dconf(conf_id: int, name: str, now_s: int, retention: float, new: int, rev:
     }  # fmt: skip
 
 
-def write_apkg(db: Any, path: Path, deck_id: int | None, now: datetime) -> ExportReport:
-    """Write the package for one deck or all decks; returns what it holds.
-
-    ``db`` is a store ``Query`` or a SQLModel session (read in one transaction).
-    """
-    q = store.query_for(db)
-    decks = store.decks(q, deck_id)
-    cards = store.cards(q, deck_id)
-    reviews = store.reviews(q, deck_id)
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    sweep_stale(path)
-    stem = path.parent / f".{path.name}.{os.getpid()}"
-    temps = [Path(f"{stem}.collection{TMP_SUFFIX}"), Path(f"{stem}{TMP_SUFFIX}")]
-    with removed_on_exit(temps):
-        notes, written = _write_collection(temps[0], decks, cards, reviews, now)
-        with zipfile.ZipFile(temps[1], "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.write(temps[0], "collection.anki2")
-            archive.writestr("media", "{}")
-        with open(temps[1], "rb") as handle:
-            os.fsync(handle.fileno())
-        temps[1].replace(path)
-    return ExportReport(path=str(path), decks=len(decks), notes=notes, reviews=written)
+def aware(value: datetime | None) -> datetime | None:
+    """A stored time as aware UTC (naive ones are UTC)."""
+    if value is None or value.tzinfo is not None:
+        return value
+    return value.replace(tzinfo=UTC)
 
 
-def sweep_stale(path: Path) -> list[Path]:
-    """Remove temp files a killed export of ``path`` left (their process is gone)."""
-    removed = []
-    for leftover in path.parent.glob(f".{path.name}.*{TMP_SUFFIX}"):
-        pid_text = leftover.name[len(path.name) + 2 :].split(".", 1)[0]
-        if pid_text.isdigit() and alive(int(pid_text)):
-            continue
-        with contextlib.suppress(OSError):
-            leftover.unlink()
-            removed.append(leftover)
-    old = path.with_name(path.name + ".tmp")  # the name older versions used
-    if old.is_file() and not old.is_symlink():
-        with contextlib.suppress(OSError):
-            old.unlink()
-            removed.append(old)
-    return removed
+def write_package(collection: Path, target: Path) -> None:
+    """Zip ``collection`` (written by :func:`write_collection`) into the package ``target``."""
+    with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.write(collection, "collection.anki2")
+        archive.writestr("media", "{}")
 
 
-def _write_collection(
-    target: Path, decks: list[ExportDeck], cards: list[ExportCard],
-    reviews: Iterator[ExportReview], now: datetime,
+def write_collection(
+    target: Path, decks: Sequence[DeckOut], cards: Sequence[CardOut],
+    reviews: Iterable[AnswerOut], now: datetime,
 ) -> tuple[int, int]:  # fmt: skip
     """Write the schema 11 collection; returns (notes, review rows written)."""
     now_s = int(now.timestamp())
@@ -218,7 +254,7 @@ def _write_collection(
     return len(note_rows), written
 
 
-def _revlog_rows(reviews: Iterator[ExportReview], base_id: int) -> Iterator[tuple[Any, ...]]:
+def _revlog_rows(reviews: Iterable[AnswerOut], base_id: int) -> Iterator[tuple[Any, ...]]:
     """Revlog rows in time order; ids ``max(previous + 1, time_ms)`` never collide."""
     last_id = 0
     last_ivl: dict[int, int] = {}
@@ -231,7 +267,7 @@ def _revlog_rows(reviews: Iterator[ExportReview], base_id: int) -> Iterator[tupl
         last_ivl[log.card_id] = ivl
 
 
-def _schedule(card: ExportCard, crt_day: date, position: int) -> tuple[int, int, int, int, int]:
+def _schedule(card: CardOut, crt_day: date, position: int) -> tuple[int, int, int, int, int]:
     """(type, queue, due, ivl, factor) of an Anki card for this card's state."""
     kind = ANKI_TYPE.get(card.state, 0)
     due_at = aware(card.due)
@@ -251,7 +287,7 @@ def _schedule(card: ExportCard, crt_day: date, position: int) -> tuple[int, int,
     return kind, queue, due, ivl, factor
 
 
-def _memory(card: ExportCard, retention: float) -> str:
+def _memory(card: CardOut, retention: float) -> str:
     if card.stability is None or card.difficulty is None:
         return ""
     return json.dumps(
@@ -259,7 +295,7 @@ def _memory(card: ExportCard, retention: float) -> str:
     )
 
 
-def _revlog_ivl(log: ExportReview) -> int:
+def _revlog_ivl(log: AnswerOut) -> int:
     """Anki's revlog interval: days when positive, seconds when negative (learning steps)."""
     due, at = aware(log.due_after), aware(log.reviewed_at)
     if due is None or at is None:

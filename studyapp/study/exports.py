@@ -1,0 +1,75 @@
+"""``service.exports``: an Anki package of the decks, their cards and review history.
+
+The package's contents are read in one snapshot (one read transaction) and written by the
+Anki codec (:mod:`studyapp.deckfmt.apkg.writer`). Temp files live next to the target
+(``.NAME.PID*.apkg.tmp``), are removed on failure and on SIGTERM, and stale ones left by a
+killed export are swept first; the package is fsynced and renamed over the target.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from studyapp.store import decks as store_decks
+from studyapp.store import export as store
+from studyapp.study.errors import StudyError
+from studyapp.study.import_files import alive, removed_on_exit
+from studyapp.study.views import ExportReport
+
+if TYPE_CHECKING:
+    from studyapp.study.context import Context
+
+TMP_SUFFIX = ".apkg.tmp"
+
+
+class ExportsPart:
+    """``service.exports``: ``apkg`` writes an Anki package."""
+
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def apkg(self, path: str | Path, deck_id: int | None = None) -> ExportReport:
+        """Write an Anki package (legacy schema 11) of one deck (every deck for None) with
+        its notes, cards, scheduling and review history; returns what it holds."""
+        from studyapp.deckfmt.apkg.writer import write_collection, write_package
+
+        now = self.ctx.now()
+        with self.ctx.read() as q:  # one snapshot of decks, cards and log
+            if deck_id is not None and store_decks.get(q, deck_id) is None:
+                raise StudyError(f"no deck with id {deck_id}")
+            decks = store.decks(q, deck_id)
+            cards = store.cards(q, deck_id)
+            reviews = store.reviews(q, deck_id)
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        sweep_stale(path)
+        stem = path.parent / f".{path.name}.{os.getpid()}"
+        temps = [Path(f"{stem}.collection{TMP_SUFFIX}"), Path(f"{stem}{TMP_SUFFIX}")]
+        with removed_on_exit(temps):
+            notes, written = write_collection(temps[0], decks, cards, reviews, now)
+            write_package(temps[0], temps[1])
+            with open(temps[1], "rb") as handle:
+                os.fsync(handle.fileno())
+            temps[1].replace(path)
+        return ExportReport(path=str(path), decks=len(decks), notes=notes, reviews=written)
+
+
+def sweep_stale(path: Path) -> list[Path]:
+    """Remove temp files a killed export of ``path`` left (their process is gone)."""
+    removed = []
+    for leftover in path.parent.glob(f".{path.name}.*{TMP_SUFFIX}"):
+        pid_text = leftover.name[len(path.name) + 2 :].split(".", 1)[0]
+        if pid_text.isdigit() and alive(int(pid_text)):
+            continue
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+            removed.append(leftover)
+    old = path.with_name(path.name + ".tmp")  # the name older versions used
+    if old.is_file() and not old.is_symlink():
+        with contextlib.suppress(OSError):
+            old.unlink()
+            removed.append(old)
+    return removed
