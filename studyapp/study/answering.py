@@ -13,22 +13,21 @@ from typing import TYPE_CHECKING, Any
 from studyapp.store import cards as store_cards
 from studyapp.store import reviews as store_reviews
 from studyapp.store.rows import REVIEW, STATE_NAMES
-from studyapp.study import scheduling
 from studyapp.study.clock import aware
 from studyapp.study.errors import StudyError
+from studyapp.study.fsrs import CardState, fuzz_seed
 from studyapp.study.views import AnswerResult, Rating, ReviewKind
 
 if TYPE_CHECKING:
-    from fsrs import Scheduler
-
     from studyapp.store.rows import CardRecord, DeckRow, Scheduled
     from studyapp.store.sql import Query
+    from studyapp.study.fsrs import Scheduler
 
 LEECH_TAG = "leech"
 
 
-def state_of(card: Scheduled | CardRecord) -> scheduling.CardState:
-    return scheduling.CardState(
+def state_of(card: Scheduled | CardRecord) -> CardState:
+    return CardState(
         card.state, card.step, card.stability, card.difficulty, card.due, card.last_review
     )
 
@@ -53,7 +52,7 @@ def record(
         state = STATE_NAMES[card.state]
         return AnswerResult(card.id, review_id, rating, kind, state, aware(card.due), None)  # type: ignore[arg-type]
 
-    after = scheduling.review(sched, card.id, before, int(rating), now, duration_ms)
+    after = sched.answer(before, int(rating), now, seed=fuzz_seed(card.id, card.reps))
     capped = bool(
         exam_cap is not None
         and after.state == REVIEW
@@ -96,7 +95,7 @@ def record(
     )
 
 
-def changed(before: scheduling.CardState, after: scheduling.CardState) -> dict[str, Any]:
+def changed(before: CardState, after: CardState) -> dict[str, Any]:
     """The schedule columns an answer changes, only those: SQLite rewrites an index entry
     (a page in the log) for every indexed column an UPDATE sets, changed or not."""
     old, new = schedule_columns(before), schedule_columns(after)
@@ -105,7 +104,7 @@ def changed(before: scheduling.CardState, after: scheduling.CardState) -> dict[s
 
 def log_values(
     card_id: int, now: datetime, rating: int, duration_ms: int, kind: ReviewKind,
-    before: scheduling.CardState, after: scheduling.CardState, undo: dict[str, Any] | None,
+    before: CardState, after: CardState, undo: dict[str, Any] | None,
 ) -> dict[str, Any]:  # fmt: skip
     """A review log row: the answer, the card's state before and after, undo extras."""
     return {
@@ -144,7 +143,7 @@ def take_back(q: Query, log_id: int) -> int | None:
         return None
     extra = log.undo or {}
     buried = extra.get("buried_until")
-    before = scheduling.CardState(
+    before = CardState(
         log.state_before, log.step_before, log.stability_before, log.difficulty_before,
         log.due_before, log.last_review_before,
     )  # fmt: skip
@@ -164,7 +163,7 @@ def take_back(q: Query, log_id: int) -> int | None:
     return card.id
 
 
-def schedule_columns(s: scheduling.CardState) -> dict[str, Any]:
+def schedule_columns(s: CardState) -> dict[str, Any]:
     """The card's FSRS columns for a state."""
     return {
         "state": s.state,

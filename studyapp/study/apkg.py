@@ -26,9 +26,9 @@ from typing import Any
 
 from studyapp.store import export as store
 from studyapp.store.export import ExportCard, ExportDeck, ExportReview
+from studyapp.store.rows import LEARNING, NEW, RELEARNING, REVIEW
 from studyapp.study.clock import aware
 from studyapp.study.import_files import alive, removed_on_exit
-from studyapp.study.scheduling import LEARNING, NEW, RELEARNING, REVIEW
 from studyapp.study.views import ExportReport
 
 SCHEMA = """

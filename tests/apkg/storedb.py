@@ -1,8 +1,8 @@
 """A studyapp database filled directly through the schema (no service), for export tests.
 
 ``store_package`` is a test-side stand-in for the importer: each Anki card becomes a card of
-its deck with the FSRS state :func:`studyapp.study.history.replay` rebuilds, and each replayed
-answer a ``review_log`` row.
+its deck with the FSRS state :func:`studyapp.study.history.replay` rebuilds (a new deck's
+scheduler), and each replayed answer a ``review_log`` row.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from studyapp.deckfmt.apkg import AnkiCard, AnkiPackage
+from studyapp.study.fsrs import Scheduler, to_datetime
 from studyapp.study.history import replay
 
 T0 = datetime(2025, 5, 1, 12, 0, tzinfo=UTC)
@@ -65,7 +66,7 @@ def store_package(session: Any, package: AnkiPackage) -> None:
             session.add(deck)
             session.flush()
             decks[card.deck] = deck.id
-        result = replay(card.reviews)
+        result = replay(card.reviews, Scheduler(fuzz=False))
         s = result.state
         row = Card(deck_id=decks[card.deck], key=card.identity, position=position,
                    front=card.front, back=card.back, tags=card.tags, state=s.state, step=s.step,
@@ -74,10 +75,10 @@ def store_package(session: Any, package: AnkiPackage) -> None:
                    suspended=card.suspended)  # fmt: skip
         session.add(row)
         session.flush()
-        for step in result.reviews:
+        for at, rating, duration_ms, before, after in result.rows:
             session.add(ReviewLog(
-                card_id=row.id, reviewed_at=step.review.at, rating=step.review.rating,
-                duration_ms=step.review.duration_ms, state_before=step.before.state,
-                state_after=step.after.state, due_after=step.after.due,
+                card_id=row.id, reviewed_at=to_datetime(at), rating=rating,
+                duration_ms=duration_ms, state_before=before[0], state_after=after[0],
+                due_after=to_datetime(after[4]),
             ))  # fmt: skip
     session.commit()
