@@ -235,9 +235,12 @@ class Scheduler:
     @staticmethod
     def elapsed_days(last: int | None, now: int, next_day: int) -> int:
         """Whole study days from ``last`` to ``now`` (µs), counted back from ``next_day``
-        (any rollover moment: Anki's ``next_day_at``); 0 for a card never answered."""
+        (any rollover moment: Anki's ``next_day_at``), in whole seconds as Anki counts them
+        (an answer in the rollover's first second still counts in the day before); 0 for a
+        card never answered."""
         if last is None:
             return 0
+        last, now = last - last % 1_000_000, now - now % 1_000_000
         return max(0, (next_day - last) // DAY_US - (next_day - now) // DAY_US)
 
     def step(self, card: Micros, rating: int, now: int, elapsed: int, seed: int | None) -> Micros:
