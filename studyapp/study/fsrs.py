@@ -129,6 +129,7 @@ class Scheduler:
     """FSRS with one deck's settings (build it with :func:`deck_scheduler`); immutable."""
 
     __slots__ = (
+        "_bonus",
         "_days_per_s",
         "_decay",
         "_delta",
@@ -178,6 +179,7 @@ class Scheduler:
         self._forget_cap = math.exp(w[17] * w[18])
         self._e8 = math.exp(w[8])
         self._delta = tuple(-w[6] * (r - 3) for r in range(5))
+        self._bonus = (0.0, 0.0, w[15], 1.0, w[16])
 
     def with_parameters(self, parameters: Sequence[float] | None) -> Scheduler:
         """The same scheduler with other FSRS parameters (optimisation compares them)."""
@@ -273,39 +275,48 @@ class Scheduler:
             delay, index = steps[index + 1], index + 1
         if delay is not None:
             return (kind, index, stability, difficulty, now + delay * 1_000_000, now)
-        ivl = self.interval(stability)
+        rounded = int(stability * self._days_per_s + 0.5) or 1
         minimum = 1
         if rating == 4:  # at least a day past what Good gives
             good = self.memory(s, d, 3, elapsed)[0]
             minimum = self._fuzzed(self.interval(good), 1, fuzz) + 1
-        days = self._fuzzed(max(_round(ivl), 1), minimum, fuzz)
+        days = (
+            self._bounded(rounded, minimum)
+            if fuzz is None
+            else self._fuzzed(rounded, minimum, fuzz)
+        )
         return (REVIEW, None, stability, difficulty, now + days * DAY_US, now)
 
     def memory(
         self, s: float | None, d: float | None, rating: int, elapsed: int
     ) -> tuple[float, float]:
         """fsrs-rs's ``step``: (stability, difficulty) after ``rating``, ``elapsed`` days after
-        the last answer (0: a same-day, short-term update); a card without memory starts."""
+        the last answer (0: a same-day, short-term update); a card without memory starts.
+        (Clamps as comparisons, not min/max calls: an import runs this 10^5-10^6 times.)"""
         w = self._w
         if s is None or d is None:
-            return min(max(w[rating - 1], S_MIN), S_MAX), min(max(self._init_d[rating], 1.0), 10.0)
-        s = min(max(s, S_MIN), S_MAX)
-        d = min(max(d, 1.0), 10.0)
-        if elapsed == 0:
-            grow = self._short[rating] * s ** -w[19]
-            new_s = s * (grow if rating == 1 or grow > 1.0 else 1.0)
+            s, d = w[rating - 1], self._init_d[rating]
         else:
-            r = self.recall(s, elapsed)
-            if rating == 1:
-                new_s = w[11] * d ** -w[12] * ((s + 1) ** w[13] - 1) * math.exp((1 - r) * w[14])
-                new_s = min(new_s, s / self._forget_cap)
+            if not S_MIN <= s <= S_MAX:
+                s = S_MIN if s < S_MIN else S_MAX
+            if not 1.0 <= d <= 10.0:
+                d = 1.0 if d < 1.0 else 10.0
+            if elapsed == 0:
+                grow = self._short[rating] * s ** -w[19]
+                if rating == 1 or grow > 1.0:
+                    s *= grow
             else:
-                bonus = w[15] if rating == 2 else w[16] if rating == 4 else 1.0
-                new_s = s * (1 + self._e8 * (11 - d) * s ** -w[9] * (math.exp((1 - r) * w[10]) - 1)
-                             * bonus)  # fmt: skip
-        new_d = d + self._delta[rating] * (10 - d) / 9
-        new_d = self._reversion + self._keep * new_d
-        return min(max(new_s, S_MIN), S_MAX), min(max(new_d, 1.0), 10.0)
+                r = (1 + self._factor * elapsed / s) ** self._decay
+                if rating == 1:
+                    low = w[11] * d ** -w[12] * ((s + 1) ** w[13] - 1) * math.exp((1 - r) * w[14])
+                    cap = s / self._forget_cap
+                    s = low if low < cap else cap
+                else:
+                    s *= 1 + (self._e8 * (11 - d) * s ** -w[9] * (math.exp((1 - r) * w[10]) - 1)
+                              * self._bonus[rating])  # fmt: skip
+            d = self._reversion + self._keep * (d + self._delta[rating] * (10 - d) / 9)
+        s = S_MIN if s < S_MIN else S_MAX if s > S_MAX else s
+        return s, (1.0 if d < 1.0 else 10.0 if d > 10.0 else d)
 
     def recall(self, stability: float, elapsed: float) -> float:
         """FSRS-6's forgetting curve: recall probability ``elapsed`` days after an answer."""
@@ -324,10 +335,18 @@ class Scheduler:
         ``button_intervals`` with ``minimum_review_fuzz_interval``)."""
         days = 0
         for r in range(2, rating + 1):
-            ivl = self.interval(stability if r == rating else self.memory(s, d, r, elapsed)[0])
-            rounded, upper = _round(ivl), fuzz_bounds(ivl, 1, self.maximum_interval)[1]
-            keep = previous + 1 if rounded > previous else previous if previous <= upper else 0
-            days = self._fuzzed(ivl, max(keep, days + 1), fuzz)
+            ivl = (
+                stability if r == rating else self.memory(s, d, r, elapsed)[0]
+            ) * self._days_per_s
+            rounded = int(ivl + 0.5)  # Rust's round (ivl > 0)
+            if rounded > previous:
+                keep = previous + 1
+            elif previous <= fuzz_bounds(ivl, 1, self.maximum_interval)[1]:
+                keep = previous  # a longer interval: fuzz may not bring it below the last
+            else:
+                keep = 0  # a shorter one (other parameters or retention): no floor
+            floor = keep if keep > days else days + 1
+            days = self._bounded(rounded, floor) if fuzz is None else self._fuzzed(ivl, floor, fuzz)
         return days
 
     def _fuzzed(self, interval: float, minimum: int, fuzz: float | None) -> int:
@@ -339,8 +358,10 @@ class Scheduler:
         return int(lower + fuzz * (1 + upper - lower))
 
     def _bounded(self, days: int, minimum: int) -> int:
+        """``days`` within [minimum (at least 1), maximum interval]."""
         maximum = self.maximum_interval
-        return min(max(days, min(max(minimum, 1), maximum)), maximum)
+        floor = 1 if minimum < 1 else maximum if minimum > maximum else minimum
+        return floor if days < floor else maximum if days > maximum else days
 
 
 def _hard_delay(steps: tuple[int, ...], index: int) -> int:

@@ -1,5 +1,6 @@
-"""Which FSRS parameters and scheduler apply to a deck (the one place that decides), and
-optimising them from the review log (torch loads only inside :meth:`FsrsPart.optimize`)."""
+"""``service.fsrs``: a deck's scheduler for the service's parts (by the rule in
+:func:`studyapp.study.fsrs.deck_scheduler`), the collection's parameters, and optimising them
+from the review log (torch loads only inside :meth:`FsrsPart.optimize`)."""
 
 from __future__ import annotations
 
