@@ -250,7 +250,7 @@ class Scheduler:
         after its last answer; ``seed`` draws the fuzz (None: none)."""
         if rating not in (1, 2, 3, 4):
             raise ValueError(f"rating must be 1-4 (Again, Hard, Good, Easy), got {rating}")
-        kind, step, s, d, due, last = card
+        kind, at_step, s, d, due, last = card
         fuzz = fuzz_factor(seed) if self.fuzz and seed is not None else None
         stability, difficulty = self.memory(s, d, rating, elapsed)
         if kind == REVIEW:
@@ -264,8 +264,11 @@ class Scheduler:
                 days = self._passing(s, d, rating, elapsed, previous, fuzz, stability)
             return (REVIEW, None, stability, difficulty, now + days * DAY_US, now)
         steps = self._relearn if kind == RELEARNING else self._learn
-        kind = kind or LEARNING
-        index = min(max(step or 0, 0), len(steps) - 1) if kind == card[0] and steps else 0
+        index = 0  # a new card starts at the first learning step; a stored step is kept in range
+        if kind == NEW:
+            kind = LEARNING
+        elif steps and at_step:
+            index = min(max(at_step, 0), len(steps) - 1)
         delay: int | None = None
         if rating == 1 and steps:
             delay, index = steps[0], 0
