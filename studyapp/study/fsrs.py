@@ -113,16 +113,32 @@ def _round(x: float) -> int:
 
 def fuzz_bounds(interval: float, minimum: int, maximum: int) -> tuple[int, int]:
     """Anki's ``constrained_fuzz_bounds``: the days an ``interval`` may be fuzzed to."""
-    minimum = min(minimum, maximum)
-    interval = min(max(interval, minimum), maximum)
+    minimum = minimum if minimum < maximum else maximum
+    interval = minimum if interval < minimum else maximum if interval > maximum else interval
     delta = 0.0
     if interval >= 2.5:
-        delta = 1.0 + sum(f * max(min(interval, end) - start, 0.0) for start, end, f in FUZZ_RANGES)
-    lower = min(max(_round(interval - delta), minimum), maximum)
-    upper = min(max(_round(interval + delta), minimum), maximum)
+        delta = 1.0
+        for start, end, factor in FUZZ_RANGES:
+            if interval <= start:
+                break
+            delta += factor * ((interval if interval < end else end) - start)
+    lower, upper = int(interval - delta + 0.5), int(interval + delta + 0.5)  # Rust's round
+    lower = minimum if lower < minimum else maximum if lower > maximum else lower
+    upper = minimum if upper < minimum else maximum if upper > maximum else upper
     if upper == lower and 2 < upper < maximum:
         upper = lower + 1
     return lower, upper
+
+
+class _Buttons:
+    """What one card's four buttons share while they are worked out: the memory each rating
+    gives, and a review's days for Hard, Good, ... found so far."""
+
+    __slots__ = ("days", "memory")
+
+    def __init__(self) -> None:
+        self.memory: dict[int, tuple[float, float]] = {}
+        self.days: list[int] = []
 
 
 class Scheduler:
@@ -215,9 +231,9 @@ class Scheduler:
         now_us = micros(now)
         held = card.micros()
         elapsed = self.elapsed_days(held[5], now_us, micros(self.days.next_day_at(now)))
-        out = {}
+        fuzz, memo, out = self._fuzz(seed), _Buttons(), {}
         for rating in (1, 2, 3, 4):
-            due = self.step(held, rating, now_us, elapsed, seed)[4]
+            due = self._next(held, rating, now_us, elapsed, fuzz, memo)[4]
             assert due is not None
             out[rating] = timedelta(microseconds=due - now_us)
         return out
@@ -248,11 +264,30 @@ class Scheduler:
     def step(self, card: Micros, rating: int, now: int, elapsed: int, seed: int | None) -> Micros:
         """One answer: the card after ``rating`` at ``now`` (µs), ``elapsed`` study days
         after its last answer; ``seed`` draws the fuzz (None: none)."""
+        return self._next(card, rating, now, elapsed, self._fuzz(seed), None)
+
+    def _fuzz(self, seed: int | None) -> float | None:
+        return fuzz_factor(seed) if self.fuzz and seed is not None else None
+
+    def _memory(
+        self, memo: _Buttons | None, s: float | None, d: float | None, rating: int, elapsed: int
+    ) -> tuple[float, float]:
+        """:meth:`memory`, kept in ``memo`` while the four buttons of one card are asked."""
+        if memo is None:
+            return self.memory(s, d, rating, elapsed)
+        held = memo.memory.get(rating)
+        if held is None:
+            held = memo.memory[rating] = self.memory(s, d, rating, elapsed)
+        return held
+
+    def _next(
+        self, card: Micros, rating: int, now: int, elapsed: int, fuzz: float | None,
+        memo: _Buttons | None,
+    ) -> Micros:  # fmt: skip
         if rating not in (1, 2, 3, 4):
             raise ValueError(f"rating must be 1-4 (Again, Hard, Good, Easy), got {rating}")
         kind, at_step, s, d, due, last = card
-        fuzz = fuzz_factor(seed) if self.fuzz and seed is not None else None
-        stability, difficulty = self.memory(s, d, rating, elapsed)
+        stability, difficulty = self._memory(memo, s, d, rating, elapsed)
         if kind == REVIEW:
             if rating == 1 and self._relearn:
                 return (RELEARNING, 0, stability, difficulty, now + self._relearn[0] * 1_000_000,
@@ -261,7 +296,7 @@ class Scheduler:
                 days = self._bounded(_round(self.interval(stability)), 1)
             else:
                 previous = 0 if due is None or last is None else _round((due - last) / DAY_US)
-                days = self._passing(s, d, rating, elapsed, previous, fuzz, stability)
+                days = self._passing(s, d, rating, elapsed, previous, fuzz, memo)
             return (REVIEW, None, stability, difficulty, now + days * DAY_US, now)
         steps = self._relearn if kind == RELEARNING else self._learn
         index = 0  # a new card starts at the first learning step; a stored step is kept in range
@@ -281,7 +316,7 @@ class Scheduler:
         rounded = int(stability * self._days_per_s + 0.5) or 1
         minimum = 1
         if rating == 4:  # at least a day past what Good gives
-            good = self.memory(s, d, 3, elapsed)[0]
+            good = self._memory(memo, s, d, 3, elapsed)[0]
             minimum = self._fuzzed(self.interval(good), 1, fuzz) + 1
         days = (
             self._bounded(rounded, minimum)
@@ -331,16 +366,17 @@ class Scheduler:
 
     def _passing(
         self, s: float | None, d: float | None, rating: int, elapsed: int, previous: int,
-        fuzz: float | None, stability: float,
+        fuzz: float | None, memo: _Buttons | None,
     ) -> int:  # fmt: skip
         """A review's Hard, Good or Easy days: each at least a day past the one before,
         and (within its fuzz range) not below the previous interval (Anki's
         ``button_intervals`` with ``minimum_review_fuzz_interval``)."""
         days = 0
         for r in range(2, rating + 1):
-            ivl = (
-                stability if r == rating else self.memory(s, d, r, elapsed)[0]
-            ) * self._days_per_s
+            if memo is not None and len(memo.days) > r - 2:
+                days = memo.days[r - 2]
+                continue
+            ivl = self._memory(memo, s, d, r, elapsed)[0] * self._days_per_s
             rounded = int(ivl + 0.5)  # Rust's round (ivl > 0)
             if rounded > previous:
                 keep = previous + 1
@@ -350,6 +386,8 @@ class Scheduler:
                 keep = 0  # a shorter one (other parameters or retention): no floor
             floor = keep if keep > days else days + 1
             days = self._bounded(rounded, floor) if fuzz is None else self._fuzzed(ivl, floor, fuzz)
+            if memo is not None:
+                memo.days.append(days)
         return days
 
     def _fuzzed(self, interval: float, minimum: int, fuzz: float | None) -> int:

@@ -20,11 +20,21 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from studyapp.deckfmt.apkg.model import FILTERED, LEARN, MANUAL, RESCHEDULED, AnkiReview
-from studyapp.store.rows import NEW, REVIEW
+from studyapp.store.rows import REVIEW
 from studyapp.study.clock import utc_now
-from studyapp.study.fsrs import DAY_US, EPOCH, MICRO, S_MIN, CardState, Micros, Scheduler, micros
+from studyapp.study.fsrs import (
+    DAY_US,
+    EPOCH,
+    MICRO,
+    NEW_CARD,
+    S_MIN,
+    CardState,
+    Micros,
+    Scheduler,
+    micros,
+)
 
-NEW_MICROS: Micros = (NEW, None, None, None, None, None)
+NEW_MICROS: Micros = NEW_CARD.micros()
 SM2_RETENTION = 0.9
 """Anki's default "historical retention": the recall SM-2 was assumed to give."""
 ReplayRow = tuple[int, int, int, Micros, Micros]
