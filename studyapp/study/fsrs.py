@@ -284,6 +284,8 @@ class Scheduler:
         self, card: Micros, rating: int, now: int, elapsed: int, fuzz: float | None,
         memo: _Buttons | None,
     ) -> Micros:  # fmt: skip
+        """The one update behind :meth:`step`, :meth:`answer` and :meth:`intervals`: Anki's
+        next state for ``rating`` (``fuzz``: where in its fuzz range a review lands)."""
         if rating not in (1, 2, 3, 4):
             raise ValueError(f"rating must be 1-4 (Again, Hard, Good, Easy), got {rating}")
         kind, at_step, s, d, due, last = card
