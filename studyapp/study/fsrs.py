@@ -231,9 +231,9 @@ class Scheduler:
         now_us = micros(now)
         held = card.micros()
         elapsed = self.elapsed_days(held[5], now_us, micros(self.days.next_day_at(now)))
-        fuzz, memo, out = self._fuzz(seed), _Buttons(), {}
+        memo, out = _Buttons(), {}
         for rating in (1, 2, 3, 4):
-            due = self._next(held, rating, now_us, elapsed, fuzz, memo)[4]
+            due = self.step(held, rating, now_us, elapsed, seed, memo)[4]
             assert due is not None
             out[rating] = timedelta(microseconds=due - now_us)
         return out
@@ -261,33 +261,16 @@ class Scheduler:
         last, now = last - last % 1_000_000, now - now % 1_000_000
         return max(0, (next_day - last) // DAY_US - (next_day - now) // DAY_US)
 
-    def step(self, card: Micros, rating: int, now: int, elapsed: int, seed: int | None) -> Micros:
-        """One answer: the card after ``rating`` at ``now`` (µs), ``elapsed`` study days
-        after its last answer; ``seed`` draws the fuzz (None: none)."""
-        return self._next(card, rating, now, elapsed, self._fuzz(seed), None)
-
-    def _fuzz(self, seed: int | None) -> float | None:
-        return fuzz_factor(seed) if self.fuzz and seed is not None else None
-
-    def _memory(
-        self, memo: _Buttons | None, s: float | None, d: float | None, rating: int, elapsed: int
-    ) -> tuple[float, float]:
-        """:meth:`memory`, kept in ``memo`` while the four buttons of one card are asked."""
-        if memo is None:
-            return self.memory(s, d, rating, elapsed)
-        held = memo.memory.get(rating)
-        if held is None:
-            held = memo.memory[rating] = self.memory(s, d, rating, elapsed)
-        return held
-
-    def _next(
-        self, card: Micros, rating: int, now: int, elapsed: int, fuzz: float | None,
-        memo: _Buttons | None,
+    def step(
+        self, card: Micros, rating: int, now: int, elapsed: int, seed: int | None,
+        memo: _Buttons | None = None,
     ) -> Micros:  # fmt: skip
-        """The one update behind :meth:`step`, :meth:`answer` and :meth:`intervals`: Anki's
-        next state for ``rating`` (``fuzz``: where in its fuzz range a review lands)."""
+        """One answer, the update behind :meth:`answer` and :meth:`intervals`: the card after
+        ``rating`` at ``now`` (µs), ``elapsed`` study days after its last answer; ``seed``
+        draws the fuzz (None: none); ``memo``: what one card's four buttons share."""
         if rating not in (1, 2, 3, 4):
             raise ValueError(f"rating must be 1-4 (Again, Hard, Good, Easy), got {rating}")
+        fuzz = fuzz_factor(seed) if self.fuzz and seed is not None else None
         kind, at_step, s, d, due, last = card
         stability, difficulty = self._memory(memo, s, d, rating, elapsed)
         if kind == REVIEW:
@@ -298,7 +281,7 @@ class Scheduler:
                 days = self._bounded(_round(self.interval(stability)), 1)
             else:
                 previous = 0 if due is None or last is None else _round((due - last) / DAY_US)
-                days = self._passing(s, d, rating, elapsed, previous, fuzz, memo)
+                days = self._passing(s, d, rating, elapsed, previous, fuzz, memo, stability)
             return (REVIEW, None, stability, difficulty, now + days * DAY_US, now)
         steps = self._relearn if kind == RELEARNING else self._learn
         index = 0  # a new card starts at the first learning step; a stored step is kept in range
@@ -326,6 +309,17 @@ class Scheduler:
             else self._fuzzed(rounded, minimum, fuzz)
         )
         return (REVIEW, None, stability, difficulty, now + days * DAY_US, now)
+
+    def _memory(
+        self, memo: _Buttons | None, s: float | None, d: float | None, rating: int, elapsed: int
+    ) -> tuple[float, float]:
+        """:meth:`memory`, kept in ``memo`` while the four buttons of one card are asked."""
+        if memo is None:
+            return self.memory(s, d, rating, elapsed)
+        held = memo.memory.get(rating)
+        if held is None:
+            held = memo.memory[rating] = self.memory(s, d, rating, elapsed)
+        return held
 
     def memory(
         self, s: float | None, d: float | None, rating: int, elapsed: int
@@ -368,7 +362,7 @@ class Scheduler:
 
     def _passing(
         self, s: float | None, d: float | None, rating: int, elapsed: int, previous: int,
-        fuzz: float | None, memo: _Buttons | None,
+        fuzz: float | None, memo: _Buttons | None, stability: float,
     ) -> int:  # fmt: skip
         """A review's Hard, Good or Easy days: each at least a day past the one before,
         and (within its fuzz range) not below the previous interval (Anki's
@@ -378,7 +372,8 @@ class Scheduler:
             if memo is not None and len(memo.days) > r - 2:
                 days = memo.days[r - 2]
                 continue
-            ivl = self._memory(memo, s, d, r, elapsed)[0] * self._days_per_s
+            held = stability if r == rating else self._memory(memo, s, d, r, elapsed)[0]
+            ivl = held * self._days_per_s
             rounded = int(ivl + 0.5)  # Rust's round (ivl > 0)
             if rounded > previous:
                 keep = previous + 1
