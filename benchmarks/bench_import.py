@@ -103,19 +103,19 @@ def ours(package: Path, folder: Path) -> tuple[int, int]:
 
 def breakdown(package: Path) -> tuple[float, float]:
     """CPU seconds to read the package, and to replay every card's log (no store), as the
-    import does both (the fast FSRS path, :mod:`studyapp.study.fsrs_fast`)."""
+    import does both (:func:`studyapp.study.history.replay`, a new deck's scheduler)."""
     from studyapp.deckfmt.apkg import AnkiCard, read_package
-    from studyapp.study.fsrs_fast import FastFsrs
-    from studyapp.study.history import default_scheduler
+    from studyapp.study.fsrs import scheduler
+    from studyapp.study.history import replay
 
     started = time.process_time()
     parsed = read_package(package)
     read_s = time.process_time() - started
-    fsrs = FastFsrs(default_scheduler())
+    fsrs = scheduler(None, 0.9, fuzz=False)
     started = time.process_time()
     for card in parsed.cards:
         if isinstance(card, AnkiCard) and card.reviews:
-            fsrs.replay(card.reviews)
+            replay(card.reviews, fsrs)
     return read_s, time.process_time() - started
 
 

@@ -13,22 +13,21 @@ from typing import TYPE_CHECKING, Any
 from studyapp.store import cards as store_cards
 from studyapp.store import reviews as store_reviews
 from studyapp.store.rows import REVIEW, STATE_NAMES, LogRow
-from studyapp.study import scheduling
 from studyapp.study.clock import aware
 from studyapp.study.errors import StudyError
+from studyapp.study.fsrs import CardState, fuzz_seed
 from studyapp.study.views import AnswerResult, Rating, ReviewKind
 
 if TYPE_CHECKING:
-    from fsrs import Scheduler
-
     from studyapp.store.rows import CardRow, DeckRow
     from studyapp.store.sql import Query
+    from studyapp.study.fsrs import Scheduler
 
 LEECH_TAG = "leech"
 
 
-def state_of(card: CardRow) -> scheduling.CardState:
-    return scheduling.CardState(
+def state_of(card: CardRow) -> CardState:
+    return CardState(
         card.state, card.step, card.stability, card.difficulty, card.due, card.last_review
     )
 
@@ -53,7 +52,7 @@ def record(
         state = STATE_NAMES[card.state]
         return AnswerResult(card.id, review_id, rating, kind, state, aware(card.due), None)  # type: ignore[arg-type]
 
-    after = scheduling.review(sched, card.id, before, int(rating), now, duration_ms)
+    after = sched.answer(before, int(rating), now, seed=fuzz_seed(card.id, card.reps))
     capped = bool(
         exam_cap is not None
         and after.state == REVIEW
@@ -95,7 +94,7 @@ def record(
     )
 
 
-def scheduled(card: CardRow, s: scheduling.CardState) -> CardRow:
+def scheduled(card: CardRow, s: CardState) -> CardRow:
     """``card`` with the schedule ``s`` (only what differs is written: SQLite rewrites an
     index entry for every indexed column an UPDATE sets)."""
     return card._replace(
@@ -110,7 +109,7 @@ def scheduled(card: CardRow, s: scheduling.CardState) -> CardRow:
 
 def log_row(
     card_id: int, now: datetime, rating: int, duration_ms: int, kind: ReviewKind,
-    before: scheduling.CardState, after: scheduling.CardState, undo: dict[str, Any] | None,
+    before: CardState, after: CardState, undo: dict[str, Any] | None,
 ) -> LogRow:  # fmt: skip
     """A review log row: the answer, the card's state before and after, undo extras."""
     return LogRow(
@@ -150,7 +149,7 @@ def take_back(q: Query, log_id: int) -> int | None:
         return None
     extra = log.undo or {}
     buried = extra.get("buried_until")
-    before = scheduling.CardState(
+    before = CardState(
         log.state_before, log.step_before, log.stability_before, log.difficulty_before,
         log.due_before, log.last_review_before,
     )  # fmt: skip

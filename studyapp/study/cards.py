@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from studyapp.deckfmt.model import ANSWER_MISSING, IMAGE_MISSING, QUESTION_IMAGE_MISSING
 from studyapp.store import cards as store
 from studyapp.store.rows import STATE_NAMES
-from studyapp.study import answering, scheduling
+from studyapp.study import answering
 from studyapp.study.errors import StudyError
 from studyapp.study.views import CardView
 
@@ -92,7 +92,7 @@ class CardsPart:
             due=card.due,
             stability=card.stability,
             difficulty=card.difficulty,
-            retrievability=scheduling.retrievability(sched, answering.state_of(card), now),
+            retrievability=sched.retrievability(answering.state_of(card), now),
             reps=card.reps,
             lapses=card.lapses,
             suspended=card.suspended,

@@ -1,106 +1,142 @@
-"""A card's FSRS state rebuilt from an imported (Anki) review log, by replaying it with fsrs.
+"""A card's FSRS state rebuilt from its Anki review log, as Anki's ``compute_memory_state``.
 
-Pure: no database. Each usable entry (Anki ease 1-4 on a learn, review, relearn or filtered
-entry) is replayed through ``fsrs.Scheduler.review_card`` at its own timestamp, so a card
-reviewed five times in Anki arrives with the stability, difficulty and due date those five
-answers give. Manual and rescheduled entries (ease 0: "set due date", rescheduling) change no
-memory and are skipped; a manual entry with factor 0 is Anki's "Forget" and resets the card
-to new, so only the answers after it count (as Anki's own FSRS does).
-
-This is the reference, on ``fsrs`` objects; an import replays with the equal and much faster
-:class:`studyapp.study.fsrs_fast.FastFsrs` (plain floats, integer microseconds).
+Pure: no database. Which entries count is Anki's rule (rslib ``scheduler/fsrs/params.rs``,
+``reviews_for_fsrs``, and ``memory_state.rs``): the history starts at the card's last run of
+learning answers (a card "forgotten" and learnt again starts over); without one it starts at the
+first answer after a reset, from the memory SM-2 left (its ease and interval: the log was
+truncated). Manual and rescheduled entries ("set due date", reset), answers of 0 and cram
+answers in a filtered deck that does not reschedule (factor 0) change no memory and are
+skipped. Each remaining answer goes through the deck's :class:`~studyapp.study.fsrs.Scheduler`
+(its parameters and retention) with the days between answers counted as Anki counts them:
+study days of the collection's rollover hour in the user's time zone, back from one
+``next_day_at`` (Again at 03:43, Good at 04:13 the next day: 2 days).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
 
-from fsrs import Card, Rating, Scheduler, State
+from studyapp.deckfmt.apkg.model import FILTERED, LEARN, MANUAL, RESCHEDULED, AnkiReview
+from studyapp.store.rows import REVIEW
+from studyapp.study.clock import utc_now
+from studyapp.study.fsrs import (
+    DAY_US,
+    EPOCH,
+    MICRO,
+    NEW_CARD,
+    S_MIN,
+    CardState,
+    Micros,
+    Scheduler,
+    micros,
+)
 
-from studyapp.deckfmt.apkg.model import FILTERED, LEARN, MANUAL, RELEARN, REVIEW, AnkiReview
-
-NEW = 0
-"""Our stored state for a card never answered (fsrs has no 'new' state)."""
-_ANSWER_KINDS = frozenset({LEARN, REVIEW, RELEARN, FILTERED})
-_RATINGS = {1: Rating.Again, 2: Rating.Hard, 3: Rating.Good, 4: Rating.Easy}
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryState:
-    """The scheduling fields of a card (``state`` 0 new, 1-3 as ``fsrs.State``)."""
-
-    state: int
-    step: int | None = None
-    stability: float | None = None
-    difficulty: float | None = None
-    due: datetime | None = None
-    last_review: datetime | None = None
-
-
-NEW_STATE = HistoryState(NEW)
-
-
-@dataclass(frozen=True, slots=True)
-class ReplayedReview:
-    """One replayed answer: what a review-log row needs (before and after states)."""
-
-    review: AnkiReview
-    before: HistoryState
-    after: HistoryState
+NEW_MICROS: Micros = NEW_CARD.micros()
+SM2_RETENTION = 0.9
+"""Anki's default "historical retention": the recall SM-2 was assumed to give."""
+ReplayRow = tuple[int, int, int, Micros, Micros]
+"""One replayed answer: (answered at µs, rating, duration ms, state before, state after)."""
 
 
 @dataclass(frozen=True, slots=True)
 class Replay:
-    """The outcome: the card's state now, its replayed answers, reps and lapses."""
+    """The outcome: the card's state now, its replayed answers, lapses, skipped entries."""
 
-    state: HistoryState
-    reviews: list[ReplayedReview]
-    reps: int
+    final: Micros
+    rows: list[ReplayRow]
     lapses: int
     skipped: int
-    """Entries that carried no answer (manual, rescheduled, ease 0) or came before a reset."""
+    """Entries that change no memory (manual, rescheduled, ease 0, cram) or came before."""
+
+    @property
+    def reps(self) -> int:
+        return len(self.rows)
+
+    @property
+    def state(self) -> CardState:
+        return CardState.of(self.final)
 
 
-@lru_cache(maxsize=16)
-def default_scheduler(retention: float = 0.9) -> Scheduler:
-    """FSRS with its default parameters and steps (1 min, 10 min; relearn 10 min), no fuzz."""
-    return Scheduler(desired_retention=retention, enable_fuzzing=False)
-
-
-def replay(reviews: Iterable[AnkiReview], scheduler: Scheduler | None = None) -> Replay:
-    """Replay ``reviews`` (oldest first) from a new card; see the module docstring."""
-    sched = scheduler or default_scheduler()
-    entries = list(reviews)
-    start = _after_last_reset(entries)
-    card: Card | None = None
-    state = NEW_STATE
-    out: list[ReplayedReview] = []
-    lapses = 0
-    for review in entries[start:]:
-        rating = _RATINGS.get(review.rating)
-        if rating is None or review.kind not in _ANSWER_KINDS:
-            continue
-        if card is None:
-            # an explicit id: fsrs.Card() without one sleeps 1 ms to make a unique id
-            card = Card(card_id=0, state=State.Learning, step=0, due=review.at)
-        before = state
-        card, _ = sched.review_card(card, rating, review.at)
-        if rating is Rating.Again and before.state == int(State.Review):
+def replay(
+    reviews: Sequence[AnkiReview], scheduler: Scheduler, now: datetime | None = None
+) -> Replay:
+    """Replay ``reviews`` (oldest first) from a new card; days are counted back from the
+    scheduler's ``next_day_at(now)``, as Anki computes memory states at ``now``."""
+    counted = counted_answers(reviews)
+    if counted is None:
+        return Replay(NEW_MICROS, [], 0, len(reviews))
+    answers, complete = counted
+    next_day = micros(scheduler.days.next_day_at(now or utc_now()))
+    state, rows, lapses = NEW_MICROS, [], 0
+    if not complete:  # truncated: the first answer leaves the memory SM-2 had
+        first = answers.pop(0)
+        at = micros(first.at)
+        state = _from_sm2(scheduler, reviews, at)
+        rows.append((at, first.rating, max(0, first.duration_ms), NEW_MICROS, state))
+    step, elapsed = scheduler.step, scheduler.elapsed_days
+    for review in answers:
+        at, rating = (review.at - EPOCH) // MICRO, review.rating
+        after = step(state, rating, at, elapsed(state[5], at, next_day), None)
+        if rating == 1 and state[0] == REVIEW:
             lapses += 1
-        state = HistoryState(
-            int(card.state), card.step, card.stability, card.difficulty, card.due,
-            card.last_review,
-        )  # fmt: skip
-        out.append(ReplayedReview(review, before, state))
-    return Replay(state, out, len(out), lapses, len(entries) - len(out))
+        rows.append((at, rating, max(0, review.duration_ms), state, after))
+        state = after
+    return Replay(state, rows, lapses, len(reviews) - len(rows))
 
 
-def _after_last_reset(entries: list[AnkiReview]) -> int:
+def counted_answers(entries: Sequence[AnkiReview]) -> tuple[list[AnkiReview], bool] | None:
+    """The answers Anki's FSRS counts, and whether they start at learning (``complete``;
+    otherwise the first one starts from SM-2's memory); None when none count."""
+    first_learn = first_answer = None
+    complete = False
     for index in range(len(entries) - 1, -1, -1):
         entry = entries[index]
-        if entry.kind == MANUAL and entry.rating == 0 and entry.factor == 0:
-            return index + 1
-    return 0
+        if entry.kind == FILTERED and entry.factor == 0:
+            continue  # cram
+        answered = 1 <= entry.rating <= 4
+        if answered:
+            first_answer = index
+        if answered and entry.kind == LEARN:
+            first_learn, complete = index, True
+        elif first_learn is not None:
+            break
+        elif entry.kind == MANUAL and entry.factor == 0:  # reset ("forget")
+            if first_answer is None:
+                return None
+            break
+    start = first_learn if first_learn is not None else first_answer
+    if start is None:
+        return None
+    kept = [
+        e for e in entries[start:]
+        if 1 <= e.rating <= 4 and e.kind not in (MANUAL, RESCHEDULED)
+        and not (e.kind == FILTERED and e.factor == 0)
+    ]  # fmt: skip
+    return (kept, complete) if kept else None
+
+
+def _from_sm2(scheduler: Scheduler, entries: Sequence[AnkiReview], at: int) -> Micros:
+    """fsrs-rs's ``memory_state_from_sm2`` from the log's first answer (its ease and
+    interval), as a review card answered at ``at``."""
+    first = next(e for e in entries if 1 <= e.rating <= 4)
+    ease = (first.factor or 2500) / 1000
+    interval = max(first.interval, 1)
+    w = scheduler.parameters
+    stability = max(interval, S_MIN) * _days_ratio(scheduler)
+    difficulty = 11 - (ease - 1) / (
+        math.exp(w[8]) * stability ** -w[9] * math.expm1((1 - SM2_RETENTION) * w[10])
+    )
+    difficulty = min(max(difficulty, 1.0), 10.0)
+    if ease <= 1.1:  # a log FSRS wrote: its factor holds the difficulty
+        difficulty = (ease - 0.1) * 9 + 1
+    return (REVIEW, None, stability, difficulty, at + interval * DAY_US, at)
+
+
+def _days_ratio(scheduler: Scheduler) -> float:
+    """Stability per day of an interval SM-2 gave (its recall :data:`SM2_RETENTION`)."""
+    decay = -scheduler.parameters[20]
+    factor = 0.9 ** (1 / decay) - 1
+    return factor / (SM2_RETENTION ** (1 / decay) - 1)

@@ -9,9 +9,10 @@ indexes are built once after its rows (:meth:`ImportWriter.insert_log_rows`). Ea
 ``A::B`` is one deck here (source ``anki/A::B``); a card's key is ``anki:<guid>:<ord>``
 whatever its deck, so re-importing updates cards (text, tags, deck, suspension) and never
 duplicates them, and a killed import is completed by running it again. A new card arrives
-with its review log replayed through FSRS (:class:`studyapp.study.fsrs_fast.FastFsrs`,
-equal to :func:`studyapp.study.history.replay`); a known card gains the Anki answers it
-lacks, and its history is replayed again with them. Cards are never removed. Media are
+with its review log replayed through its deck's FSRS scheduler as Anki computes memory
+states (:func:`studyapp.study.history.replay`: the deck's parameters and retention, days
+counted by the package's rollover hour in the user's time zone); a known card gains the Anki
+answers it lacks, and its history is replayed again with them. Cards are never removed. Media are
 stored by content (a name holding other bytes gets ``name-<hash8>.ext``) and the cards'
 references follow.
 """
@@ -22,31 +23,32 @@ import hashlib
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from studyapp.deckfmt.apkg import AnkiCard, AnkiPackage, extract_media, paused_gc, read_package
-from studyapp.deckfmt.apkg.model import REVIEW, AnkiReview
+from studyapp.deckfmt.apkg.model import LEARN, REVIEW, AnkiReview
 from studyapp.store import decks as store_decks
 from studyapp.store.imports import BULK_ROWS, NEVER_ANSWERED, ImportWriter
 from studyapp.store.rows import CardRow, DeckRow, LogRow
-from studyapp.study.fsrs_fast import FastFsrs, Row, State, to_datetime
-from studyapp.study.history import default_scheduler
+from studyapp.study.clock import DAY_START_HOUR, StudyDays
+from studyapp.study.fsrs import to_datetime
+from studyapp.study.history import Replay, replay
 from studyapp.study.identity import anki_key
 from studyapp.study.import_files import removed_on_exit, sweep_stale
 from studyapp.study.views import PackageReport
 
 if TYPE_CHECKING:
     from studyapp.study.context import Context
+    from studyapp.study.fsrs import Scheduler
 
 BATCH = 1000
 """Cards per write transaction."""
 IMPORT_CACHE = -65536
 """SQLite page cache while an import writes: 64 MiB (``PRAGMA cache_size`` in KiB)."""
 SOURCE_PREFIX = "anki/"
-Replayed = tuple[State, list[Row], int]
-"""A card's FSRS replay: (final state, answered rows, lapses); see :mod:`fsrs_fast`."""
+Schedulers = dict[str, "Scheduler"]
+"""Each Anki deck's scheduler for replays (its parameters and retention, no fuzz)."""
 
 
 def import_package(
@@ -75,12 +77,13 @@ def import_package(
     decks = list(dict.fromkeys(c.deck or package.name for c in cards))
     with _write(ctx, on_wait) as writer:
         deck_ids = _ensure_decks(writer, decks, package, digest)
+        schedulers = _replay_schedulers(ctx, writer, deck_ids, package.rollover)
     totals = {"added": 0, "updated": 0, "unchanged": 0, "reviews": 0}
     with ctx.read() as q:
         cache = ImportWriter(q).cache_pages(IMPORT_CACHE)
     try:
         with paused_gc():
-            _store_all(ctx, on_wait, cards, package, deck_ids, batch, totals)
+            _store_all(ctx, on_wait, cards, package, deck_ids, schedulers, batch, totals)
     finally:
         with ctx.read() as q:
             if cache is not None:
@@ -93,7 +96,7 @@ def import_package(
 
 def _store_all(
     ctx: Context, on_wait: Callable[[str], None] | None, cards: list[AnkiCard],
-    package: AnkiPackage, deck_ids: dict[str, int], batch: int | None,
+    package: AnkiPackage, deck_ids: dict[str, int], schedulers: Schedulers, batch: int | None,
     totals: dict[str, int],
 ) -> None:  # fmt: skip
     with ctx.read() as q:  # every stored key, once; and a mark that
@@ -107,14 +110,14 @@ def _store_all(
     for start in range(0, len(cards), batch):
         chunk = cards[start : start + batch]
         keys = [anki_key(c.guid, c.ord) for c in chunk]
-        fresh = {key: _replay(card.reviews)  # new cards replayed outside the write lock
+        fresh = {key: _replay(card, schedulers, package.name)  # new cards: outside the lock
                  for key, card in zip(keys, chunk, strict=True) if key not in stored}  # fmt: skip
         with _write(ctx, on_wait) as writer:
             if writer.card_mark() != mark:  # another writer added or deleted cards: read again
                 stored = writer.keys_in_decks(SOURCE_PREFIX)
             known = writer.known_by_id([stored[k] for k in keys if k in stored], SOURCE_PREFIX)
-            counts = _store_batch(writer, chunk, keys, known, fresh, deck_ids, package.name,
-                                  start)  # fmt: skip
+            counts = _store_batch(writer, chunk, keys, known, fresh, deck_ids, schedulers,
+                                  package.name, start)  # fmt: skip
             mark = writer.card_mark()
         for name, value in counts.items():
             totals[name] += value
@@ -144,13 +147,26 @@ def _digest(path: Path) -> str:
     return sha.hexdigest()
 
 
-@lru_cache(maxsize=1)
-def _fsrs() -> FastFsrs:
-    return FastFsrs(default_scheduler())
+def _replay_schedulers(
+    ctx: Context, writer: ImportWriter, deck_ids: dict[str, int], rollover: int | None
+) -> Schedulers:
+    """Each deck's scheduler, its elapsed days counted by the package's rollover hour."""
+    from studyapp.study.parameters import FsrsPart
+
+    part = FsrsPart(ctx)
+    days = StudyDays(DAY_START_HOUR if rollover is None else rollover, ctx.tz)
+    out = {}
+    for name, deck_id in deck_ids.items():
+        deck = store_decks.get(writer.q, deck_id)
+        assert deck is not None
+        out[name] = part.scheduler(writer.q, deck, fuzz=False, days=days)
+    return out
 
 
-def _replay(reviews: list[AnkiReview]) -> Replayed | None:
-    return _fsrs().replay(reviews) if reviews else None
+def _replay(card: AnkiCard, schedulers: Schedulers, default_deck: str) -> Replay | None:
+    if not card.reviews:
+        return None
+    return replay(card.reviews, schedulers[card.deck or default_deck])
 
 
 @contextmanager
@@ -182,18 +198,19 @@ def _ensure_decks(
 
 def _store_batch(
     writer: ImportWriter, chunk: Sequence[AnkiCard], keys: list[str], known: dict[str, CardRow],
-    fresh: dict[str, Replayed | None], deck_ids: dict[str, int], default_deck: str, offset: int,
+    fresh: dict[str, Replay | None], deck_ids: dict[str, int], schedulers: Schedulers,
+    default_deck: str, offset: int,
 ) -> dict[str, int]:  # fmt: skip
     counts = {"added": 0, "updated": 0, "unchanged": 0, "reviews": 0}
     inserts: list[tuple[Any, ...]] = []
-    replays: list[Replayed | None] = []
+    replays: list[Replay | None] = []
     updates: list[tuple[CardRow, CardRow]] = []
     rewrite: list[tuple[CardRow, AnkiCard]] = []
     for index, (card, key) in enumerate(zip(chunk, keys, strict=True)):
         deck_id = deck_ids[card.deck or default_deck]
         old = known.get(key)
         if old is None:
-            result = fresh[key] if key in fresh else _replay(card.reviews)  # gone meanwhile
+            result = fresh[key] if key in fresh else _replay(card, schedulers, default_deck)
             flags = list(card.flags)
             inserts.append((  # IMPORTED_CARD order
                 deck_id, key, offset + index, card.line, card.front, card.back, card.front,
@@ -215,19 +232,18 @@ def _store_batch(
     for card_id, result in zip(ids, replays, strict=True):
         if result is not None:
             logs.extend(_log_rows(card_id, result))
-    logs.extend(_merge_histories(writer, rewrite, updates))
+    logs.extend(_merge_histories(writer, rewrite, updates, schedulers, default_deck))
     writer.update_cards(updates)
     counts["reviews"] = writer.insert_log_rows(logs)
     return counts
 
 
-def _new_state(result: Replayed | None) -> tuple[Any, ...]:
+def _new_state(result: Replay | None) -> tuple[Any, ...]:
     """``state, step, stability, difficulty, due, last_review, reps, lapses`` of a new card
     (times in microseconds), as :data:`IMPORTED_CARD` ends."""
     if result is None:
         return NEVER_ANSWERED
-    (state, step, stability, difficulty, due, last), rows, lapses = result
-    return state, step, stability, difficulty, due, last, len(rows), lapses
+    return *result.final, result.reps, result.lapses
 
 
 def _text(card: AnkiCard, old: CardRow) -> CardRow:
@@ -243,19 +259,19 @@ def _text(card: AnkiCard, old: CardRow) -> CardRow:
     return new
 
 
-def _state(old: CardRow, result: Replayed) -> CardRow:
+def _state(old: CardRow, result: Replay) -> CardRow:
     """``old`` with the schedule its replayed history gives."""
-    (state, step, stability, difficulty, due, last), rows, lapses = result
+    state, step, stability, difficulty, due, last = result.final
     return old._replace(state=state, step=step, stability=stability, difficulty=difficulty,
-                        due=to_datetime(due), last_review=to_datetime(last), reps=len(rows),
-                        lapses=lapses)  # fmt: skip
+                        due=to_datetime(due), last_review=to_datetime(last), reps=result.reps,
+                        lapses=result.lapses)  # fmt: skip
 
 
-def _log_rows(card_id: int, result: Replayed) -> list[tuple[Any, ...]]:
+def _log_rows(card_id: int, result: Replay) -> list[tuple[Any, ...]]:
     """Review-log rows in ``REVIEW_LOG.inserted`` order, times in microseconds."""
     return [
         (card_id, at, rating, max(0, ms), "review", *b, a[0], a[1], a[2], a[3], a[4], None)
-        for at, rating, ms, b, a in result[1]
+        for at, rating, ms, b, a in result.rows
     ]
 
 
@@ -265,7 +281,7 @@ def _ms(at: datetime) -> int:
 
 def _merge_histories(
     writer: ImportWriter, cards: list[tuple[CardRow, AnkiCard]],
-    updates: list[tuple[CardRow, CardRow]],
+    updates: list[tuple[CardRow, CardRow]], schedulers: Schedulers, default_deck: str,
 ) -> list[tuple[Any, ...]]:  # fmt: skip
     """Known cards gain the Anki answers they lack; their history is replayed again.
 
@@ -284,9 +300,8 @@ def _merge_histories(
         extra = [r for r in card.reviews if _ms(r.at) not in have]
         if not any(1 <= r.rating <= 4 for r in extra):
             continue
-        merged = sorted([*(_as_review(a) for a in stored.get(card_id, [])), *extra],
-                        key=lambda r: r.at)  # fmt: skip
-        result = _fsrs().replay(merged)
+        merged = _merged(card.reviews, stored.get(card_id, []))
+        result = replay(merged, schedulers[card.deck or default_deck])
         rewritten.append(card_id)
         rows.extend(_log_rows(card_id, result))
         updates.append((old, _state(old, result)))
@@ -306,5 +321,14 @@ def _may_lack(card: AnkiCard, summary: tuple[int, datetime | None] | None) -> bo
     return latest is None or count < len(answers) or _ms(latest) < _ms(max(answers))
 
 
-def _as_review(answer: LogRow) -> AnkiReview:
-    return AnkiReview(answer.reviewed_at, answer.rating, REVIEW, answer.duration_ms, 0, 2500)
+def _merged(package: list[AnkiReview], stored: list[LogRow]) -> list[AnkiReview]:
+    """The package's log (its review kinds kept) with the answers given here that it lacks;
+    an answer given here before any graded Anki entry is where the card was learnt."""
+    have = {_ms(r.at) for r in package}
+    ours = [AnkiReview(a.reviewed_at, a.rating, REVIEW, a.duration_ms, 0, 2500)
+            for a in stored if _ms(a.reviewed_at) not in have]  # fmt: skip
+    merged = sorted([*package, *ours], key=lambda r: r.at)
+    first = next((i for i, r in enumerate(merged) if 1 <= r.rating <= 4), None)
+    if first is not None and merged[first] in ours:
+        merged[first] = merged[first]._replace(kind=LEARN)
+    return merged

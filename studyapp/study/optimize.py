@@ -1,55 +1,51 @@
 """FSRS parameter optimisation from the review log (``fsrs[optimizer]``; torch loads here only).
 
-The log loss reported before and after is computed by replaying every card's reviews through
-``fsrs.Scheduler`` (public API): at each review at least a day after the previous one, the
-predicted recall is compared with what happened (Again = forgotten).
+The log loss reported before and after is computed by replaying every card's answers through
+the deck's :class:`~studyapp.study.fsrs.Scheduler` (the one that schedules its reviews, with
+the parameters in question): at each answer a study day or more after the previous one (the
+answers FSRS trains on), the predicted recall is compared with what happened (Again =
+forgotten).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from datetime import datetime
+from typing import TYPE_CHECKING
 
+from studyapp.study.clock import utc_now
+from studyapp.study.fsrs import micros
 from studyapp.study.views import OptimizeReport
+
+if TYPE_CHECKING:
+    from studyapp.study.fsrs import Micros, Scheduler
 
 History = dict[int, list[tuple[datetime, int, int]]]
 """card id -> [(reviewed_at aware UTC, rating, duration_ms)] in time order."""
 
 
-def log_loss(history: History, parameters: Sequence[float] | None) -> tuple[float, int]:
-    """Mean binary log loss of FSRS's predicted recall, and how many reviews it scored."""
-    from fsrs import Card, Rating, Scheduler
-    from fsrs.scheduler import DEFAULT_PARAMETERS
-
-    from studyapp.study.scheduling import LEARNING_STEPS, RELEARNING_STEPS
-
-    sched = Scheduler(
-        parameters=DEFAULT_PARAMETERS if parameters is None else tuple(parameters),
-        learning_steps=LEARNING_STEPS,
-        relearning_steps=RELEARNING_STEPS,
-        enable_fuzzing=False,
-    )
+def log_loss(history: History, scheduler: Scheduler) -> tuple[float, int]:
+    """Mean binary log loss of FSRS's predicted recall, and how many answers it scored."""
     total, scored = 0.0, 0
-    for card_id, reviews in history.items():
-        card = Card(card_id=card_id, due=reviews[0][0])
+    next_day = micros(scheduler.days.next_day_at(utc_now()))
+    for reviews in history.values():
+        card: Micros = (0, None, None, None, None, None)
         for when, rating, _duration in reviews:
-            if card.last_review is not None and (when - card.last_review).days >= 1:
-                p = min(max(sched.get_card_retrievability(card, when), 1e-6), 1 - 1e-6)
-                recalled = rating > 1
-                total -= math.log(p) if recalled else math.log(1 - p)
+            at = micros(when)
+            elapsed = scheduler.elapsed_days(card[5], at, next_day)
+            if elapsed >= 1 and card[2] is not None:
+                p = min(max(scheduler.recall(card[2], elapsed), 1e-6), 1 - 1e-6)
+                total -= math.log(p) if rating > 1 else math.log(1 - p)
                 scored += 1
-            card, _log = sched.review_card(card, Rating(rating), when)
+            card = scheduler.step(card, rating, at, elapsed, None)
     return (total / scored if scored else math.nan), scored
 
 
 def fit(
-    history: History,
-    current: Sequence[float] | None,
-    deck_id: int | None,
-    min_reviews: int,
+    history: History, current: Scheduler, deck_id: int | None, min_reviews: int
 ) -> OptimizeReport:
-    """Fit parameters to ``history``; refuse (applied=False, reason) when it is too small."""
+    """Fit parameters to ``history``; refuse (applied=False, reason) when it is too small.
+    ``current``: the deck's scheduler (the collection's for ``deck_id`` None)."""
     reviews = sum(len(v) for v in history.values())
     cards = len(history)
     where = f"deck {deck_id}" if deck_id is not None else "all decks"
@@ -80,7 +76,7 @@ def fit(
         for when, rating, duration in items
     ]
     parameters = tuple(float(p) for p in Optimizer(logs).compute_optimal_parameters())
-    after, _ = log_loss(history, parameters)
+    after, _ = log_loss(history, current.with_parameters(parameters))
     if not after < before:
         return refuse(
             f"the fitted parameters predict no better (log loss {before:.4f} -> {after:.4f}); "

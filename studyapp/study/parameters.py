@@ -1,5 +1,6 @@
-"""Which FSRS parameters and scheduler apply to a deck (the one place that decides), and
-optimising them from the review log (torch loads only inside :meth:`FsrsPart.optimize`)."""
+"""``service.fsrs``: a deck's scheduler for the service's parts (by the rule in
+:func:`studyapp.study.fsrs.deck_scheduler`), the collection's parameters, and optimising them
+from the review log (torch loads only inside :meth:`FsrsPart.optimize`)."""
 
 from __future__ import annotations
 
@@ -9,13 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 from studyapp.store import decks as store_decks
 from studyapp.store import reviews as store_reviews
-from studyapp.study import scheduling
+from studyapp.study import fsrs
+from studyapp.study.clock import DAY_START_HOUR, StudyDays
 from studyapp.study.errors import StudyError
 from studyapp.study.views import OptimizeReport
 
 if TYPE_CHECKING:
-    from fsrs import Scheduler
-
     from studyapp.store.rows import DeckRow
     from studyapp.store.sql import Query
     from studyapp.study.context import Context
@@ -29,6 +29,8 @@ class FsrsPart:
 
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
+        self.days = StudyDays(DAY_START_HOUR, ctx.tz)
+        """The app's study days: elapsed days of live answers are counted in these."""
 
     def deck(self, q: Query, deck_id: int) -> DeckRow:
         """A deck row, kept between calls while no deck was written: not by this process
@@ -54,21 +56,26 @@ class FsrsPart:
         ctx = self.ctx
         if not ctx.global_params_loaded:
             value = store_decks.meta(q, store_decks.GLOBAL_PARAMS_KEY)
-            ctx.global_params = scheduling.params_tuple(json.loads(value)) if value else None
+            values = json.loads(value) if value else None
+            ctx.global_params = tuple(float(v) for v in values) if values else None
             ctx.global_params_loaded = True
         return ctx.global_params
 
     def parameters(self, q: Query, deck: DeckRow) -> tuple[float, ...] | None:
-        """THE rule: the deck's own parameters, else the collection's, else FSRS defaults."""
-        return deck.fsrs_parameters or self.collection_parameters(q)
+        """The deck's parameters (None: FSRS defaults), by :func:`fsrs.deck_parameters`."""
+        return fsrs.deck_parameters(deck, self.collection_parameters(q))
 
-    def scheduler(self, q: Query, deck: DeckRow, fuzz: bool | None = None) -> Scheduler:
-        """The deck's scheduler (its retention and :meth:`parameters`)."""
-        return scheduling.scheduler(
-            deck.desired_retention,
-            self.parameters(q, deck),
-            self.ctx.fuzz if fuzz is None else fuzz,
-        )
+    def scheduler(
+        self, q: Query, deck: DeckRow | None, fuzz: bool | None = None,
+        days: StudyDays | None = None,
+    ) -> fsrs.Scheduler:  # fmt: skip
+        """The deck's scheduler (:func:`fsrs.deck_scheduler`; None: the collection's): review,
+        preview, exam, import replay and optimisation all ask here. ``days``: an imported
+        collection's rollover (else the app's study days)."""
+        return fsrs.deck_scheduler(
+            deck, self.collection_parameters(q), fuzz=self.ctx.fuzz if fuzz is None else fuzz,
+            days=days or self.days,
+        )  # fmt: skip
 
     def optimize(self, deck_id: int | None = None, *, apply: bool = True) -> OptimizeReport:
         """Fit FSRS parameters to the review log and report log loss before and after.
@@ -79,12 +86,12 @@ class FsrsPart:
         from studyapp.study import optimize as fitting
 
         with self.ctx.read() as q:
-            current = self.collection_parameters(q)
+            deck = None
             if deck_id is not None:
                 deck = store_decks.get(q, deck_id)
                 if deck is None:
                     raise StudyError(f"no deck with id {deck_id}")
-                current = self.parameters(q, deck)
+            current = self.scheduler(q, deck, fuzz=False)
             history: dict[int, list[tuple[Any, int, int]]] = {}
             for card_id, when, rating, duration in store_reviews.history(q, deck_id):
                 history.setdefault(card_id, []).append((when, rating, duration))

@@ -19,15 +19,14 @@ from typing import TYPE_CHECKING
 
 from studyapp.store import reviews as store
 from studyapp.store.rows import NEW, REVIEW
-from studyapp.study import scheduling
+from studyapp.study.fsrs import CardState
 from studyapp.study.views import Counts
 
 if TYPE_CHECKING:
-    from fsrs import Scheduler
-
     from studyapp.store.rows import CardRow, DeckRow
     from studyapp.store.sql import Query
     from studyapp.study.context import Context
+    from studyapp.study.fsrs import Scheduler
 
 LEARN_AHEAD = timedelta(minutes=20)
 
@@ -183,18 +182,16 @@ def exam_reviews(
     days_left = max(1, (deck.exam_date - ctx.today(now)).days)
     done = usage.review_cards_done
     quota = max(0, math.ceil((len(pool) + done) / days_left) - done)
-    ranked = sorted(pool, key=lambda r: (scheduling.retrievability(sched, r[1], now) or 0.0, r[0]))
+    ranked = sorted(pool, key=lambda r: (sched.retrievability(r[1], now) or 0.0, r[0]))
     return [card_id for card_id, _state in ranked[:quota]]
 
 
-def exam_pool(
-    q: Query, ctx: Context, deck: DeckRow, now: datetime
-) -> list[tuple[int, scheduling.CardState]]:
+def exam_pool(q: Query, ctx: Context, deck: DeckRow, now: datetime) -> list[tuple[int, CardState]]:
     """Review cards due before exam day and not reviewed yet today."""
     assert deck.exam_date is not None
     rows = store.exam_pool(q, deck.id, now, ctx.day_start(deck.exam_date), ctx.today_start(now))
     return [
-        (card_id, scheduling.CardState(REVIEW, None, stability, None, due, last_review))
+        (card_id, CardState(REVIEW, None, stability, None, due, last_review))
         for card_id, stability, last_review, due in rows
     ]
 
@@ -220,9 +217,7 @@ def exam_plan(
 def predicted_recall(q: Query, deck: DeckRow, sched: Scheduler, at: datetime) -> float | None:
     """Mean predicted recall at ``at`` over the deck's studied cards, with no more reviews."""
     values = [
-        scheduling.retrievability(
-            sched, scheduling.CardState(state, None, stability, None, None, last), at
-        )
+        sched.retrievability(CardState(state, None, stability, None, None, last), at)
         for state, stability, last in store.studied(q, deck.id)
     ]
     known = [v for v in values if v is not None]

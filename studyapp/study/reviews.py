@@ -15,8 +15,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from studyapp.store import cards as store_cards
 from studyapp.store import decks as store_decks
-from studyapp.study import answering, queue, scheduling, session_queue
+from studyapp.study import answering, queue, session_queue
 from studyapp.study.errors import StudyError
+from studyapp.study.fsrs import fuzz_seed
 from studyapp.study.views import (
     AnswerOutcome,
     AnswerResult,
@@ -207,7 +208,7 @@ class ReviewsPart:
             return self._queued(q, self.cards.record(q, card_id), now)
 
     def preview(self, card_id: int, now: datetime | None = None) -> dict[Rating, timedelta]:
-        """The interval each button would give (without fuzz)."""
+        """The interval each button gives (fuzz included: the answer gives exactly this)."""
         now = self.ctx.now(now)
         with self.ctx.read() as q:
             card = self.cards.record(q, card_id)
@@ -305,8 +306,9 @@ class ReviewsPart:
     def _intervals(
         self, q: Query, card: CardRow, deck: DeckRow, now: datetime
     ) -> dict[Rating, timedelta]:
-        sched = self.fsrs.scheduler(q, deck, fuzz=False)
-        intervals = scheduling.preview(sched, card.id, answering.state_of(card), now)
+        sched = self.fsrs.scheduler(q, deck)
+        state, seed = answering.state_of(card), fuzz_seed(card.id, card.reps)
+        intervals = sched.intervals(state, now, seed)
         cap = self.exam_cap(deck, now)
         out = {}
         for rating, interval in intervals.items():

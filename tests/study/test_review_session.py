@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from studyapp.deckfmt import ParsedCard, ParsedDeck, parse_text
-from studyapp.study import scheduling
+from studyapp.study.fsrs import DEFAULT_PARAMETERS, Scheduler
 from studyapp.study.service import Rating, StudyService
 from tests.study.conftest import NOW, make_deck
 
@@ -123,7 +123,7 @@ def test_collection_parameters_apply_to_exam_recall(service: StudyService) -> No
         service.reviews.record(card_id, Rating.GOOD, 0, NOW - timedelta(days=5, minutes=-11))
     exam = (NOW + timedelta(days=30)).date()
     default = service.decks.set_exam(deck.deck_id, exam).predicted_exam_recall
-    params = list(scheduling.scheduler(0.9).parameters)
+    params = list(DEFAULT_PARAMETERS)
     params[20] = 0.8  # a much steeper forgetting curve (FSRS-6 decay)
     service.fsrs.store(None, params)  # what `studyapp optimize` does for all decks
     tuned = service.decks.get(deck.deck_id).predicted_exam_recall
@@ -145,17 +145,17 @@ def test_collection_parameters_rank_the_exam_queue(
         service.reviews.record(card_id, Rating.GOOD, 0, NOW - timedelta(days=20))
         service.reviews.record(card_id, Rating.GOOD, 0, NOW - timedelta(days=20, minutes=-11))
     service.decks.set_exam(deck.deck_id, (NOW + timedelta(days=30)).date())
-    params = list(scheduling.scheduler(0.9).parameters)
+    params = list(DEFAULT_PARAMETERS)
     params[20] = 0.8
     service.fsrs.store(None, params)
     seen: list[tuple[float, ...]] = []
-    real = scheduling.retrievability
+    real = Scheduler.retrievability
 
     def spy(sched, state, at):  # type: ignore[no-untyped-def]
         seen.append(tuple(sched.parameters))
         return real(sched, state, at)
 
-    monkeypatch.setattr(scheduling, "retrievability", spy)
+    monkeypatch.setattr(Scheduler, "retrievability", spy)
     ids = service.reviews.queue(deck.deck_id, NOW)
     assert ids and seen and set(seen) == {tuple(params)}
 

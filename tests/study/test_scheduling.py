@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, timedelta
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 
@@ -219,3 +220,26 @@ def test_fuzz_spreads_intervals(db_path) -> None:
         intervals.add(fuzzy.reviews.record(card_id, Rating.GOOD, 0, due).interval)
     fuzzy.close()
     assert len(intervals) > 1
+
+
+def test_each_button_gives_the_interval_it_shows(db_path: Path) -> None:
+    """With fuzz on (as a student studies): every label is the interval that button gives,
+    new, learning and review cards alike; the fuzz really moves the reviews (identical
+    cards get different days)."""
+    with StudyService.open(str(db_path), clock=lambda: NOW, fuzz=True, tz=UTC) as service:
+        deck = service.imports.parsed(make_deck(8))
+        ids = service.reviews.queue(deck.deck_id, NOW)
+        now, goods = NOW, set()
+        for _ in range(5):
+            for card_id in ids:
+                shown = service.reviews.queued(card_id, now).intervals
+                for rating in Rating:
+                    given = service.reviews.record(card_id, rating, 0, now).interval
+                    assert given == shown[rating], (rating, given, shown)
+                    service.reviews.undo()
+                service.reviews.record(card_id, Rating.GOOD, 0, now)
+            due = service.cards.get(ids[0], now).due
+            assert due is not None
+            goods = {service.reviews.queued(i, due).intervals[Rating.GOOD] for i in ids}
+            now = max(now + timedelta(minutes=11), due)
+        assert len(goods) > 1, goods  # fuzz spreads identical cards

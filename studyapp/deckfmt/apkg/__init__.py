@@ -130,11 +130,11 @@ def _read_package(path: str | Path) -> AnkiPackage:
             _check_sqlite(copy, member, source)
             from studyapp.deckfmt.apkg.collection import read_collection
 
-            schema, cards, decks = read_collection(copy, source)
+            schema, cards, decks, rollover = read_collection(copy, source)
     name = decks[0].split("::")[0] if len({d.split("::")[0] for d in decks}) == 1 else path.stem
     return AnkiPackage(
         name=name, format=FORMAT_NAME, source=source, cards=list(cards), schema=schema,
-        collection=member, decks=decks, media=media,
+        collection=member, decks=decks, media=media, rollover=rollover,
     )  # fmt: skip
 
 

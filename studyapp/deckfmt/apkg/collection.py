@@ -40,8 +40,9 @@ class Notetype:
     """ord -> (question format, answer format)."""
 
 
-def read_collection(path: Path, source: str) -> tuple[int, list[AnkiCard], list[str]]:
-    """(schema version, cards in note order, deck names) of the collection at ``path``."""
+def read_collection(path: Path, source: str) -> tuple[int, list[AnkiCard], list[str], int | None]:
+    """(schema version, cards in note order, deck names, day rollover hour or None) of the
+    collection at ``path``."""
     try:
         db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
     except sqlite3.Error as error:
@@ -61,7 +62,7 @@ def read_collection(path: Path, source: str) -> tuple[int, list[AnkiCard], list[
         clear_cache()
 
 
-def _read(db: sqlite3.Connection, source: str) -> tuple[int, list[AnkiCard], list[str]]:
+def _read(db: sqlite3.Connection, source: str) -> tuple[int, list[AnkiCard], list[str], int | None]:
     row = db.execute("SELECT ver FROM col").fetchone()
     if row is None:
         raise PackageError("corrupt collection (no col row)", source)
@@ -106,7 +107,23 @@ def _read(db: sqlite3.Connection, source: str) -> tuple[int, list[AnkiCard], lis
                 reviews=reviews.get(cid, []), media=media,
             )
         )  # fmt: skip
-    return version, cards, sorted(used_decks)
+    return version, cards, sorted(used_decks), _rollover(db)
+
+
+def _rollover(db: sqlite3.Connection) -> int | None:
+    """The collection's "next day starts at" hour (its ``rollover`` config: a whole
+    collection carries it, an .apkg export does not); None when absent or not an hour."""
+    try:
+        if _has_table(db, "config"):
+            row = db.execute("SELECT val FROM config WHERE key = 'rollover'").fetchone()
+            value = json.loads(bytes(row[0])) if row is not None else None
+        else:
+            conf = db.execute("SELECT conf FROM col").fetchone()[0]
+            value = json.loads(conf).get("rollover") if conf else None
+    except (ValueError, TypeError, AttributeError, UnicodeDecodeError):
+        return None
+    ok = isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= 23
+    return value if ok else None
 
 
 def _clean(text: str) -> str:

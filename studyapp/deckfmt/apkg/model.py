@@ -86,6 +86,9 @@ class AnkiPackage(ParsedDeck):
     """The zip member read: ``collection.anki21b``, ``collection.anki21`` or ``.anki2``."""
     decks: list[str] = field(default_factory=list)
     media: list[MediaFile] = field(default_factory=list)
+    rollover: int | None = None
+    """The collection's "next day starts at" hour (None: the package does not say; a whole
+    collection (.colpkg) carries it, an .apkg export does not)."""
 
     @property
     def review_count(self) -> int:
