@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING
 
 from studyapp.study.errors import StudyError
 from studyapp.study.quiz_distractors import distractors
-from studyapp.study.quiz_glossary import Glossary
+from studyapp.study.quiz_glossary import Glossary, bundled
 from studyapp.study.quiz_grading import TypedGrade, grade, lenient_match
+from studyapp.study.quiz_kinds import fits, lines, option
 from studyapp.study.views import QuizMode, QuizQuestion
 
 if TYPE_CHECKING:
@@ -19,26 +20,51 @@ CHOICES = 4
 
 
 def make_quiz(
-    cards: Sequence[tuple[int, str, str]], n: int, mode: QuizMode, rng: random.Random
+    cards: Sequence[tuple[int, str, str]],
+    n: int,
+    mode: QuizMode,
+    rng: random.Random,
+    glossary: Glossary | None = None,
 ) -> list[QuizQuestion]:
-    """Questions from (id, front, back) cards; distractors are other cards' answers of the
-    same shape and concept (:mod:`studyapp.study.quiz_distractors`)."""
+    """Up to ``n`` questions from (id, front, back) cards. Multiple choice asks first the
+    cards whose answers read whole at 80x24, with distractors of the answer's kind
+    (:mod:`studyapp.study.quiz_distractors`); ``glossary`` (default: the bundled one) reads
+    the answers."""
     everyone = list(cards)
-    picked = rng.sample(everyone, min(max(0, n), len(everyone)))
+    count = min(max(0, n), len(everyone))
+    if mode == "choice":
+        glossary = glossary or bundled()
+        whole = [c for c in everyone if fits(c[2])]
+        rest = [c for c in everyone if not fits(c[2])]
+        picked = rng.sample(whole, min(count, len(whole)))
+        picked += rng.sample(rest, count - len(picked))
+    else:
+        picked = rng.sample(everyone, count)
     questions = []
     for card_id, front, back in picked:
         if mode == "typed":
             questions.append(QuizQuestion(card_id, front, back, "typed"))
             continue
         others = [(f, b) for i, f, b in everyone if i != card_id]
-        wrong = distractors((front, back), others, CHOICES - 1, rng)
+        assert glossary is not None
+        wrong = distractors((front, back), others, CHOICES - 1, rng, glossary)
         if not wrong:  # a deck of one answer: nothing to choose between
             questions.append(QuizQuestion(card_id, front, back, "typed"))
             continue
         choices = [*wrong, back]
         rng.shuffle(choices)
+        shown = tuple(option(c) for c in choices)
         questions.append(
-            QuizQuestion(card_id, front, back, "choice", tuple(choices), choices.index(back))
+            QuizQuestion(
+                card_id,
+                front,
+                back,
+                "choice",
+                tuple(choices),
+                choices.index(back),
+                shown,
+                max(lines(c) for c in choices),
+            )
         )
     return questions
 
@@ -80,7 +106,7 @@ class QuizPart:
             if back.strip() and not needs_text(flags)
         ]
         self._glossary = None  # cards may have changed since the last quiz
-        return make_quiz(usable, n, mode, random.Random(seed))
+        return make_quiz(usable, n, mode, random.Random(seed), self.glossary())
 
     def glossary(self) -> Glossary:
         """Built-in abbreviations and those spelt out in any deck's cards (cached per quiz)."""

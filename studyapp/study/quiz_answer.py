@@ -100,7 +100,7 @@ def _lines(text: str) -> list[str]:
     return [line for line in text.split("\n") if line.strip()]
 
 
-def _bullets(lines: Sequence[str]) -> list[str]:
+def bullets(lines: Sequence[str]) -> list[str]:
     """The bullet lines' texts, less those listing examples ("E.g. from a face:")."""
     out: list[str] = []
     examples = False
@@ -116,7 +116,7 @@ def _bullets(lines: Sequence[str]) -> list[str]:
 def shape(expected: str, glossary: Glossary, asked: set[str]) -> Answer:
     """Read ``expected`` whole, by its parts and as a list where it is one."""
     lines = _lines(expected)
-    bullets = _bullets(lines)
+    points = bullets(lines)
     first = lines[0] if lines else ""
     head = "" if BULLET.match(first) else first
     variants: list[tuple[str, Reading]] = []
@@ -129,8 +129,8 @@ def shape(expected: str, glossary: Glossary, asked: set[str]) -> Answer:
     sentence = _SENTENCE_END.split(flat.strip(), maxsplit=1)[0]
     if sentence.strip(" .") not in ("", flat.strip(" ."), head.strip(" .")):
         variants.append(("first sentence", read(sentence, glossary)))
-    items, heads = _list(lines, bullets, head, glossary, asked)
-    if len(heads) >= 2 and len(bullets) >= 2:
+    items, heads = _list(lines, points, head, glossary, asked)
+    if len(heads) >= 2 and len(points) >= 2:
         variants.append(("bullet heads", read("\n".join(heads), glossary)))
     explains = len(lines) > 1 and bool(head) and not head.rstrip().endswith(":")
     return Answer(

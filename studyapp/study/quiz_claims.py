@@ -372,11 +372,17 @@ def _symbols(line: str) -> list[str]:
     return [s for s in _SYMBOL.findall(text) if len(s) == 1]
 
 
+def leads_with_formula(text: str) -> bool:
+    """The answer's first line begins with a formula ("D(x) - D(G(z))", "x = g(z)")."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return bool(lines) and bool(_LEADING_FORMULA.match(fold(lines[0])))
+
+
 def formula(expected: str, typed: str) -> Conflict | None:
     """A typed formula whose symbols are in no line of the answer in that order, where the
     answer leads with a formula ("D(G(z)) - D(x)" for "D(x) - D(G(z))")."""
     lines = [line for line in expected.splitlines() if line.strip()]
-    if not lines or not _LEADING_FORMULA.match(fold(lines[0])) or not _CALL.search(fold(typed)):
+    if not leads_with_formula(expected) or not _CALL.search(fold(typed)):
         return None
     mine = _symbols(typed)
     if not mine or any(_subsequence(mine, _symbols(line)) for line in lines):

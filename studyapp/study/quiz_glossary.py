@@ -49,11 +49,12 @@ BUILT_IN: dict[str, tuple[str, ...]] = {
 
 _SHORT = re.compile(r"^[A-Za-z][A-Za-z0-9-]{1,9}$")
 _IN_PARENS = re.compile(r"\(([^()\n]{1,80})\)")
-_SHORT_FOR = re.compile(
+SHORT_FOR = re.compile(
     r"^\s*what\s+(?:is|does|do|are)\s+(?:an?\s+|the\s+)?(?P<short>[^?]{2,40}?)\s+"
     r"(?:short\s+for|stand\s+for|an?\s+abbreviation\s+(?:of|for))\b",
     re.IGNORECASE,
 )
+"""A question asking what a short form stands for ("What is VAE short for?")."""
 
 
 def is_short_form(word: str) -> bool:
@@ -108,7 +109,7 @@ def mine(cards: Iterable[tuple[str, str]]) -> dict[str, set[str]]:
                     short = words[-1].strip(",;:")
                     if len(inside.split()) >= 2 and long_form_matches(short, inside):
                         found.setdefault(short.removesuffix("s"), set()).add(inside)
-        asked = _SHORT_FOR.match(front)
+        asked = SHORT_FOR.match(front)
         answer = back.strip().splitlines()[0].strip(" .") if back.strip() else ""
         if asked and answer:
             said, spelt = asked.group("short").split(), answer.split()

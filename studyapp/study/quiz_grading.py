@@ -21,6 +21,7 @@ from typing import Literal
 
 from studyapp.study.quiz_answer import Answer, Cover, each, keys, shape, share
 from studyapp.study.quiz_claims import (
+    NUMBERS,
     Conflict,
     Reading,
     Word,
@@ -206,6 +207,13 @@ def _same_counts(typed: set[tuple[str, str]], expected: set[tuple[str, str]]) ->
     return True
 
 
+def _another_number(want: Reading, got: Reading) -> bool:
+    """The typed answer gives a number the answer does not, and not the answer's own."""
+    mine = {w.stem for w in got.words if w.stem.isdigit() or w.stem in NUMBERS}
+    theirs = {w.stem for w in want.words if w.stem.isdigit() or w.stem in NUMBERS}
+    return bool(mine - theirs) and bool(theirs - mine)
+
+
 def _right(wanted: Sequence[Word], given: float, mine: float) -> bool:
     """Enough of the key terms for the share of the typed words that is the answer's."""
     many = len({w.stem for w in wanted})
@@ -263,11 +271,13 @@ def grade(
         or share(keys(head, asked), cover, glossary.weight) >= ITEM
         for item, head in zip(answer.items, answer.heads, strict=True)
     ]
-    foreign = any(w.stem in glossary.terms and not answered(w.stem) for w in own)
+    foreign = any(w.stem in glossary.terms and not answered(w.stem) for w in own) or (
+        _another_number(want, got)
+    )
     numbers = counts(got)
     for name, reading in answer.readings():
         if foreign or not all(items):
-            break  # another technical term ("D is a CNN"), or an item left out
+            break  # another technical term ("D is a CNN") or number, or an item left out
         if not _same_counts(numbers, counts(reading)):
             continue  # another count ("one discriminator" for "two discriminators")
         wanted = keys(reading, asked)
