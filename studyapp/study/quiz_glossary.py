@@ -232,7 +232,13 @@ class Glossary:
 
     def read(self, text: str) -> tuple[str, ...]:
         """What ``text`` reads as: its canonical stems, stopwords left out."""
-        return tuple(t.stem for t in self.canonical(tokens(text)) if t.stem not in STOPWORDS)
+        reads = self.memo.setdefault("read", {})
+        assert isinstance(reads, dict)
+        found = reads.get(text)
+        if found is None:
+            words = self.canonical(tokens(text))
+            found = reads[text] = tuple(t.stem for t in words if t.stem not in STOPWORDS)
+        return found
 
     def _candidates(self, stem: str) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
         near = self._near.get(stem)

@@ -233,7 +233,11 @@ def grade(
     asked for again. ``glossary`` defaults to the built-ins and the bundled decks."""
     glossary = glossary or bundled()
     asked = set(glossary.read(prompt))
-    answer = shape(expected, glossary, asked)
+    shapes = glossary.memo.setdefault("shapes", {})
+    assert isinstance(shapes, dict)
+    answer = shapes.get((expected, prompt))
+    if answer is None:  # a quiz grades many answers to one question: read it once
+        answer = shapes[(expected, prompt)] = shape(expected, glossary, asked)
     want, got = answer.whole, read(given, glossary)
     cover = Cover([w.stem for w in got.words], glossary)
     gives = _gives(Cover([w.stem for w in want.words], glossary))

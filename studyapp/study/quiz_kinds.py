@@ -61,6 +61,15 @@ def _lines(text: str) -> list[str]:
 
 def kind(front: str, back: str, glossary: Glossary) -> Kind:
     """The kind of ``back`` as the answer to ``front``."""
+    kinds = glossary.memo.setdefault("kinds", {})
+    assert isinstance(kinds, dict)
+    found = kinds.get((front, back))
+    if found is None:
+        found = kinds[(front, back)] = _kind(front, back, glossary)
+    return found  # type: ignore[no-any-return]
+
+
+def _kind(front: str, back: str, glossary: Glossary) -> Kind:
     lines = _lines(back)
     if not lines:
         return "term"

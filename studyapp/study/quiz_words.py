@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _PIECE = re.compile(r"\S+|\s+")
 _PART = re.compile(r"[^\W_]+|[.;:!?,()\[\]{}\u2192\u21b3\u2022=+]")
@@ -121,6 +122,11 @@ def bullet_lines(text: str) -> set[int]:
 
 def tokens(text: str) -> list[Token]:
     """Stems of the text's words, each naming the piece of :func:`pieces` it came from."""
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[Token, ...]:
     out: list[Token] = []
     bullets = bullet_lines(text)
     clause = sentence = line = depth = 0
@@ -151,7 +157,7 @@ def tokens(text: str) -> list[Token]:
             example = example or word in _ASIDE_START or (previous, word) == ("such", "as")
             previous = word
             out.append(Token(word, (index,), clause, sentence, line, depth > 0 or example))
-    return out
+    return tuple(out)
 
 
 def _edits(a: str, b: str, limit: int) -> int:
@@ -189,6 +195,7 @@ def typo(a: str, b: str) -> bool:
     return edits <= 1 or (edits <= limit and a[-2:] == b[-2:])
 
 
+@lru_cache(maxsize=1 << 16)
 def same_word(a: str, b: str) -> bool:
     """Equal stems, one a longer form of the other ("converg", "convergenc"), or a typo
     apart (:func:`typo`)."""
@@ -200,6 +207,7 @@ def same_word(a: str, b: str) -> bool:
     return (long.startswith(short) and bool(_SUFFIX.match(long[len(short) :]))) or typo(a, b)
 
 
+@lru_cache(maxsize=1 << 16)
 def negated(a: str, b: str) -> bool:
     """``a`` is ``b`` with a negating prefix, or the reverse ("uncorrelated", "correlated")."""
     for longer, shorter in ((a, b), (b, a)):
