@@ -70,9 +70,9 @@ def each(stem: str) -> float:
 
 
 def keys(reading: Reading, asked: set[str]) -> list[Word]:
-    """The words an answer asks for: not asides, not ruled out, not the question's words
-    (unless it has no others)."""
-    words = [w for w in reading.words if not w.aside and not w.ruled_out]
+    """The words an answer asks for: not asides, not ruled out, not "one" (as often "one ...
+    another" as a count), not the question's words (unless it has no others)."""
+    words = [w for w in reading.words if not w.aside and not w.ruled_out and w.stem != "one"]
     own = [w for w in words if not any(same_word(w.stem, a) for a in asked)]
     return own or words
 

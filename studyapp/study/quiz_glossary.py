@@ -25,7 +25,11 @@ BUILT_IN: dict[str, tuple[str, ...]] = {
     "DCGAN": ("deep convolutional GAN",),
     "ELBO": ("evidence lower bound", "variational lower bound"),
     "EMD": ("earth mover's distance", "earth mover distance"),
-    "GAN": ("generative adversarial network",),
+    "GAN": (
+        "generative adversarial network",
+        "generative adversarial net",
+        "generative adversary network",
+    ),
     "GP": ("gradient penalty",),
     "ICA": ("independent component analysis",),
     "JS": ("Jensen-Shannon",),

@@ -59,6 +59,14 @@ misses; a longer answer may be paraphrased in other words entirely."""
 KNOWN = 0.5
 """Share of the typed words the decks use above which an answer without any of the answer's
 terms is wrong (in words the decks never use it may be right in words unknown here)."""
+BRIEF = 3
+"""Content words of a typed answer so short that sharing no word with the answer is missing
+it (a longer one may say it all in other words)."""
+_OPEN = re.compile(
+    r"\b(?:might|could|can\s+you|some|an?\s+example|e\.g\.|such\s+as|one\s+of|name\s+an?)\b",
+    re.IGNORECASE,
+)
+"""A question that takes any of several answers ("a loss function you might use")."""
 PREFIX = 4
 """Letters of a typed word that may abbreviate a longer word of the answer ("approx")."""
 LITTLE = 0.34
@@ -263,12 +271,15 @@ def grade(
     answered = lambda s: gives(s) or any(same_word(s, a) for a in asked)  # noqa: E731
     mine = share(own, answered, each) if own else 1.0
     known = share(own, glossary.known, each)
+    brief = len({w.stem for w in own}) <= BRIEF and not _OPEN.search(prompt)
     if not any(cover(w.stem) for w in want.words) and not _shares_a_word(expected, given):
         shortest = min(len({w.stem for w in keys(r, asked)}) for _, r in answer.readings())
-        if known > KNOWN and shortest <= SHORT:
+        if brief or (known > KNOWN and shortest <= SHORT):
             return verdict("wrong", "none of the answer's key terms")
         return verdict("unsure", "none of the answer's key terms")
     if not any(cover(w.stem) for _, r in answer.readings() for w in keys(r, asked)):
+        if brief and any(not answered(w.stem) for w in own):
+            return verdict("wrong", "only the question's words and others")
         return verdict("unsure", "only the question's own words")
     items = [
         share(keys(item, asked), cover, glossary.weight) >= ITEM

@@ -21,6 +21,12 @@ _CAN_NOT = re.compile(r"\b(ca)n['\u2019]t\b", re.IGNORECASE)
 _POSSESSIVE = re.compile(r"(?<=\w)['\u2019]s\b")
 _CANNOT = re.compile(r"\b(can)(not)\b", re.IGNORECASE)
 _CONTRACTION = re.compile(r"n['\u2019]t\b", re.IGNORECASE)
+_HOW_READS = {
+    "good": "quality", "well": "quality", "big": "size", "large": "size", "small": "size",
+    "many": "number", "much": "amount", "similar": "similarity", "different": "difference",
+    "fast": "speed",
+}  # fmt: skip
+"""A "how" with its adjective is the noun it asks about ("how good" reads "quality")."""
 _STRUCK = re.compile(r".\u0336")
 _SCRIPTS = str.maketrans(
     "", "", "".join(map(chr, [*range(0x2070, 0x20A0), *range(0x1D2C, 0x1D6B)]))
@@ -157,7 +163,21 @@ def _tokens(text: str) -> tuple[Token, ...]:
             example = example or word in _ASIDE_START or (previous, word) == ("such", "as")
             previous = word
             out.append(Token(word, (index,), clause, sentence, line, depth > 0 or example))
-    return tuple(out)
+    return tuple(_how(out))
+
+
+def _how(words: list[Token]) -> list[Token]:
+    """ "how good" as "quality", "how many" as "number": the noun a "how" asks about."""
+    out: list[Token] = []
+    for word in words:
+        if out and out[-1].stem == "how" and out[-1].clause == word.clause:
+            noun = _HOW_READS.get(word.stem)
+            if noun is not None:
+                out[-1] = Token(noun, out[-1].source + word.source, word.clause, word.sentence,
+                                word.line, word.aside)  # fmt: skip
+                continue
+        out.append(word)
+    return out
 
 
 def _edits(a: str, b: str, limit: int) -> int:

@@ -3,7 +3,8 @@
 The labelled set (``tests/fixtures/typed_answers.csv``) holds typed answers to the bundled
 decks' cards with an examiner's verdict. Its ``heldout`` rows (split by card) were written
 with the rest before the grader was tuned and never tuned on; rows noted "probe" were
-written later, as an examiner, to test paraphrases against the rules that say "wrong".
+written later (three batches, labels first, on tune cards only), as an examiner, to test
+paraphrases and short wrong answers against the rules that decide.
 """
 
 from __future__ import annotations
