@@ -21,7 +21,7 @@ from functools import lru_cache
 from studyapp.study.quiz_answer import Cover, keys, share
 from studyapp.study.quiz_claims import NUMBERS, Reading, read
 from studyapp.study.quiz_glossary import Glossary
-from studyapp.study.quiz_kinds import FAMILY, Kind, fits, kind, lines, option
+from studyapp.study.quiz_kinds import FAMILY, Kind, fits, kind
 from studyapp.study.quiz_words import tokens
 
 POOL = 4
@@ -210,6 +210,3 @@ def distractors(
     rest = [b for b in shorter if b not in picked]
     picked += rng.sample(rest, min(n - len(picked), len(rest)))
     return picked
-
-
-__all__ = ["Candidate", "distractors", "lines", "option", "reworded"]

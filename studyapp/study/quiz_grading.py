@@ -37,6 +37,15 @@ from studyapp.study.quiz_glossary import Glossary, bundled
 from studyapp.study.quiz_words import pieces, same_word, tokens
 
 Outcome = Literal["right", "wrong", "unsure"]
+Basis = Literal[
+    "key terms", "no answer", "contradiction", "no key term", "other terms", "first line",
+    "part of the list", "another card", "question's words", "not every item", "own words",
+    "terms missing",
+]  # fmt: skip
+"""What a grade rests on, for the screen to style: "key terms" (right); "no answer",
+"contradiction", "no key term", "other terms", "first line", "part of the list", "another
+card" (wrong); "no key term", "question's words", "not every item", "own words", "terms
+missing" (unsure)."""
 MarkStatus = Literal["same", "close", "missing", "extra", "plain"]
 MOST = 0.75
 """Share of the key terms (by weight) that is right with a few words of the student's own."""
@@ -116,6 +125,7 @@ class TypedGrade:
     typed: tuple[Mark, ...]
     terms: tuple[Term, ...] = ()
     conflict: Conflict | None = None
+    basis: Basis = "terms missing"
 
     @property
     def accepted(self) -> bool:
@@ -155,6 +165,11 @@ def _terms(
         if text:
             found[text] = found.get(text, False) or hit(word.stem)
     return tuple(Term(text, given) for text, given in found.items())
+
+
+def prepare(glossary: Glossary) -> None:
+    """Read the glossary's cards now (a worker's job), so that no grade waits for them."""
+    _cards(glossary)
 
 
 def _cards(glossary: Glossary) -> list[tuple[str, Reading, set[str]]]:
@@ -259,14 +274,16 @@ def grade(
     marks = (_marks(want, expected_status), _marks(got, typed_status))
     terms = _terms(want, keys(want, asked), cover)
 
-    def verdict(outcome: Outcome, reason: str, conflict: Conflict | None = None) -> TypedGrade:
-        return TypedGrade(outcome, reason, *marks, terms, conflict)
+    def verdict(
+        outcome: Outcome, basis: Basis, reason: str, conflict: Conflict | None = None
+    ) -> TypedGrade:
+        return TypedGrade(outcome, reason, *marks, terms, conflict, basis)
 
     if not got.words or _NO_ANSWER.match(given):
-        return verdict("wrong", "no answer given")
+        return verdict("wrong", "no answer", "no answer given")
     conflict = _conflict(answer, got, expected, given, cover, glossary, asked)
     if conflict:
-        return verdict("wrong", conflict.sentence(), conflict)
+        return verdict("wrong", "contradiction", conflict.sentence(), conflict)
     own = [w for w in got.words if not w.aside]
     answered = lambda s: gives(s) or any(same_word(s, a) for a in asked)  # noqa: E731
     mine = share(own, answered, each) if own else 1.0
@@ -275,12 +292,12 @@ def grade(
     if not any(cover(w.stem) for w in want.words) and not _shares_a_word(expected, given):
         shortest = min(len({w.stem for w in keys(r, asked)}) for _, r in answer.readings())
         if brief or (known > KNOWN and shortest <= SHORT):
-            return verdict("wrong", "none of the answer's key terms")
-        return verdict("unsure", "none of the answer's key terms")
+            return verdict("wrong", "no key term", "none of the answer's key terms")
+        return verdict("unsure", "no key term", "none of the answer's key terms")
     if not any(cover(w.stem) for _, r in answer.readings() for w in keys(r, asked)):
         if brief and any(not answered(w.stem) for w in own):
-            return verdict("wrong", "only the question's words and others")
-        return verdict("unsure", "only the question's own words")
+            return verdict("wrong", "other terms", "only the question's words and others")
+        return verdict("unsure", "question's words", "only the question's own words")
     items = [
         share(keys(item, asked), cover, glossary.weight) >= ITEM
         or share(keys(head, asked), cover, glossary.weight) >= ITEM
@@ -297,11 +314,11 @@ def grade(
             continue  # another count ("one discriminator" for "two discriminators")
         wanted = keys(reading, asked)
         if _right(wanted, share(wanted, cover, glossary.weight), mine):
-            return verdict("right", "the key terms of the " + name)
+            return verdict("right", "key terms", "the key terms of the " + name)
     if answer.head and len({w.stem for w in own}) <= 2 and known > KNOWN:
         head = keys(answer.head, asked)
         if len({w.stem for w in head}) <= 2 and not any(cover(w.stem) for w in head):
-            return verdict("wrong", "not the answer's first line")
+            return verdict("wrong", "first line", "not the answer's first line")
     if answer.items and mine >= ALL and not all(items):
         untouched = [
             item for item, ok in zip(answer.items, items, strict=True)
@@ -309,19 +326,23 @@ def grade(
         ]  # fmt: skip
         if untouched:
             n = len(answer.items)
-            return verdict("wrong", f"{n - len(untouched)} of the {n} items the answer lists")
+            return verdict(
+                "wrong",
+                "part of the list",
+                f"{n - len(untouched)} of the {n} items the answer lists",
+            )
     best = max(share(keys(r, asked), cover, glossary.weight) for _, r in answer.readings())
     if best < LITTLE and mine < OWN:
         other = _answers_another(expected, own, cover, glossary, best)
         if other is not None:
             shown = " ".join(other.split())
             shown = shown if len(shown) <= QUOTE else shown[: QUOTE - 1] + "\u2026"
-            return verdict("wrong", f"another card's answer: '{shown}'")
+            return verdict("wrong", "another card", f"another card's answer: '{shown}'")
     if not all(items):
-        return verdict("unsure", "not every item of the list")
+        return verdict("unsure", "not every item", "not every item of the list")
     if mine < OWN:
-        return verdict("unsure", "words the answer does not have")
-    return verdict("unsure", "some key terms missing")
+        return verdict("unsure", "own words", "words the answer does not have")
+    return verdict("unsure", "terms missing", "some key terms missing")
 
 
 def _conflict(

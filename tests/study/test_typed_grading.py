@@ -121,6 +121,7 @@ def test_the_issues_examples_are_graded_as_an_examiner_would() -> None:
 def test_contradictions_are_wrong_and_say_why(expected: str, typed: str) -> None:
     verdict = grade(expected, typed)
     assert verdict.outcome == "wrong" and verdict.conflict is not None, verdict.reason
+    assert verdict.basis == "contradiction"
     assert verdict.reason == verdict.conflict.sentence()
     assert verdict.conflict.typed and verdict.conflict.expected
 
@@ -187,6 +188,7 @@ def test_a_partial_list_is_wrong_and_a_loose_one_is_the_students_call() -> None:
     prompt = "What components does the Wasserstein loss consist of? (2)"
     partial = grade(answer, "generator loss", prompt=prompt)
     assert partial.outcome == "wrong" and partial.missing == ("Critic",)
+    assert partial.basis == "part of the list"
     loose = grade(answer, "generator loss and a gradient penalty", prompt=prompt)
     assert loose.outcome == "unsure" and "Generator" in loose.matched
 
