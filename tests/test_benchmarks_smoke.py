@@ -19,6 +19,7 @@ SMOKE_ARGS = {
     "bench_store.py": ["--quick", "--answers", "5", "--runs", "1"],
     "bench_review.py": ["--quick", "--answers", "5", "--pg", ""],
     "bench_experiments.py": ["--quick", "--only", "checkerboard", "--repeat", "1"],
+    "bench_quiz.py": ["--runs", "1", "--limit", "40"],
     "bench_experiment_ui.py": [
         "--experiment", "checkerboard", "--steps", "50", "--rounds", "1",
         "--backends", "thread",

@@ -1,4 +1,8 @@
-"""Quiz mode: multiple-choice questions and a lenient typed-answer check. No scheduling here."""
+"""Quiz mode: multiple-choice questions and typed answers graded right, wrong or unsure.
+
+No scheduling here: the screen records each answer with ``reviews.record(..., kind="quiz")``.
+Grading: :mod:`studyapp.study.quiz_grading`; distractors: :mod:`studyapp.study.quiz_distractors`.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from studyapp.study.errors import StudyError
 from studyapp.study.quiz_distractors import distractors
-from studyapp.study.quiz_glossary import Glossary
-from studyapp.study.quiz_grading import TypedGrade, grade, lenient_match
+from studyapp.study.quiz_glossary import Glossary, bundled
+from studyapp.study.quiz_grading import TypedGrade, grade, lenient_match, prepare
+from studyapp.study.quiz_kinds import fits, lines, option
 from studyapp.study.views import QuizMode, QuizQuestion
 
 if TYPE_CHECKING:
@@ -19,26 +24,51 @@ CHOICES = 4
 
 
 def make_quiz(
-    cards: Sequence[tuple[int, str, str]], n: int, mode: QuizMode, rng: random.Random
+    cards: Sequence[tuple[int, str, str]],
+    n: int,
+    mode: QuizMode,
+    rng: random.Random,
+    glossary: Glossary | None = None,
 ) -> list[QuizQuestion]:
-    """Questions from (id, front, back) cards; distractors are other cards' answers of the
-    same shape and concept (:mod:`studyapp.study.quiz_distractors`)."""
+    """Up to ``n`` questions from (id, front, back) cards. Multiple choice asks first the
+    cards whose answers read whole at 80x24, with distractors of the answer's kind
+    (:mod:`studyapp.study.quiz_distractors`); ``glossary`` (default: the bundled one) reads
+    the answers."""
     everyone = list(cards)
-    picked = rng.sample(everyone, min(max(0, n), len(everyone)))
+    count = min(max(0, n), len(everyone))
+    if mode == "choice":
+        glossary = glossary or bundled()
+        whole = [c for c in everyone if fits(c[2])]
+        rest = [c for c in everyone if not fits(c[2])]
+        picked = rng.sample(whole, min(count, len(whole)))
+        picked += rng.sample(rest, count - len(picked))
+    else:
+        picked = rng.sample(everyone, count)
     questions = []
     for card_id, front, back in picked:
         if mode == "typed":
             questions.append(QuizQuestion(card_id, front, back, "typed"))
             continue
         others = [(f, b) for i, f, b in everyone if i != card_id]
-        wrong = distractors((front, back), others, CHOICES - 1, rng)
+        assert glossary is not None
+        wrong = distractors((front, back), others, CHOICES - 1, rng, glossary)
         if not wrong:  # a deck of one answer: nothing to choose between
             questions.append(QuizQuestion(card_id, front, back, "typed"))
             continue
         choices = [*wrong, back]
         rng.shuffle(choices)
+        shown = tuple(option(c) for c in choices)
         questions.append(
-            QuizQuestion(card_id, front, back, "choice", tuple(choices), choices.index(back))
+            QuizQuestion(
+                card_id,
+                front,
+                back,
+                "choice",
+                tuple(choices),
+                choices.index(back),
+                shown,
+                max(lines(c) for c in choices),
+            )
         )
     return questions
 
@@ -59,10 +89,13 @@ class QuizPart:
     def make(
         self, deck_id: int, n: int = 10, mode: QuizMode = "choice", *, seed: int | None = None
     ) -> list[QuizQuestion]:
-        """Up to ``n`` questions from the deck's cards that have an answer.
+        """Up to ``n`` questions from the deck's cards that have an answer (call it on a
+        worker: it reads every deck's cards once for the glossary).
 
-        ``choice``: four options, distractors are other cards' answers from the same deck.
-        ``typed``: grade with :meth:`grade_typed`. Record results with
+        ``choice``: four ``choices`` (other cards' answers of the answer's kind, none of them
+        the answer reworded), ``options`` (each on one paragraph, as shown) and ``lines``
+        (the most lines an option takes at 80 columns); cards whose options read whole at
+        80x24 come first. ``typed``: grade with :meth:`grade`. Record results with
         ``reviews.record(card_id, Rating.GOOD or Rating.AGAIN, kind="quiz")``.
         """
         from studyapp.store import cards, decks
@@ -80,7 +113,9 @@ class QuizPart:
             if back.strip() and not needs_text(flags)
         ]
         self._glossary = None  # cards may have changed since the last quiz
-        return make_quiz(usable, n, mode, random.Random(seed))
+        glossary = self.glossary()
+        prepare(glossary)  # here on the worker, not on the first key press
+        return make_quiz(usable, n, mode, random.Random(seed), glossary)
 
     def glossary(self) -> Glossary:
         """Built-in abbreviations and those spelt out in any deck's cards (cached per quiz)."""
@@ -97,11 +132,13 @@ class QuizPart:
         return self._glossary
 
     def grade(self, question: QuizQuestion, given: str) -> TypedGrade:
-        """Grade a typed answer to ``question`` with the decks' abbreviations; words of the
-        question are not asked for again."""
+        """Grade a typed answer to ``question`` (one key press: milliseconds): ``outcome`` is
+        "right", "wrong" or "unsure" (the student's call), with ``reason``, ``basis``, the
+        answer's key ``terms`` found and missing, the ``conflict`` of a contradiction, and
+        both answers marked word by word. Words of the question are not asked for again."""
         return grade(question.answer, given, self.glossary(), question.prompt)
 
     @staticmethod
     def grade_typed(expected: str, given: str) -> bool:
-        """Lenient comparison (:func:`studyapp.study.quiz_grading.grade`, built-in glossary)."""
+        """Whether ``given`` is graded right for ``expected`` (the bundled glossary)."""
         return lenient_match(expected, given)

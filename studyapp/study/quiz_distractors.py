@@ -1,9 +1,13 @@
-"""Distractors for a multiple-choice question: answers of the same shape and concept.
+"""Distractors for a multiple-choice question: other cards' answers of the same kind.
 
-Random answers make the right one stand out (the longest, the only bulleted one). A
-candidate scores for sharing the shape of the right answer (bulleted or not, length, lines)
-and its concept (key words shared by the two cards); three are drawn from the best few,
-so many shorter than the right answer and the rest longer, the number drawn at random.
+Random answers give the right one away (the only expansion, the longest, the only list).
+Candidates are other cards' answers that are not the answer reworded; they are drawn from
+those of the answer's kind (:mod:`studyapp.study.quiz_kinds`) where the deck has enough,
+else from its family, else from any. Within that pool a candidate scores for looking like
+the answer (length, lines, bullets) and for its card's concept (key words shared by the two
+cards); where the answer reads whole at 80x24, so must every distractor. Three are drawn
+from the best few, some shorter than the answer and the rest longer, the number drawn at
+random, so that the answer is as often the shortest as the longest.
 """
 
 from __future__ import annotations
@@ -14,6 +18,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from studyapp.study.quiz_answer import Cover, keys, share
+from studyapp.study.quiz_claims import NUMBERS, Reading, read
+from studyapp.study.quiz_glossary import Glossary
+from studyapp.study.quiz_kinds import FAMILY, Kind, fits, kind
 from studyapp.study.quiz_words import tokens
 
 POOL = 4
@@ -21,11 +29,13 @@ POOL = 4
 right answer."""
 MARGIN = 1.5
 """Candidates this much below the n-th best are not drawn (less than a bulleted mismatch)."""
+REWORDED = 0.75
+"""Share of each answer's key terms the other gives from which two answers are one."""
 
 
 @dataclass(frozen=True)
 class Shape:
-    """What a reader sees of an answer before reading it."""
+    """What a reader sees of an answer before reading it, and what it is about."""
 
     chars: int
     lines: int
@@ -62,23 +72,134 @@ def key(text: str) -> str:
     return " ".join(t.stem for t in tokens(text))
 
 
-def distractors(
-    right: tuple[str, str], others: Sequence[tuple[str, str]], n: int, rng: random.Random
-) -> list[str]:
-    """Up to ``n`` answers of ``others`` (front, back) unlike ``right``'s but shaped like it."""
-    mine = shape(*right)
+@dataclass(frozen=True)
+class Candidate:
+    """Another card's answer as an option: its text, kind and shape."""
+
+    front: str
+    back: str
+    kind: Kind
+    shape: Shape
+
+
+def _reading(glossary: Glossary, text: str) -> Reading:
+    readings = glossary.memo.setdefault("readings", {})
+    assert isinstance(readings, dict)
+    found = readings.get(text)
+    if found is None:
+        found = readings[text] = read(text, glossary)
+    return found
+
+
+def reworded(a: tuple[str, str], b: tuple[str, str], glossary: Glossary) -> bool:
+    """Whether two cards' answers say the same (most key terms of each in the other, the
+    question's words aside), as the typed-answer grader reads them."""
+    known = glossary.memo.setdefault("reworded", {})
+    assert isinstance(known, dict)
+    found = known.get((a, b))
+    if found is None:
+        found = known[(a, b)] = known[(b, a)] = _reworded(a, b, glossary)
+    return bool(found)
+
+
+def _reworded(a: tuple[str, str], b: tuple[str, str], glossary: Glossary) -> bool:
+    first, second = _reading(glossary, a[1]), _reading(glossary, b[1])
+    if _numbers(first) != _numbers(second):
+        return False  # "Answer number 1" is not "Answer number 2"
+    asked = set(glossary.read(a[0])) | set(glossary.read(b[0]))
+    mine, theirs = keys(first, asked), keys(second, asked)
+    if not mine or not theirs:
+        mine, theirs = keys(first, set()), keys(second, set())
+    gives_first = Cover([w.stem for w in second.words], glossary)
+    gives_second = Cover([w.stem for w in first.words], glossary)
+    return (
+        share(mine, gives_first, glossary.weight) >= REWORDED
+        and share(theirs, gives_second, glossary.weight) >= REWORDED
+    )
+
+
+def _numbers(reading: Reading) -> set[str]:
+    return {w.stem for w in reading.words if w.stem.isdigit() or w.stem in NUMBERS}
+
+
+def candidates(
+    right: tuple[str, str], others: Sequence[tuple[str, str]], glossary: Glossary
+) -> list[Candidate]:
+    """Other cards' answers that could stand beside ``right``'s: each once, none the same
+    answer as ``right``'s (nor a rewording of it)."""
     seen = {key(right[1])}
-    scored: list[tuple[float, str]] = []
+    out: list[Candidate] = []
     for front, back in others:
         k = key(back)
-        if not k or k in seen:
+        if not k or k in seen or reworded(right, (front, back), glossary):
             continue
         seen.add(k)
-        scored.append((likeness(mine, shape(front, back)) + rng.random() * 0.05, back))
+        out.append(Candidate(front, back, kind(front, back, glossary), shape(front, back)))
+    return out
+
+
+def _distinct(found: Sequence[Candidate], glossary: Glossary) -> list[Candidate]:
+    """The candidates less those that reword an earlier one (two cards, one answer)."""
+    kept: list[Candidate] = []
+    for c in found:
+        if not any(reworded((k.front, k.back), (c.front, c.back), glossary) for k in kept):
+            kept.append(c)
+    return kept
+
+
+def pool(
+    right: tuple[str, str], found: Sequence[Candidate], n: int, glossary: Glossary
+) -> list[Candidate]:
+    """The candidates to draw from, answers that reword each other counted once: of the
+    answer's kind where there are ``n``, else of its family, else all; first among those read
+    whole at 80x24 where the answer is, then among all."""
+    mine = kind(*right, glossary)
+    usable = [c for c in found if fits(c.back)] if fits(right[1]) else list(found)
+    for group in (usable, found):
+        for chosen in (
+            [c for c in group if c.kind == mine],
+            [c for c in group if FAMILY[c.kind] == FAMILY[mine]],
+            list(group),
+        ):
+            distinct = _distinct(chosen, glossary)
+            if len(distinct) >= n:
+                return distinct
+    return _distinct(found, glossary)
+
+
+def _unaccepted(
+    right: tuple[str, str], scored: list[tuple[float, str]], enough: int, glossary: Glossary
+) -> list[tuple[float, str]]:
+    """The best ``enough`` candidates (and all below them) that the typed-answer grader would
+    not accept for ``right``'s question: an answer graded right is the answer reworded."""
+    from studyapp.study.quiz_grading import grade
+
+    kept: list[tuple[float, str]] = []
+    for score, back in scored:
+        if len(kept) >= enough or grade(right[1], back, glossary, right[0]).outcome != "right":
+            kept.append((score, back))
+    return kept
+
+
+def distractors(
+    right: tuple[str, str],
+    others: Sequence[tuple[str, str]],
+    n: int,
+    rng: random.Random,
+    glossary: Glossary,
+) -> list[str]:
+    """Up to ``n`` answers of ``others`` (front, back): of ``right``'s kind, shaped like it,
+    about the same thing, none of them ``right``'s answer in other words."""
+    mine = shape(*right)
+    scored = [
+        (likeness(mine, c.shape) + rng.random() * 0.05, c.back)
+        for c in pool(right, candidates(right, others, glossary), n, glossary)
+    ]
     scored.sort(key=lambda s: -s[0])
-    # the right answer's rank by length is uniform: as often the longest as the shortest
+    scored = _unaccepted(right, scored, n + POOL, glossary)
     if not scored:
         return []
+    # the right answer's rank by length is uniform: as often the longest as the shortest
     floor = scored[min(n, len(scored)) - 1][0] - MARGIN
     fit = [b for score, b in scored if score >= floor]
     shorter = [b for b in fit if len(b.strip()) < mine.chars][: max(POOL, n)]

@@ -1,64 +1,100 @@
-"""Grading a typed answer as a person would, and a word-level diff to show beside it.
+"""Grading a typed answer as an examiner would: right, wrong, or the student's call.
 
-Accepted: the same words up to case, accents, punctuation, plurals, small typos and
-abbreviations ("KL divergence" for "Kullback-Leibler divergence"); or most of the answer's key
-words and little else ("random noise" for "Randomly sampled noise"); or the first clause or
-the bullet heads of a long answer. Rejected: an opposite ("maximize" for "minimize",
-"correlated" for "uncorrelated", an added "not"), or roles swapped between two pairs
-("generator: maximize, discriminator: minimize").
+A grade is decided only when sure. **Wrong**: the typed answer contradicts the answer's
+claim (:mod:`studyapp.study.quiz_claims`); it has none of a short answer's key terms in
+words the decks use; it gives only some items of a list and nothing else; it misses the
+one-word answer above an explanation; or it is another card's answer. **Right**: the key
+terms of the answer or of a part that stands for it (:mod:`studyapp.study.quiz_answer`),
+with few words of the student's own, every item of a list, no other technical term and no
+other count. Otherwise **unsure**: the screen shows the expected answer beside the typed
+one with the key terms found and missing (:attr:`TypedGrade.terms`), and the student
+grades with one key. Words are compared as the glossary reads them (abbreviations, the
+field's synonyms, spelling slips, any order); rare words weigh more than common ones.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 from typing import Literal
 
-from studyapp.study.quiz_glossary import DEFAULT, Glossary
-from studyapp.study.quiz_words import Token, negated, pieces, same_word, stem, tokens
+from studyapp.study.quiz_answer import Answer, Cover, each, keys, shape, share
+from studyapp.study.quiz_claims import (
+    NUMBERS,
+    Conflict,
+    Reading,
+    Word,
+    counts,
+    crossed,
+    denial,
+    formula,
+    opposite,
+    read,
+    swapped,
+)
+from studyapp.study.quiz_glossary import Glossary, bundled
+from studyapp.study.quiz_words import pieces, same_word, tokens
 
+Outcome = Literal["right", "wrong", "unsure"]
+Basis = Literal[
+    "key terms", "no answer", "contradiction", "no key term", "other terms", "first line",
+    "part of the list", "another card", "question's words", "not every item", "own words",
+    "terms missing",
+]  # fmt: skip
+"""What a grade rests on, for the screen to style: "key terms" (right); "no answer",
+"contradiction", "no key term", "other terms", "first line", "part of the list", "another
+card" (wrong); "no key term", "question's words", "not every item", "own words", "terms
+missing" (unsure)."""
 MarkStatus = Literal["same", "close", "missing", "extra", "plain"]
-SIMILAR = 0.85
-"""difflib ratio of the whole answers from which they are the same answer, misspelt."""
 MOST = 0.75
-"""Share of the key words that accepts an answer with a few words of its own."""
+"""Share of the key terms (by weight) that is right with a few words of the student's own."""
 FAIR = 0.6
-"""Share of the key words that accepts an answer with one word of its own in four."""
+"""Share of the key terms that is right when nearly every typed word is the answer's."""
 HALF = 0.5
-"""Share of the typed key words that must be the answer's."""
-ANTONYMS: tuple[tuple[str, str], ...] = (
-    ("implicit", "explicit"), ("maximize", "minimize"), ("maximum", "minimum"),
-    ("max", "min"), ("increase", "decrease"), ("higher", "lower"), ("high", "low"),
-    ("more", "less"), ("larger", "smaller"), ("large", "small"), ("big", "small"),
-    ("real", "fake"), ("true", "false"), ("deterministic", "probabilistic"),
-    ("deterministic", "stochastic"), ("deterministic", "random"), ("encoder", "decoder"),
-    ("generator", "discriminator"), ("generator", "critic"), ("upsample", "downsample"),
-    ("upscaling", "downscaling"), ("overfitting", "underfitting"),
-    ("supervised", "unsupervised"), ("discrete", "continuous"), ("positive", "negative"),
-    ("before", "after"), ("first", "last"), ("input", "output"), ("fast", "slow"),
-    ("easy", "hard"), ("stable", "unstable"), ("good", "bad"), ("better", "worse"),
-    ("strong", "weak"), ("sharp", "blurry"), ("same", "different"), ("convex", "concave"),
-    ("upper", "lower"), ("wide", "narrow"), ("shallow", "deep"), ("add", "subtract"),
-    ("zero", "one"), ("always", "never"), ("all", "none"), ("similar", "different"),
-    ("clean", "noisy"),
-)  # fmt: skip
-"""Words whose swap turns a right answer into a wrong one."""
-_PAIRS = tuple((stem(a), stem(b)) for a, b in ANTONYMS)
-_OPPOSITE: dict[str, set[str]] = {}
-for _a, _b in _PAIRS:
-    _OPPOSITE.setdefault(_a, set()).add(_b)
-    _OPPOSITE.setdefault(_b, set()).add(_a)
-_NEGATIONS = frozenset({"not", "no", "never", "without", "neither", "nor", "none"})
-_CLAUSE = re.compile(r"[.;:!?\n]|\s[-\u2013\u2014]\s")
-_BULLET = re.compile(r"^\s*(?:[\u2022*-]|\d+[.)])\s+")
-_ASIDE = re.compile(
-    r"\([^()]*\)|,?\s*\b(?:such as|e\.g\.|eg\.|i\.e\.|for example|for instance)[^.;\n]*",
+"""Share of three or more key terms that is right when nearly every typed word is the
+answer's; more than this is right when every typed word is."""
+OWN = 0.5
+"""Share of the typed words that must be the answer's (or the question's)."""
+SOME = 0.34
+"""Share of the typed words that must be the answer's when every key term is there."""
+ALL = 0.999
+"""A share that is the whole (weights are floats)."""
+ITEM = 0.5
+"""Share of a listed item's key terms (or its head's) that counts the item as given."""
+SHORT = 4
+"""Key terms of an answer (or its shortest part) that an answer sharing none of them surely
+misses; a longer answer may be paraphrased in other words entirely."""
+KNOWN = 0.5
+"""Share of the typed words the decks use above which an answer without any of the answer's
+terms is wrong (in words the decks never use it may be right in words unknown here)."""
+BRIEF = 3
+"""Content words of a typed answer so short that sharing no word with the answer is missing
+it (a longer one may say it all in other words)."""
+_OPEN = re.compile(
+    r"\b(?:might|could|can\s+you|some|an?\s+example|e\.g\.|such\s+as|one\s+of|name\s+an?)\b",
     re.IGNORECASE,
 )
-"""Parentheses and examples: not key words."""
-_HEAD_END = re.compile(r"[,(:;]|\s[-\u2013\u2014]\s")
+"""A question that takes any of several answers ("a loss function you might use")."""
+PREFIX = 4
+"""Letters of a typed word that may abbreviate a longer word of the answer ("approx")."""
+LITTLE = 0.34
+"""Share of the key terms below which a typed answer may be another card's answer."""
+OTHER = 0.5
+"""Share of another card's key terms from which the typed answer may be that card's."""
+FITS = 0.75
+"""Share of the typed words that must be that other card's."""
+GAP = 0.3
+"""How much more of the other card's key terms than of this one's the typed answer gives."""
+QUOTE = 40
+"""Characters of another card's answer quoted in a reason."""
+_NO_ANSWER = re.compile(
+    r"^\W*(?:(?:i\s+)?(?:do\s*n['\u2019]?t\s+know|do\s+not\s+know|dunno|(?:have\s+)?no\s+idea"
+    r"|not\s+sure|no\s+clue|forgot|can['\u2019]?t\s+remember)[\w\s,.!'\u2019]{0,12}"
+    r"|idk|pass|skip|\?+)?\W*$",
+    re.IGNORECASE,
+)
+"""What a student types for "I don't know"."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,184 +105,269 @@ class Mark:
     status: MarkStatus
 
 
+@dataclass(frozen=True, slots=True)
+class Term:
+    """A key term of the expected answer, as the card writes it, and whether it was given."""
+
+    text: str
+    found: bool
+
+
 @dataclass(frozen=True)
 class TypedGrade:
-    """The verdict on one typed answer, why, and both answers marked word by word."""
+    """The verdict on one typed answer, why (one plain sentence), both answers marked word
+    by word, the answer's key terms found and missing, and for a contradiction the words that
+    clash. All of it is data: card text is never markup."""
 
-    accepted: bool
+    outcome: Outcome
     reason: str
     expected: tuple[Mark, ...]
     typed: tuple[Mark, ...]
+    terms: tuple[Term, ...] = ()
+    conflict: Conflict | None = None
+    basis: Basis = "terms missing"
+
+    @property
+    def accepted(self) -> bool:
+        """Graded right without asking."""
+        return self.outcome == "right"
+
+    @property
+    def matched(self) -> tuple[str, ...]:
+        """The answer's key terms the student gave, as the card writes them."""
+        return tuple(t.text for t in self.terms if t.found)
+
+    @property
+    def missing(self) -> tuple[str, ...]:
+        """The answer's key terms the student did not give, as the card writes them."""
+        return tuple(t.text for t in self.terms if not t.found)
 
 
-def _stems(words: Sequence[Token]) -> set[str]:
-    return {t.stem for t in words}
+def _marks(reading: Reading, status: Callable[[Word], MarkStatus]) -> tuple[Mark, ...]:
+    rank = {"plain": 0, "same": 1, "close": 2, "missing": 3, "extra": 3}
+    by_piece: dict[int, MarkStatus] = {}
+    for word in reading.words:
+        mark = status(word)
+        for index in word.source:
+            if rank[mark] > rank[by_piece.get(index, "plain")]:
+                by_piece[index] = mark
+    return tuple(Mark(p, by_piece.get(i, "plain")) for i, p in enumerate(pieces(reading.text)))
 
 
-def _has(stems: set[str], word: str) -> bool:
-    return any(same_word(word, s) for s in stems)
+def _terms(
+    reading: Reading, wanted: Sequence[Word], hit: Callable[[str], bool]
+) -> tuple[Term, ...]:
+    parts = pieces(reading.text)
+    found: dict[str, bool] = {}
+    for word in wanted:
+        text = "".join(parts[min(word.source) : max(word.source) + 1])
+        text = text.strip(" \t\n.,;:!?()[]\"'\u201c\u201d\u2022*-")
+        if text:
+            found[text] = found.get(text, False) or hit(word.stem)
+    return tuple(Term(text, given) for text, given in found.items())
 
 
-def _before(words: Sequence[Token], target: str) -> str | None:
-    """The key word before the first ``target`` (outside its own antonym pair)."""
-    last = None
-    for token in words:
-        if token.stem == target:
-            return last
-        if token.content and target not in _OPPOSITE.get(token.stem, ()):
-            last = token.stem
-    return None
+def prepare(glossary: Glossary) -> None:
+    """Read the glossary's cards now (a worker's job), so that no grade waits for them."""
+    _cards(glossary)
 
 
-def _ruled_out(expected: Sequence[Token]) -> set[str]:
-    """Key words after "instead of" / "rather than" (to the end of the answer)."""
-    out: set[str] = set()
-    on = False
-    for token in expected:
-        if token.stem in ("instead", "rather"):
-            on = True
-        elif on and token.content:
-            out.add(token.stem)
-    return out
+def _cards(glossary: Glossary) -> list[tuple[str, Reading, set[str]]]:
+    """The glossary's cards read once: (answer, its reading, the question's words)."""
+    found = glossary.memo.get("cards")
+    if not isinstance(found, list):
+        found = [
+            (back, read(back, glossary), set(glossary.read(front)))
+            for front, back in glossary.cards
+            if back.strip()
+        ]
+        glossary.memo["cards"] = found
+    return found
 
 
-def _ruled_in(expected: Sequence[Token]) -> set[str]:
-    """Key words before the first "instead" / "rather"."""
-    out: set[str] = set()
-    for token in expected:
-        if token.stem in ("instead", "rather"):
-            break
-        if token.content:
-            out.add(token.stem)
-    return out
-
-
-def opposite(expected: Sequence[Token], typed: Sequence[Token]) -> str | None:
-    """Why ``typed`` says the opposite of ``expected``, or None."""
-    want, got = _stems(expected), _stems(typed)
-    for word in got:
-        if _has(want, word):
+def _answers_another(
+    expected: str, own: Sequence[Word], cover: Cover, glossary: Glossary, best: float
+) -> str | None:
+    """Another card's answer that the typed one gives (most of its key terms, and nearly every
+    typed word is that card's), far better than it gives this one's."""
+    if len({w.stem for w in own}) < 2:
+        return None
+    for back, reading, asked in _cards(glossary):
+        wanted = keys(reading, asked)
+        if back.strip() == expected.strip() or len({w.stem for w in wanted}) < 2:
             continue
-        for other in _OPPOSITE.get(word, ()):
-            if other in want and other not in got:  # "real from fake" contrasts, not opposes
-                return f"{word!r} where the answer says {other!r}"
-        for other in want:
-            if negated(word, other):
-                return f"{word!r} where the answer says {other!r}"
-    agrees = any(_has(want, t.stem) for t in typed if t.content)
-    if agrees and got & _NEGATIONS and not want & _NEGATIONS:
-        return "a negation the answer does not have"
-    ruled_out = _ruled_out(expected) - _ruled_in(expected)
-    keys = {t.stem for t in typed if t.content and _has(want, t.stem)}
-    if keys and len(keys & ruled_out) * 2 >= len(keys) and not got & {"instead", "rather"}:
-        return "what the answer rules out (" + ", ".join(sorted(keys & ruled_out)) + ")"
-    for pair in _PAIRS:
-        if set(pair) <= want and set(pair) <= got:
-            for word in pair:
-                before_want, before_got = _before(expected, word), _before(typed, word)
-                if (
-                    before_want and before_got and before_want != before_got
-                    and before_got in want and before_want in got
-                ):  # fmt: skip
-                    return f"{word!r} said of {before_got!r}, not of {before_want!r}"
+        given = share(wanted, cover, glossary.weight)
+        if given < OTHER or given < best + GAP:
+            continue
+        theirs = Cover([w.stem for w in reading.words], glossary)
+        if share(own, _gives(theirs), each) >= FITS:
+            return back
     return None
 
 
-def _variants(expected: str, glossary: Glossary) -> list[tuple[str, list[str]]]:
-    """The whole answer, its first clause and its bullet heads; each a list of bullets."""
-    lines = [line for line in expected.splitlines() if line.strip()]
-    bullets = [_BULLET.sub("", line) for line in lines if _BULLET.match(line)]
-    out = [("whole answer", bullets if len(bullets) >= 2 else [expected])]
-    core, previous = expected, ""
-    while core != previous:  # nested parentheses, innermost first
-        core, previous = _ASIDE.sub("", core), core
-    if core.strip() and core != expected:
-        out.append(("answer without asides", [core]))
-    first = _CLAUSE.split(expected.strip(), maxsplit=1)[0]
-    if first.strip() and first.strip() != expected.strip():
-        out.append(("first clause", [first]))
-    if len(bullets) >= 2:
-        out.append(("bullet heads", [_HEAD_END.split(b, maxsplit=1)[0] for b in bullets]))
-    return out
+def _gives(answer: Cover) -> Callable[[str], bool]:
+    """Whether a typed stem gives one of ``answer``'s stems."""
+    return lambda stem: any(answer.match(stem, e) for e in answer.typed)
 
 
-def _key_words(
-    parts: list[str], typed: set[str], glossary: Glossary, asked: set[str]
-) -> tuple[int, int, bool]:
-    """Key words of the parts typed, all key words, and whether every part (bullet) has one
-    of its words typed. Words of the question and what the answer rules out are no key
-    words."""
-    keys: set[str] = set()
-    covered = True
-    for part in parts:
-        found = glossary.canonical(tokens(part))
-        words = {t.stem for t in found if t.content}
-        own = words - asked - (_ruled_out(found) - _ruled_in(found)) or words
-        keys |= own
-        if own and not any(_has(typed, w) for w in own):
-            covered = False
-    return sum(1 for w in keys if _has(typed, w)), len(keys), covered and bool(keys)
-
-
-def _marks(text: str, words: Sequence[Token], other: set[str], missing: MarkStatus) -> list[Mark]:
-    status: dict[int, MarkStatus] = {}
-    rank = {"plain": 0, "same": 1, "close": 2, missing: 3}
-    for token in words:
-        if not token.content:
-            mark: MarkStatus = "plain"
-        elif token.stem in other:
-            mark = "same"
-        elif _has(other, token.stem):
-            mark = "close"
-        else:
-            mark = missing
-        for index in token.source:
-            if rank[mark] > rank[status.get(index, "plain")]:
-                status[index] = mark
-    return [Mark(piece, status.get(i, "plain")) for i, piece in enumerate(pieces(text))]
-
-
-def grade(expected: str, given: str, glossary: Glossary = DEFAULT, prompt: str = "") -> TypedGrade:
-    """Grade ``given`` against ``expected``; words of ``prompt`` do not count as key words."""
-    want = glossary.canonical(tokens(expected))
-    got = glossary.canonical(tokens(given))
-    want_keys = {t.stem for t in want if t.content}
-    got_keys = {t.stem for t in got if t.content}
-    marks = (
-        tuple(_marks(expected, want, got_keys, "missing")),
-        tuple(_marks(given, got, want_keys, "extra")),
+def _shares_a_word(expected: str, given: str) -> bool:
+    """A content word in common as written, or a typed word that starts one of the answer's
+    ("reparam"): the glossary may read them apart, but they are no strangers."""
+    mine = {t.stem for t in tokens(given) if t.content}
+    theirs = {t.stem for t in tokens(expected) if t.content}
+    return any(
+        same_word(a, b) or (len(a) >= PREFIX and b.startswith(a)) for a in mine for b in theirs
     )
 
-    def verdict(accepted: bool, reason: str) -> TypedGrade:
-        return TypedGrade(accepted, reason, *marks)
 
-    if not got_keys and not {t.stem for t in got}:
-        return verdict(False, "nothing typed")
-    why = opposite(want, got)
-    if why:
-        return verdict(False, f"opposite: {why}")
-    joined_want = " ".join(t.stem for t in want)
-    joined_got = " ".join(t.stem for t in got)
-    if joined_want == joined_got:
-        return verdict(True, "the same words")
-    if SequenceMatcher(None, joined_want, joined_got, autojunk=False).ratio() >= SIMILAR:
-        return verdict(True, "the same words, misspelt")
-    if not got_keys:
-        return verdict(False, "no key word of the answer")
-    asked = {t.stem for t in glossary.canonical(tokens(prompt)) if t.content}
-    precision = sum(1 for w in got_keys if _has(want_keys, w)) / len(got_keys)
-    for name, parts in _variants(expected, glossary):
-        hits, total, covered = _key_words(parts, got_keys, glossary, asked)
-        most = (hits >= MOST * total and precision >= HALF) or (
-            hits >= FAIR * total and precision >= MOST
-        )
-        # all typed words are the answer's: more than half of it (half of a long one)
-        half = precision == 1.0 and (2 * hits > total or (2 * hits == total and total >= 4))
-        if covered and (most or half):
-            return verdict(True, f"the key words of the {name}")
-    return verdict(False, "key words missing")
+def _same_counts(typed: set[tuple[str, str]], expected: set[tuple[str, str]]) -> bool:
+    """No typed number counts what the answer counts with another number only ("one" in an
+    answer is as often "one ... another" as a count, so it counts nothing there)."""
+    for number, what in typed:
+        theirs = {n for n, w in expected if same_word(w, what) and n != "one"}
+        if theirs and number not in theirs:
+            return False
+    return True
 
 
-def lenient_match(expected: str, given: str, glossary: Glossary = DEFAULT) -> bool:
-    """True when a person would accept ``given`` for ``expected`` (see :func:`grade`)."""
+def _another_number(want: Reading, got: Reading) -> bool:
+    """The typed answer gives a number the answer does not, and not the answer's own."""
+    mine = {w.stem for w in got.words if w.stem.isdigit() or w.stem in NUMBERS}
+    theirs = {w.stem for w in want.words if w.stem.isdigit() or w.stem in NUMBERS}
+    return bool(mine - theirs) and bool(theirs - mine)
+
+
+def _right(wanted: Sequence[Word], given: float, mine: float) -> bool:
+    """Enough of the key terms for the share of the typed words that is the answer's."""
+    many = len({w.stem for w in wanted})
+    return (
+        (given >= MOST and mine >= OWN)
+        or (given >= FAIR and mine >= MOST)
+        or (given >= HALF and mine >= MOST and many >= 3)
+        or (given > HALF and mine >= ALL)
+        or (given >= ALL and mine >= SOME and many >= 2)
+    )
+
+
+def grade(
+    expected: str, given: str, glossary: Glossary | None = None, prompt: str = ""
+) -> TypedGrade:
+    """Grade ``given`` against ``expected``; the words of ``prompt`` (the question) are not
+    asked for again. ``glossary`` defaults to the built-ins and the bundled decks."""
+    glossary = glossary or bundled()
+    asked = set(glossary.read(prompt))
+    shapes = glossary.memo.setdefault("shapes", {})
+    assert isinstance(shapes, dict)
+    answer = shapes.get((expected, prompt))
+    if answer is None:  # a quiz grades many answers to one question: read it once
+        answer = shapes[(expected, prompt)] = shape(expected, glossary, asked)
+    want, got = answer.whole, read(given, glossary)
+    cover = Cover([w.stem for w in got.words], glossary)
+    gives = _gives(Cover([w.stem for w in want.words], glossary))
+
+    def expected_status(word: Word) -> MarkStatus:
+        return "same" if word.stem in got.stems else "close" if cover(word.stem) else "missing"
+
+    def typed_status(word: Word) -> MarkStatus:
+        return "same" if word.stem in want.stems else "close" if gives(word.stem) else "extra"
+
+    marks = (_marks(want, expected_status), _marks(got, typed_status))
+    terms = _terms(want, keys(want, asked), cover)
+
+    def verdict(
+        outcome: Outcome, basis: Basis, reason: str, conflict: Conflict | None = None
+    ) -> TypedGrade:
+        return TypedGrade(outcome, reason, *marks, terms, conflict, basis)
+
+    if not got.words or _NO_ANSWER.match(given):
+        return verdict("wrong", "no answer", "no answer given")
+    conflict = _conflict(answer, got, expected, given, cover, glossary, asked)
+    if conflict:
+        return verdict("wrong", "contradiction", conflict.sentence(), conflict)
+    own = [w for w in got.words if not w.aside]
+    answered = lambda s: gives(s) or any(same_word(s, a) for a in asked)  # noqa: E731
+    mine = share(own, answered, each) if own else 1.0
+    known = share(own, glossary.known, each)
+    brief = len({w.stem for w in own}) <= BRIEF and not _OPEN.search(prompt)
+    if not any(cover(w.stem) for w in want.words) and not _shares_a_word(expected, given):
+        shortest = min(len({w.stem for w in keys(r, asked)}) for _, r in answer.readings())
+        if brief or (known > KNOWN and shortest <= SHORT):
+            return verdict("wrong", "no key term", "none of the answer's key terms")
+        return verdict("unsure", "no key term", "none of the answer's key terms")
+    if not any(cover(w.stem) for _, r in answer.readings() for w in keys(r, asked)):
+        if brief and any(not answered(w.stem) for w in own):
+            return verdict("wrong", "other terms", "only the question's words and others")
+        return verdict("unsure", "question's words", "only the question's own words")
+    items = [
+        share(keys(item, asked), cover, glossary.weight) >= ITEM
+        or share(keys(head, asked), cover, glossary.weight) >= ITEM
+        for item, head in zip(answer.items, answer.heads, strict=True)
+    ]
+    foreign = any(w.stem in glossary.terms and not answered(w.stem) for w in own) or (
+        _another_number(want, got)
+    )
+    numbers = counts(got)
+    for name, reading in answer.readings():
+        if foreign or not all(items):
+            break  # another technical term ("D is a CNN") or number, or an item left out
+        if not _same_counts(numbers, counts(reading)):
+            continue  # another count ("one discriminator" for "two discriminators")
+        wanted = keys(reading, asked)
+        if _right(wanted, share(wanted, cover, glossary.weight), mine):
+            return verdict("right", "key terms", "the key terms of the " + name)
+    if answer.head and len({w.stem for w in own}) <= 2 and known > KNOWN:
+        head = keys(answer.head, asked)
+        if len({w.stem for w in head}) <= 2 and not any(cover(w.stem) for w in head):
+            return verdict("wrong", "first line", "not the answer's first line")
+    if answer.items and mine >= ALL and not all(items):
+        untouched = [
+            item for item, ok in zip(answer.items, items, strict=True)
+            if not ok and not any(cover(w.stem) for w in keys(item, asked))
+        ]  # fmt: skip
+        if untouched:
+            n = len(answer.items)
+            return verdict(
+                "wrong",
+                "part of the list",
+                f"{n - len(untouched)} of the {n} items the answer lists",
+            )
+    best = max(share(keys(r, asked), cover, glossary.weight) for _, r in answer.readings())
+    if best < LITTLE and mine < OWN:
+        other = _answers_another(expected, own, cover, glossary, best)
+        if other is not None:
+            shown = " ".join(other.split())
+            shown = shown if len(shown) <= QUOTE else shown[: QUOTE - 1] + "\u2026"
+            return verdict("wrong", "another card", f"another card's answer: '{shown}'")
+    if not all(items):
+        return verdict("unsure", "not every item", "not every item of the list")
+    if mine < OWN:
+        return verdict("unsure", "own words", "words the answer does not have")
+    return verdict("unsure", "terms missing", "some key terms missing")
+
+
+def _conflict(
+    answer: Answer,
+    got: Reading,
+    expected: str,
+    given: str,
+    cover: Cover,
+    glossary: Glossary,
+    asked: set[str],
+) -> Conflict | None:
+    """The first contradiction of the answer's claims. A listed item of one word ("•
+    convergence") names a problem: "non-convergence" for it is the same problem."""
+    want = answer.whole
+    bare = {k[0].stem for item in answer.items if len(k := keys(item, asked)) == 1}
+    exempt: Callable[[Word], bool] = lambda w: w.stem in bare  # noqa: E731
+    return (
+        formula(expected, given)
+        or denial(want, got, cover.match, exempt)
+        or opposite(want, got, glossary, cover.match, exempt)
+        or swapped(want, got, cover.match)
+        or crossed(want, got, glossary, cover.match)
+    )
+
+
+def lenient_match(expected: str, given: str, glossary: Glossary | None = None) -> bool:
+    """True when ``given`` is graded right for ``expected`` (see :func:`grade`)."""
     return grade(expected, given, glossary).accepted

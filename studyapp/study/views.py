@@ -208,6 +208,11 @@ class QuizQuestion(NamedTuple):
     choices: tuple[str, ...] = ()
     """Multiple-choice options (empty in typed mode), the answer among them."""
     correct_index: int | None = None
+    options: tuple[str, ...] = ()
+    """Each choice as the screen shows it: on one paragraph, nothing left out (bullets joined
+    with " · "); see :func:`studyapp.study.quiz_kinds.option`."""
+    lines: int = 0
+    """The most lines an option takes wrapped at 72 columns (the room at 80 columns)."""
 
 
 class ImportReport(NamedTuple):

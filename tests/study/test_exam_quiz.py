@@ -181,6 +181,7 @@ def test_distractors_come_from_the_same_concept_and_shape() -> None:
     import random
 
     from studyapp.study.quiz_distractors import distractors
+    from studyapp.study.quiz_glossary import bundled
 
     others = [
         ("What is KL divergence?", "A measure of how one distribution differs from another."),
@@ -193,6 +194,6 @@ def test_distractors_come_from_the_same_concept_and_shape() -> None:
     ]
     right = ("Loss functions for GANs? (2)", "• Min-max loss\n• Wasserstein")
     for seed in range(20):
-        picked = distractors(right, others, 3, random.Random(seed))
+        picked = distractors(right, others, 3, random.Random(seed), bundled())
         assert len(picked) == 3 and right[1] not in picked
         assert sum(p.startswith("•") for p in picked) >= 2  # the bulleted ones
