@@ -250,8 +250,8 @@ def main() -> int:
         for fmt in ("deck", "brainscape"):
             parse_and_link(fmt, sizes[len(sizes) // 2], args.runs, Path(tmp))
     print("cold start:")
-    cold_start(ROOT / "studyapp" / "decks" / "quiz5-module4-gans-vaes.txt", max(args.runs, 7))
-    cold_start(ROOT / "studyapp" / "decks" / "gan-papers-outline.txt", max(args.runs, 7))
+    cold_start(ROOT / "decks" / "quiz5-module4-gans-vaes.txt", max(args.runs, 7))
+    cold_start(ROOT / "decks" / "gan-papers-outline.txt", max(args.runs, 7))
     return 0
 
 

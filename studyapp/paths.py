@@ -2,8 +2,7 @@
 
 - ``STUDYAPP_HOME``: the data directory (default: the platformdirs user data dir);
 - ``STUDYAPP_DB``: the database URL or file (handled by the store);
-- ``STUDYAPP_DECKS``: the bundled decks directory (default: the package's ``decks/``, found
-  with ``importlib.resources`` wherever studyapp is installed);
+- ``STUDYAPP_DECKS``: the bundled decks directory (default: see :func:`bundled_decks_dir`);
 - ``STUDYAPP_CONFIG``: the settings directory (default: ``$STUDYAPP_HOME`` when set, else the
   platformdirs user config dir).
 """
@@ -37,13 +36,16 @@ def config_dir() -> Path:
 
 
 def bundled_decks_dir() -> Path:
-    """The lecture decks shipped with studyapp (package data: in the wheel too)."""
+    """The lecture decks shipped with studyapp: the wheel carries the repository's top-level
+    ``decks/`` as ``studyapp/decks/`` (``setup.py``), found with ``importlib.resources``; a
+    source checkout (an editable install) reads ``decks/`` beside the package."""
     override = os.environ.get("STUDYAPP_DECKS")
     if override:
         return Path(override).expanduser()
     from importlib.resources import files
 
-    return Path(str(files("studyapp") / "decks"))  # an installed package is a folder
+    packaged = Path(str(files("studyapp") / "decks"))  # an installed package is a folder
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parent.parent / "decks"
 
 
 def user_decks_dir() -> Path:

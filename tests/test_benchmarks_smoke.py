@@ -45,6 +45,7 @@ FIGURES = {
     ],
     "bench_experiments.py": [r"checkerboard\s+\d+\s+(\d+\.\d+)"],
     "bench_experiment_ui.py": [rf"key->screen while training p50 {MS}, p99 {MS}"],
+    "bench_quiz.py": [r"(\d+) grades/s", r"median (\d+) ms"],
 }
 """Lines each benchmark must print, with the figures (numbers > 0) they measure."""
 

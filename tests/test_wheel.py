@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-BUNDLED = sorted(p.name for p in (ROOT / "studyapp" / "decks").glob("*.txt"))
+BUNDLED = sorted(p.name for p in (ROOT / "decks").glob("*.txt"))
 
 
 def run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
@@ -34,9 +34,9 @@ def run(*args: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
 def test_the_installed_wheel_lists_the_bundled_decks(tmp_path: Path) -> None:
     source = tmp_path / "src"
     ignore = shutil.ignore_patterns("__pycache__", "*.egg-info", "build")
-    for name in ("studyapp", "models"):
+    for name in ("studyapp", "models", "decks"):
         shutil.copytree(ROOT / name, source / name, ignore=ignore)
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "setup.py", "MANIFEST.in", "README.md"):
         shutil.copy(ROOT / name, source / name)
     pip = (sys.executable, "-m", "pip")
     quiet = ("--no-deps", "--no-build-isolation", "--no-index", "--quiet")

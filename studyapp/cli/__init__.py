@@ -3,6 +3,7 @@
 Each subcommand lives in its own module in this package and exposes
 ``register(subparsers)``, which adds its parser and sets ``handler=`` to a function
 ``(args) -> int``. Modules are discovered here, so adding a command touches no other file.
+``--db`` is accepted before the command and after it (on every command's own parser too).
 Command modules must stay light at import time: heavy imports (torch, textual, sqlmodel)
 go inside the handler.
 """
@@ -44,11 +45,7 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"studyapp {__version__}")
-    parser.add_argument(
-        "--db",
-        metavar="PATH",
-        help="database file or URL (default: $STUDYAPP_DB, else the user data dir)",
-    )
+    _add_db_option(parser, default=None)
     if not commands:
         return parser
     import importlib
@@ -62,7 +59,32 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
         register = getattr(module, "register", None)
         if register is not None:
             register(subparsers)
+    for command in _command_parsers(parser):
+        _add_db_option(command, default=argparse.SUPPRESS)
     return parser
+
+
+def _add_db_option(parser: argparse.ArgumentParser, default: object) -> None:
+    """``--db``; on a command's parser its default is SUPPRESS, so ``studyapp --db X stats``
+    keeps X (a command's parser would otherwise set ``db`` back to None)."""
+    if any("--db" in action.option_strings for action in parser._actions):
+        return  # a command that declares its own
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        default=default,
+        help="database file or URL (default: $STUDYAPP_DB, else the user data dir)",
+    )
+
+
+def _command_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every command's parser below ``parser`` (``deck``, then ``deck parse``, ...)."""
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):  # aliases share a parser
+                found += [child, *_command_parsers(child)]
+    return found
 
 
 def _only_db_option(words: Sequence[str]) -> bool:
@@ -83,15 +105,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser(commands=not _only_db_option(words)).parse_args(words)
     handler = getattr(args, "handler", None)
     try:
+        if args.db:
+            from studyapp.cli._checks import check_parent_folder
+
+            check_parent_folder(args.db, "--db")
         if handler is None:
             from studyapp.ui.launch import launch
 
             return launch(args)
         return int(handler(args) or 0)
     except CliError as error:
-        from studyapp.textsafe import strip_controls
-
-        print(strip_controls(f"studyapp: error: {error}"), file=sys.stderr)
+        _error_line(f"studyapp: error: {error}")
         return error.exit_code
     except KeyboardInterrupt:
         print("studyapp: interrupted", file=sys.stderr)
@@ -99,18 +123,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     except MemoryError:
-        print(f"studyapp: error: {NO_MEMORY} (or use smaller settings)", file=sys.stderr)
+        _error_line(f"studyapp: error: {NO_MEMORY} (or use smaller settings)")
         return 1
     except OSError as error:  # a file or folder the command needed (read-only, full disk...)
         where = f"{error.filename}: " if error.filename else ""
-        print(f"studyapp: error: {where}{os_reason(error)}", file=sys.stderr)
+        _error_line(f"studyapp: error: {where}{os_reason(error)}")
         return 1
     except Exception as error:  # last resort: one clear line, never a traceback
         if os.environ.get("STUDYAPP_DEBUG"):
             raise
-        print(
+        _error_line(
             f"studyapp: internal error: {type(error).__name__}: {error} "
-            "(set STUDYAPP_DEBUG=1 for the traceback)",
-            file=sys.stderr,
+            "(set STUDYAPP_DEBUG=1 for the traceback)"
         )
         return 70
+
+
+def _error_line(text: str) -> None:
+    """``text`` on stderr, any control character in it (a hostile file name) escaped."""
+    from studyapp.textsafe import escape_controls
+
+    print(escape_controls(text), file=sys.stderr)

@@ -6,8 +6,10 @@ The ``--json`` object is a contract scripts rely on::
      "cards": [{"front", "back", "line", "flags", "tags", "experiments"}],
      "warnings": [{"line": int, "message": str}]}
 
-``score`` is how sure detection was (null when ``--format`` chose). Everything printed goes
-through :func:`studyapp.textsafe.strip_controls`: deck text never reaches the terminal raw.
+``score`` is how sure detection was (null when ``--format`` chose). The summary and the JSON
+list the same warnings: the parser's, then the links' (an unknown experiment id, a bad
+setting). Everything printed goes through :func:`studyapp.textsafe.escape_controls`: deck
+text and file names never reach the terminal raw.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import sys
 from typing import TYPE_CHECKING, Any
 
 from studyapp.cli.errors import CliError
-from studyapp.textsafe import strip_controls
+from studyapp.textsafe import escape_controls
 
 if TYPE_CHECKING:
     from studyapp.deckfmt import ParsedCard, ParsedDeck
@@ -106,17 +108,11 @@ def card_json(card: ParsedCard, experiments: list[str] | None = None) -> dict[st
 def card_links(card: ParsedCard, warnings: list[dict[str, Any]]) -> list[str]:
     """The card's experiments: explicit links, else matched from its text (see
     :mod:`studyapp.experiments.links`); bad explicit ids and settings become warnings."""
-    from studyapp.experiments.links import (
-        UnknownExperimentError,
-        check_settings,
-        experiments_for,
-    )
+    from studyapp.experiments.links import card_links as resolve_links
+    from studyapp.experiments.links import check_settings
 
-    try:
-        linked = experiments_for(card.front, card.back, tuple(card.experiments))
-    except UnknownExperimentError as error:
-        warnings.append({"line": card.line, "message": str(error)})
-        return experiments_for(card.front, card.back)
+    linked, problems = resolve_links(card.front, card.back, tuple(card.experiments))
+    warnings.extend({"line": card.line, "message": p} for p in problems)
     for experiment, settings in card.experiment_settings.items():
         if experiment in linked:
             problems = check_settings(experiment, settings)[1]
@@ -124,12 +120,18 @@ def card_links(card: ParsedCard, warnings: list[dict[str, Any]]) -> list[str]:
     return linked
 
 
+def linked_cards(deck: ParsedDeck) -> tuple[list[list[str]], list[dict[str, Any]]]:
+    """(each card's experiments, every warning: the parser's, then the links')."""
+    warnings = [{"line": w.line, "message": w.message} for w in deck.warnings]
+    return [card_links(card, warnings) for card in deck.cards], warnings
+
+
 def deck_json(deck: ParsedDeck) -> dict[str, Any]:
     from studyapp.deckfmt import collector_paused
 
-    warnings = [{"line": w.line, "message": w.message} for w in deck.warnings]
     with collector_paused():  # 100k small dicts, no cycles: see deckfmt.collector_paused
-        cards = [card_json(card, card_links(card, warnings)) for card in deck.cards]
+        links, warnings = linked_cards(deck)
+        cards = [card_json(card, linked) for card, linked in zip(deck.cards, links, strict=True)]
     return {
         "format": deck.format,
         "score": deck.score,
@@ -146,16 +148,19 @@ def format_line(deck: ParsedDeck) -> str:
     return f"{deck.format} (detected, score {deck.score:.2f})"
 
 
-def summary(deck: ParsedDeck) -> str:
+def summary(deck: ParsedDeck, warnings: list[dict[str, Any]] | None = None) -> str:
+    """The human summary, with every warning :func:`linked_cards` gives."""
+    if warnings is None:
+        warnings = linked_cards(deck)[1]
     missing = sum("answer-missing" in card.flags for card in deck.cards)
     lines = [
         f"{deck.name}",
         f"  format: {format_line(deck)}",
         f"  cards:  {len(deck.cards)}"
         + (f" ({missing} with the answer missing, suspended by default)" if missing else ""),
-        f"  warnings: {len(deck.warnings)}",
+        f"  warnings: {len(warnings)}",
     ]
-    lines += [f"{deck.source}:{w.line}: warning: {w.message}" for w in deck.warnings]
+    lines += [f"{deck.source}:{w['line']}: warning: {w['message']}" for w in warnings]
     lines.append("")
     for number, card in enumerate(deck.cards, 1):
         front = " ".join(card.front.split())
@@ -167,9 +172,9 @@ def summary(deck: ParsedDeck) -> str:
 
 
 def write(text: str) -> None:
-    """Write UTF-8 whatever the locale says (card text is full of Unicode), without any
-    control character but tab and newline (see :mod:`studyapp.textsafe`)."""
-    text = strip_controls(text)
+    """Write UTF-8 whatever the locale says (card text is full of Unicode), every control
+    character but tab and newline escaped (see :mod:`studyapp.textsafe`)."""
+    text = escape_controls(text)
     stream = sys.stdout
     buffer = getattr(stream, "buffer", None)
     if buffer is None:

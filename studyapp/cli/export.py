@@ -22,12 +22,18 @@ def register(subparsers: Any) -> None:
 
 @friendly_errors
 def run(args: argparse.Namespace) -> int:
+    from studyapp.cli._checks import check_parent_folder
     from studyapp.cli._study import find_deck, open_service
+    from studyapp.textsafe import escape_controls
 
+    check_parent_folder(args.apkg, "--apkg")
     with open_service(args) as service:
         deck_id = find_deck(service, args.deck) if args.deck else None
         report = service.exports.apkg(args.apkg, deck_id)
     print(
-        f"wrote {report.path}: {report.decks} decks, {report.notes} notes, {report.reviews} reviews"
+        escape_controls(
+            f"wrote {report.path}: {report.decks} decks, {report.notes} notes, "
+            f"{report.reviews} reviews"
+        )
     )
     return 0

@@ -14,7 +14,9 @@ import sys
 import time
 from typing import Any, TextIO
 
+from studyapp.cli._checks import check_parent_folder
 from studyapp.cli.errors import CliError
+from studyapp.textsafe import escape_controls
 
 DEVICES = ("auto", "cpu", "cuda")
 
@@ -131,6 +133,8 @@ def handle(args: argparse.Namespace) -> int:
         args.steps = ascii_int("--steps", args.steps)
     if args.seeds < 1:
         raise CliError(f"--seeds must be at least 1, got {args.seeds}")
+    if args.png:
+        check_parent_folder(args.png, "--png")  # before the run, not after it
     if not args.seed >= 0 or args.seed + args.seeds > SEED_LIMIT:
         raise CliError(
             f"--seed must be in [0, 2**64 - 1] with --seeds (seed..seed+K-1), got {args.seed}",
@@ -213,4 +217,4 @@ def print_report(spec: Any, result: Any, png: str | None) -> None:
         print(f"prediction: {spec.prediction.question}")
         print(f"  measured answer: {spec.prediction.choices[result.answer]}")
     if png:
-        print(f"figure: {png}")
+        print(f"figure: {escape_controls(png)}")

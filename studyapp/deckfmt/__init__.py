@@ -125,6 +125,10 @@ def _sanitized(deck: ParsedDeck, score: float | None) -> ParsedDeck:
 
 
 def _default_name(source: str) -> str:
+    """The deck name a file gives when its text names none: its stem, made safe (a file
+    name is a way in like any other: ``ESC ] 2 ; title BEL x.txt`` must not set a title)."""
+    from studyapp.textsafe import strip_controls
+
     if source.startswith("<"):
         return "Untitled deck"
-    return Path(source).stem or "Untitled deck"
+    return strip_controls(Path(source).stem).strip() or "Untitled deck"

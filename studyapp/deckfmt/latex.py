@@ -78,9 +78,17 @@ def _replace(match: re.Match[str]) -> str:
     return math_to_unicode(body)
 
 
+MAX_MATH_CHARS = 1000
+"""A longer math segment is shown as written: no formula on a card is that long, and the
+LaTeX parser costs ~5 µs a character (a 1 MB ``$x_x_...$`` took 10 s)."""
+
+
 @lru_cache(maxsize=4096)
 def math_to_unicode(latex: str) -> str:
-    """One math expression (without delimiters) as Unicode; the raw text if unparseable."""
+    """One math expression (without delimiters) as Unicode; the raw text if unparseable or
+    longer than ``MAX_MATH_CHARS``."""
+    if len(latex) > MAX_MATH_CHARS:
+        return latex.strip()
     try:
         from pylatexenc.latexwalker import LatexWalker
 

@@ -51,14 +51,14 @@ class DeckParseError(ValueError):
     """Bad deck input; ``str()`` is one line naming the file and, where it applies, the line."""
 
     def __init__(self, message: str, source: str = "<string>", line: int | None = None) -> None:
-        from studyapp.textsafe import strip_controls
+        from studyapp.textsafe import escape_controls
 
         self.message = message
         self.source = source
         self.line = line
         where = source if line is None else f"{source}:{line}"
-        # a file name or quoted deck text may hold escape sequences: never print them raw
-        where, message = strip_controls(where), strip_controls(message)
+        # a file name or quoted deck text may hold escape sequences: shown, never sent raw
+        where, message = escape_controls(where), escape_controls(message)
         super().__init__(f"{where}: {message}")
 
     def __reduce__(self) -> tuple[type, tuple[str, str, int | None]]:

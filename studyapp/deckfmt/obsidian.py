@@ -20,10 +20,10 @@ from functools import partial
 from studyapp.deckfmt.cards import DeckBuilder
 from studyapp.deckfmt.model import ParsedDeck
 from studyapp.deckfmt.registry import TextFormat
+from studyapp.deckfmt.scan import Finder
 
 MAX_CLOZES = 50
 """Cloze cards made from one paragraph (each repeats the paragraph: keeps parsing linear)."""
-_SR_COMMENT = re.compile(r"<!--SR:[^>]*-->")
 _TAG = re.compile(r"(?:(?<=\s)|^)#([A-Za-z0-9_][\w/-]*)")
 _HEADING = re.compile(r"^#{1,6}\s")
 _HIGHLIGHT = re.compile(r"==([^=\n]+?)==")
@@ -39,11 +39,30 @@ def _tags(text: str) -> list[str]:
 
 def _untag(text: str) -> str:
     """``text`` without ``#tags`` and schedule comments."""
-    if "<!--" in text:
-        text = _SR_COMMENT.sub("", text)
+    if "<!--SR:" in text:
+        text = _without_schedules(text)
     if "#" in text:
         text = _TAG.sub("", text)
     return text.rstrip()
+
+
+def _without_schedules(text: str) -> str:
+    """``text`` without ``<!--SR:...-->`` comments (no ``>`` inside), in one pass: each
+    opener reuses the next ``>`` (``<!--SR:[^>]*-->`` rescanned it from every opener)."""
+    out: list[str] = []
+    close = Finder(text, ">")
+    pos = search = 0
+    while (start := text.find("<!--SR:", search)) >= 0:
+        end = close.find(start + 7)
+        if end < 0:
+            break
+        if end - 2 >= start + 7 and text[end - 2 : end] == "--":
+            out.append(text[pos:start])
+            pos = search = end + 1
+        else:
+            search = start + 1
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def _split_inline(line: str) -> tuple[str, str, bool] | None:

@@ -252,16 +252,44 @@ def check_explicit(
     explicit: Sequence[str], specs: Iterable[ExperimentSpec] | None = None
 ) -> list[str]:
     """Explicit links, de-duplicated; raises UnknownExperimentError for unknown ids."""
+    linked, problems = split_explicit(explicit, specs)
+    if problems:
+        raise UnknownExperimentError(problems[0])
+    return linked
+
+
+def split_explicit(
+    explicit: Sequence[str], specs: Iterable[ExperimentSpec] | None = None
+) -> tuple[list[str], list[str]]:
+    """(the known explicit links de-duplicated, one message per unknown id)."""
     wanted = [e.strip() for e in explicit if e.strip()]
     if any(e.lower() in NO_LINKS for e in wanted):
-        return []
-    known = experiment_ids(specs)
-    unknown = [e for e in wanted if e not in known]
-    if unknown:
-        raise UnknownExperimentError(
-            f"unknown experiment {unknown[0]!r}; valid: {', '.join(known) or 'none'}"
-        )
-    return list(dict.fromkeys(wanted))
+        return [], []
+    ids = experiment_ids(specs)
+    known = set(ids)
+    problems = [
+        f"unknown experiment {e!r}; valid: {', '.join(ids) or 'none'}"
+        for e in dict.fromkeys(wanted)
+        if e not in known
+    ]
+    return list(dict.fromkeys(e for e in wanted if e in known)), problems
+
+
+def card_links(
+    front: str,
+    back: str,
+    explicit: Sequence[str] = (),
+    specs: Iterable[ExperimentSpec] | None = None,
+) -> tuple[list[str], list[str]]:
+    """(experiment ids, problems) of a card as a deck file writes it: an unknown explicit id
+    is one problem and the valid ones stay linked (``kl-term, foo`` keeps ``kl-term``);
+    only when no explicit id is valid is the card linked from its text."""
+    spec_tuple = None if specs is None else tuple(specs)
+    linked, problems = split_explicit(explicit, spec_tuple)
+    kept = tuple(explicit) if not problems else tuple(linked)  # () links from the text
+    if spec_tuple is None:  # the module's matcher as it is (tests may replace it)
+        return experiments_for(front, back, kept), problems
+    return experiments_for(front, back, kept, spec_tuple), problems
 
 
 def experiments_for(

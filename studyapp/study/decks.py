@@ -18,6 +18,7 @@ from studyapp.study import queue
 from studyapp.study.cards import NEEDS_TEXT
 from studyapp.study.errors import StudyError
 from studyapp.study.views import DeckSummary, ImportReport
+from studyapp.textsafe import strip_controls
 
 if TYPE_CHECKING:
     from studyapp.store.rows import DeckRow
@@ -196,7 +197,14 @@ class DecksPart:
             except (ValueError, OSError) as error:  # DeckParseError is a ValueError
                 message = str(error).splitlines()[0] if str(error) else type(error).__name__
                 reports.append(
-                    ImportReport(0, path.stem, source, str(path), skipped=True, warnings=(message,))
+                    ImportReport(
+                        0,
+                        strip_controls(path.stem),
+                        source,
+                        str(path),
+                        skipped=True,
+                        warnings=(message,),
+                    )
                 )
         return reports
 

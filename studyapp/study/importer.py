@@ -56,13 +56,11 @@ def link_experiments(
     front: str, back: str, explicit: Sequence[str], where: str, warnings: list[str]
 ) -> list[str]:
     """Experiment ids for a card (``studyapp.experiments.links``); bad explicit ids: warnings."""
-    from studyapp.experiments.links import UnknownExperimentError, experiments_for
+    from studyapp.experiments.links import card_links
 
-    try:
-        return list(experiments_for(front, back, tuple(explicit)))
-    except UnknownExperimentError as error:
-        warnings.append(f"{where}: {error}")
-        return list(experiments_for(front, back))
+    linked, problems = card_links(front, back, tuple(explicit))
+    warnings.extend(f"{where}: {problem}" for problem in problems)
+    return linked
 
 
 def link_settings(

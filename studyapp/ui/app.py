@@ -25,6 +25,7 @@ from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
 from studyapp.errors import UserError
+from studyapp.textsafe import escape_controls
 from studyapp.ui.messages import DataChanged, DecksSynced, JobDone, ServiceFailed, ServiceReady
 from studyapp.ui.settings import Settings, load_settings, save_settings
 from studyapp.ui.themes import THEMES
@@ -121,7 +122,9 @@ class StudyApp(App[None]):
         timeout: float | None = None,
         markup: bool = False,
     ) -> None:
-        """A toast; unlike Textual's default, ``message`` is plain text (it often holds data)."""
+        """A toast; unlike Textual's default, ``message`` is plain text (it often holds data),
+        shown with any control character escaped (:mod:`studyapp.textsafe`)."""
+        message, title = escape_controls(message), escape_controls(title)
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
 
     # -- the service ---------------------------------------------------------------------

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
+from studyapp.textsafe import escape_controls
+
 if TYPE_CHECKING:
     from studyapp.study.views import DeckSummary
     from studyapp.ui.app import StudyApp
@@ -49,7 +51,9 @@ def commands(app: StudyApp, decks: list[DeckSummary]) -> list[Command]:
             found.append(Command(f"{entry.title}: {target.label}", target.help, open_it))
     for deck in decks:
         ask = partial(app.ask_exam_date, deck.id, deck.name, deck.exam_date)
-        found.append(Command(f"Exam date: {deck.name}", "Set or clear the exam date", ask))
+        found.append(
+            Command(f"Exam date: {escape_controls(deck.name)}", "Set or clear the exam date", ask)
+        )
     return found
 
 

@@ -34,9 +34,7 @@ CLI_DECKS = 6
 LIMIT_S = 5.0
 SAMPLES = [
     p.read_text(encoding="utf-8")
-    for p in sorted(
-        [*(ROOT / "studyapp/decks").glob("*.txt"), *(ROOT / "tests/fixtures/decks").iterdir()]
-    )
+    for p in sorted([*(ROOT / "decks").glob("*.txt"), *(ROOT / "tests/fixtures/decks").iterdir()])
 ]
 TOKENS = [
     "\x1b[2J", "\x1b]0;pwned\x07", "\x9b31m", "\x85", "\x00", "\x08", "\x7f", "\r", "\r\n",

@@ -23,11 +23,14 @@ from studyapp.deckfmt.apkg.model import MediaFile
 
 
 @pytest.fixture(autouse=True)
-def private_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The reader's temp copies go here, so a test can see that none is left behind."""
-    folder = tmp_path / "tmpdir"
+def private_tmp(isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The reader's temp copies go to the data dir's ``tmp``; the system's temp folder is
+    redirected too, so a test can see that none is left behind in either."""
+    system = tmp_path / "system-tmp"
+    system.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system))
+    folder = isolated_home / "tmp"
     folder.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(folder))
     return folder
 
 

@@ -1,9 +1,11 @@
-"""Parsers stay linear on hostile input (issue 12, items 4 and 5).
+"""Parsers stay linear on hostile input (issue 12, items 4 and 5; issue 19, item 10).
 
 Each case times a parse at n and at 4n (best of a few runs, so a busy machine adds less
 noise) and asks that the time grows about linearly: 4x the input may take up to 8x the
 time; a quadratic parser takes 16x. The inputs are the ones the hostile pass found slow;
 the sizes are small so the whole file runs in seconds (a quadratic regression would not).
+The Anki package renderer (HTML, clozes, math, sound, the answer rule) is timed the same way,
+its caches cleared before every run.
 Then: anything that is not a regular file is refused by name, without blocking.
 """
 
@@ -97,7 +99,81 @@ CASES: dict[str, tuple[str, Callable[[int], str], int]] = {
         40_000,
     ),
     "csv unclosed quotes": ("csv", lambda n: "Question,Answer\n" + '"a,b\n' * (n // 5), 20_000),
+    # issue 19, item 10
+    "obsidian unclosed <!--SR: repeated": (
+        "obsidian",
+        lambda n: "a::b\nc::d\n\nq::a " + "<!--SR:" * (n // 7) + "\n",
+        32_000,
+    ),
+    "obsidian <!--SR: with one late >": (
+        "obsidian",
+        lambda n: "a::b\nc::d\n\nq " + "<!--SR:!" * (n // 8) + ">\n",
+        32_000,
+    ),
+    "anki-text a row of <": ("anki-text", lambda n: "#separator:tab\n" + "<" * n + "\tb\n", 16_000),
+    "anki-text [sound: repeated": (
+        "anki-text",
+        lambda n: "#separator:tab\n" + "[sound:" * (n // 7) + "\tb\n",
+        16_000,
+    ),
+    "native $x_x_...$": ("deck", lambda n: "Q: $" + "x_" * (n // 2) + "x$\nA: b\n", 16_000),
 }
+
+
+def _render(html: str) -> None:
+    from studyapp.deckfmt.apkg.render import clear_cache, render_card
+    from studyapp.deckfmt.latex import math_to_unicode
+
+    clear_cache()
+    math_to_unicode.cache_clear()
+    render_card("{{cloze:Text}}", "{{cloze:Text}}<br>{{Back}}", {"Text": html, "Back": html}, 1)
+    render_card(
+        "{{Front}}", "{{FrontSide}}<hr id=answer>{{Back}}", {"Front": html, "Back": ""}, None
+    )
+
+
+RENDER_CASES: dict[str, tuple[Callable[[int], str], int]] = {
+    # name: (a note field of size n, base n); the slow ones the hostile pass found first
+    "<a and spaces": (lambda n: "<a" + " " * n, 2_000),
+    "<a repeated": (lambda n: "<a " * (n // 3), 2_000),
+    "{{c1:: repeated": (lambda n: "{{c1::" * (n // 6), 4_000),
+    "\\( repeated": (lambda n: "\\(" * (n // 2), 8_000),
+    "<a with an unclosed quote repeated": (lambda n: '<a x="' * (n // 6), 2_000),
+    "[sound: repeated": (lambda n: "[sound:" * (n // 7), 8_000),
+    "<hr repeated before one >": (lambda n: "<hr " * (n // 4) + ">", 8_000),
+    "unclosed comment then tags": (lambda n: "<!--" + "<b>" * (n // 3), 8_000),
+    "<script> unclosed then tags": (lambda n: "<script>" + "<b>" * (n // 3), 8_000),
+    "[$] repeated": (lambda n: "[$]" * (n // 3), 8_000),
+    "nested cloze hints": (lambda n: "{{c1::a::" * (n // 9) + "}}", 8_000),
+}
+
+
+@pytest.mark.parametrize("name", sorted(RENDER_CASES))
+def test_package_rendering_time_grows_linearly(name: str) -> None:
+    make, n = RENDER_CASES[name]
+    small, large = make(n), make(GROWTH * n)
+    _render(small)  # warm imports
+    t_small = _best(lambda: _render(small))
+    t_large = _best(lambda: _render(large))
+    floor = 0.005
+    ratio = max(t_large, floor) / max(t_small, floor)
+    assert ratio < MAX_RATIO, f"{name}: {GROWTH}x input took {ratio:.1f}x time ({t_large:.3f} s)"
+
+
+def test_a_long_math_segment_is_shown_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The LaTeX parser costs ~5 µs a character: past MAX_MATH_CHARS it is not called."""
+    import pylatexenc.latexwalker
+
+    from studyapp.deckfmt import latex
+
+    latex.math_to_unicode.cache_clear()
+    body = "x_" * (latex.MAX_MATH_CHARS // 2) + "x"
+    calls: list[str] = []
+    monkeypatch.setattr(pylatexenc.latexwalker, "LatexWalker", lambda text, **_: calls.append(text))
+    assert latex.math_to_unicode(body) == body
+    assert parse_text(f"Q: ${body}$\nA: b\n", "deck", "m.txt").cards[0].front == body
+    latex.math_to_unicode.cache_clear()
+    assert calls == []
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

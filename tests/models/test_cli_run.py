@@ -39,7 +39,7 @@ def test_run_json_prints_exactly_one_object(capsys: pytest.CaptureFixture[str]) 
 
 
 def test_run_report_and_figure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    png = tmp_path / "figs" / "kl.png"
+    png = tmp_path / "kl.png"  # its folder must exist (issue 19, item 11)
     code = main(["run", "kl-term", "--steps", "40", "--set", "beta_max=8", "--png", str(png)])
     captured = capsys.readouterr()
     assert code == 0

@@ -7,7 +7,7 @@ import pytest
 from studyapp.deckfmt import ParsedCard, ParsedDeck, parse_file
 
 ROOT = Path(__file__).resolve().parents[2]
-DECKS = ROOT / "studyapp" / "decks"
+DECKS = ROOT / "decks"
 FIXTURES = ROOT / "tests" / "fixtures" / "decks"
 
 

@@ -196,3 +196,48 @@ def test_deck_parse_does_not_import_heavy_modules() -> None:
     )
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip() == "[]"  # no LaTeX in this deck: not even pylatexenc
+
+
+# -- issue 19, item 14: one unknown id keeps the others; the summary counts every warning ----
+
+LINKED = "Q: What colour is the sky?\nA: Blue.\nexperiments: kl-term, foo\n"  # no text link
+
+
+def test_one_unknown_experiment_id_keeps_the_valid_links() -> None:
+    from studyapp.experiments.links import card_links
+
+    assert card_links("What is a GAN?", "", ("kl-term", "foo")) == (
+        ["kl-term"],
+        [card_links("x", "", ("foo",))[1][0]],
+    )
+    linked, problems = card_links("What is the reparameterization trick?", "", ("foo", "bar"))
+    assert linked == ["reparameterization"]  # none valid: matched from the text, as before
+    assert [p.split(";")[0] for p in problems] == [
+        "unknown experiment 'foo'",
+        "unknown experiment 'bar'",
+    ]
+
+
+def test_import_keeps_the_valid_links_and_warns(tmp_path: Path) -> None:
+    from studyapp.deckfmt import parse_text
+    from studyapp.study.service import StudyService
+
+    service = StudyService.open(str(tmp_path / "s.db"))
+    try:
+        report = service.imports.parsed(parse_text(LINKED, "deck", "l.deck"))
+        [row] = service.cards.browse("")
+    finally:
+        service.close()
+    assert row.experiments == ("kl-term",)
+    assert [w.split(";")[0] for w in report.warnings] == ["l.deck:1: unknown experiment 'foo'"]
+
+
+def test_summary_and_json_count_the_same_warnings(tmp_path: Path) -> None:
+    deck = tmp_path / "linked.txt"
+    deck.write_text(LINKED, encoding="utf-8")
+    plain = run_cli("deck", "parse", str(deck))
+    as_json = json.loads(run_cli("deck", "parse", str(deck), "--json").stdout)
+    assert len(as_json["warnings"]) == 1
+    assert as_json["cards"][0]["experiments"] == ["kl-term"]
+    assert "  warnings: 1\n" in plain.stdout
+    assert f"{deck}:1: warning: unknown experiment 'foo'" in plain.stdout

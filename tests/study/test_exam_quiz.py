@@ -141,7 +141,7 @@ def real_decks() -> list[list[tuple[int, str, str]]]:
 
     from studyapp.deckfmt import parse_file
 
-    root = Path(__file__).resolve().parents[2] / "studyapp" / "decks"
+    root = Path(__file__).resolve().parents[2] / "decks"
     decks = []
     for path in sorted(root.glob("*.txt")):
         cards = parse_file(path).cards

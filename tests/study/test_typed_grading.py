@@ -34,7 +34,7 @@ ROLES = "\u2022 Generator: minimize\n\u2022 Discriminator: maximize"
 
 
 def deck_cards() -> list[tuple[str, str]]:
-    return [(c.front, c.back) for f in sorted((ROOT / "studyapp" / "decks").glob("*.txt"))
+    return [(c.front, c.back) for f in sorted((ROOT / "decks").glob("*.txt"))
             for c in parse_file(f).cards]  # fmt: skip
 
 

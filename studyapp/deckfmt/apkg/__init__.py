@@ -4,9 +4,12 @@
 ``collection.anki21``, current zstd ``collection.anki21b``) from a private temp copy with a
 read-only sqlite3 connection, and returns every card rendered as terminal text with its
 identity (note GUID + ordinal), deck path, tags, suspension and review log, plus the media
-index. It writes nothing of ours. ``extract_media(path, package.media, folder)`` then copies
-the media safely. Any bad package raises :class:`PackageError` (a ``DeckParseError``: one line
-naming the file), before anything is written.
+index. It writes nothing of ours but its temp copy, in the data dir's temp folder and
+removed however reading ends (:mod:`.tempdir`). ``extract_media(path, package.media,
+folder)`` then copies the media safely. Every size is capped (:mod:`.container`) and a
+collection is read only when it holds plain tables, within a time budget
+(:mod:`.collection`). Any bad package raises :class:`PackageError` (a ``DeckParseError``:
+one line naming the file and the figure that was past its limit), before anything is written.
 
 For the importer (one transaction): group ``package.cards`` by ``card.deck``; key each card by
 ``card.identity``; rebuild its schedule with ``studyapp.study.history.replay(card.reviews)``.
@@ -99,13 +102,14 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
-def read_package(path: str | Path) -> AnkiPackage:
-    """Read the package at ``path``; raises :class:`PackageError` for anything unreadable."""
+def read_package(path: str | Path, temp_root: Path | None = None) -> AnkiPackage:
+    """Read the package at ``path``; raises :class:`PackageError` for anything unreadable.
+    ``temp_root``: where the private temp folder goes (default: the data dir's ``tmp``)."""
     with paused_gc():
-        return _read_package(path)
+        return _read_package(path, temp_root)
 
 
-def _read_package(path: str | Path) -> AnkiPackage:
+def _read_package(path: str | Path, temp_root: Path | None) -> AnkiPackage:
     source = str(path)
     path = Path(path)
     try:
@@ -114,24 +118,29 @@ def _read_package(path: str | Path) -> AnkiPackage:
         raise PackageError(f"cannot read the package ({error.strerror})", source) from None
     if not path.is_file():
         raise PackageError("not a regular file", source)
-    import tempfile
-
     from studyapp.deckfmt.apkg import container
+    from studyapp.deckfmt.apkg.tempdir import reading_folder
+    from studyapp.textsafe import strip_controls
 
     if info.st_size > MAX_PACKAGE_BYTES:
         raise PackageError(f"larger than {MAX_PACKAGE_BYTES >> 20} MiB", source)
+    budget = container.Budget(info.st_size, source)
     with container.open_zip(path, source) as archive:
         container.package_version(archive, source)
         member = container.pick_collection(archive, source)
         media = container.media_files(archive, member.endswith("b"), source)
-        with tempfile.TemporaryDirectory(prefix="studyapp-apkg-") as tmp:
-            copy = Path(tmp) / "collection.sqlite"
-            container.copy_collection(archive, member, copy, source)
+        found = container.member_info(archive, member, container.MAX_COLLECTION_BYTES, source)
+        declared = found.file_size + sum(m.size for m in media)
+        budget.check(declared, "its collection and media files declare")
+        with reading_folder(temp_root) as folder:
+            copy = folder / "collection.sqlite"
+            container.copy_collection(archive, member, copy, source, budget)
             _check_sqlite(copy, member, source)
             from studyapp.deckfmt.apkg.collection import read_collection
 
             schema, cards, decks, rollover = read_collection(copy, source)
-    name = decks[0].split("::")[0] if len({d.split("::")[0] for d in decks}) == 1 else path.stem
+    stem = strip_controls(path.stem).strip() or "Untitled package"  # a file name: a way in
+    name = decks[0].split("::")[0] if len({d.split("::")[0] for d in decks}) == 1 else stem
     return AnkiPackage(
         name=name, format=FORMAT_NAME, source=source, cards=list(cards), schema=schema,
         collection=member, decks=decks, media=media, rollover=rollover,

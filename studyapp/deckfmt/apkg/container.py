@@ -1,9 +1,16 @@
 """The zip around a collection: members checked, sizes capped, the collection copied out.
 
-Sizes are checked twice: the sizes the zip declares, and the bytes actually inflated while
-streaming (a forged header cannot slip a bomb past). Media names are untrusted and must be one
-plain file name. ``meta`` (package version) and ``media`` (a JSON map in legacy packages, a
-zstd protobuf ``MediaEntries`` in current ones) are decoded here without the ``anki`` package.
+Limits, each refusal naming the figure: the collection inflates to at most 512 MiB, one media
+file to 256 MiB and all media together to 2 GiB; no member inflates more than 100x its
+compressed size (1 MiB always allowed), and a whole package no more than 100x its own size
+(64 MiB always allowed). Only stored and deflated members are read (Anki writes nothing else;
+a bzip2 member inflates a whole block at once, 3.9 GB from 1.5 KB). Sizes are checked twice:
+the sizes the zip declares, before anything is inflated, and the bytes actually inflated while
+streaming (zipfile stops at the declared size; a zstd stream inside declares nothing).
+
+Media names are untrusted and must be one plain file name. ``meta`` (package version) and
+``media`` (a JSON map in legacy packages, a zstd protobuf ``MediaEntries`` in current ones)
+are decoded here without the ``anki`` package.
 """
 
 from __future__ import annotations
@@ -16,10 +23,18 @@ from typing import IO
 
 from studyapp.deckfmt.apkg.model import MediaFile, PackageError
 
-MAX_COLLECTION_BYTES = 2 << 30
+MAX_COLLECTION_BYTES = 512 << 20
 """Largest collection database (inflated) read."""
 MAX_MEDIA_FILE_BYTES = 256 << 20
-MAX_MEDIA_TOTAL_BYTES = 4 << 30
+MAX_MEDIA_TOTAL_BYTES = 2 << 30
+MAX_RATIO = 100
+"""Most a member may inflate (x its compressed size), and a package (x its file size)."""
+MEMBER_FLOOR_BYTES = 1 << 20
+"""A member may always inflate to this much, whatever its ratio."""
+PACKAGE_FLOOR_BYTES = 64 << 20
+"""A package may always inflate to this much in all, whatever its ratio."""
+READ_METHODS = {zipfile.ZIP_STORED: "stored", zipfile.ZIP_DEFLATED: "deflate"}
+METHOD_NAMES = {zipfile.ZIP_BZIP2: "bzip2", zipfile.ZIP_LZMA: "lzma"}
 MAX_MEMBERS = 200_000
 MAX_META_BYTES = 64 << 20
 """Largest ``media``/``meta`` index (inflated)."""
@@ -69,18 +84,57 @@ def pick_collection(archive: zipfile.ZipFile, source: str) -> str:
     raise PackageError("no collection in the package (collection.anki2/.anki21/.anki21b)", source)
 
 
-def copy_collection(archive: zipfile.ZipFile, member: str, target: Path, source: str) -> None:
+def size_text(size: int) -> str:
+    """``size`` bytes for an error message: ``912 bytes``, ``1.5 KiB``, ``2,048.0 MiB``."""
+    if size < 1 << 10:
+        return f"{size} bytes"
+    if size < 1 << 20:
+        return f"{size / 2**10:.1f} KiB"
+    return f"{size / 2**20:,.1f} MiB"
+
+
+class Budget:
+    """What one package may inflate to in all: ``MAX_RATIO`` x its file size, at least
+    ``PACKAGE_FLOOR_BYTES``, at most ``cap``; checked on declared sizes, then while streaming."""
+
+    def __init__(self, package_bytes: int, source: str, cap: int | None = None) -> None:
+        self.package_bytes, self.source, self.used = package_bytes, source, 0
+        self.limit = max(PACKAGE_FLOOR_BYTES, MAX_RATIO * package_bytes)
+        self.rule = f"{MAX_RATIO}x the package, at least {size_text(PACKAGE_FLOOR_BYTES)}"
+        if cap is not None and cap < self.limit:
+            self.limit, self.rule = cap, f"{self.rule}, at most {size_text(cap)}"
+
+    def check(self, total: int, what: str) -> None:
+        """Refuse ``total`` bytes (``what``: "media files declare", ...) past the limit."""
+        if total > self.limit:
+            raise PackageError(
+                f"{what} {size_text(total)} from a {size_text(self.package_bytes)} package, "
+                f"past the limit of {size_text(self.limit)} ({self.rule}): a zip bomb?",
+                self.source,
+            )
+
+    def take(self, size: int, member: str) -> None:
+        """Count ``size`` more bytes inflated from ``member``."""
+        self.used += size
+        if self.used > self.limit:
+            self.check(self.used, f"inflating {member}: the package reached")
+
+
+def copy_collection(
+    archive: zipfile.ZipFile, member: str, target: Path, source: str, budget: Budget
+) -> None:
     """Inflate ``member`` (and un-zstd ``.anki21b``) into ``target``, capped in size."""
-    info = _info(archive, member, MAX_COLLECTION_BYTES, source)
+    info = member_info(archive, member, MAX_COLLECTION_BYTES, source)
+    limit = member_limit(info, MAX_COLLECTION_BYTES)
     try:
         with archive.open(info) as raw, target.open("wb") as out:
             if member.endswith("b"):
                 import zstandard
 
                 reader = zstandard.ZstdDecompressor().stream_reader(raw)
-                _copy_capped(reader, out, MAX_COLLECTION_BYTES, member, source)
+                _copy_capped(reader, out, limit, member, source, budget)
             else:
-                _copy_capped(raw, out, MAX_COLLECTION_BYTES, member, source)
+                _copy_capped(raw, out, limit, member, source, budget)
     except PackageError:
         raise
     except Exception as error:  # zlib.error, zstd.ZstdError, BadZipFile, EOFError: corrupt
@@ -99,10 +153,13 @@ def media_files(archive: zipfile.ZipFile, zstd: bool, source: str) -> list[Media
         if name in seen:
             raise PackageError(f"media name {name!r} appears twice", source)
         seen.add(name)
-        info = _info(archive, member, MAX_MEDIA_FILE_BYTES, source)
+        info = member_info(archive, member, MAX_MEDIA_FILE_BYTES, source)
         total += info.file_size
         if total > MAX_MEDIA_TOTAL_BYTES:
-            raise PackageError(f"media larger than {MAX_MEDIA_TOTAL_BYTES >> 20} MiB", source)
+            raise PackageError(
+                f"media files declare more than {size_text(MAX_MEDIA_TOTAL_BYTES)}, the limit",
+                source,
+            )
         files.append(MediaFile(name, member, info.file_size, compressed=zstd))
     return files
 
@@ -114,15 +171,23 @@ def check_media_name(name: str, source: str) -> None:
 
 
 def read_member(archive: zipfile.ZipFile, member: str, limit: int, source: str) -> bytes:
-    info = _info(archive, member, limit, source)
+    info = member_info(archive, member, limit, source)
     try:
         with archive.open(info) as raw:
             data = raw.read(limit + 1)
     except Exception as error:
         raise PackageError(f"corrupt {member} ({type(error).__name__}: {error})", source) from None
     if len(data) > limit:
-        raise PackageError(f"{member} inflates past {limit >> 20} MiB (zip bomb?)", source)
+        raise PackageError(
+            f"{member} inflates past the {size_text(limit)} limit (zip bomb?)", source
+        )
     return data
+
+
+def member_limit(info: zipfile.ZipInfo, limit: int) -> int:
+    """Most ``info``'s bytes may inflate to, streaming (a zstd stream inside included):
+    ``limit``, and ``MAX_RATIO`` x its compressed size (``MEMBER_FLOOR_BYTES`` at least)."""
+    return min(limit, max(MEMBER_FLOOR_BYTES, MAX_RATIO * info.compress_size))
 
 
 def open_media(archive: zipfile.ZipFile, media: MediaFile) -> IO[bytes]:
@@ -134,30 +199,53 @@ def open_media(archive: zipfile.ZipFile, media: MediaFile) -> IO[bytes]:
     return zstandard.ZstdDecompressor().stream_reader(raw, closefd=True)  # type: ignore[return-value]
 
 
-def copy_capped(reader: IO[bytes], out: IO[bytes], limit: int, member: str, source: str) -> int:
-    return _copy_capped(reader, out, limit, member, source)
+def copy_capped(
+    reader: IO[bytes], out: IO[bytes], limit: int, member: str, source: str, budget: Budget
+) -> int:
+    return _copy_capped(reader, out, limit, member, source, budget)
 
 
-def _copy_capped(reader: IO[bytes], out: IO[bytes], limit: int, member: str, source: str) -> int:
+def _copy_capped(
+    reader: IO[bytes], out: IO[bytes], limit: int, member: str, source: str, budget: Budget
+) -> int:
     written = 0
     while chunk := reader.read(CHUNK):
         written += len(chunk)
         if written > limit:
-            raise PackageError(f"{member} inflates past {limit >> 20} MiB (zip bomb?)", source)
+            raise PackageError(
+                f"{member} inflates past {size_text(limit)}, its limit ({MAX_RATIO}x its "
+                f"compressed size, at least {size_text(MEMBER_FLOOR_BYTES)}): a zip bomb?",
+                source,
+            )
+        budget.take(len(chunk), member)
         out.write(chunk)
     return written
 
 
-def _info(archive: zipfile.ZipFile, member: str, limit: int, source: str) -> zipfile.ZipInfo:
+def member_info(archive: zipfile.ZipFile, member: str, limit: int, source: str) -> zipfile.ZipInfo:
+    """``member``'s entry, its method and declared size and ratio checked before reading."""
     try:
         info = archive.getinfo(member)
     except KeyError:
         raise PackageError(
             f"the package lists {member!r} but does not contain it", source
         ) from None
+    if info.compress_type not in READ_METHODS:
+        method = METHOD_NAMES.get(info.compress_type, f"method {info.compress_type}")
+        raise PackageError(
+            f"{member} is compressed with {method}; Anki writes only stored or deflate members",
+            source,
+        )
     if info.file_size > limit:
         raise PackageError(
-            f"{member} declares {info.file_size} bytes, past the {limit >> 20} MiB limit", source
+            f"{member} declares {info.file_size:,} bytes, past the {size_text(limit)} limit", source
+        )
+    if info.file_size > member_limit(info, limit):
+        raise PackageError(
+            f"{member} declares {size_text(info.file_size)} from {info.compress_size:,} bytes "
+            f"({info.file_size // max(1, info.compress_size):,}x), past the limit of "
+            f"{MAX_RATIO}x (at least {size_text(MEMBER_FLOOR_BYTES)}): a zip bomb?",
+            source,
         )
     return info
 

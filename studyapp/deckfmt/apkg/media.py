@@ -3,7 +3,8 @@
 Names were validated when the package was read (one plain file name each). Writing never
 follows a link: each file goes to a fresh temp file opened with ``O_EXCL | O_NOFOLLOW`` and is
 renamed over the target (a rename replaces a link, never writes through it). Sizes are capped
-while streaming. On any failure the files this call created are removed.
+while streaming, per file and for the package (:class:`container.Budget`, at most
+``MAX_MEDIA_TOTAL_BYTES`` in all). On any failure the files this call created are removed.
 
 Names are shared by every package imported into one folder, so a file is kept by content, as
 Anki does: a name already holding the same bytes is kept; one holding other bytes (an earlier
@@ -39,11 +40,13 @@ def extract_media(
     folder.mkdir(parents=True, exist_ok=True)
     created: list[Path] = []
     total = 0
+    size = os.path.getsize(package_path)
+    budget = container.Budget(size, source, container.MAX_MEDIA_TOTAL_BYTES)
     try:
         with zipfile.ZipFile(package_path) as archive:
             for item in media:
                 container.check_media_name(item.name, source)
-                total += _copy_one(archive, item, folder, source, created, renamed)
+                total += _copy_one(archive, item, folder, source, created, renamed, budget)
     except BaseException:
         for path in created:
             path.unlink(missing_ok=True)
@@ -53,7 +56,7 @@ def extract_media(
 
 def _copy_one(
     archive: zipfile.ZipFile, item: MediaFile, folder: Path, source: str, created: list[Path],
-    renamed: dict[str, str] | None,
+    renamed: dict[str, str] | None, budget: container.Budget,
 ) -> int:  # fmt: skip
     target = folder / item.name
     if Path(os.path.normpath(target)).parent != folder:  # the leaf is never resolved
@@ -61,6 +64,8 @@ def _copy_one(
     existing = _lstat(target)
     if existing is not None and stat.S_ISDIR(existing.st_mode):
         raise PackageError(f"media name {item.name!r} is a folder in {folder}", source)
+    info = container.member_info(archive, item.member, container.MAX_MEDIA_FILE_BYTES, source)
+    limit = container.member_limit(info, container.MAX_MEDIA_FILE_BYTES)
     temp = folder / f".{item.name[:200]}.{os.getpid()}.part"
     fd = os.open(temp, _FLAGS, 0o600)
     written = 0
@@ -68,7 +73,7 @@ def _copy_one(
         with os.fdopen(fd, "wb") as raw, container.open_media(archive, item) as reader:
             out = _Hashing(raw)
             written = container.copy_capped(
-                reader, cast(IO[bytes], out), container.MAX_MEDIA_FILE_BYTES, item.member, source
+                reader, cast(IO[bytes], out), limit, item.member, source, budget
             )
         digest = out.sha.hexdigest()
         if existing is not None and stat.S_ISREG(existing.st_mode):

@@ -4,23 +4,35 @@ Templates are rendered with the small subset of Anki's syntax that decides what 
 ``{{Field}}``, ``{{FrontSide}}``, sections ``{{#F}}..{{/F}}`` and ``{{^F}}..{{/F}}``, and
 filters (``cloze:``, ``text:``, ``hint:``; ``type:`` shows nothing). HTML becomes text with
 line breaks, list bullets, sub/superscripts and entities; ``\\(..\\)``, ``\\[..\\]`` and
-``[$]..[/$]`` go through the LaTeX renderer. Everything is linear in the input size.
+``[$]..[/$]`` go through the LaTeX renderer.
+
+Everything is linear in the input size, hostile input included (``<a`` and 2,000 spaces,
+``<a `` or ``{{c1::`` or ``\\(`` repeated took 12-41 s through regexes and HTMLParser): HTML
+is read by one left-to-right tokenizer (:func:`feed_html`), and every ``opener ... closer``
+is found with :mod:`studyapp.deckfmt.scan`, never by a regex that rescans from each opener.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from functools import lru_cache
 from html import unescape
-from html.parser import HTMLParser
 
 from studyapp.deckfmt.latex import math_to_unicode
+from studyapp.deckfmt.scan import Finder, sub_spans
 
 _TAG = re.compile(r"\{\{([#^/]?)([^{}]*)\}\}")
-_CLOZE = re.compile(r"\{\{c(\d+)::(.*?)(?:::([^{}]*?))?\}\}", re.DOTALL)
-_MATH = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]|\[\$\$?\](.*?)\[/\$\$?\]", re.DOTALL)
-_SOUND = re.compile(r"\[sound:([^\]]*)\]")
-_ANSWER_HR = re.compile(r"<hr[^>]*id=['\"]?answer['\"]?[^>]*>", re.IGNORECASE)
+_CLOZE_OPEN = re.compile(r"\{\{c(\d+)::")
+_MATH_OPEN = re.compile(r"\\\(|\\\[|\[\$\$?\]")
+_MATH_CLOSE: dict[str, str | re.Pattern[str]] = {
+    "\\(": "\\)",
+    "\\[": "\\]",
+    "[$": re.compile(r"\[/\$\$?\]"),
+}
+"""Each opener's closer, the opener by its first two characters."""
+_HR = re.compile(r"<hr", re.IGNORECASE)
+_ANSWER_ID = re.compile(r"id=['\"]?answer", re.IGNORECASE)
 _SUP = str.maketrans("0123456789+-=()nix", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱˣ")
 _SUB = str.maketrans("0123456789+-=()aeijoux", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎ₐₑᵢⱼₒᵤₓ")
 _BLOCKS = {"div", "p", "ul", "ol", "table", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -46,11 +58,48 @@ def render_card(
     # the answer side repeats the question ({{FrontSide}}): keep only what follows it
     if "\x00FRONT\x00" in back_html:
         back_html = back_html.split("\x00FRONT\x00", 1)[1]
-        back_html = _ANSWER_HR.split(back_html, 1)[-1]
-    elif _ANSWER_HR.search(back_html):
-        back_html = _ANSWER_HR.split(back_html, 1)[1]
+    hr = _answer_hr(back_html)
+    if hr is not None:
+        back_html = back_html[hr:]
     media: list[str] = []
     return html_to_text(front_html, media), html_to_text(back_html, media), media
+
+
+def _clozes(text: str) -> Iterator[tuple[int, int, str, str, str | None]]:
+    """``(start, end, number, body, hint)`` of each ``{{cN::body::hint}}``, as the regex
+    ``\\{\\{c(\\d+)::(.*?)(?:::([^{}]*?))?\\}\\}`` (DOTALL) finds them, in linear time: a
+    cloze ends at the first ``}}`` after its opener; its hint starts at the first ``::`` with
+    no brace between it and that end."""
+    pos = 0
+    while (opener := _CLOZE_OPEN.search(text, pos)) is not None:
+        body = opener.end()
+        stop = text.find("}}", body)
+        if stop < 0:
+            return  # no later opener can close either
+        brace = max(text.rfind("{", body, stop), text.rfind("}", body, stop))
+        split = text.find("::", max(body, brace + 1), stop)
+        number, end = opener.group(1), stop + 2
+        if split < 0:
+            yield opener.start(), end, number, text[body:stop], None
+        else:
+            yield opener.start(), end, number, text[body:split], text[split + 2 : stop]
+        pos = end
+
+
+def _answer_hr(html: str) -> int | None:
+    """Where the text after the first ``<hr id=answer>`` starts (case and quotes as Anki
+    allows), else None; linear: each ``<hr`` reuses the next ``>`` and the next ``id=answer``."""
+    close, answer = Finder(html, ">"), Finder(html, _ANSWER_ID)
+    pos = 0
+    while (hr := _HR.search(html, pos)) is not None:
+        end = close.find(hr.end())
+        found = answer.find(hr.end())
+        if end < 0 or found < 0:
+            return None
+        if found < end:
+            return end + 1
+        pos = hr.start() + 1
+    return None
 
 
 def _render(template: str, fields: dict[str, str], cloze: int | None, question: bool,
@@ -108,15 +157,17 @@ def _field(name: str, fields: dict[str, str]) -> str:
 
 
 def _cloze(text: str, number: int, question: bool) -> str:
-    def replace(match: re.Match[str]) -> str:
-        if int(match.group(1)) != number:
-            return match.group(2)
-        if not question:
-            return match.group(2)
-        hint = match.group(3)
-        return f"[{hint}]" if hint else CLOZE_BLANK
-
-    return _CLOZE.sub(replace, text)
+    out: list[str] = []
+    pos = 0
+    for start, end, n, body, hint in _clozes(text):
+        out.append(text[pos:start])
+        if question and int(n) == number:
+            out.append(f"[{hint}]" if hint else CLOZE_BLANK)
+        else:
+            out.append(body)
+        pos = end
+    out.append(text[pos:])
+    return "".join(out)
 
 
 def html_to_text(html: str, media: list[str] | None = None) -> str:
@@ -143,75 +194,151 @@ def clear_cache() -> None:
     _CACHE.clear()
 
 
-_PLAIN_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)(\s[^<>]*?)?\s*(/?)>")
-_RAW_TAGS = frozenset({"img", "script", "style", "textarea", "title"})
-
-
 def _convert(html: str, found: list[str]) -> str:
     if "[sound:" in html:
-        html = _SOUND.sub(lambda m: _sound(m, found), html)
+        html = sub_spans(html, "[sound:", "]", lambda name: _sound(name, found))
     parser = _TextParser(found)
-    if not _simple(parser, html):
-        parser = _TextParser(found)
-        parser.feed(html)
-        parser.close()
+    feed_html(parser, html)
     text = parser.text()
     if "\\(" in text or "\\[" in text or "[$" in text:
-        text = _MATH.sub(_math, text)
+        text = _math_sub(text)
     return text
 
 
-def _simple(parser: _TextParser, html: str) -> bool:
-    """Feed ``parser`` the way HTMLParser would, for HTML of plain tags only (no comments,
-    no ``<img>``, no raw-text elements, no stray ``<``); False (nothing fed) otherwise."""
+def _sound(name: str, found: list[str]) -> str:
+    found.append(name)
+    return f"[sound: {name}]"
+
+
+def _math_sub(text: str) -> str:
+    """Each ``\\(..\\)``, ``\\[..\\]`` and ``[$]..[/$]`` (``[$$]..[/$$]``) as Unicode; an opener
+    whose kind has no closer left is text, and its kind is not looked for again."""
+    closers = {kind: Finder(text, closer) for kind, closer in _MATH_CLOSE.items()}
+    out: list[str] = []
+    pos = search = 0
+    while len(closers) and (opener := _MATH_OPEN.search(text, search)) is not None:
+        finder = closers.get(opener.group()[:2])
+        stop = -1 if finder is None else finder.find(opener.end())
+        if finder is None or stop < 0:
+            closers.pop(opener.group()[:2], None)
+            search = opener.end()
+            continue
+        out += (text[pos : opener.start()], math_to_unicode(text[opener.end() : stop]))
+        pos = search = finder.end
+    out.append(text[pos:])
+    return "".join(out)
+
+
+_NAME = re.compile(r"[a-zA-Z][^\t\n\r\f />\x00]*")
+"""A tag name, as HTMLParser reads one."""
+_ATTR = re.compile(r"""([^\s"'>/=]+)(?:\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'=<>`]+)))?""")
+_RAW_END = {
+    "script": re.compile(r"</\s*script\s*>", re.IGNORECASE),
+    "style": re.compile(r"</\s*style\s*>", re.IGNORECASE),
+}
+"""Elements whose content is raw text up to their end tag (HTMLParser's CDATA elements)."""
+
+
+def feed_html(parser: _TextParser, html: str) -> None:
+    """Give ``parser`` the events HTMLParser would (data unescaped, tag names lower case,
+    ``<x/>`` as start and end, comments and declarations dropped), in one pass.
+
+    A tag ends at its first ``>`` outside a quoted attribute value; an unclosed quote or
+    comment ends at the first ``>`` or at the end. ``<`` that starts no tag is text."""
     if "<" not in html:
         if html:
             parser.handle_data(unescape(html) if "&" in html else html)
-        return True
-    events: list[tuple[int, str, str]] = []  # (0 data | 1 start | 2 end | 3 start+end, ...)
-    pos = 0
-    for match in _PLAIN_TAG.finditer(html):
-        if "<" in html[pos : match.start()]:
-            return False
-        tag, attrs, slash = match.group(2).lower(), (match.group(3) or "").strip(), match.group(4)
-        if tag in _RAW_TAGS or (attrs and slash) or (attrs and "/" in attrs[-1:]):
-            return False
-        if pos < match.start():
-            events.append((0, html[pos : match.start()], ""))
-        closing = match.group(1) == "/"
-        events.append((2 if closing else 3 if slash else 1, tag, ""))
-        pos = match.end()
-    if "<" in html[pos:]:
+        return
+    less, more = Finder(html, "<"), Finder(html, ">")
+    quotes = {'"': Finder(html, '"'), "'": Finder(html, "'")}
+    values = Finder(html, re.compile(r"=\s*[\"']"))
+    pos, size = 0, len(html)
+    while pos < size:
+        start = less.find(pos)
+        if start < 0:
+            start = size
+        if start > pos:
+            data = html[pos:start]
+            parser.handle_data(unescape(data) if "&" in data else data)
+        if start >= size:
+            return
+        if html.startswith("<!--", start):
+            stop = html.find("-->", start + 4)
+            if stop < 0:
+                return  # an unclosed comment hides the rest, as in a browser
+            pos = stop + 3
+            continue
+        follower = html[start + 1 : start + 2]
+        name = _NAME.match(html, start + 2 if follower == "/" else start + 1)
+        if follower in ("!", "?", "/") or name is not None:
+            end = _tag_end(more, values, quotes, start + 1)
+            if end < 0:  # no '>' after this '<', so none after any later one: text
+                parser.handle_data(unescape(html[start:]))
+                return
+            if name is not None:
+                _tag(parser, html, name, follower == "/", end)
+            pos = end + 1
+            if name is not None and follower != "/" and name.group().lower() in _RAW_END:
+                pos = _raw_text(parser, html, name.group().lower(), pos)
+            continue
+        parser.handle_data("<")
+        pos = start + 1
+
+
+def _tag_end(more: Finder, values: Finder, quotes: dict[str, Finder], pos: int) -> int:
+    """Index of the ``>`` that ends a tag whose text starts at ``pos`` (quoted attribute
+    values skipped), else -1."""
+    while True:
+        end = more.find(pos)
+        value = values.find(pos)
+        if end < 0 or value < 0 or value > end:
+            return end
+        quote = values.text[values.end - 1]
+        closing = quotes[quote].find(values.end)
+        if closing < 0:
+            return end  # an unclosed quote: the first '>' ends the tag
+        pos = closing + 1
+
+
+def _tag(parser: _TextParser, html: str, name: re.Match[str], closing: bool, end: int) -> None:
+    tag = name.group().lower()
+    if closing:
+        parser.handle_endtag(tag)
+        return
+    inside = html[name.end() : end]
+    attrs: list[tuple[str, str | None]] = []
+    if tag == "img":  # the only element whose attributes show (its src)
+        for found in _ATTR.finditer(inside):
+            value = next((v for v in found.groups()[1:] if v is not None), None)
+            attrs.append((found.group(1).lower(), None if value is None else unescape(value)))
+    parser.handle_starttag(tag, attrs)
+    if _self_closing(inside):
+        parser.handle_endtag(tag)
+
+
+def _self_closing(inside: str) -> bool:
+    """``<x/>``, ``<x a="1"/>``, ``<x a/>``; not ``<x a=1/>`` (the slash is the value's)."""
+    text = inside.rstrip()
+    if not text.endswith("/"):
         return False
-    if pos < len(html):
-        events.append((0, html[pos:], ""))
-    for kind, value, _ in events:
-        if kind == 0:
-            parser.handle_data(unescape(value) if "&" in value else value)
-        elif kind == 2:
-            parser.handle_endtag(value)
-        else:
-            parser.handle_starttag(value, [])
-            if kind == 3:
-                parser.handle_endtag(value)
-    return True
+    last = text[:-1].split()[-1:] or [""]
+    _, equals, value = last[0].partition("=")
+    return not equals or value[:1] in ('"', "'") or text[-2:-1].isspace()
 
 
-def _sound(match: re.Match[str], found: list[str]) -> str:
-    found.append(match.group(1))
-    return f"[sound: {match.group(1)}]"
+def _raw_text(parser: _TextParser, html: str, tag: str, pos: int) -> int:
+    """Pass the raw content of ``<script>``/``<style>`` as data; where its end tag starts."""
+    found = _RAW_END[tag].search(html, pos)
+    stop = len(html) if found is None else found.start()
+    if stop > pos:
+        parser.handle_data(html[pos:stop])
+    return stop
 
 
-def _math(match: re.Match[str]) -> str:
-    body = next(group for group in match.groups() if group is not None)
-    return math_to_unicode(body)
-
-
-class _TextParser(HTMLParser):
+class _TextParser:
     """Collects text; blocks and ``<br>`` break lines, list items get bullets or numbers."""
 
     def __init__(self, media: list[str]) -> None:
-        super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.media = media
         self.lists: list[list[int]] = []  # per open list: [next number] or [] for bullets

@@ -13,6 +13,7 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import DataTable, Header, Static
 
+from studyapp.textsafe import escape_controls
 from studyapp.ui.messages import Loaded
 from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.text import (
@@ -173,7 +174,7 @@ class HomeScreen(StudyScreen):
             )
             return
         parts: list[str | tuple[str, str]] = [
-            (deck.name, "bold"),
+            (escape_controls(deck.name), "bold"),
             f"  {deck.total} cards, retention goal {format_percent(deck.desired_retention)}",
             f", limits {deck.new_limit} new / {deck.review_limit} reviews a day",
         ]

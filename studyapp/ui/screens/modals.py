@@ -15,6 +15,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
+from studyapp.textsafe import escape_controls
+
 
 @dataclass(frozen=True)
 class ExamChoice:
@@ -55,7 +57,11 @@ class ExamDateModal(ModalScreen[ExamChoice | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(Content.assemble(("Exam date for ", "bold"), (self._deck_name, "bold")))
+            yield Static(
+                Content.assemble(
+                    ("Exam date for ", "bold"), (escape_controls(self._deck_name), "bold")
+                )
+            )
             yield Label(Content("YYYY-MM-DD or +DAYS; empty turns exam mode off"))
             yield Input(
                 value=self._current.isoformat() if self._current else "",

@@ -19,7 +19,7 @@ from textual.reactive import reactive, var
 from textual.widgets import Header, Rule, Static
 
 from studyapp.study.views import Rating
-from studyapp.textsafe import strip_controls
+from studyapp.textsafe import escape_controls, strip_controls
 from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.text import COUNT_COLORS, format_interval
 from studyapp.ui.widgets.card_image import CardImage
@@ -183,7 +183,7 @@ class ReviewScreen(StudyScreen):
         return card_suggestions(card.experiments, card.front, card.back, card.experiment_settings)
 
     def _show_status(self) -> None:
-        parts: list[str | tuple[str, str]] = [(self.deck_name or "Review", "bold")]
+        parts: list[str | tuple[str, str]] = [(escape_controls(self.deck_name or "Review"), "bold")]
         if self.queued is not None:
             new, learning, due = self.queued.counts
             parts += [
