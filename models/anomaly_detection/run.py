@@ -15,7 +15,7 @@ from models.digits import (
     pca_basis,
     pca_reconstruct,
 )
-from models.torchutil import SeedNoise, make_generator, pick_device, small_model_threads
+from models.torchutil import Adam, SeedNoise, make_generator, pick_device, small_model_threads
 
 PASS_AUROC = 0.9
 THRESHOLD_QUANTILE = 0.95
@@ -56,7 +56,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     is_anomaly = ~torch.isin(data.test_y, normal_t)
     k = len(cfg.seeds)
     enc, dec = make_autoencoder(list(cfg.seeds), hidden, latent, device)
-    opt = torch.optim.Adam([*enc.parameters(), *dec.parameters()], lr=lr)
+    opt = Adam([*enc.parameters(), *dec.parameters()], lr=lr)
     noise = SeedNoise(cfg.seeds, device)
     mean, vh = pca_basis(train)
     pca_err = (pca_reconstruct(data.test_x, mean, vh, latent) - data.test_x).pow(2).mean(-1)
@@ -90,13 +90,28 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     test_err, train_err, calib_err = errors(data.test_x), errors(train), errors(calib)
     scores = auroc(test_err, is_anomaly)
     threshold = calib_err.quantile(THRESHOLD_QUANTILE, dim=-1, keepdim=True)
-    flagged = test_err > threshold
-    detection = float(flagged[:, is_anomaly].float().mean())
-    false_alarm = float(flagged[:, ~is_anomaly].float().mean())
+    flagged = (test_err > threshold).float()
+    detection_k = flagged[:, is_anomaly].mean(-1)
+    false_alarm_k = flagged[:, ~is_anomaly].mean(-1)
     # The tempting alternative, a threshold at the training errors' 95th percentile, is set
     # on digits the autoencoder has fitted, so it is too low for unseen normal digits.
     train_threshold = train_err.quantile(THRESHOLD_QUANTILE, dim=-1, keepdim=True)
-    false_alarm_train = float((test_err[:, ~is_anomaly] > train_threshold).float().mean())
+    false_alarm_train_k = (test_err[:, ~is_anomaly] > train_threshold).float().mean(-1)
+    detection, false_alarm = float(detection_k.mean()), float(false_alarm_k.mean())
+    false_alarm_train = float(false_alarm_train_k.mean())
+    per_seed = [
+        {
+            "auroc": float(scores[i]),
+            "auroc_pca": auroc_pca,
+            "err_normal": float(test_err[i, ~is_anomaly].mean()),
+            "err_anomaly": float(test_err[i, is_anomaly].mean()),
+            "detection_rate": float(detection_k[i]),
+            "false_alarm_rate": float(false_alarm_k[i]),
+            "false_alarm_rate_train_threshold": float(false_alarm_train_k[i]),
+            "threshold": float(threshold[i, 0]),
+        }
+        for i in range(k)
+    ]
     order = test_err[0].argsort(descending=True)
     snapshot = {
         "highest_error": as_images(data.test_x[order[:8]]),
@@ -128,6 +143,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         },
         answer,
         snapshot,
+        per_seed,
     )
 
 

@@ -41,6 +41,14 @@ SPEC = ExperimentSpec(
     ),
     params=(
         Param("cycle", 1.0, "weight lambda of the cycle loss in the second run", 0.0, 100.0),
+        Param(
+            "baseline_cycle",
+            0.0,
+            "cycle-loss weight of the first run (0: adversarial only; 1 with cycle=1: a "
+            "null control, two runs alike)",
+            0.0,
+            100.0,
+        ),
         Param("hidden", 32, "hidden units per layer of every network", low=4, high=256),
         Param("lr", 1e-3, "Adam learning rate", low=1e-5, high=0.1),
         Param("batch", 256, "samples per domain per step", low=16, high=4096),

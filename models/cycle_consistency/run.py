@@ -8,6 +8,7 @@ import torch
 
 from models.base import Outcome, Progress, RunConfig, Verdict
 from models.torchutil import (
+    Adam,
     BatchedMLP,
     SeedNoise,
     count_agreeing,
@@ -35,14 +36,15 @@ def theta_shape(device: torch.device, points: int = 300) -> torch.Tensor:
 
 def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     p = cfg.params
-    lam, hidden = float(p["cycle"]), int(p["hidden"])
+    lam, lam_base, hidden = float(p["cycle"]), float(p["baseline_cycle"]), int(p["hidden"])
     lr, batch, every = float(p["lr"]), int(p["batch"]), int(p["eval_every"])
     device = pick_device(cfg.device)
     small_model_threads(device)
     n = len(cfg.seeds)
-    # Copies 0..n-1: adversarial losses only; copies n..2n-1: plus the cycle loss.
+    # Copies 0..n-1: the baseline (adversarial losses only, unless 'baseline_cycle' > 0);
+    # copies n..2n-1: plus the cycle loss. Each copy has its own init and sample streams.
     ids = [*cfg.seeds, *(s + 100_003 for s in cfg.seeds)]
-    weight = torch.tensor([0.0] * n + [lam] * n, device=device)
+    weight = torch.tensor([lam_base] * n + [lam] * n, device=device)
     noise = SeedNoise(ids, device)
     y_std = torch.tensor(Y_STD, device=device)
 
@@ -53,8 +55,8 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     g, f = mlp(2, 1), mlp(2, 2)  # G: X -> Y, F: Y -> X
     d_x, d_y = mlp(1, 3, "leaky_relu"), mlp(1, 4, "leaky_relu")
     betas = (0.5, 0.999)
-    opt_gen = torch.optim.Adam([*g.parameters(), *f.parameters()], lr=lr, betas=betas)
-    opt_disc = torch.optim.Adam([*d_x.parameters(), *d_y.parameters()], lr=lr, betas=betas)
+    opt_gen = Adam([*g.parameters(), *f.parameters()], lr=lr, betas=betas)
+    opt_disc = Adam([*d_x.parameters(), *d_y.parameters()], lr=lr, betas=betas)
 
     def sample_x(size: int) -> torch.Tensor:
         return noise.randn(size, 2)
@@ -126,6 +128,16 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         "samples_cycle": to_numpy(back[n]),
         "labels": {"samples": "F(G(x)), adversarial only", "samples_cycle": "F(G(x)), cycle"},
     }
+    per_seed = [
+        {
+            "cycle_error_plain": float(plain[i]),
+            "cycle_error_cycle": float(with_cycle[i]),
+            "cycle_ratio": float(plain[i] / with_cycle[i].clamp(min=1e-12)),
+            "spread_error_plain": float(spread[i]),
+            "spread_error_cycle": float(spread[n + i]),
+        }
+        for i in range(n)
+    ]
     return Outcome(
         Verdict.from_seeds(seed_flags, summary),
         {
@@ -137,4 +149,5 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         },
         0 if float(plain.mean()) < 0.1 else 1,
         snapshot,
+        per_seed,
     )

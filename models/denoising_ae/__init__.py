@@ -38,7 +38,25 @@ SPEC = ExperimentSpec(
         "Autoencoders', ICML (2008), Sec. 2.3."
     ),
     params=(
-        Param("noise", 0.3, "std of the Gaussian noise added to pixels in [0, 1]", 0.0, 2.0),
+        Param(
+            "noise", 0.3, "std of the Gaussian noise on the test digits (pixels in [0, 1])", 0, 2
+        ),
+        Param(
+            "train_noise",
+            0.3,
+            "std of the noise on the denoising arm's training inputs (0: a control, it "
+            "trains on clean digits like the plain arm)",
+            0.0,
+            2.0,
+        ),
+        Param(
+            "plain_noise",
+            0.0,
+            "std of the noise on the plain arm's training inputs (0.3: a null control, "
+            "two denoising autoencoders)",
+            0.0,
+            2.0,
+        ),
         Param("latent", 32, "bottleneck units", low=1, high=64),
         Param("hidden", 128, "hidden units", low=8, high=512),
         Param("lr", 3e-3, "Adam learning rate", low=1e-5, high=0.1),

@@ -9,6 +9,7 @@ import torch
 from models.base import Outcome, Progress, RunConfig, Verdict
 from models.digits import as_images, load_digits_split, make_autoencoder
 from models.torchutil import (
+    Adam,
     SeedNoise,
     count_agreeing,
     majority,
@@ -20,7 +21,7 @@ from models.torchutil import (
 TEST_NOISE_SEED = 99
 
 
-def corrupt(x: torch.Tensor, noise: torch.Tensor, std: float) -> torch.Tensor:
+def corrupt(x: torch.Tensor, noise: torch.Tensor, std: float | torch.Tensor) -> torch.Tensor:
     """Gaussian noise of ``std`` added to pixels, clipped back to [0, 1]."""
     return (x + std * noise).clamp(0.0, 1.0)
 
@@ -28,6 +29,7 @@ def corrupt(x: torch.Tensor, noise: torch.Tensor, std: float) -> torch.Tensor:
 def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     p = cfg.params
     std, latent, hidden = float(p["noise"]), int(p["latent"]), int(p["hidden"])
+    dae_std, plain_std = float(p["train_noise"]), float(p["plain_noise"])
     lr, batch, every = float(p["lr"]), int(p["batch"]), int(p["eval_every"])
     device = pick_device(cfg.device)
     small_model_threads(device)
@@ -35,9 +37,10 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     k = len(cfg.seeds)
     # Copy 2i is seed i's denoising AE, copy 2i + 1 its plain AE (same init stream family).
     ids = [seed * 10 + kind for seed in cfg.seeds for kind in (0, 1)]
-    is_dae = torch.tensor([1.0, 0.0] * k, device=device).view(2 * k, 1, 1)
+    # Each copy's training-input noise: the denoising arm's, then the plain arm's.
+    train_std = torch.tensor([dae_std, plain_std] * k, device=device).view(2 * k, 1, 1)
     enc, dec = make_autoencoder(ids, hidden, latent, device)
-    opt = torch.optim.Adam([*enc.parameters(), *dec.parameters()], lr=lr)
+    opt = Adam([*enc.parameters(), *dec.parameters()], lr=lr)
     noise = SeedNoise(ids, device)
     test_gen = make_generator(TEST_NOISE_SEED, device)
     clean_test = data.test_x
@@ -55,8 +58,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     dae, plain = test_errors()
     for step in range(1, cfg.steps + 1):
         clean = data.train_x[noise.randint(len(data.train_x), batch)]
-        noisy = corrupt(clean, noise.randn(batch, 64), std)
-        inputs = is_dae * noisy + (1 - is_dae) * clean
+        inputs = corrupt(clean, noise.randn(batch, 64), train_std)
         loss = (dec(enc(inputs)) - clean).pow(2).mean((1, 2))
         opt.zero_grad()
         loss.sum().backward()
@@ -103,9 +105,14 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         answer = 1
     else:
         answer = 2
+    per_seed = [
+        {"mse_identity": identity, "mse_plain_ae": a, "mse_dae": d, "dae_over_plain": d / a}
+        for d, a in zip(dae.tolist(), plain.tolist(), strict=True)
+    ]
     return Outcome(
         Verdict.from_seeds(seed_flags, summary),
         {"mse_identity": identity, "mse_plain_ae": a_mean, "mse_dae": d_mean},
         answer,
         snapshot,
+        per_seed,
     )

@@ -11,6 +11,7 @@ from models.base import Outcome, Progress, RunConfig, Verdict
 from models.digits import as_images, load_digits_split, make_autoencoder, pca_basis, pca_reconstruct
 from models.latent_dim import DIMS
 from models.torchutil import (
+    Adam,
     BatchedMLP,
     SeedNoise,
     count_agreeing,
@@ -42,7 +43,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     mask = torch.zeros(len(ids), 1, max(DIMS), device=device)
     for j in range(len(ids)):
         mask[j, 0, : DIMS[j % n_dims]] = 1.0
-    opt = torch.optim.Adam([*enc.parameters(), *dec.parameters()], lr=lr)
+    opt = Adam([*enc.parameters(), *dec.parameters()], lr=lr)
     noise = SeedNoise(ids, device)
     test = data.test_x.expand(len(ids), -1, -1)
     mean, vh = pca_basis(data.train_x)
@@ -106,7 +107,12 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         answer = 2
     metrics = {f"ae_d{d}": float(e) for d, e in zip(DIMS, mean_err, strict=True)}
     metrics |= {f"pca_d{d}": pca[d] for d in DIMS}
-    return Outcome(Verdict.from_seeds(seed_flags, summary), metrics, answer, snapshot)
+    per_seed = [
+        {f"ae_d{d}": float(e) for d, e in zip(DIMS, row, strict=True)}
+        | {"pca_d2": pca[2], "ae_over_pca_d2": float(row[DIMS.index(2)] / pca[2])}
+        for row in err
+    ]
+    return Outcome(Verdict.from_seeds(seed_flags, summary), metrics, answer, snapshot, per_seed)
 
 
 def majority_count(total: int) -> int:

@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from models.base import Outcome, Progress, RunConfig, Verdict
 from models.pictures import curve_image
 from models.torchutil import (
+    Adam,
     BatchedMLP,
     SeedNoise,
     count_agreeing,
@@ -57,7 +58,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     k = len(cfg.seeds)
     sizes = [1, 1] if bool(p["linear"]) else [1, hidden, hidden, 1]
     disc = BatchedMLP(sizes, cfg.seeds, device=device)
-    opt = torch.optim.Adam(disc.parameters(), lr=lr)
+    opt = Adam(disc.parameters(), lr=lr)
     noise = SeedNoise(cfg.seeds, device)
 
     lo, hi = min(-6.0, gap - 6 * sigma_g), max(6.0, gap + 6 * sigma_g)
@@ -128,6 +129,17 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         )
     }
     answer = 1 if abs(d_half - 0.5) < 0.1 else 0 if d_half > 0.9 else 2 if d_half < 0.1 else 3
+    at_half = (x - x_half).abs().argmin()
+    per_seed = [
+        {
+            "d_error": float(error[i]),
+            "value_trained": float(value[i]),
+            "value_optimal": value_optimal,
+            "value_gap": float(gaps[i]),
+            "d_at_crossing": float(d[i, at_half]),
+        }
+        for i in range(k)
+    ]
     return Outcome(
         Verdict.from_seeds(seed_flags, summary),
         {
@@ -139,4 +151,5 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         },
         answer,
         snapshot,
+        per_seed,
     )

@@ -19,6 +19,7 @@ from torch import nn
 from models.base import Outcome, Progress, RunConfig, Verdict
 from models.digits import as_images, load_digits_split
 from models.torchutil import (
+    Adam,
     BatchedLinear,
     BatchedMLP,
     SeedNoise,
@@ -27,6 +28,7 @@ from models.torchutil import (
     make_generator,
     pick_device,
     seed_sum,
+    seedwise,
     small_model_threads,
 )
 
@@ -60,7 +62,7 @@ class Made(nn.Module):
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         h = torch.baddbmm(self.inp.bias, x, self.inp.weight * self.mask_in)
-        return torch.baddbmm(self.out.bias, F.elu(h), self.out.weight * self.mask_out)
+        return torch.baddbmm(self.out.bias, seedwise(F.elu, h), self.out.weight * self.mask_out)
 
 
 def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
@@ -79,7 +81,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     dec = BatchedMLP([latent, hidden, PIXELS], rows, activation="elu", device=device, salt=42)
     made = Made(rows, hidden, device)
     params = [*enc.parameters(), *dec.parameters(), *made.parameters()]
-    opt = torch.optim.Adam(params, lr=float(p["lr"]))
+    opt = Adam(params, lr=float(p["lr"]))
     noise = SeedNoise(rows, device)
     warmup = max(1, int(anneal * cfg.steps))
     every = max(1, cfg.steps // 100)
@@ -178,4 +180,9 @@ def _verdict(scores: dict[str, torch.Tensor], k: int, strong: bool, snapshot: di
         "kl_per_seed": {n: kl[i].tolist() for i, n in enumerate(ARMS)},
         "active_per_seed": {n: active[i].tolist() for i, n in enumerate(ARMS)},
     }
-    return Outcome(Verdict.from_seeds(flags, summary), metrics, answer, snapshot)
+    per_seed = [
+        {f"kl_{n}": float(kl[a, i]) for a, n in enumerate(ARMS)}
+        | {f"active_{n}": float(active[a, i]) for a, n in enumerate(ARMS)}
+        for i in range(k)
+    ]
+    return Outcome(Verdict.from_seeds(flags, summary), metrics, answer, snapshot, per_seed)

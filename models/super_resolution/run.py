@@ -12,6 +12,7 @@ from torch import nn
 from models.base import Outcome, Progress, RunConfig, Verdict
 from models.digits import as_images, load_digits_split
 from models.torchutil import (
+    Adam,
     SeedNoise,
     count_agreeing,
     majority,
@@ -81,7 +82,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     data = load_digits_split(device)
     k = len(cfg.seeds)
     model = GroupedUpscaler(tuple(cfg.seeds), channels, device)
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    opt = Adam(model.parameters(), lr=lr)
     noise = SeedNoise(cfg.seeds, device)
     train_x = data.train_x
     if str(p["train_on"]) == "noise":  # same shape and range, no digit structure to learn
@@ -139,10 +140,15 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         "learned": as_images(learned_images),
     }
     scores = [baseline["nearest"], baseline["bilinear"], mean]
+    per_seed = [
+        {"mse_learned": v, "mse_best_interpolation": best, "learned_over_best": v / best}
+        for v in learned.tolist()
+    ]
     return Outcome(
         Verdict.from_seeds(seed_flags, summary),
         {f"mse_{m}": v for m, v in baseline.items()}
         | {"mse_learned": mean, "psnr_learned": psnr(mean), "psnr_best_interpolation": psnr(best)},
         scores.index(min(scores)),
         snapshot,
+        per_seed,
     )

@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from models.base import Outcome, Progress, RunConfig, Verdict
 from models.pictures import curve_image
 from models.torchutil import (
+    Adam,
     BatchedMLP,
     SeedNoise,
     count_agreeing,
@@ -64,8 +65,8 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     disc = BatchedMLP([2, hidden, hidden, 1], ids, device=device, salt=1)
     # Leaky ReLU: a ReLU critic occasionally died (constant output) at one theta.
     critic = BatchedMLP([2, hidden, hidden, 1], ids, activation="leaky_relu", device=device, salt=2)
-    opt_d = torch.optim.Adam(disc.parameters(), lr=float(p["lr_d"]))
-    opt_c = torch.optim.Adam(critic.parameters(), lr=float(p["lr_critic"]), betas=(0.5, 0.9))
+    opt_d = Adam(disc.parameters(), lr=float(p["lr_d"]))
+    opt_c = Adam(critic.parameters(), lr=float(p["lr_critic"]), betas=(0.5, 0.9))
     apart = torch.tensor([abs(t) > 1e-9 for t in sweep], device=device)
     js_true = torch.tensor([true_js(t, width) for t in sweep], device=device)
     w_true = torch.tensor([abs(t) for t in sweep], device=device)
@@ -140,6 +141,19 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         if int(w_ok.sum()) < total:
             failed.append("W estimate missed |theta|")
         summary = f"not shown in this run ({', '.join(failed)}): {detail}"
+    w_rel = ((w - w_true).abs() - 0.03) / w_true.clamp(min=1e-9)
+    per_seed = [
+        {
+            "js_min_apart": float(js[i, apart].min()) if apart.any() else float("nan"),
+            "js_max_apart": float(js[i, apart].max()) if apart.any() else float("nan"),
+            "js_at_zero": float(js[i, ~apart].mean()) if (~apart).any() else float("nan"),
+            "w_max_error": float((w[i] - w_true).abs().max()),
+            "w_worst_excess": float(w_rel[i].max()),
+            "js_estimates": js[i].tolist(),
+            "w_estimates": w[i].tolist(),
+        }
+        for i in range(n_seeds)
+    ]
     answer = None
     if apart.any():
         answer = 1 if js_hi - js_lo < 0.05 else 0
@@ -165,4 +179,5 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         },
         answer,
         snapshot,
+        per_seed,
     )
