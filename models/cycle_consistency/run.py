@@ -6,13 +6,11 @@ from collections.abc import Generator
 
 import torch
 
-from models.base import Outcome, Progress, RunConfig, Verdict
+from models.base import Outcome, Progress, RunConfig, Verdict, seeds_pass
 from models.torchutil import (
     Adam,
     BatchedMLP,
     SeedNoise,
-    count_agreeing,
-    majority,
     pick_device,
     small_model_threads,
     to_numpy,
@@ -20,7 +18,11 @@ from models.torchutil import (
 
 Y_STD = (2.0, 0.5)
 EVAL_SAMPLES = 2048
-MIN_RATIO, MAX_SPREAD_ERROR = 20.0, 0.15
+MIN_RATIO, MAX_SPREAD_ERROR = 50.0, 0.15
+"""Per seed: the run without the cycle loss must end with a round-trip error at least 50x
+the cycle run's, and the cycle run's G(x) must match Y's per-axis spread within 15%. Seeds
+0-9: 390-7900x at the defaults; two adversarial-only runs differ by up to 16x (cycle = 0),
+two cycle runs by up to 2.3x (baseline_cycle = 1)."""
 
 
 def theta_shape(device: torch.device, points: int = 300) -> torch.Tensor:
@@ -107,18 +109,32 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     plain, with_cycle = cyc[:n], cyc[n:]
     flags = (plain >= MIN_RATIO * with_cycle) & (spread[n:] <= MAX_SPREAD_ERROR)
     seed_flags = [bool(f) for f in flags.tolist()]
-    agreed, total = count_agreeing(seed_flags)
-    passed = majority(agreed, total)
+    closed = (plain >= MIN_RATIO * with_cycle).tolist()
     ratio = float(plain.mean() / with_cycle.mean().clamp(min=1e-12))
-    detail = (
-        f"round-trip error {float(plain.mean()):.3g} without the cycle loss vs "
-        f"{float(with_cycle.mean()):.3g} with lambda = {lam:g} ({ratio:.0f}x); G(x) spread off by "
-        f"{float(spread[n:].mean()):.0%} with it, {float(spread[:n].mean()):.0%} without"
+    first = "adversarial only" if lam_base == 0 else f"cycle weight {lam_base:g}"
+    summary = (
+        f"round-trip error ||F(G(x)) - x||^2 {float(plain.mean()):.3g} in the first run "
+        f"({first}) vs {float(with_cycle.mean()):.3g} with lambda = {lam:g} ({ratio:.0f}x); "
+        f"G(x)'s spread off Y's by {float(spread[n:].mean()):.0%} with it, "
+        f"{float(spread[:n].mean()):.0%} in the first run. Bar per seed: the round trip at "
+        f"least {MIN_RATIO:g}x closer with lambda and G(x)'s spread within "
+        f"{MAX_SPREAD_ERROR:.0%} of Y's; met on {sum(seed_flags)}/{n}"
     )
-    if passed:
-        summary = f"the cycle loss makes F undo G: {detail}"
+    if seeds_pass(seed_flags):
+        plain_text = (
+            "With the cycle loss, a point translated to the other domain and back came home; "
+            "without it, the two translators were not each other's inverse."
+        )
+    elif not seeds_pass(closed):
+        plain_text = (
+            "The round trip came back no better with the cycle loss than in the first run, "
+            "so nothing here showed the cycle loss at work."
+        )
     else:
-        summary = f"the cycle loss did not both close the loop and match Y in this run: {detail}"
+        plain_text = (
+            "The cycle loss closed the round trip, but its translations no longer had "
+            "domain Y's shape."
+        )
     shape = theta_shape(device)
     with torch.no_grad():
         back = f(g(shape.expand(2 * n, -1, -1)))
@@ -139,7 +155,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         for i in range(n)
     ]
     return Outcome(
-        Verdict.from_seeds(seed_flags, summary),
+        Verdict.from_seeds(seed_flags, summary, plain_text),
         {
             "cycle_error_plain": float(plain.mean()),
             "cycle_error_cycle": float(with_cycle.mean()),
