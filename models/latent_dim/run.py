@@ -98,13 +98,13 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     )
     if seeds_pass(seed_flags):
         plain = (
-            "Every doubling of the code size gave clearly better reconstructions, and with just "
-            "2 numbers the nonlinear autoencoder beat the best linear code (PCA)."
+            "Each doubling of the code gave clearly better copies of the digits, and with just "
+            "2 numbers per digit the autoencoder beat PCA, the best linear compression."
         )
     elif not seeds_pass(falls):
         plain = "A larger code did not reliably give better reconstructions in this run."
     else:
-        plain = "With 2 numbers the autoencoder did no better than the best linear code (PCA)."
+        plain = "With 2 numbers per digit the autoencoder did no better than PCA."
     if ae2 < 0.95 * pca[2]:
         answer = 0
     elif ae2 > 1.05 * pca[2]:
