@@ -126,7 +126,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     if seeds_pass(flags):
         plain = (
             "The network that learned to upscale from digits rebuilt unseen 8x8 digits more "
-            "faithfully than any fixed interpolation rule."
+            "faithfully than any of the three fixed interpolation rules."
         )
     else:
         plain = "The learned upscaler did no better than a fixed interpolation rule."
