@@ -8,20 +8,22 @@ from collections.abc import Generator
 import torch
 import torch.nn.functional as F
 
-from models.base import Outcome, Progress, RunConfig, Verdict
+from models.base import Outcome, Progress, RunConfig, Verdict, seeds_pass
 from models.pictures import curve_image
 from models.torchutil import (
+    Adam,
     BatchedMLP,
     SeedNoise,
-    count_agreeing,
-    majority,
     pick_device,
     small_model_threads,
     to_numpy,
 )
 
 GRID_POINTS = 2001
-MAX_ERROR, MAX_VALUE_GAP = 0.05, 0.02
+MAX_ERROR, MAX_VALUE_GAP = 0.03, 0.01
+"""Per seed: density-weighted |D - D*| below 0.03 and V(G, D) within 0.01 nats of V(G, D*).
+Seeds 0-9 at the defaults: at most 0.021 and 0.0045; the best logistic D (trained to
+convergence, 5000 steps) stays at 0.040 and 0.030, so both bars separate it."""
 
 
 def normal_pdf(x: torch.Tensor, mean: float, std: float) -> torch.Tensor:
@@ -51,13 +53,14 @@ def crossing(x: torch.Tensor, p: torch.Tensor, q: torch.Tensor, target: float) -
 def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     p = cfg.params
     gap, sigma_g, hidden = float(p["gap"]), float(p["sigma_g"]), int(p["hidden"])
+    fake_weight = float(p["fake_weight"])
     lr, batch, every = float(p["lr"]), int(p["batch"]), int(p["eval_every"])
     device = pick_device(cfg.device)
     small_model_threads(device)
     k = len(cfg.seeds)
     sizes = [1, 1] if bool(p["linear"]) else [1, hidden, hidden, 1]
     disc = BatchedMLP(sizes, cfg.seeds, device=device)
-    opt = torch.optim.Adam(disc.parameters(), lr=lr)
+    opt = Adam(disc.parameters(), lr=lr)
     noise = SeedNoise(cfg.seeds, device)
 
     lo, hi = min(-6.0, gap - 6 * sigma_g), max(6.0, gap + 6 * sigma_g)
@@ -80,7 +83,9 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     for step in range(1, cfg.steps + 1):
         real = noise.randn(batch, 1)
         fake = gap + sigma_g * noise.randn(batch, 1)
-        loss = F.softplus(-disc(real)).mean((1, 2)) + F.softplus(disc(fake)).mean((1, 2))
+        loss = F.softplus(-disc(real)).mean((1, 2)) + fake_weight * F.softplus(disc(fake)).mean(
+            (1, 2)
+        )
         opt.zero_grad()
         loss.sum().backward()
         opt.step()
@@ -104,21 +109,26 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         bool(e < MAX_ERROR and g < MAX_VALUE_GAP)
         for e, g in zip(error.tolist(), gaps.tolist(), strict=True)
     ]
-    seed_flags = [bool(f) for f in flags]
-    agreed, total = count_agreeing(seed_flags)
-    passed = majority(agreed, total)
     x_half = crossing(x, p_data, p_g, gap / 2)
-    d_half = float(d[:, (x - x_half).abs().argmin()].mean())
+    at_half = (x - x_half).abs().argmin()
+    d_half = float(d[:, at_half].mean())
     js = (value_optimal + math.log(4)) / 2
-    detail = (
-        f"mean |D - D*| = {float(error.mean()):.3f}; V(D) = {float(value.mean()):.4f} vs "
-        f"-log 4 + 2 JSD = {value_optimal:.4f} (JSD {js:.4f} nats); "
-        f"D = {d_half:.2f} where the densities cross (x = {x_half:.2f})"
+    summary = (
+        f"mean |D - D*| = {float(error.mean()):.3f}; V(G, D) = {float(value.mean()):.4f} vs "
+        f"-log 4 + 2 JSD = {value_optimal:.4f} (JSD {js:.4f} nats); D = {d_half:.2f} where "
+        f"the densities cross (x = {x_half:.2f}). Bar per seed: |D - D*| < {MAX_ERROR:g} and "
+        f"V within {MAX_VALUE_GAP:g} nats of -log 4 + 2 JSD; met on {sum(flags)}/{k}"
     )
-    if passed:
-        summary = f"the trained discriminator reaches D* = p_data/(p_data + p_g): {detail}"
+    if seeds_pass(flags):
+        plain = (
+            "The trained discriminator ended where theory puts it: at each x, the share of "
+            "real data among all samples there, and about 1/2 where the two densities cross."
+        )
     else:
-        summary = f"the discriminator did not reach D* in this run: {detail}"
+        plain = (
+            "The trained discriminator did not end at the best possible one, which outputs "
+            "the share of real data among all samples at each x."
+        )
     shown = (x >= -3.0) & (x <= gap + 3 * sigma_g)
     snapshot = {
         "trained_D_strong_vs_optimal_D*_faint": curve_image(
@@ -128,8 +138,18 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         )
     }
     answer = 1 if abs(d_half - 0.5) < 0.1 else 0 if d_half > 0.9 else 2 if d_half < 0.1 else 3
+    per_seed = [
+        {
+            "d_error": float(error[i]),
+            "value_trained": float(value[i]),
+            "value_optimal": value_optimal,
+            "value_gap": float(gaps[i]),
+            "d_at_crossing": float(d[i, at_half]),
+        }
+        for i in range(k)
+    ]
     return Outcome(
-        Verdict.from_seeds(seed_flags, summary),
+        Verdict.from_seeds(flags, summary, plain),
         {
             "value_trained": float(value.mean()),
             "value_optimal": value_optimal,
@@ -139,4 +159,5 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         },
         answer,
         snapshot,
+        per_seed,
     )

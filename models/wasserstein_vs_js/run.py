@@ -8,14 +8,13 @@ from collections.abc import Generator
 import torch
 import torch.nn.functional as F
 
-from models.base import Outcome, Progress, RunConfig, Verdict
+from models.base import Outcome, Progress, RunConfig, Verdict, seeds_pass
 from models.pictures import curve_image
 from models.torchutil import (
+    Adam,
     BatchedMLP,
     SeedNoise,
-    count_agreeing,
     gradient_penalty,
-    majority,
     pick_device,
     small_model_threads,
 )
@@ -23,6 +22,11 @@ from models.torchutil import (
 LOG2 = math.log(2)
 EVAL_SAMPLES = 1024
 JS_TOLERANCE = 0.03
+"""The JS estimate must stay within 0.03 nats of log 2 at every theta != 0 ..."""
+JS_ZERO_TOLERANCE = 0.05
+"""... and within 0.05 of 0 at theta = 0, where the lines coincide."""
+W_REL_TOLERANCE, W_ABS_TOLERANCE = 0.15, 0.03
+"""The critic's estimate must be within 15% of |theta| plus 0.03 at every theta."""
 
 
 def thetas(span: float, points: int) -> list[float]:
@@ -64,8 +68,8 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     disc = BatchedMLP([2, hidden, hidden, 1], ids, device=device, salt=1)
     # Leaky ReLU: a ReLU critic occasionally died (constant output) at one theta.
     critic = BatchedMLP([2, hidden, hidden, 1], ids, activation="leaky_relu", device=device, salt=2)
-    opt_d = torch.optim.Adam(disc.parameters(), lr=float(p["lr_d"]))
-    opt_c = torch.optim.Adam(critic.parameters(), lr=float(p["lr_critic"]), betas=(0.5, 0.9))
+    opt_d = Adam(disc.parameters(), lr=float(p["lr_d"]))
+    opt_c = Adam(critic.parameters(), lr=float(p["lr_critic"]), betas=(0.5, 0.9))
     apart = torch.tensor([abs(t) > 1e-9 for t in sweep], device=device)
     js_true = torch.tensor([true_js(t, width) for t in sweep], device=device)
     w_true = torch.tensor([abs(t) for t in sweep], device=device)
@@ -114,32 +118,49 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     g_loss = F.softplus(-disc(segment(noise, EVAL_SAMPLES, theta_g, width))).mean((1, 2))
     slope = torch.autograd.grad(g_loss.sum(), theta_g)[0].abs().view(n_seeds, n_theta)
     g_slope = float(slope[:, apart].median()) if apart.any() else 0.0
-    tol_js = torch.where(apart, JS_TOLERANCE, 0.05)
+    tol_js = torch.where(apart, JS_TOLERANCE, JS_ZERO_TOLERANCE)
     stuck = torch.where(apart, LOG2, 0.0)  # the claim: log 2 at every theta != 0, 0 at 0
-    js_ok = ((js - stuck).abs() < tol_js).all(dim=1)
-    w_ok = ((w - w_true).abs() <= 0.15 * w_true + 0.03).all(dim=1)
-    seed_flags = [bool(f) for f in (js_ok & w_ok).tolist()]
-    agreed, total = count_agreeing(seed_flags)
-    passed = majority(agreed, total)
+    # Each seed's worst miss as a share of its tolerance (<= 1: within the bar everywhere).
+    js_miss = ((js - stuck).abs() / tol_js).amax(dim=1)
+    w_miss = ((w - w_true).abs() / (W_REL_TOLERANCE * w_true + W_ABS_TOLERANCE)).amax(dim=1)
+    js_ok, w_ok = (js_miss < 1).tolist(), (w_miss <= 1).tolist()
+    seed_flags = [a and b for a, b in zip(js_ok, w_ok, strict=True)]
     js_mean, w_mean = js.mean(0), w.mean(0)
     js_lo = float(js_mean[apart].min()) if apart.any() else float("nan")
     js_hi = float(js_mean[apart].max()) if apart.any() else float("nan")
     w_err = float((w_mean - w_true).abs().max())
-    detail = (
-        f"JS estimate {js_lo:.3f}-{js_hi:.3f} nats at every theta != 0 (log 2 = {LOG2:.3f}); "
+    summary = (
+        f"JS estimate {js_lo:.3f}-{js_hi:.3f} nats at theta != 0 (log 2 = {LOG2:.3f}); "
         f"critic's W estimate within {w_err:.3f} of |theta| for theta in "
-        f"[{sweep[0]:.2f}, {sweep[-1]:.2f}]; yet G's non-saturating loss through the trained "
-        f"D has slope |dL/dtheta| = {g_slope:.2g} (median over theta != 0), not 0"
+        f"[{sweep[0]:.2f}, {sweep[-1]:.2f}] (seed means); G's non-saturating loss through the "
+        f"trained D has slope |dL/dtheta| = {g_slope:.2g} (median over theta != 0). Bar per "
+        f"seed: JS within {JS_TOLERANCE:g} of log 2 at every theta != 0 and within "
+        f"{JS_ZERO_TOLERANCE:g} of 0 at 0 (met on {sum(js_ok)}/{n_seeds}); W within "
+        f"{W_REL_TOLERANCE:.0%} + {W_ABS_TOLERANCE:g} of |theta| at every theta (met on "
+        f"{sum(w_ok)}/{n_seeds})"
     )
-    if passed:
-        summary = f"JS is stuck at log 2 while W tracks the distance: {detail}"
+    if seeds_pass(seed_flags):
+        plain = (
+            "However far apart the two lines were, the Jensen-Shannon estimate stayed at the "
+            "same value, while the Wasserstein estimate shrank with the distance."
+        )
+    elif not seeds_pass(js_ok):
+        plain = "The Jensen-Shannon estimate changed with the distance here, so it was not stuck."
     else:
-        failed = []
-        if int(js_ok.sum()) < total:
-            failed.append("JS estimate left log 2")
-        if int(w_ok.sum()) < total:
-            failed.append("W estimate missed |theta|")
-        summary = f"not shown in this run ({', '.join(failed)}): {detail}"
+        plain = "The critic's estimate did not follow the distance between the lines."
+    per_seed = [
+        {
+            "js_min_apart": float(js[i, apart].min()) if apart.any() else float("nan"),
+            "js_max_apart": float(js[i, apart].max()) if apart.any() else float("nan"),
+            "js_at_zero": float(js[i, ~apart].mean()) if (~apart).any() else float("nan"),
+            "js_miss": float(js_miss[i]),
+            "w_max_error": float((w[i] - w_true).abs().max()),
+            "w_miss": float(w_miss[i]),
+            "js_estimates": js[i].tolist(),
+            "w_estimates": w[i].tolist(),
+        }
+        for i in range(n_seeds)
+    ]
     answer = None
     if apart.any():
         answer = 1 if js_hi - js_lo < 0.05 else 0
@@ -153,7 +174,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         ),
     }
     return Outcome(
-        Verdict.from_seeds(seed_flags, summary),
+        Verdict.from_seeds(seed_flags, summary, plain),
         {
             "js_min": js_lo,
             "js_max": js_hi,
@@ -165,4 +186,5 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         },
         answer,
         snapshot,
+        per_seed,
     )

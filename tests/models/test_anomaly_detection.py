@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from models import get_spec
-from models.anomaly_detection.run import auroc
+from models.anomaly_detection.run import PASS_AUROC, auroc
 from models.base import Control, ParamError, execute
 from tests.models.controls import check_control, check_default, control_cases
 
@@ -39,6 +39,10 @@ def test_default_held_out_digits_stand_out() -> None:
     assert 0.01 < m["false_alarm_rate"] < 0.12
     assert m["false_alarm_rate_train_threshold"] > 2 * m["false_alarm_rate"]
     assert result.answer == 0
+    assert len(result.per_seed_metrics) == len(result.seeds)
+    for seed_metrics, ok in zip(result.per_seed_metrics, result.verdict.per_seed, strict=True):
+        assert ok == (seed_metrics["auroc"] >= PASS_AUROC)
+    assert "unseen digits 56789" in result.verdict.plain
     snap = result.snapshot
     assert snap is not None
     assert snap["highest_error"].shape == snap["lowest_error"].shape == (8, 8, 8)
@@ -47,4 +51,4 @@ def test_default_held_out_digits_stand_out() -> None:
 @pytest.mark.parametrize("control", control_cases(ID))
 def test_control_fails(control: Control) -> None:
     result = check_control(ID, control)
-    assert result.metrics["auroc"] < 0.75  # nothing is novel: near chance
+    assert result.metrics["auroc"] < 0.75  # nothing is novel (or nothing learnt): near chance

@@ -33,6 +33,11 @@ def test_default_trained_d_matches_the_optimum() -> None:
     assert abs(m["value_trained"] - m["value_optimal"]) < MAX_VALUE_GAP
     assert m["value_optimal"] > -math.log(4) + 0.1  # the distributions differ: JSD > 0
     assert result.answer == 1 and abs(m["d_at_crossing"] - 0.5) < 0.1
+    assert len(result.per_seed_metrics) == len(result.seeds)
+    for seed_metrics, ok in zip(result.per_seed_metrics, result.verdict.per_seed, strict=True):
+        assert ok == (
+            seed_metrics["d_error"] < MAX_ERROR and seed_metrics["value_gap"] < MAX_VALUE_GAP
+        )
     assert result.snapshot is not None
     (picture,) = result.snapshot.values()
     assert picture.shape == (1, 20, 64) and picture.max() == 1.0
@@ -44,3 +49,5 @@ def test_control_fails(control: Control) -> None:
     assert result.metrics["d_error"] >= MAX_ERROR or (
         abs(result.metrics["value_trained"] - result.metrics["value_optimal"]) >= MAX_VALUE_GAP
     )
+    if control.params.get("fake_weight"):  # D lands on p_data / (p_data + 3 p_g) instead
+        assert abs(result.metrics["d_at_crossing"] - 0.25) < 0.08

@@ -38,6 +38,9 @@ def test_default_learned_upscaling_beats_interpolation() -> None:
     assert m["mse_learned"] < min(m["mse_nearest"], m["mse_bilinear"], m["mse_bicubic"])
     assert m["psnr_learned"] > m["psnr_best_interpolation"]
     assert result.answer == 2
+    assert len(result.per_seed_metrics) == len(result.seeds)
+    for seed_metrics, ok in zip(result.per_seed_metrics, result.verdict.per_seed, strict=True):
+        assert ok == (seed_metrics["learned_over_best"] < 1)
     snap = result.snapshot
     assert snap is not None and snap["input_4x4"].shape == (6, 4, 4)
     assert snap["learned"].shape == (6, 8, 8)

@@ -33,10 +33,18 @@ def test_default_js_flat_w_tracks_distance() -> None:
             assert abs(js) < 0.05
     assert m["g_slope_through_d"] > 0.01  # a flat JS, yet G gets a gradient through D
     assert result.answer == 1
+    assert len(result.per_seed_metrics) == len(result.seeds)
+    for seed_metrics, ok in zip(result.per_seed_metrics, result.verdict.per_seed, strict=True):
+        assert ok == (seed_metrics["js_miss"] < 1 and seed_metrics["w_miss"] <= 1)
     assert result.snapshot is not None
     assert all(v.shape == (1, 20, 64) for v in result.snapshot.values())
 
 
 @pytest.mark.parametrize("control", control_cases(ID))
 def test_control_fails(control: Control) -> None:
-    check_control(ID, control)
+    result = check_control(ID, control)
+    misses = result.per_seed_metrics
+    if "width" in control.params:  # overlap: the JS estimate follows the true JS down
+        assert all(m["js_miss"] >= 1 for m in misses) and result.metrics["js_min"] < 0.4
+    else:  # no penalty: the critic's estimate runs away from |theta|
+        assert all(m["w_miss"] > 1 for m in misses)
