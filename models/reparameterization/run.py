@@ -136,7 +136,8 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         kind: exact_loss(mu[:, 0], rho[:, 0], target) - best for kind, (mu, rho) in params.items()
     }
     noisier = [bool(r >= MIN_RATIO) for r in ratio.tolist()]
-    lower = [bool(a <= b) for a, b in zip(final["reparam"].tolist(), final["score"].tolist())]
+    pairs = zip(final["reparam"].tolist(), final["score"].tolist(), strict=True)
+    lower = [bool(a <= b) for a, b in pairs]
     flags = [a and b for a, b in zip(noisier, lower, strict=True)]
     verdict = Verdict.from_seeds(flags, "")
     r = float(ratio.median())
