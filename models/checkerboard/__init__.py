@@ -60,7 +60,7 @@ SPEC = ExperimentSpec(
         Param("channels", 8, "feature maps per arm", low=1, high=64),
         Param("lr", 0.01, "Adam learning rate", low=1e-5, high=0.1),
         Param("batch", 64, "minibatch size", low=8, high=1024),
-        Param("eval_every", 25, "steps between test evaluations", low=1, high=1000),
+        Param("eval_every", 50, "steps between test evaluations", low=1, high=1000),
         Param(
             "upsampler",
             "transposed",

@@ -2,9 +2,11 @@
 
 Both arms map a 4x4 (2x2-averaged) digit to 16x16; the target is the 8x8 digit's bilinear
 upscaling, a smooth image. Each arm has two stride-2 upsampling layers and a final 3x3
-convolution: arm 1 upsamples with ``ConvTranspose2d``, arm 2 with a nearest-neighbour
-resize followed by a 3x3 convolution (Odena et al. 2016). Seeds and arms are the groups of
-grouped convolutions, so they never mix.
+convolution: by default arm 1 upsamples with ``ConvTranspose2d``, arm 2 with a nearest-
+neighbour resize followed by a 3x3 convolution (Odena et al. 2016). Once both beat bicubic
+interpolation on the test digits, each is shown a flat gray image: any pattern in its
+output is the upsampling's own. Seeds and arms are the groups of grouped convolutions, so
+they never mix.
 """
 
 from __future__ import annotations

@@ -168,6 +168,12 @@ class Critic:
                     param.clamp_(-self.c, self.c)
 
 
+def draw(noise: SeedNoise, n: int) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """One step's samples: real points, fake points, and the mixing weights for the penalty."""
+    real, fake = ring_of_gaussians(noise, n), blurred(noise, n)
+    return real, fake, noise.rand(n, 1)
+
+
 def linear_layers(net: torch.nn.Module) -> list[BatchedLinear]:
     return [m for m in net.modules() if isinstance(m, BatchedLinear)]
 
@@ -203,10 +209,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
 
     at_init = measure()["clip_at_bound"]
     for step in range(1, cfg.steps + 1):
-        draws = []
-        for stream in (noise, second_noise) if independent else (noise,):
-            draws.append((ring_of_gaussians(stream, batch), blurred(stream, batch)))
-            draws[-1] += (stream.rand(batch, 1),)
+        draws = [draw(stream, batch) for stream in (noise, second_noise)[: 1 + independent]]
         clipped.step(*draws[0])
         other.step(*draws[-1])
         if step % every == 0 or step == cfg.steps:

@@ -28,7 +28,7 @@ def test_share_of_a_pure_checkerboard_is_one_and_of_a_ramp_small() -> None:
 @pytest.mark.parametrize("kernel", [3, 4])
 def test_flat_input_ripples_through_transposed_conv_only(kernel: int) -> None:
     cpu = torch.device("cpu")
-    model = Upsampler([1, 2, 3, 4], [True, False, True, False], 4, kernel, cpu)
+    model = Upsampler([1, 2, 3, 4], [True, False, True, False], 8, kernel, cpu)
     ripple = flat_ripple(model, 4, cpu)
     assert float(ripple[1]) < 1e-6 and float(ripple[3]) < 1e-6  # resize-conv: flat
     # Each output pixel's taps depend on its position modulo the stride, whether the kernel
