@@ -22,24 +22,24 @@ SPEC = ExperimentSpec(
         "Wasserstein distance each one's estimate captures per unit of its Lipschitz constant."
     ),
     explanation=(
-        "Concept: the WGAN critic estimates W(p_data, p_g) = max over 1-Lipschitz f of "
-        "E_data f - E_g f. Clipping every weight to [-c, c] does not make the critic "
-        "1-Lipschitz: it makes it K-Lipschitz for some K set by c and the architecture, which "
-        "suffices, since the maximum over K-Lipschitz f is K * W (Arjovsky et al. 2017, "
-        "Sec. 3). Gulrajani et al. (2017, Sec. 3.1, 'capacity underuse', Figure 1) show that "
-        "a clipped critic settles on much simpler functions than the optimal critic, while a "
-        "gradient penalty, (||grad_x f|| - 1)^2 at points between real and fake samples, lets "
-        "it use its capacity.\n"
+        "Concept: the WGAN critic estimates W(p_data, p_g) = max over 1-Lipschitz f of E_data "
+        "f - E_g f. Clipping every weight to [-c, c] does not make the critic 1-Lipschitz: it "
+        "makes it K-Lipschitz for some K set by c and the architecture, which suffices, since "
+        "the maximum over K-Lipschitz f is K * W (Arjovsky et al. 2017, Sec. 3). Gulrajani et "
+        "al. (2017, Sec. 3.1, 'capacity underuse', Figure 1) show that a clipped critic "
+        "settles on much simpler functions than the optimal critic, while a gradient penalty, "
+        "(||grad_x f|| - 1)^2 at points between real and fake samples, lets it use its "
+        "capacity.\n"
         "What the run measures: real data is a ring of 8 Gaussians, fake data is real data "
         "plus unit Gaussian noise (Gulrajani et al.'s Figure 1 setup); both have mean 0, so a "
         "linear critic scores nothing. For each critic, 'use_*' is its W estimate on 512 "
         "held-out real and fake points divided by its own Lipschitz constant L (the largest "
         "||grad_x f|| measured along the optimal-transport segments between those points) and "
         "by the true W between them, solved exactly by optimal assignment. Dividing by L "
-        "cancels the scale that c fixes, so the number says how close the critic's shape is "
-        "to the optimal critic's (1.0), whatever c is; a simple radial critic "
-        "f = -| ||x|| - 2 | already scores about 0.8. 'clip_at_bound' is the share of the "
-        "clipped critic's weights at +-c: whether the clip binds at all.\n"
+        "cancels the scale that c fixes, so the number says how close the critic's shape is to "
+        "the optimal critic's (1.0), whatever c is; a simple radial critic f = -| ||x|| - 2 | "
+        "already scores about 0.8. 'clip_at_bound' is the share of the clipped critic's "
+        "weights at +-c: whether the clip binds at all.\n"
         "Verdict, per seed (4 of 5 must pass): the clip binds (at least 20% of the clipped "
         "critic's weights at +-c), the penalised critic captures at least 0.45 of W per unit "
         "L, and at least 0.1 more than the clipped one. Seeds 0-9 at the defaults: 27-46% at "
@@ -48,20 +48,20 @@ SPEC = ExperimentSpec(
         "0.24-0.42 and the verdict fails, so the penalty is what raises it. clip = 10 with "
         "lr_clip = 0.003 is a clip that never binds (6-8% of weights at +-c): the verdict "
         "fails at its first check. The null control clips both critics, each with its own "
-        "weights and batches: their shares differ by at most 0.12, so the bar sits above "
-        "the noise between two runs.\n"
+        "weights and batches: their shares differ by at most 0.12, so the bar sits above the "
+        "noise between two runs.\n"
         "What the run does NOT show: that the clip is to blame for the crude shape. With the "
-        "clip that never binds the first critic still scores 0.28-0.38, no better than at "
-        "c = 0.01, and the unconstrained critic of the penalty = 0 control scores alike: in "
-        "a run this short, a critic without a penalty settles on a shape as crude as the "
-        "clipped one. What is shown is that the gradient penalty brings the critic's shape "
+        "clip that never binds the first critic still scores 0.28-0.38 (seeds 0-9), no better "
+        "than at c = 0.01, and the unconstrained critic of the penalty = 0 control scores "
+        "alike: in a run this short, a critic without a penalty settles on a shape as crude as "
+        "the clipped one. What is shown is that the gradient penalty brings the critic's shape "
         "closer to the optimal critic than a binding clip does.\n"
         "Watch: the clipped critic's share flattens within a few hundred steps (its weights "
         "pile up at +-c) while the penalised one keeps rising; the surfaces snapshot shows "
         "both critics over [-3, 3]^2 (clipped first), the histograms their weights.\n"
         "Sources: Arjovsky, Chintala & Bottou, 'Wasserstein GAN' (2017), Sec. 3 (clipping, "
-        "K-Lipschitz); Gulrajani et al., 'Improved Training of Wasserstein GANs' (2017), "
-        "Sec. 3.1 and Figure 1 (capacity underuse), Sec. 4 (gradient penalty)."
+        "K-Lipschitz); Gulrajani et al., 'Improved Training of Wasserstein GANs' (2017), Sec. "
+        "3.1 and Figure 1 (capacity underuse), Sec. 4 (gradient penalty)."
     ),
     params=(
         Param("clip", 0.01, "weight clipping bound c", low=1e-4, high=10.0),
@@ -85,7 +85,7 @@ SPEC = ExperimentSpec(
         ),
     ),
     default_steps=600,
-    cost_seconds=12.0,
+    cost_seconds=4.0,
     max_steps=20_000,
     plots=(
         PlotSpec(

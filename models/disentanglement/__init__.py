@@ -88,7 +88,7 @@ SPEC = ExperimentSpec(
         ),
     ),
     default_steps=700,
-    cost_seconds=10.0,
+    cost_seconds=2.5,
     max_steps=50_000,
     plots=(
         PlotSpec(

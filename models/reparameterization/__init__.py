@@ -79,7 +79,7 @@ SPEC = ExperimentSpec(
     ),
     compares_arms=True,
     default_steps=300,
-    cost_seconds=1.6,
+    cost_seconds=1.0,
     max_steps=20_000,
     plots=(
         PlotSpec(
