@@ -10,14 +10,27 @@ import torch.nn.functional as F
 
 from models.base import Outcome, Progress, RunConfig, Verdict
 from models.digits import as_images, load_digits_split
-from models.torchutil import BatchedMLP, SeedNoise, pick_device, small_model_threads
+from models.torchutil import (
+    Adam,
+    BatchedMLP,
+    SeedNoise,
+    pick_device,
+    seedwise,
+    small_model_threads,
+)
 
 GRID = 8
 PRIOR_SAMPLES = 500
 MAX_PRIOR_GAP = 1.25
 """Prior decodes may sit at most this many times as far from the data as test digits do."""
+ARMS = ("vae", "ae")
 MIN_CLASSES = 6.5
 """The prior decodes must cover at least this many digit classes (exp of the label entropy)."""
+MAX_JUMP = 0.5
+"""No step between neighbouring points of a walk may change the image by more than half a
+test digit's distance to its nearest training digit (seeds 0-9: 0.22-0.27)."""
+MIN_WALK_CLASSES = 3.0
+"""A walk must pass through at least 3 digit classes on average (seeds 0-9: 3.5-3.9)."""
 
 
 def grid_points(span: float, device: torch.device) -> torch.Tensor:
@@ -46,6 +59,41 @@ def prior_scores(
     return gap, entropy.exp()
 
 
+WALK = 32
+"""Points along each straight walk through latent space (8 walks along z1, 8 along z2)."""
+
+
+def walk_points(span: float, device: torch.device) -> torch.Tensor:
+    """``[2 * GRID, WALK, 2]``: walks along z1 at each grid value of z2, then along z2."""
+    axis = torch.linspace(-span, span, WALK, device=device)
+    fixed = torch.linspace(-span, span, GRID, device=device)
+    along_z1 = torch.stack(torch.meshgrid(fixed, axis, indexing="ij"), dim=-1).flip(-1)
+    along_z2 = torch.stack(torch.meshgrid(fixed, axis, indexing="ij"), dim=-1)
+    return torch.cat([along_z1, along_z2])
+
+
+def walk_scores(
+    images: torch.Tensor, train_x: torch.Tensor, train_y: torch.Tensor, data_nn: float
+) -> dict[str, torch.Tensor]:
+    """Per row of decoded walks ``[R, W, P, 64]`` (W walks of P points each):
+
+    - ``jump``: the largest change between neighbouring points of any walk, over
+      ``data_nn`` (1 = as far apart as a test digit and its nearest training digit);
+    - ``walk_gap``: the walk images' mean distance to the nearest training digit / ``data_nn``;
+    - ``walk_classes``: digit classes the walk images' nearest digits belong to, on average
+      per walk (1 = the walk stays one digit).
+    """
+    r, w, n = images.shape[:3]
+    steps = (images[:, :, 1:] - images[:, :, :-1]).norm(dim=-1)  # [R, W, P-1]
+    dist, index = torch.cdist(images.flatten(1, 2), train_x.expand(r, -1, -1)).min(-1)
+    labels = F.one_hot(train_y[index], 10).view(r, w, n, 10)
+    return {
+        "jump": steps.amax((1, 2)) / data_nn,
+        "walk_gap": dist.mean(-1) / data_nn,
+        "walk_classes": (labels.sum(2) > 0).float().sum(-1).mean(-1),
+    }
+
+
 def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     p = cfg.params
     hidden, lr, batch = int(p["hidden"]), float(p["lr"]), int(p["batch"])
@@ -58,18 +106,21 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     betas = torch.tensor([beta] * k + [0.0] * k, device=device)
     enc = BatchedMLP([64, hidden, 4], rows, device=device, salt=1)  # mean and log-variance
     dec = BatchedMLP([2, hidden, 64], rows, device=device, salt=2)  # Bernoulli logits
-    opt = torch.optim.Adam([*enc.parameters(), *dec.parameters()], lr=lr)
+    opt = Adam([*enc.parameters(), *dec.parameters()], lr=lr)
     noise = SeedNoise(rows, device)
     grid = grid_points(span, device).expand(2 * k, -1, -1)
+    walks = walk_points(span, device).flatten(0, 1).expand(2 * k, -1, -1)
     with torch.no_grad():
         data_nn = float(torch.cdist(data.test_x, data.train_x).min(-1).values.mean())
 
     def evaluate() -> dict[str, torch.Tensor]:
         with torch.no_grad():
-            prior = torch.sigmoid(dec(noise.randn(PRIOR_SAMPLES, 2)))
+            prior = seedwise(torch.sigmoid, dec(noise.randn(PRIOR_SAMPLES, 2)))
             gap, classes = prior_scores(prior, data.train_x, data.train_y, data_nn)
-            images = torch.sigmoid(dec(grid))
-            return {"gap": gap, "classes": classes, "prior": prior, "grid": images}
+            images = seedwise(torch.sigmoid, dec(grid))
+            walked = seedwise(torch.sigmoid, dec(walks)).view(2 * k, 2 * GRID, WALK, -1)
+            scores = walk_scores(walked, data.train_x, data.train_y, data_nn)
+            return {"gap": gap, "classes": classes, "prior": prior, "grid": images} | scores
 
     recon = kl = torch.zeros(2 * k, device=device)
     for step in range(1, cfg.steps + 1):
@@ -96,6 +147,10 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
                     "prior_gap_ae": float(gap[k:].mean()),
                     "prior_classes": float(classes[:k].mean()),
                     "prior_classes_ae": float(classes[k:].mean()),
+                    "walk_jump": float(ev["jump"][:k].mean()),
+                    "walk_jump_ae": float(ev["jump"][k:].mean()),
+                    "walk_classes": float(ev["walk_classes"][:k].mean()),
+                    "walk_classes_ae": float(ev["walk_classes"][k:].mean()),
                 },
                 grid_snapshot(ev["grid"][0], span),
             )
@@ -104,19 +159,42 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     gaps: list[float] = ev["gap"].tolist()
     covered: list[float] = ev["classes"].tolist()
     usable = [g < MAX_PRIOR_GAP and c >= MIN_CLASSES for g, c in zip(gaps, covered, strict=True)]
+    walk_ok = [
+        j <= MAX_JUMP and g < MAX_PRIOR_GAP and c >= MIN_WALK_CLASSES
+        for j, g, c in zip(
+            ev["jump"].tolist(), ev["walk_gap"].tolist(), ev["walk_classes"].tolist(), strict=True
+        )
+    ]
     vae_gap, ae_gap = sum(gaps[:k]) / k, sum(gaps[k:]) / k
     vae_cls, ae_cls = sum(covered[:k]) / k, sum(covered[k:]) / k
+    jump, walk_gap = float(ev["jump"][:k].mean()), float(ev["walk_gap"][:k].mean())
+    walk_cls = float(ev["walk_classes"][:k].mean())
     detail = (
         f"decodes of z ~ N(0, I) sit {vae_gap:.2f}x as far from the nearest training digit as "
         f"test digits do and cover {vae_cls:.1f} digit classes at beta={beta:g}; the plain "
         f"autoencoder (beta=0) from the same start: {ae_gap:.2f}x, {ae_cls:.1f} classes "
-        f"(bars: below {MAX_PRIOR_GAP}x, at least {MIN_CLASSES:g} classes)"
+        f"(bars: below {MAX_PRIOR_GAP}x, at least {MIN_CLASSES:g} classes; met on "
+        f"{sum(usable[:k])} of {k}). Straight walks across [-{span:g}, {span:g}]^2: largest "
+        f"step between neighbouring points {jump:.2f}x a test digit's distance to its "
+        f"nearest training digit (bar: <= {MAX_JUMP:g}), images {walk_gap:.2f}x as far from "
+        f"the data (bar: below {MAX_PRIOR_GAP}), {walk_cls:.1f} digit classes per walk (bar: "
+        f">= {MIN_WALK_CLASSES:g}); met on {sum(walk_ok[:k])} of {k}"
     )
-    verdict = Verdict.from_seeds(usable[:k], "")
+    flags = [a and b for a, b in zip(usable[:k], walk_ok[:k], strict=True)]
+    verdict = Verdict.from_seeds(flags, "")
     if verdict.passed:
-        verdict.summary = f"the prior is a usable generator: {detail}"
+        verdict.summary = f"the prior is a usable generator and its walks are gradual: {detail}"
+        verdict.plain = (
+            "Random points of the VAE's latent space decoded to digits of nearly every "
+            "kind, and walking in a straight line through it morphed one digit into the "
+            "next in small steps."
+        )
     else:
-        verdict.summary = f"sampling the prior does not give varied, digit-like images: {detail}"
+        verdict.summary = f"the latent space is not a varied, walkable space of digits: {detail}"
+        verdict.plain = (
+            "Random points of this model's latent space did not decode to digits of many "
+            "kinds, or a straight walk through it did not pass gradually through digits."
+        )
     ae_usable = Verdict.from_seeds(usable[k:], "").passed
     answer = {(True, False): 0, (True, True): 1, (False, True): 2}.get(
         (verdict.passed, ae_usable), 3
@@ -125,6 +203,11 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         "prior, VAE": as_images(ev["prior"][0, :GRID]),
         "prior, AE": as_images(ev["prior"][k, :GRID]),
     }
+    keys = ("gap", "classes", "jump", "walk_gap", "walk_classes")
+    per_seed = [
+        {f"{key}_{arm}": float(ev[key][i + j * k]) for key in keys for j, arm in enumerate(ARMS)}
+        for i in range(k)
+    ]
     return Outcome(
         verdict,
         {
@@ -134,7 +217,11 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
             "prior_classes_ae": ae_cls,
             "recon": float(recon[:k].mean()),
             "kl": float(kl[:k].mean()),
+            "walk_jump": jump,
+            "walk_gap": walk_gap,
+            "walk_classes": walk_cls,
         },
         answer,
         snapshot,
+        per_seed,
     )

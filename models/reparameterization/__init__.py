@@ -31,10 +31,18 @@ SPEC = ExperimentSpec(
         "estimate, measured from 64 independent estimates at the reparameterized run's current "
         "point (log scale). 'var_score_baseline' is REINFORCE with a leave-one-out baseline "
         "(a control variate): lower, yet still above the reparameterized estimate.\n"
-        "Verdict: passes when the score-function variance is at least 10x the "
-        "reparameterized one (median over steps) and the reparameterized run ends at a lower "
-        "loss.\n"
-        "Control: the rival is the reparameterized estimator itself (ratio 1x), so it fails.\n"
+        "What the run measures, per seed: the median over steps of each estimator's total "
+        "variance, as a ratio (score-function over reparameterized), and each run's exact "
+        "excess loss at the end. Verdict (4 of 5 seeds must pass): the ratio is at least "
+        "10 and the reparameterized run ends at a lower loss. Seeds 0-9 at the defaults: "
+        "ratio 116-122, excess loss 0.010-0.019 vs 0.45-2.5. How large the ratio is depends "
+        "on the dimension: in 10 dimensions it is over 100, in 2 about 15, in 1 about 9 "
+        "(the score-function estimate multiplies the whole f(z), a sum over dimensions, by "
+        "the score of each coordinate).\n"
+        "Controls: estimator = score with independent draws takes the reparameterization "
+        "out of both runs (ratio 0.97-1.04 on seeds 0-9); rival = reparam with independent "
+        "draws puts it in both (ratio 0.98-1.02), which shows that the 10x bar sits far "
+        "above the noise between two runs of one estimator. Both fail.\n"
         "Source: Kingma & Welling, 'Auto-Encoding Variational Bayes' (2014), Sec. 2.4; "
         "Williams (1992) for REINFORCE; Mohamed et al., 'Monte Carlo Gradient Estimation in "
         "Machine Learning' (2020), Sec. 4 (score function) and 5 (pathwise)."
@@ -51,14 +59,27 @@ SPEC = ExperimentSpec(
             high=10.0,
         ),
         Param(
+            "estimator",
+            "reparam",
+            "the first run's gradient estimator",
+            choices=("reparam", "score"),
+        ),
+        Param(
             "rival",
             "score",
-            "the estimator compared with the reparameterized one (reparam: a null control)",
+            "the second run's gradient estimator, compared with the first's",
             choices=("score", "reparam"),
         ),
+        Param(
+            "streams",
+            "shared",
+            "the two runs' random draws: shared (only the estimator differs) or independent",
+            choices=("shared", "independent"),
+        ),
     ),
+    compares_arms=True,
     default_steps=300,
-    cost_seconds=1.6,
+    cost_seconds=1.0,
     max_steps=20_000,
     plots=(
         PlotSpec(
@@ -82,11 +103,15 @@ SPEC = ExperimentSpec(
     ),
     controls=(
         Control(
-            set={"rival": "reparam"},
-            why=(
-                "both runs use the reparameterized estimator: the same estimator cannot "
-                "be 10x noisier than itself"
-            ),
+            set={"estimator": "score", "streams": "independent"},
+            why="no reparameterization: both runs use the score-function estimator, each "
+            "with its own draws, so neither is less noisy",
+        ),
+        Control(
+            set={"rival": "reparam", "streams": "independent"},
+            why="both runs reparameterized, each with its own draws: the ratio is the noise "
+            "between two runs of one estimator",
+            kind="null",
         ),
     ),
 )

@@ -25,14 +25,33 @@ def test_mig_is_one_for_the_factors_themselves_and_low_for_a_mixed_code() -> Non
     assert scores[1].item() < 0.3
 
 
+def test_total_correlation_and_rate_of_known_codes() -> None:
+    torch = pytest.importorskip("torch")
+    from models.disentanglement.run import gaussian_tc, kl_per_image
+
+    gen = torch.Generator().manual_seed(0)
+    a, b = torch.randn(2, 256, generator=gen)
+    independent = torch.stack([a, b], -1)
+    tied = torch.stack([a, a + 0.1 * b], -1)
+    tc = gaussian_tc(torch.stack([independent, tied]))
+    assert tc[0] < 0.05 < 2.0 < tc[1]
+    zeros = torch.zeros(1, 256, 2)
+    assert kl_per_image(zeros, zeros).item() == 0.0  # q(z|x) = N(0, I): no information
+
+
 def test_default_passes_on_held_out_seeds() -> None:
     spec = get_spec(ID)
     result = check_default(ID)
     print(describe(result))  # per-seed figures, shown with pytest -rP
     assert spec.prediction is not None and result.answer is not None
     assert 0 <= result.answer < len(spec.prediction.choices)
+    assert all(s["rate_beta"] < s["rate_ref"] for s in result.per_seed_metrics)
+    assert result.verdict.plain
 
 
 @pytest.mark.parametrize("control", control_cases(ID))
 def test_control_fails_on_held_out_seeds(control: Control) -> None:
-    print(describe(check_control(ID, control)))
+    result = check_control(ID, control)
+    print(describe(result))
+    if control.kind == "null":  # two plain VAEs: about the same size of code
+        assert all(0.7 < s["rate_beta"] / s["rate_ref"] < 1.4 for s in result.per_seed_metrics)

@@ -44,9 +44,11 @@ def test_default_reparameterization_has_lower_variance() -> None:
     assert m["final_loss_reparam"] < m["final_loss_score"]
     assert m["var_reparam"] < m["var_score_baseline"] < m["var_score"]
     assert result.answer == 1
+    assert len(result.per_seed_metrics) == 5 and result.verdict.plain
 
 
 @pytest.mark.parametrize("control", control_cases(ID))
 def test_control_fails(control: Control) -> None:
     result = check_control(ID, control)
-    assert result.metrics["variance_ratio"] < 10
+    # One estimator in both runs, each with its own draws: the ratio is noise around 1.
+    assert all(0.8 < s["variance_ratio"] < 1.25 for s in result.per_seed_metrics)
