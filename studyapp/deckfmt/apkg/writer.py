@@ -7,7 +7,8 @@ where the format allows: card type/queue/due/interval/lapses, FSRS memory state 
 Revlog ids (Anki's answer time in ms, the table's primary key) are assigned in time order as
 ``max(previous + 1, time_ms)``: unique by construction, and the count returned is the rows
 the collection actually took. The caller hands decks, cards and answers in the shapes below
-(the store's rows have them) and owns the files' safety (temp names, renames).
+(the store's rows have them) and owns the files' safety (temp names, renames; which existing
+files it may replace: :func:`holds_collection`).
 """
 
 from __future__ import annotations
@@ -183,6 +184,17 @@ def aware(value: datetime | None) -> datetime | None:
     if value is None or value.tzinfo is not None:
         return value
     return value.replace(tzinfo=UTC)
+
+
+def holds_collection(path: Path) -> bool:
+    """True for a zip holding an Anki collection: a package an export may replace."""
+    from studyapp.deckfmt.apkg.container import COLLECTIONS
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(name in COLLECTIONS for name in archive.namelist())
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
 
 
 def write_package(collection: Path, target: Path) -> None:
