@@ -17,14 +17,18 @@ def register(subparsers: Any) -> None:
         "import",
         help="add a deck file or an Anki package (.apkg)",
         description="Import FILE. A text deck is copied into the user decks directory; "
-        "importing it again updates the deck and cards keep their history. A different "
-        "file with the same name is refused unless --as or --replace says what to do. An "
+        "importing it again updates the deck and cards keep their history (text you "
+        "rewrote in the app stays yours). A different file with the same name is refused "
+        "unless --as or --replace says what to do. An "
         "Anki package (.apkg/.colpkg) is stored with its decks, tags, media and review "
         "history; importing it again updates notes by their Anki id, never duplicating.",
     )
     parser.add_argument("file", metavar="FILE", help="a flashcard deck file or .apkg")
     parser.add_argument(
-        "--as", dest="as_name", metavar="NAME", help="import a text deck under this file name"
+        "--as",
+        dest="as_name",
+        metavar="NAME",
+        help="import a text deck as a new deck named NAME (its file name too)",
     )
     parser.add_argument(
         "--replace",
@@ -62,13 +66,22 @@ def _text(args: argparse.Namespace, source: Path) -> int:
     if report.skipped:
         print(strip_controls(f"{report.deck_name}: unchanged ({report.path})"))
         return 0
+    kept = f" ({report.kept} kept your edit)" if report.kept else ""
+    retired = " (history kept)" if report.removed else ""
     print(
         strip_controls(
-            f"{report.deck_name}: {report.added} added, {report.updated} updated, "
-            f"{report.unchanged} unchanged, {report.removed} removed, "
+            f"{report.deck_name}: {report.added} added, {report.updated} updated{kept}, "
+            f"{report.unchanged} unchanged, {report.removed} removed{retired}, "
             f"{report.restored} restored ({report.path})"
         )
     )
+    if report.earlier:
+        print(strip_controls(f"updated the deck imported earlier from {report.earlier}"))
+    if report.kept:
+        print(
+            "the file changed cards whose text you rewrote in the app: your text stays; "
+            "edit a card to change it"
+        )
     for warning in report.warnings:
         print(strip_controls(f"warning: {warning}"))
     return 0

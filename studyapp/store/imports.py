@@ -6,7 +6,8 @@ direct connection new cards and log rows go positionally, their times as integer
 microseconds turned into text by SQLite itself (an import writes 10^6 values); elsewhere
 they go as rows. Reads return typed rows. A deck file's origin (the path it was imported
 from) is kept in ``studyapp_meta`` under ``origin:<deck source>``, so a different file with
-the same base name is recognised.
+the same base name is recognised; a name given with ``import --as NAME`` is kept under
+``name:<deck source>``, so it names the deck whatever the file's ``deck:`` line says.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from studyapp.store.sql import Query
 
 ORIGIN_PREFIX = "origin:"
+NAME_PREFIX = "name:"
 CHUNK = 500
 """Keys per ``IN (...)`` lookup (well under every database's parameter limit)."""
 
@@ -286,6 +288,15 @@ def origin(q: Query, source: str) -> str | None:
 
 def set_origin(q: Query, source: str, path: str) -> None:
     store_decks.set_meta(q, ORIGIN_PREFIX + source, path)
+
+
+def given_name(q: Query, source: str) -> str | None:
+    """The name the user gave the deck ``source`` (``import --as NAME``), None if none."""
+    return store_decks.meta(q, NAME_PREFIX + source)
+
+
+def set_given_name(q: Query, source: str, name: str) -> None:
+    store_decks.set_meta(q, NAME_PREFIX + source, name)
 
 
 def card_keys_of_deck(q: Query, deck_id: int) -> set[str]:

@@ -104,8 +104,9 @@ def anki_key(guid: str, ord_: int) -> str:
 
 def same_deck(stored_keys: set[str], new_keys: Sequence[str]) -> bool:
     """True when a file (its card keys) is a version of the stored deck: at least
-    :data:`SAME_DECK_SHARE` of its cards, or of the deck's, are the same cards."""
+    :data:`SAME_DECK_SHARE` of its cards *and* of the deck's are the same cards (a one-card
+    file sharing its card with a deck of 100 would retire 99: not a version)."""
     if not stored_keys or not new_keys:
         return not stored_keys
     shared = sum(1 for key in new_keys if key in stored_keys)
-    return shared >= SAME_DECK_SHARE * min(len(stored_keys), len(new_keys))
+    return shared >= SAME_DECK_SHARE * max(len(stored_keys), len(new_keys))
