@@ -21,7 +21,9 @@ def register(subparsers: Any) -> None:
         "rewrote in the app stays yours). A different file with the same name is refused "
         "unless --as or --replace says what to do. An "
         "Anki package (.apkg/.colpkg) is stored with its decks, tags, media and review "
-        "history; importing it again updates notes by their Anki id, never duplicating.",
+        "history; importing it again updates notes by their Anki id (with the same note "
+        "type and top-level deck), never duplicating; notes a studyapp export wrote of "
+        "decks you have (the bundled ones) join those decks.",
     )
     parser.add_argument("file", metavar="FILE", help="a flashcard deck file or .apkg")
     parser.add_argument(
@@ -101,14 +103,18 @@ def _package(args: argparse.Namespace, source: Path) -> int:
     from studyapp.deckfmt.apkg import read_package
 
     package = read_package(source)  # a bad package: refused before the database opens
-    with open_service(args, sync=False) as service:
+    from studyapp.study.import_match import written_here
+
+    with open_service(args, sync=written_here(package)) as service:  # bundled decks first
         report = service.imports.package(source, on_wait=waiting, package=package)
     decks = ", ".join(report.decks) or "no decks"
+    kept = f" ({report.kept} kept your edit)" if report.kept else ""
+    matched = f", {report.matched} already here" if report.matched else ""
     print(
         strip_controls(
-            f"{source.name}: {report.added} added, {report.updated} updated, "
-            f"{report.unchanged} unchanged; {report.reviews} reviews, {report.media} media "
-            f"files ({len(report.decks)} decks: {decks})"
+            f"{source.name}: {report.added} added, {report.updated} updated{kept}, "
+            f"{report.unchanged} unchanged{matched}; {report.reviews} reviews, {report.media} "
+            f"media files ({len(report.decks)} decks: {decks})"
         )
     )
     for warning in report.warnings:

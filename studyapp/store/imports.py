@@ -92,6 +92,29 @@ class ImportWriter:
             out.setdefault(r.key, int(r.id))
         return out
 
+    def notes(self) -> list[tuple[int, int, str, str, str]]:
+        """``(card id, deck id, deck source, card key, deck name)`` of every card, in one
+        scan (an export names its notes by their deck's source and their card's key)."""
+        rows = self.q.rows(
+            'SELECT card.id AS id, deck.id AS deck_id, deck.source AS source, card."key" AS'
+            ' "key", deck.name AS name FROM card JOIN deck ON deck.id = card.deck_id'
+            " ORDER BY card.id"
+        )
+        return [(int(r.id), int(r.deck_id), r.source, r.key, r.name) for r in rows]
+
+    def cards_by_id(self, ids: Sequence[int]) -> dict[int, CardRow]:
+        """The cards with these ids, by id."""
+        out: dict[int, CardRow] = {}
+        for start in range(0, len(ids), CHUNK):
+            marks, params = in_list("i", ids[start : start + CHUNK])
+            for card in self.q.fetch(CARD, f"WHERE card.id IN {marks}", params):
+                out[card.id] = card
+        return out
+
+    def deck_sources(self) -> dict[int, str]:
+        """Every deck's source, by id."""
+        return {deck.id: deck.source for deck in store_decks.all_decks(self.q)}
+
     def card_mark(self) -> tuple[int, int]:
         """``(largest card id, card count)``: unchanged between two transactions when no card
         was inserted or deleted meanwhile (so keys read earlier still hold)."""

@@ -251,6 +251,10 @@ class PackageReport(NamedTuple):
     media: int
     """Media files copied."""
     warnings: tuple[str, ...] = ()
+    kept: int = 0
+    """Updated cards whose text, rewritten in the app, was kept over the package's new text."""
+    matched: int = 0
+    """Notes a studyapp export wrote of cards stored here (bundled decks...): no new card."""
 
 
 @dataclass(frozen=True)

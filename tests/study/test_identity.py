@@ -136,10 +136,22 @@ def test_sync_reports_a_bad_file_without_failing(service: StudyService, tmp_path
     assert reports[0].deck_id == 0 and reports[0].warnings
 
 
-def test_anki_keys_are_global_and_never_text() -> None:
+def test_anki_keys_trust_a_guid_only_with_its_note_type_and_lineage() -> None:
     from studyapp.study.identity import anki_key
 
-    assert anki_key("Ab1:x", 2) == "anki:Ab1:x:2" != anki_key("Ab1:x", 3)
+    key = anki_key("Ab1:x", 2, "Basic", "Course::Week 1", "Q?", "A")
+    assert key.startswith("anki:") and key.endswith(":2")
+    assert key == anki_key("Ab1:x", 2, "Basic", "Course::Week 2", "Q, edited?", "B")  # never text
+    assert key != anki_key("Ab1:x", 3, "Basic", "Course::Week 1", "Q?", "A")
+    assert key != anki_key("Ab1:x", 2, "Cloze", "Course::Week 1", "Q?", "A")
+    assert key != anki_key("Ab1:x", 2, "Basic", "Other course", "Q?", "A")
+    for blank in (None, "", " "):  # no GUID: the text decides, never the empty GUID
+        assert anki_key(blank, 0, "Basic", "C", "Q?", "A") == anki_key(
+            "", 0, "Basic", "C", "Q?", "A"
+        )
+        assert anki_key(blank, 0, "Basic", "C", "Q?", "A") != anki_key(
+            blank, 0, "Basic", "C", "R?", "A"
+        )
 
 
 def test_same_deck_needs_half_the_cards_in_common() -> None:
