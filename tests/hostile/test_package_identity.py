@@ -15,6 +15,7 @@ import pytest
 
 from studyapp.cli import main
 from studyapp.study.service import Rating, StudyService
+from tests.hostile.test_packages import SCHEMA_11
 
 T0 = datetime(2025, 3, 3, 9, tzinfo=UTC)
 
@@ -34,13 +35,7 @@ def package(path: Path, notes: list[Note]) -> Path:
     folder = path.parent / f"{path.stem}-src"
     folder.mkdir()
     db = sqlite3.connect(folder / "collection.anki2")
-    db.executescript(
-        "CREATE TABLE col (id, crt, mod, scm, ver, dty, usn, ls, conf, models, decks, dconf, tags);"
-        "CREATE TABLE notes (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data);"
-        "CREATE TABLE cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps,"
-        " lapses, left, odue, odid, flags, data);"
-        "CREATE TABLE revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type);"
-    )
+    db.executescript(SCHEMA_11)
     types = {name: 100 + i for i, name in enumerate(dict.fromkeys(n.notetype for n in notes))}
     decks = {name: 200 + i for i, name in enumerate(dict.fromkeys(n.deck for n in notes))}
     models = {

@@ -21,9 +21,10 @@ def no_bundled_decks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("STUDYAPP_DECKS", str(empty))
 
 
-def big_deck(name: str, cards: range) -> str:
-    body = "".join(f"Q: big question {i}?\nA: big answer {i}\n\n" for i in cards)
-    return f"deck: {name}\n\n{body}"
+def big(folder: Path, name: str, count: int) -> str:
+    """``folder/big.txt`` holding the deck ``name`` of ``count`` cards, as an argument."""
+    body = "".join(f"Q: big question {i}?\nA: big answer {i}\n\n" for i in range(count))
+    return str(write(folder, "big.txt", f"deck: {name}\n\n{body}"))
 
 
 def write(folder: Path, name: str, text: str) -> Path:
@@ -49,15 +50,12 @@ def answer(card_id: int, times: int) -> None:
 def test_a_one_card_file_sharing_a_base_name_retires_nothing(
     tmp_path: Path, isolated_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert (
-        main(["import", str(write(tmp_path / "f1", "big.txt", big_deck("BigA", range(100))))]) == 0
-    )
+    assert main(["import", big(tmp_path / "f1", "BigA", 100)]) == 0
     [(first,)] = query(isolated_home, "SELECT min(id) FROM card")
     answer(first, 2)
     before = query(isolated_home, "SELECT id, front, removed, reps FROM card ORDER BY id")
     capsys.readouterr()
-    one_in_common = write(tmp_path / "f2", "big.txt", big_deck("BigB", range(1)))
-    assert main(["import", str(one_in_common)]) == 1
+    assert main(["import", big(tmp_path / "f2", "BigB", 1)]) == 1  # one card in common
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "--as" in err and "--replace" in err
     assert "100 cards" in err and "1 in common" in err and "'BigB'" in err
@@ -68,11 +66,9 @@ def test_a_one_card_file_sharing_a_base_name_retires_nothing(
 def test_the_same_deck_name_with_one_card_in_common_is_refused_too(
     tmp_path: Path, isolated_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert (
-        main(["import", str(write(tmp_path / "f1", "big.txt", big_deck("BigA", range(100))))]) == 0
-    )
+    assert main(["import", big(tmp_path / "f1", "BigA", 100)]) == 0
     capsys.readouterr()
-    assert main(["import", str(write(tmp_path / "f2", "big.txt", big_deck("BigA", range(1))))]) == 1
+    assert main(["import", big(tmp_path / "f2", "BigA", 1)]) == 1
     assert "1 in common" in capsys.readouterr().err
     assert query(isolated_home, "SELECT count(*) FROM card WHERE removed = 0") == [(100,)]
 
@@ -80,12 +76,9 @@ def test_the_same_deck_name_with_one_card_in_common_is_refused_too(
 def test_replace_says_what_it_retired(
     tmp_path: Path, isolated_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert (
-        main(["import", str(write(tmp_path / "f1", "big.txt", big_deck("BigA", range(100))))]) == 0
-    )
+    assert main(["import", big(tmp_path / "f1", "BigA", 100)]) == 0
     capsys.readouterr()
-    other = write(tmp_path / "f2", "big.txt", big_deck("BigB", range(1)))
-    assert main(["import", "--replace", str(other)]) == 0
+    assert main(["import", "--replace", big(tmp_path / "f2", "BigB", 1)]) == 0
     out = capsys.readouterr().out
     assert "1 added" in out and "100 removed (history kept)" in out
     assert query(isolated_home, "SELECT count(*) FROM card WHERE removed = 0") == [(1,)]
@@ -94,13 +87,14 @@ def test_replace_says_what_it_retired(
 def test_a_version_from_elsewhere_updates_and_says_so(
     tmp_path: Path, isolated_home: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    first = write(tmp_path / "f1", "big.txt", big_deck("BigA", range(10)))
-    assert main(["import", str(first)]) == 0
+    first = big(tmp_path / "f1", "BigA", 10)
+    assert main(["import", first]) == 0
     capsys.readouterr()
-    moved = write(tmp_path / "f2", "big.txt", big_deck("BigA", range(11)))
-    assert main(["import", str(moved)]) == 0
+    assert main(["import", big(tmp_path / "f2", "BigA", 11)]) == 0
     out = capsys.readouterr().out
-    assert "1 added" in out and "0 removed" in out and f"earlier from {first.resolve()}" in out
+    assert (
+        "1 added" in out and "0 removed" in out and f"earlier from {Path(first).resolve()}" in out
+    )
 
 
 # -- item 4: what the user wrote wins over the file ---------------------------------------
