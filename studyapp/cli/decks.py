@@ -45,12 +45,29 @@ def describe(path: Path, origin: str) -> dict[str, Any]:
     return row
 
 
+def stored_names(args: argparse.Namespace) -> dict[str, str]:
+    """Deck names by source as the database has them (empty when it can't be opened)."""
+    from studyapp.cli._study import open_service
+    from studyapp.cli.errors import CliError
+
+    try:
+        with open_service(args, sync=False) as service:
+            return {deck.source: deck.name for deck in service.decks.list()}
+    except CliError:
+        return {}
+
+
 def run_decks(args: argparse.Namespace) -> int:
     from studyapp.paths import bundled_decks_dir, user_decks_dir
 
     bundled_dir, user_dir = bundled_decks_dir(), user_decks_dir()
     rows = [describe(path, "bundled") for path in deck_files(bundled_dir)]
     rows += [describe(path, "user") for path in deck_files(user_dir)]
+    if any(row["origin"] == "user" for row in rows):
+        names = stored_names(args)  # ``import --as NAME`` named the deck, not its file
+        for row in rows:
+            if row["origin"] == "user" and not row["error"]:
+                row["name"] = names.get(f"user/{Path(row['path']).name}", row["name"])
     if args.json:
         payload = {"bundled_dir": str(bundled_dir), "user_dir": str(user_dir), "decks": rows}
         write(json.dumps(payload, ensure_ascii=False) + "\n")

@@ -13,10 +13,16 @@ def register(subparsers: Any) -> None:
         "export",
         help="export decks as an Anki package (.apkg) with review history",
         description="Write an Anki package (legacy collection schema 11) that Anki imports, "
-        "with each card's scheduling state and review log.",
+        "with each card's scheduling state and review log. An existing FILE is replaced only "
+        "when it is an Anki package (--force: any file but the database).",
     )
     parser.add_argument("--apkg", required=True, metavar="FILE", help="the .apkg file to write")
     parser.add_argument("--deck", help="only this deck (name or id)")
+    parser.add_argument(
+        "--force",
+        action="store_true",
+        help="replace FILE even when it is not an Anki package (never the database)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -29,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     check_parent_folder(args.apkg, "--apkg")
     with open_service(args) as service:
         deck_id = find_deck(service, args.deck) if args.deck else None
-        report = service.exports.apkg(args.apkg, deck_id)
+        report = service.exports.apkg(args.apkg, deck_id, force=args.force)
     print(
         escape_controls(
             f"wrote {report.path}: {report.decks} decks, {report.notes} notes, "

@@ -17,6 +17,14 @@ def get(q: Query, card_id: int) -> CardRow | None:
     return q.first(CARD, BY_ID, {"id": card_id})
 
 
+def locked(q: Query, card_id: int) -> CardRow | None:
+    """The card, read to be changed in this write transaction: no other writer changes it
+    until the transaction ends (``FOR UPDATE`` on PostgreSQL, whose other writers wait and
+    then read what this one wrote; SQLite's write transaction holds the whole database)."""
+    lock = " FOR UPDATE" if q.dialect == "postgresql" else ""
+    return q.first(CARD, BY_ID + lock, {"id": card_id})
+
+
 def of_deck(q: Query, deck_id: int) -> list[CardRow]:
     """Every card of a deck (removed ones too), in file order."""
     return q.fetch(
@@ -62,7 +70,7 @@ def save_many(q: Query, pairs: Iterable[tuple[CardRow, CardRow]]) -> None:
 def revert(q: Query, before: CardRow, after: CardRow) -> CardRow | None:
     """Undo a change: the columns ``after`` changed from ``before`` get ``before``'s values
     back, on the card as it is now (others stay). The card as it was; None when it is gone."""
-    current = get(q, before.id)
+    current = locked(q, before.id)
     if current is None:
         return None
     save(q, current, current._replace(**CARD.changes(after, before)))

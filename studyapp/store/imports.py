@@ -6,7 +6,8 @@ direct connection new cards and log rows go positionally, their times as integer
 microseconds turned into text by SQLite itself (an import writes 10^6 values); elsewhere
 they go as rows. Reads return typed rows. A deck file's origin (the path it was imported
 from) is kept in ``studyapp_meta`` under ``origin:<deck source>``, so a different file with
-the same base name is recognised.
+the same base name is recognised; a name given with ``import --as NAME`` is kept under
+``name:<deck source>``, so it names the deck whatever the file's ``deck:`` line says.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from studyapp.store.sql import Query
 
 ORIGIN_PREFIX = "origin:"
+NAME_PREFIX = "name:"
 CHUNK = 500
 """Keys per ``IN (...)`` lookup (well under every database's parameter limit)."""
 
@@ -89,6 +91,29 @@ class ImportWriter:
         ):  # fmt: skip
             out.setdefault(r.key, int(r.id))
         return out
+
+    def notes(self) -> list[tuple[int, int, str, str, str]]:
+        """``(card id, deck id, deck source, card key, deck name)`` of every card, in one
+        scan (an export names its notes by their deck's source and their card's key)."""
+        rows = self.q.rows(
+            'SELECT card.id AS id, deck.id AS deck_id, deck.source AS source, card."key" AS'
+            ' "key", deck.name AS name FROM card JOIN deck ON deck.id = card.deck_id'
+            " ORDER BY card.id"
+        )
+        return [(int(r.id), int(r.deck_id), r.source, r.key, r.name) for r in rows]
+
+    def cards_by_id(self, ids: Sequence[int]) -> dict[int, CardRow]:
+        """The cards with these ids, by id."""
+        out: dict[int, CardRow] = {}
+        for start in range(0, len(ids), CHUNK):
+            marks, params = in_list("i", ids[start : start + CHUNK])
+            for card in self.q.fetch(CARD, f"WHERE card.id IN {marks}", params):
+                out[card.id] = card
+        return out
+
+    def deck_sources(self) -> dict[int, str]:
+        """Every deck's source, by id."""
+        return {deck.id: deck.source for deck in store_decks.all_decks(self.q)}
 
     def card_mark(self) -> tuple[int, int]:
         """``(largest card id, card count)``: unchanged between two transactions when no card
@@ -286,6 +311,15 @@ def origin(q: Query, source: str) -> str | None:
 
 def set_origin(q: Query, source: str, path: str) -> None:
     store_decks.set_meta(q, ORIGIN_PREFIX + source, path)
+
+
+def given_name(q: Query, source: str) -> str | None:
+    """The name the user gave the deck ``source`` (``import --as NAME``), None if none."""
+    return store_decks.meta(q, NAME_PREFIX + source)
+
+
+def set_given_name(q: Query, source: str, name: str) -> None:
+    store_decks.set_meta(q, NAME_PREFIX + source, name)
 
 
 def card_keys_of_deck(q: Query, deck_id: int) -> set[str]:

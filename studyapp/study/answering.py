@@ -137,16 +137,17 @@ def log_row(
 def take_back(q: Query, log_id: int) -> int | None:
     """Undo review ``log_id``; returns the card's id (None if the log row is gone).
 
-    Refuses (StudyError) when the card was answered again after it, e.g. by another process.
+    Refuses (StudyError) when the card was answered again after it, e.g. by another process
+    (the card is locked first, so an answer committing meanwhile is seen).
     """
     log = store_reviews.log(q, log_id)
     if log is None:
         return None
+    card = store_cards.locked(q, log.card_id)  # an answer racing this undo waits, or won
+    if card is None or store_reviews.log(q, log_id) is None:
+        return None
     if store_reviews.answered_after(q, log.card_id, log_id):
         raise StudyError("can't undo: the card was answered again since (elsewhere?)")
-    card = store_cards.get(q, log.card_id)
-    if card is None:
-        return None
     extra = log.undo or {}
     buried = extra.get("buried_until")
     before = CardState(

@@ -131,7 +131,9 @@ class CardsPart:
     def change(self, card_id: int, change: Callable[[CardRow], CardRow]) -> tuple[CardRow, CardRow]:
         """Apply ``change`` to the card in one write; returns the card before and after."""
         with self.ctx.write() as q:
-            before = self.record(q, card_id)
+            before = store.locked(q, card_id)
+            if before is None:
+                raise StudyError(f"no card with id {card_id}")
             after = change(before)
             store.save(q, before, after)
         return before, after

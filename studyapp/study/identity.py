@@ -93,19 +93,47 @@ def fuzzy_pairs(old: Sequence[Candidate], new: Sequence[Candidate]) -> list[tupl
 
 
 ANKI_PREFIX = "anki:"
+TEXT_PREFIX = "anki-text:"
 SAME_DECK_SHARE = 0.5
 """Share of a file's cards a stored deck must hold for a file from elsewhere to update it."""
 
 
-def anki_key(guid: str, ord_: int) -> str:
-    """The key of an imported Anki card: its note GUID and ordinal (global, never its text)."""
-    return f"{ANKI_PREFIX}{guid}:{ord_}"
+def deck_root(deck: str) -> str:
+    """An Anki deck's lineage: its top level (``Course`` of ``Course::Week 1``)."""
+    return deck.split("::", 1)[0].strip()
+
+
+def anki_key(guid: str | None, ord_: int, notetype: str, deck: str, front: str, back: str) -> str:
+    """The key of an imported Anki card (never its text while it has a GUID).
+
+    A GUID is trusted only with the same note type and deck lineage: the key hashes all three
+    with the ordinal, so a package whose note shares a GUID with another package's note of
+    another note type or top-level deck brings its own card. A note without a GUID (NULL or
+    blank) is keyed by its note type, lineage and text, never by the empty GUID."""
+    root = deck_root(deck)
+    guid = guid.strip() if isinstance(guid, str) else ""
+    if guid:
+        return f"{ANKI_PREFIX}{_digest(notetype, root, guid)}:{ord_}"
+    return f"{TEXT_PREFIX}{_digest(notetype, root, normalise(front), normalise(back))}:{ord_}"
+
+
+def legacy_anki_key(guid: str | None, ord_: int) -> str | None:
+    """The key cards imported before :func:`anki_key` have (the GUID alone; None without
+    one): such a card is the package's card when its deck has the package card's lineage."""
+    guid = guid.strip() if isinstance(guid, str) else ""
+    return f"{ANKI_PREFIX}{guid}:{ord_}" if guid else None
+
+
+def _digest(*parts: str) -> str:
+    text = "\x1f".join(parts)
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:20]
 
 
 def same_deck(stored_keys: set[str], new_keys: Sequence[str]) -> bool:
     """True when a file (its card keys) is a version of the stored deck: at least
-    :data:`SAME_DECK_SHARE` of its cards, or of the deck's, are the same cards."""
+    :data:`SAME_DECK_SHARE` of its cards *and* of the deck's are the same cards (a one-card
+    file sharing its card with a deck of 100 would retire 99: not a version)."""
     if not stored_keys or not new_keys:
         return not stored_keys
     shared = sum(1 for key in new_keys if key in stored_keys)
-    return shared >= SAME_DECK_SHARE * min(len(stored_keys), len(new_keys))
+    return shared >= SAME_DECK_SHARE * max(len(stored_keys), len(new_keys))

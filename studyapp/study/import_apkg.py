@@ -6,15 +6,19 @@ followed), then writes in short transactions of :data:`BATCH` cards, so an answe
 the app meanwhile waits a moment, not the whole import; a package bringing more history than
 the database holds (a first import) is written in one transaction, in which the review log's
 indexes are built once after its rows (:meth:`ImportWriter.insert_log_rows`). Each Anki deck
-``A::B`` is one deck here (source ``anki/A::B``); a card's key is ``anki:<guid>:<ord>``
-whatever its deck, so re-importing updates cards (text, tags, deck, suspension) and never
-duplicates them, and a killed import is completed by running it again. A new card arrives
-with its review log replayed through its deck's FSRS scheduler as Anki computes memory
-states (:func:`studyapp.study.history.replay`: the deck's parameters and retention, days
-counted by the package's rollover hour in the user's time zone); a known card gains the Anki
-answers it lacks, and its history is replayed again with them. Cards are never removed. Media are
-stored by content (a name holding other bytes gets ``name-<hash8>.ext``) and the cards'
-references follow.
+``A::B`` is one deck here (source ``anki/A::B``); a card's key hashes its note's GUID with
+its note type and top-level deck (:mod:`import_match`: a note without a GUID is keyed by its
+text), so re-importing updates cards (text, tags, deck within the lineage, suspension) and
+never duplicates them, another package's note sharing a GUID is a card of its own, and a
+killed import is completed by running it again. Notes a studyapp export wrote of cards stored
+here (bundled decks in a fresh data dir) are those cards: they gain the answers they lack. A
+new card arrives with its review log replayed through its deck's FSRS scheduler as Anki
+computes memory states (:func:`studyapp.study.history.replay`: the deck's parameters and
+retention, days counted by the package's rollover hour in the user's time zone); a known card
+gains the Anki answers it lacks, and its history is replayed again with them; a side of its
+text the user rewrote here stays as written. Cards are never removed. Media are stored by
+content (a name holding other bytes gets ``name-<hash8>.ext``) and the cards' references
+follow.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from studyapp.deckfmt.apkg import AnkiCard, AnkiPackage, extract_media, paused_gc, read_package
 from studyapp.deckfmt.apkg.model import LEARN, REVIEW, AnkiReview
@@ -34,8 +38,16 @@ from studyapp.store.rows import CardRow, DeckRow, LogRow
 from studyapp.study.clock import DAY_START_HOUR, StudyDays
 from studyapp.study.fsrs import to_datetime
 from studyapp.study.history import Replay, replay
-from studyapp.study.identity import anki_key
 from studyapp.study.import_files import removed_on_exit, sweep_stale
+from studyapp.study.import_match import (
+    SOURCE_PREFIX,
+    Ours,
+    legacy_cards,
+    our_cards,
+    package_cards,
+    rekeyed,
+)
+from studyapp.study.importer import merged_text
 from studyapp.study.views import PackageReport
 
 if TYPE_CHECKING:
@@ -46,9 +58,8 @@ BATCH = 1000
 """Cards per write transaction."""
 IMPORT_CACHE = -65536
 """SQLite page cache while an import writes: 64 MiB (``PRAGMA cache_size`` in KiB)."""
-SOURCE_PREFIX = "anki/"
-Schedulers = dict[str, "Scheduler"]
-"""Each Anki deck's scheduler for replays (its parameters and retention, no fuzz)."""
+Schedulers = dict[int, "Scheduler"]
+"""Each deck's scheduler for replays, by deck id (its parameters and retention, no fuzz)."""
 
 
 def import_package(
@@ -67,58 +78,82 @@ def import_package(
         extract_media(path, package.media, media_dir, renamed)
     if renamed:
         _point_to_renamed(package, renamed)
-    cards, seen, warnings = [], set(), [str(w) for w in package.warnings]
-    for card in package.cards:
-        if isinstance(card, AnkiCard) and card.identity not in seen:
-            seen.add(card.identity)
-            cards.append(card)
-        elif isinstance(card, AnkiCard):
-            warnings.append(f"{package.source}: note {card.guid} card {card.ord} twice; kept once")
-    decks = list(dict.fromkeys(c.deck or package.name for c in cards))
+    cards, keys, warnings = package_cards(package)
+    with ctx.read() as q:
+        ours = our_cards(ImportWriter(q), cards, package.name)
+    rest = (card for index, card in enumerate(cards) if index not in ours)
+    decks = list(dict.fromkeys(card.deck or package.name for card in rest))
     with _write(ctx, on_wait) as writer:
         deck_ids = _ensure_decks(writer, decks, package, digest)
-        schedulers = _replay_schedulers(ctx, writer, deck_ids, package.rollover)
-    totals = {"added": 0, "updated": 0, "unchanged": 0, "reviews": 0}
+        used = [*deck_ids.values(), *(o.deck_id for o in ours.values())]
+        schedulers = _replay_schedulers(ctx, writer, used, package.rollover)
+    totals = dict.fromkeys(("added", "updated", "unchanged", "reviews", "kept", "matched"), 0)
     with ctx.read() as q:
         cache = ImportWriter(q).cache_pages(IMPORT_CACHE)
+    target = _Target(deck_ids, schedulers, ours, package.name)
     try:
         with paused_gc():
-            _store_all(ctx, on_wait, cards, package, deck_ids, schedulers, batch, totals)
+            _store_all(ctx, on_wait, cards, keys, target, batch, totals)
     finally:
         with ctx.read() as q:
             if cache is not None:
                 ImportWriter(q).cache_pages(cache)
+    names = (*decks, *(o.deck_name for o in ours.values()))
     return PackageReport(
-        path=str(path), decks=tuple(decks), media=len(package.media),
+        path=str(path), decks=tuple(dict.fromkeys(names)), media=len(package.media),
         warnings=tuple(warnings), **totals,
     )  # fmt: skip
 
 
+class _Target(NamedTuple):
+    """Where a package's cards go: its decks here (by name), each deck's replay scheduler
+    (by id), the cards that are cards of ours already (by index), the package's own name."""
+
+    deck_ids: dict[str, int]
+    schedulers: Schedulers
+    ours: dict[int, Ours]
+    default_deck: str
+
+    def deck_id(self, card: AnkiCard) -> int:
+        return self.deck_ids[card.deck or self.default_deck]
+
+    def replay(self, card: AnkiCard) -> Replay | None:
+        """The card's history replayed by its deck's scheduler (None: no history)."""
+        if not card.reviews:
+            return None
+        return replay(card.reviews, self.schedulers[self.deck_id(card)])
+
+
 def _store_all(
     ctx: Context, on_wait: Callable[[str], None] | None, cards: list[AnkiCard],
-    package: AnkiPackage, deck_ids: dict[str, int], schedulers: Schedulers, batch: int | None,
-    totals: dict[str, int],
+    keys: list[str], target: _Target, batch: int | None, totals: dict[str, int],
 ) -> None:  # fmt: skip
     with ctx.read() as q:  # every stored key, once; and a mark that
         reader = ImportWriter(q)  # says whether cards came or went since
         stored, mark = reader.keys_in_decks(SOURCE_PREFIX), reader.card_mark()
         logged = reader.log_size()
     if batch is None:
-        history = sum(len(c.reviews) for c in cards if anki_key(c.guid, c.ord) not in stored)
+        history = sum(len(c.reviews) for c, k in zip(cards, keys, strict=True) if k not in stored)
         batch = len(cards) if history >= max(BULK_ROWS, logged) else BATCH
     batch = max(1, batch)
     for start in range(0, len(cards), batch):
-        chunk = cards[start : start + batch]
-        keys = [anki_key(c.guid, c.ord) for c in chunk]
-        fresh = {key: _replay(card, schedulers, package.name)  # new cards: outside the lock
-                 for key, card in zip(keys, chunk, strict=True) if key not in stored}  # fmt: skip
+        chunk, chunk_keys = cards[start : start + batch], keys[start : start + batch]
+        ours = {i - start: o for i, o in target.ours.items() if start <= i < start + batch}
+        fresh = {key: target.replay(card)  # new cards: outside the lock
+                 for index, (key, card) in enumerate(zip(chunk_keys, chunk, strict=True))
+                 if key not in stored and index not in ours}  # fmt: skip
         with _write(ctx, on_wait) as writer:
             if writer.card_mark() != mark:  # another writer added or deleted cards: read again
                 stored = writer.keys_in_decks(SOURCE_PREFIX)
-            known = writer.known_by_id([stored[k] for k in keys if k in stored], SOURCE_PREFIX)
-            counts = _store_batch(writer, chunk, keys, known, fresh, deck_ids, schedulers,
-                                  package.name, start)  # fmt: skip
+            ids = [stored[k] for k in chunk_keys if k in stored]
+            known = writer.known_by_id(ids, SOURCE_PREFIX)
+            legacy = legacy_cards(writer, chunk, chunk_keys, stored, target.default_deck)
+            mine = writer.cards_by_id([o.card_id for o in ours.values()])
+            local = {i: mine[o.card_id] for i, o in ours.items() if o.card_id in mine}
+            counts = _store_batch(writer, chunk, chunk_keys, {**known, **legacy}, local, fresh,
+                                  target, start)  # fmt: skip
             mark = writer.card_mark()
+        rekeyed(stored, chunk, chunk_keys, legacy)
         for name, value in counts.items():
             totals[name] += value
 
@@ -148,7 +183,7 @@ def _digest(path: Path) -> str:
 
 
 def _replay_schedulers(
-    ctx: Context, writer: ImportWriter, deck_ids: dict[str, int], rollover: int | None
+    ctx: Context, writer: ImportWriter, deck_ids: Sequence[int], rollover: int | None
 ) -> Schedulers:
     """Each deck's scheduler, its elapsed days counted by the package's rollover hour."""
     from studyapp.study.parameters import FsrsPart
@@ -156,17 +191,11 @@ def _replay_schedulers(
     part = FsrsPart(ctx)
     days = StudyDays(DAY_START_HOUR if rollover is None else rollover, ctx.tz)
     out = {}
-    for name, deck_id in deck_ids.items():
+    for deck_id in dict.fromkeys(deck_ids):
         deck = store_decks.get(writer.q, deck_id)
         assert deck is not None
-        out[name] = part.scheduler(writer.q, deck, fuzz=False, days=days)
+        out[deck_id] = part.scheduler(writer.q, deck, fuzz=False, days=days)
     return out
-
-
-def _replay(card: AnkiCard, schedulers: Schedulers, default_deck: str) -> Replay | None:
-    if not card.reviews:
-        return None
-    return replay(card.reviews, schedulers[card.deck or default_deck])
 
 
 @contextmanager
@@ -198,19 +227,24 @@ def _ensure_decks(
 
 def _store_batch(
     writer: ImportWriter, chunk: Sequence[AnkiCard], keys: list[str], known: dict[str, CardRow],
-    fresh: dict[str, Replay | None], deck_ids: dict[str, int], schedulers: Schedulers,
-    default_deck: str, offset: int,
+    ours: dict[int, CardRow], fresh: dict[str, Replay | None], target: _Target, offset: int,
 ) -> dict[str, int]:  # fmt: skip
-    counts = {"added": 0, "updated": 0, "unchanged": 0, "reviews": 0}
+    counts = dict.fromkeys(("added", "updated", "unchanged", "reviews", "kept", "matched"), 0)
     inserts: list[tuple[Any, ...]] = []
     replays: list[Replay | None] = []
     updates: list[tuple[CardRow, CardRow]] = []
     rewrite: list[tuple[CardRow, AnkiCard]] = []
     for index, (card, key) in enumerate(zip(chunk, keys, strict=True)):
-        deck_id = deck_ids[card.deck or default_deck]
+        mine = ours.get(index)
+        if mine is not None:  # a card of ours an export wrote: its deck file owns its text
+            counts["matched"] += 1
+            if card.reviews:
+                rewrite.append((mine, card))
+            continue
+        deck_id = target.deck_id(card)
         old = known.get(key)
         if old is None:
-            result = fresh[key] if key in fresh else _replay(card, schedulers, default_deck)
+            result = fresh[key] if key in fresh else target.replay(card)
             flags = list(card.flags)
             inserts.append((  # IMPORTED_CARD order
                 deck_id, key, offset + index, card.line, card.front, card.back, card.front,
@@ -219,9 +253,10 @@ def _store_batch(
             ))  # fmt: skip
             replays.append(result)
             continue
-        new = _text(card, old)._replace(deck_id=deck_id, suspended=card.suspended)
+        new = _text(card, old)._replace(deck_id=deck_id, suspended=card.suspended, key=key)
         text_same = (old.file_front, old.file_back) == (card.front, card.back)
         counts["updated" if new != old and not text_same else "unchanged"] += 1
+        counts["kept"] += not text_same and new.edited
         if new != old:
             updates.append((old, new))
         if card.reviews:
@@ -232,7 +267,7 @@ def _store_batch(
     for card_id, result in zip(ids, replays, strict=True):
         if result is not None:
             logs.extend(_log_rows(card_id, result))
-    logs.extend(_merge_histories(writer, rewrite, updates, schedulers, default_deck))
+    logs.extend(_merge_histories(writer, rewrite, updates, target))
     writer.update_cards(updates)
     counts["reviews"] = writer.insert_log_rows(logs)
     return counts
@@ -247,11 +282,13 @@ def _new_state(result: Replay | None) -> tuple[Any, ...]:
 
 
 def _text(card: AnkiCard, old: CardRow) -> CardRow:
-    """``old`` with what the package decides; a card edited here keeps its edited text."""
+    """``old`` with what the package decides; a side of the card rewritten here keeps what
+    the user wrote (:func:`merged_text`)."""
     new = old
     if (old.file_front, old.file_back) != (card.front, card.back):
-        new = new._replace(file_front=card.front, file_back=card.back, front=card.front,
-                           back=card.back, edited=False)  # fmt: skip
+        front, back, edited = merged_text(old, card.front, card.back)
+        new = new._replace(file_front=card.front, file_back=card.back, front=front, back=back,
+                           edited=edited)  # fmt: skip
     if list(old.file_tags) != list(card.tags):
         mine = [t for t in old.tags if t not in old.file_tags]
         new = new._replace(file_tags=tuple(card.tags),
@@ -281,17 +318,20 @@ def _ms(at: datetime) -> int:
 
 def _merge_histories(
     writer: ImportWriter, cards: list[tuple[CardRow, AnkiCard]],
-    updates: list[tuple[CardRow, CardRow]], schedulers: Schedulers, default_deck: str,
+    updates: list[tuple[CardRow, CardRow]], target: _Target,
 ) -> list[tuple[Any, ...]]:  # fmt: skip
-    """Known cards gain the Anki answers they lack; their history is replayed again.
+    """Known cards gain the Anki answers they lack; their history is replayed again (by the
+    scheduler of the deck the card ends in).
 
-    Returns the log rows to insert; the new card states go into ``updates``.
+    Returns the log rows to insert; the new card states go into ``updates`` (on top of the
+    card's other changes, when it has some).
     """
     if not cards:
         return []
     summary = writer.answer_summary([old.id for old, _card in cards])
     cards = [(old, card) for old, card in cards if _may_lack(card, summary.get(old.id))]
     stored = writer.answers([old.id for old, _card in cards])
+    changed = {old.id: i for i, (old, _new) in enumerate(updates)}
     rewritten: list[int] = []
     rows: list[tuple[Any, ...]] = []
     for old, card in cards:
@@ -301,10 +341,15 @@ def _merge_histories(
         if not any(1 <= r.rating <= 4 for r in extra):
             continue
         merged = _merged(card.reviews, stored.get(card_id, []))
-        result = replay(merged, schedulers[card.deck or default_deck])
+        at = changed.get(card_id)
+        current = old if at is None else updates[at][1]
+        result = replay(merged, target.schedulers[current.deck_id])
         rewritten.append(card_id)
         rows.extend(_log_rows(card_id, result))
-        updates.append((old, _state(old, result)))
+        if at is None:
+            updates.append((old, _state(old, result)))
+        else:
+            updates[at] = (old, _state(current, result))
     writer.delete_answers(rewritten)
     return rows
 

@@ -97,7 +97,7 @@ def upsert_deck(
     where = parsed.source or path
     warnings = [_warning(where, w) for w in parsed.warnings]
     deck = store_decks.by_source(q, source)
-    name = parsed.name or (deck.name if deck is not None else source)
+    name = deck_name(q, parsed, source, deck)
     stored = (deck or DeckRow(0, source, name))._replace(name=name, path=path, format=parsed.format)
     if facts is not None:
         stored = stored._replace(**facts._asdict())
@@ -129,7 +129,7 @@ def upsert_deck(
             matched[n_index] = leftover_old[o_index]
     matched_ids = {c.id for c in matched.values()}
 
-    counts = {"added": 0, "updated": 0, "unchanged": 0, "removed": 0, "restored": 0}
+    counts = {"added": 0, "updated": 0, "unchanged": 0, "removed": 0, "restored": 0, "kept": 0}
     inserts: list[CardRow] = []
     updates: list[tuple[CardRow, CardRow]] = []
     for index, parsed_card in enumerate(cards):
@@ -149,6 +149,7 @@ def upsert_deck(
             counts["restored"] += 1
         elif (card.file_front, card.file_back) != (parsed_card.front, parsed_card.back):
             counts["updated"] += 1
+            counts["kept"] += new.edited
         else:
             counts["unchanged"] += 1
         updates.append((card, new))
@@ -169,7 +170,29 @@ def upsert_deck(
         removed=counts["removed"],
         restored=counts["restored"],
         warnings=tuple(warnings),
+        kept=counts["kept"],
     )
+
+
+def deck_name(q: Query, parsed: ParsedDeckLike, source: str, deck: DeckRow | None) -> str:
+    """The deck's name: the one given with ``import --as NAME``, else the file's, else the
+    stored one (else its source)."""
+    from studyapp.store.imports import given_name
+
+    return given_name(q, source) or parsed.name or (deck.name if deck is not None else source)
+
+
+def merged_text(card: CardRow | None, front: str, back: str) -> tuple[str, str, bool]:
+    """``(front, back, edited)`` of a card after its file (or package) says ``front`` and
+    ``back``: a side the user rewrote here (it differs from the file's text as last imported)
+    keeps what the user wrote, whatever the file now says; the other sides follow the file.
+    ``edited``: the result differs from the file's text (the user's text won somewhere). The
+    user gives a side back to the file by editing it to the file's text."""
+    if card is None:
+        return front, back, False
+    mine_front = card.front if card.front != card.file_front else front
+    mine_back = card.back if card.back != card.file_back else back
+    return mine_front, mine_back, (mine_front, mine_back) != (front, back)
 
 
 def _from_file(
@@ -198,14 +221,19 @@ def _from_file(
         experiments=tuple(experiments),
         experiment_settings=settings,
     )
-    text_changed = card is None or (card.file_front, card.file_back) != (parsed.front, parsed.back)
-    if text_changed or (card is not None and not card.edited):
-        new = new._replace(front=parsed.front, back=parsed.back, edited=False)
+    front, back, edited = merged_text(card, parsed.front, parsed.back)
+    new = new._replace(front=front, back=back, edited=edited)
     was_blocked = card is not None and needs_text(card.file_flags)
     is_blocked = needs_text(parsed.flags)
     if is_blocked and not was_blocked:
         new = new._replace(suspended=True)
-    elif card is not None and was_blocked and card.suspended and "leech" not in card.tags:
+    elif (
+        card is not None
+        and was_blocked
+        and not is_blocked
+        and card.suspended
+        and ("leech" not in card.tags)
+    ):
         new = new._replace(suspended=False)
     return new
 

@@ -126,7 +126,7 @@ class ReviewsPart:
         self, q: Query, card_id: int, rating: Rating, duration_ms: int, now: datetime,
         kind: ReviewKind,
     ) -> AnswerResult:  # fmt: skip
-        card = store_cards.get(q, card_id)
+        card = store_cards.locked(q, card_id)  # two students answering it at once
         if card is None:
             raise StudyError(f"no card with id {card_id}")
         deck = self._deck(q, card.deck_id)

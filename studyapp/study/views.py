@@ -232,6 +232,10 @@ class ImportReport(NamedTuple):
     skipped: bool = False
     """True when the file was unchanged since the last sync and was not parsed again."""
     warnings: tuple[str, ...] = ()
+    kept: int = 0
+    """Updated cards whose text, rewritten in the app, was kept over the file's new text."""
+    earlier: str = ""
+    """The file the deck came from before, when this import updated it from another one."""
 
 
 class PackageReport(NamedTuple):
@@ -247,6 +251,10 @@ class PackageReport(NamedTuple):
     media: int
     """Media files copied."""
     warnings: tuple[str, ...] = ()
+    kept: int = 0
+    """Updated cards whose text, rewritten in the app, was kept over the package's new text."""
+    matched: int = 0
+    """Notes a studyapp export wrote of cards stored here (bundled decks...): no new card."""
 
 
 @dataclass(frozen=True)

@@ -34,17 +34,21 @@ def private_tmp(isolated_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyP
     return folder
 
 
+SCHEMA_11 = (
+    "CREATE TABLE col (id, crt, mod, scm, ver, dty, usn, ls, conf, models, decks, dconf, tags);"
+    "CREATE TABLE notes (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data);"
+    "CREATE TABLE cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps,"
+    " lapses, left, odue, odid, flags, data);"
+    "CREATE TABLE revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type);"
+)
+"""The four tables of a schema-11 collection a package needs, untyped (crafted packages)."""
+
+
 def collection_bytes(tmp_path: Path, version: int = 11) -> bytes:
     """A minimal schema-11 collection (one Basic note) with ``col.ver = version``."""
     path = tmp_path / f"col-{version}.anki2"
     db = sqlite3.connect(path)
-    db.executescript(
-        "CREATE TABLE col (id, crt, mod, scm, ver, dty, usn, ls, conf, models, decks, dconf, tags);"
-        "CREATE TABLE notes (id, guid, mid, mod, usn, tags, flds, sfld, csum, flags, data);"
-        "CREATE TABLE cards (id, nid, did, ord, mod, usn, type, queue, due, ivl, factor, reps,"
-        " lapses, left, odue, odid, flags, data);"
-        "CREATE TABLE revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type);"
-    )
+    db.executescript(SCHEMA_11)
     models = {"5": {"name": "Basic", "type": 0, "flds": [{"name": "Front", "ord": 0},
               {"name": "Back", "ord": 1}], "tmpls": [{"ord": 0, "qfmt": "{{Front}}",
               "afmt": "{{FrontSide}}<hr id=answer>{{Back}}"}]}}  # fmt: skip

@@ -7,14 +7,19 @@ variable the tests are skipped with the reason shown by ``pytest -ra``.
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from studyapp.deckfmt import ParsedCard, ParsedDeck
+from studyapp.store.rows import CardRow
 from studyapp.study.service import Rating, StudyService
 
 PG_URL = os.environ.get("STUDYAPP_TEST_PG", "")
@@ -187,3 +192,54 @@ def test_rows_read_back_as_written_on_postgres(pg_url: str) -> None:
             assert q.first(CARD, "WHERE card.id = :i", {"i": card_id}) == card._replace(id=card_id)
     finally:
         db.close()
+
+
+RACE_WORKER = Path(__file__).with_name("race_worker.py")
+STATE = ("state", "step", "stability", "difficulty", "due", "last_review")
+
+
+def test_two_writers_on_one_card_set_lose_nothing(pg_url: str) -> None:
+    """Two processes answer (and undo) the same few cards at once: every answer logged is in
+    its card's ``reps``, and each log row starts from the state the previous one left (a
+    read-modify-write without a row lock loses updates here: issue 19, item 1)."""
+    with StudyService.open(pg_url) as service:
+        report = service.imports.parsed(deck(4))
+        card_ids = [c.id for c in service.cards.browse(deck_id=report.deck_id)]
+    start_at = time.time() + 2.0
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    ids = ",".join(map(str, card_ids))
+    args = [sys.executable, str(RACE_WORKER), pg_url, ids, "150", str(start_at)]
+    procs = [
+        subprocess.Popen(
+            [*args, str(seed), "7"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for seed in (1, 2)
+    ]
+    answered = undone = 0
+    for proc in procs:
+        out, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        answers, undos = map(int, out.split())
+        answered, undone = answered + answers, undone + undos
+    assert answered == 300 and undone > 0
+    with StudyService.open(pg_url) as service, service.ctx.read() as q:
+        from studyapp.store.rows import CARD, REVIEW_LOG
+
+        logs = q.fetch(REVIEW_LOG, "WHERE review_log.kind = 'review' ORDER BY review_log.id")
+        cards = {c.id: c for c in q.fetch(CARD)}
+    assert len(logs) == answered - undone
+    assert sum(c.reps for c in cards.values()) == len(logs)
+    broken = []
+    for card_id, card in cards.items():
+        previous = tuple(CardRow._field_defaults[name] for name in STATE)
+        for log in (row for row in logs if row.card_id == card_id):
+            if tuple(getattr(log, f"{name}_before") for name in STATE) != previous:
+                broken.append(log.id)
+            after = tuple(getattr(log, f"{name}_after") for name in STATE[:-1])
+            previous = (*after, log.reviewed_at)  # an answer's time is the card's last review
+        assert previous == tuple(getattr(card, name) for name in STATE), card_id
+    assert broken == []

@@ -83,16 +83,20 @@ def test_duplicate_cards_are_distinct_and_stable(service: StudyService) -> None:
     assert len(service.cards.browse(deck_id=first.deck_id)) == 2
 
 
-def test_app_edit_survives_resync_until_the_file_changes(service: StudyService) -> None:
+def test_app_edit_survives_resync_and_file_changes(service: StudyService) -> None:
+    """What the user wrote wins over the file (issue 19, item 4); a side the user left alone
+    follows the file, and the report counts the cards whose edit was kept."""
     deck = service.imports.parsed(make_deck(2))
     card_id = ids_by_front(service, deck.deck_id)["Question 0?"]
-    service.cards.edit(card_id, "Question zero, edited?", "Answer zero")
+    service.cards.edit(card_id, "Question zero, edited?", "Answer number 0")
     service.imports.parsed(make_deck(2))
     assert service.cards.get(card_id).front == "Question zero, edited?"
     changed = make_deck(2)
-    changed.cards[0] = ParsedCard("Question 0 (from file)?", "Answer number 0", 1)
-    service.imports.parsed(changed)
-    assert service.cards.get(card_id).front == "Question 0 (from file)?"
+    changed.cards[0] = ParsedCard("Question 0 (from file)?", "Answer number 0.", 1)
+    report = service.imports.parsed(changed)
+    assert (report.updated, report.kept) == (1, 1)
+    card = service.cards.get(card_id)
+    assert (card.front, card.back) == ("Question zero, edited?", "Answer number 0.")
 
 
 def test_markup_is_stored_literally(service: StudyService) -> None:
@@ -132,10 +136,22 @@ def test_sync_reports_a_bad_file_without_failing(service: StudyService, tmp_path
     assert reports[0].deck_id == 0 and reports[0].warnings
 
 
-def test_anki_keys_are_global_and_never_text() -> None:
+def test_anki_keys_trust_a_guid_only_with_its_note_type_and_lineage() -> None:
     from studyapp.study.identity import anki_key
 
-    assert anki_key("Ab1:x", 2) == "anki:Ab1:x:2" != anki_key("Ab1:x", 3)
+    key = anki_key("Ab1:x", 2, "Basic", "Course::Week 1", "Q?", "A")
+    assert key.startswith("anki:") and key.endswith(":2")
+    assert key == anki_key("Ab1:x", 2, "Basic", "Course::Week 2", "Q, edited?", "B")  # never text
+    assert key != anki_key("Ab1:x", 3, "Basic", "Course::Week 1", "Q?", "A")
+    assert key != anki_key("Ab1:x", 2, "Cloze", "Course::Week 1", "Q?", "A")
+    assert key != anki_key("Ab1:x", 2, "Basic", "Other course", "Q?", "A")
+    for blank in (None, "", " "):  # no GUID: the text decides, never the empty GUID
+        assert anki_key(blank, 0, "Basic", "C", "Q?", "A") == anki_key(
+            "", 0, "Basic", "C", "Q?", "A"
+        )
+        assert anki_key(blank, 0, "Basic", "C", "Q?", "A") != anki_key(
+            blank, 0, "Basic", "C", "R?", "A"
+        )
 
 
 def test_same_deck_needs_half_the_cards_in_common() -> None:

@@ -1,13 +1,15 @@
 """The Anki package writer: a collection in Anki's legacy schema 11, zipped with its media.
 
 The reader's twin (:mod:`studyapp.deckfmt.apkg`): it knows Anki's tables, never ours. Each
-card becomes a "Basic" note (fields HTML-escaped: card text is data). Scheduling is carried
-where the format allows: card type/queue/due/interval/lapses, FSRS memory state in
-``cards.data`` (``s``, ``d``, ``dr``, read by Anki 23.10+), suspension, and the review log.
-Revlog ids (Anki's answer time in ms, the table's primary key) are assigned in time order as
-``max(previous + 1, time_ms)``: unique by construction, and the count returned is the rows
-the collection actually took. The caller hands decks, cards and answers in the shapes below
-(the store's rows have them) and owns the files' safety (temp names, renames).
+card becomes a "Basic" note (fields HTML-escaped: card text is data) whose GUID is stable
+(:func:`note_guid`). Scheduling is carried where the format allows: card
+type/queue/due/interval/lapses, FSRS memory state in ``cards.data`` (``s``, ``d``, ``dr``,
+read by Anki 23.10+), suspension, and the review log. Revlog ids (Anki's answer time in ms,
+the table's primary key) are assigned in time order as ``max(previous + 1, time_ms)``:
+unique by construction, and the count returned is the rows the collection actually took.
+The caller hands decks, cards and answers in the shapes below (the store's rows have them)
+and owns the files' safety (temp names, renames; which existing files it may replace:
+:func:`holds_collection`).
 """
 
 from __future__ import annotations
@@ -123,6 +125,8 @@ CREATE INDEX ix_revlog_cid on revlog (cid);
 CREATE INDEX ix_notes_csum on notes (csum);
 """
 MODEL_ID = 1_700_000_000_001
+MODEL_NAME = "Basic (studyapp)"
+"""The note type of every note an export writes."""
 CSS = ".card { font-family: arial; font-size: 20px; text-align: left; }"
 ANKI_TYPE = {NEW: 0, LEARNING: 1, REVIEW: 2, RELEARNING: 3}
 CARD_SLOTS = "?, ?, ?, 0, ?, -1, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?"
@@ -133,8 +137,17 @@ def _field(text: str) -> str:
     return html.escape(text, quote=False).replace("\n", "<br>")
 
 
-def _guid(key: str) -> str:
-    return hashlib.sha1(f"studyapp:{key}".encode(), usedforsecurity=False).hexdigest()[:10]
+def note_guid(source: str, key: str) -> str:
+    """The GUID of the note written for the card ``key`` of the deck ``source``: the same in
+    every export of every data dir holding that card (bundled decks: the same deck files),
+    so an import recognises it (``studyapp.study.import_apkg``) instead of doubling it."""
+    text = f"studyapp:{source}/{key}"
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()[:10]
+
+
+def anki_deck_name(name: str) -> str:
+    """A deck's name as an export writes it (``::`` would nest it in Anki)."""
+    return name.replace("::", ":")
 
 
 def _csum(text: str) -> int:
@@ -147,7 +160,7 @@ def _model(now_s: int) -> dict[str, Any]:
                 "size": 20, "media": []}  # fmt: skip
 
     return {
-        "id": MODEL_ID, "name": "Basic (studyapp)", "type": 0, "mod": now_s, "usn": -1,
+        "id": MODEL_ID, "name": MODEL_NAME, "type": 0, "mod": now_s, "usn": -1,
         "sortf": 0, "did": 1, "flds": [fld("Front", 0), fld("Back", 1)],
         "tmpls": [{"name": "Card 1", "ord": 0, "qfmt": "{{Front}}",
                    "afmt": "{{FrontSide}}\n\n<hr id=answer>\n\n{{Back}}", "did": None,
@@ -185,6 +198,17 @@ def aware(value: datetime | None) -> datetime | None:
     return value.replace(tzinfo=UTC)
 
 
+def holds_collection(path: Path) -> bool:
+    """True for a zip holding an Anki collection: a package an export may replace."""
+    from studyapp.deckfmt.apkg.container import COLLECTIONS
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return any(name in COLLECTIONS for name in archive.namelist())
+    except (OSError, zipfile.BadZipFile, ValueError):
+        return False
+
+
 def write_package(collection: Path, target: Path) -> None:
     """Zip ``collection`` (written by :func:`write_collection`) into the package ``target``."""
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -205,7 +229,7 @@ def write_collection(
     dconf_json: dict[str, Any] = {"1": _dconf(1, "Default", now_s, 0.9, 20, 200)}
     for d in decks:
         did = anki_deck[d.id]
-        deck_json[str(did)] = _deck(did, d.name.replace("::", ":"), now_s, conf=did)
+        deck_json[str(did)] = _deck(did, anki_deck_name(d.name), now_s, conf=did)
         dconf_json[str(did)] = _dconf(did, d.name, now_s, d.desired_retention, d.new_limit,
                                       d.review_limit)  # fmt: skip
     conf = {"nextPos": 1, "estTimes": True, "activeDecks": [1], "sortType": "noteFld",
@@ -231,7 +255,7 @@ def write_collection(
             nid = base_id + card.id
             tags = " ".join(t.replace(" ", "_") for t in card.tags)
             note_rows.append(
-                (nid, _guid(f"{sources[card.deck_id]}/{card.key}"), MODEL_ID, now_s,
+                (nid, note_guid(sources[card.deck_id], card.key), MODEL_ID, now_s,
                  f" {tags} " if tags else "", f"{_field(card.front)}\x1f{_field(card.back)}",
                  card.front, _csum(card.front))
             )  # fmt: skip
