@@ -6,7 +6,7 @@ How an experiment's ``run.py`` uses this module (``K = len(cfg.seeds)``)::
     small_model_threads(device)                       # one CPU thread for tiny tensors
     noise = SeedNoise(cfg.seeds, device)              # one torch.Generator per seed
     gen = BatchedMLP([2, 64, 64, 2], cfg.seeds, device=device)   # K stacked copies
-    opt = torch.optim.Adam(gen.parameters(), lr=1e-3)  # elementwise: seeds stay independent
+    opt = Adam(gen.parameters(), lr=1e-3)              # elementwise: seeds stay independent
     for step in range(1, cfg.steps + 1):
         z = noise.randn(256, 2)                        # [K, 256, 2], seed k's stream in row k
         loss_k = loss_fn(gen(z))                       # one scalar per seed: [K]
@@ -20,6 +20,19 @@ of tensor ops (``torch.baddbmm``) instead of five runs in a row. Each seed's ini
 noise come from its own generator, so seed 3 in a batch starts exactly like seed 3 run alone.
 Per-seed quantities (gradient norms, metrics) are reduced with :func:`per_seed_grad_norm` and
 friends; the verdict then counts how many seeds agree (:func:`count_agreeing`).
+
+Same bits alone or batched (on CPU, one thread). A seed must train identically whatever else
+shares its batch; GAN training turns a last-bit difference into a different run. Three CPU
+kernels break that unless handled, and the helpers here handle them:
+
+- ``baddbmm`` with an output width of 1 (a discriminator's last layer) takes a
+  matrix-vector path whose bits depend on K: :class:`BatchedLinear` pads it to width 2.
+- ``softplus``, ``sigmoid``, ``elu`` (and other transcendental elementwise ops) round
+  differently in SIMD lanes and in the scalar tail: :class:`BatchedMLP` applies its
+  activations through :func:`seedwise`; call ``seedwise(F.softplus, logits)`` in a loss
+  whose per-seed size may not be a multiple of :data:`SEED_ROW_ALIGN`.
+- ``torch.optim.Adam(fused=True)`` rounds differently in its SIMD and scalar paths: use
+  :class:`Adam` (or ``torch.optim.Adam`` without ``fused``).
 """
 
 from __future__ import annotations
@@ -135,7 +148,64 @@ class BatchedLinear(nn.Module):
         self.bias = nn.Parameter(torch.stack([uniform(1, out_features, gen=g) for g in generators]))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if self.weight.shape[-1] == 1:
+            # A one-column product takes a matrix-vector path on CPU whose bits depend on how
+            # many seeds share the batch; one zero column more keeps every seed's arithmetic
+            # the same alone or batched (see ``seed_independent_bmm``).
+            return seed_independent_bmm(self.bias, x, self.weight)
         return torch.baddbmm(self.bias, x, self.weight)
+
+
+def seed_independent_bmm(bias: torch.Tensor, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+    """``torch.baddbmm(bias, x, weight)`` whose row k does not depend on the batch size K.
+
+    On CPU, ``baddbmm`` with an output width of 1 gives different bits for K = 1 than for
+    K > 1 (a matrix-vector kernel); widths >= 2 agree bit for bit, forward and backward.
+    Padding ``weight`` and ``bias`` with one zero column and dropping it again costs little
+    and makes a seed train identically alone or inside ``--seeds``; GAN training amplifies
+    any such difference into a different run.
+    """
+    if weight.shape[-1] != 1:
+        return torch.baddbmm(bias, x, weight)
+    padded = torch.baddbmm(
+        torch.nn.functional.pad(bias, (0, 1)), x, torch.nn.functional.pad(weight, (0, 1))
+    )
+    return padded[..., :1]
+
+
+SEED_ROW_ALIGN = 64
+"""Elements per seed row at which CPU elementwise kernels see the same vector lanes alone
+and batched (AVX-512 loops step 32 floats at a time; 64 covers doubles too)."""
+
+
+def seedwise(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> torch.Tensor:
+    """``fn(x)`` for an elementwise ``fn`` on ``x`` ``[K, ...]``, each seed's row computed
+    with the same bits whether it runs alone or with other seeds.
+
+    CPU kernels of ``softplus``, ``sigmoid``, ``elu`` (and more) run SIMD code over full
+    vectors and scalar code over the tail, and the two differ in the last bit. A seed's
+    elements land in the tail or not depending on the rows before and after it; padding
+    each row to a multiple of :data:`SEED_ROW_ALIGN` puts them in the same lanes either way.
+    Rows that are already a multiple (most batch sizes) pass straight through.
+    """
+    if x.dim() == 0 or x.device.type != "cpu":
+        return fn(x)
+    k, n = x.shape[0], x[0].numel()
+    if n % SEED_ROW_ALIGN == 0:
+        return fn(x)
+    padded = torch.nn.functional.pad(x.reshape(k, n), (0, SEED_ROW_ALIGN - n % SEED_ROW_ALIGN))
+    return fn(padded)[:, :n].reshape(x.shape)
+
+
+class Seedwise(nn.Module):
+    """An elementwise activation module applied through :func:`seedwise`."""
+
+    def __init__(self, inner: nn.Module) -> None:
+        super().__init__()
+        self.inner = inner
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return seedwise(self.inner, x)
 
 
 _ACTIVATIONS: dict[str, Callable[[], nn.Module]] = {
@@ -176,13 +246,57 @@ class BatchedMLP(nn.Module):
         for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
             layers.append(BatchedLinear(n_in, n_out, gens, device))
             if i < len(sizes) - 2:
-                layers.append(_ACTIVATIONS[activation]())
+                layers.append(Seedwise(_ACTIVATIONS[activation]()))
         if out is not None:
-            layers.append(_ACTIVATIONS[out]())
+            layers.append(Seedwise(_ACTIVATIONS[out]()))
         self.net = nn.Sequential(*layers)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.net(x)
+
+
+class Adam:
+    """Adam (Kingma & Ba 2015, Algorithm 1) without ``torch.optim``, for batched seeds.
+
+    The update follows ``torch.optim.adam._single_tensor_adam`` op for op, so it matches
+    ``torch.optim.Adam(foreach=False)`` bit for bit (``tests/models/test_torchutil.py``).
+    Two reasons to prefer it: ``torch.optim.Optimizer.__init__`` imports ``torch._dynamo``
+    (about 2 s of a run's budget on this machine), and its ops (lerp, mul, addcmul, sqrt,
+    addcdiv) give the same bits in SIMD and scalar code, so a seed's update does not depend
+    on the seeds batched beside it. ``torch.optim.Adam(fused=True)`` does not have that
+    property: its vectorised and scalar paths round differently.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[torch.Tensor],
+        lr: float,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+    ) -> None:
+        self.params = list(params)
+        self.lr, self.betas, self.eps = lr, betas, eps
+        self.t = 0
+        self.m = [torch.zeros_like(p) for p in self.params]
+        self.v = [torch.zeros_like(p) for p in self.params]
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        for p in self.params:
+            p.grad = None
+
+    @torch.no_grad()
+    def step(self) -> None:
+        b1, b2 = self.betas
+        self.t += 1
+        step_size = self.lr / (1 - b1**self.t)
+        bias2_sqrt = (1 - b2**self.t) ** 0.5
+        for p, m, v in zip(self.params, self.m, self.v, strict=True):
+            if p.grad is None:
+                continue
+            g = p.grad
+            m.lerp_(g, 1 - b1)
+            v.mul_(b2).addcmul_(g, g, value=1 - b2)
+            p.addcdiv_(m, (v.sqrt() / bias2_sqrt).add_(self.eps), value=-step_size)
 
 
 def seed_sum(per_seed: torch.Tensor) -> torch.Tensor:

@@ -7,13 +7,10 @@ import math
 
 import pytest
 import torch
-import torch.nn.functional as F
 
 from models.base import Control
-from models.mode_collapse.adam import Adam
 from models.mode_collapse.mixtures import grid, ring, score
 from models.mode_collapse.run import MIN_PRECISION
-from models.torchutil import BatchedMLP
 from tests.models.controls import check_control, check_default, control_cases
 
 ID = "mode-collapse"
@@ -35,26 +32,6 @@ def test_precision_and_recall_of_known_sample_sets() -> None:
     few = torch.cat([mix.centers[0].expand(2490, 2), mix.centers[1].expand(10, 2)]).unsqueeze(0)
     assert score(few, mix, min_share=0.02).modes.tolist() == [1]
     assert grid().n_modes == 25
-
-
-def test_adam_matches_torch_adam_bit_for_bit() -> None:
-    ours, theirs = (BatchedMLP([3, 16, 1], (0, 1)) for _ in range(2))
-    opt_ours = Adam(ours.parameters(), lr=2e-3, betas=(0.5, 0.999))
-    opt_theirs = torch.optim.Adam(theirs.parameters(), lr=2e-3, betas=(0.5, 0.999))
-    x = torch.randn(2, 64, 3, generator=torch.Generator().manual_seed(0))
-    for i in range(30):
-        for net, opt in ((ours, opt_ours), (theirs, opt_theirs)):
-            opt.zero_grad()
-            F.softplus(net(x * (i % 3 + 1))).sum().backward()
-            opt.step()
-    moved = [
-        not torch.equal(p, q)
-        for p, q in zip(ours.parameters(), BatchedMLP([3, 16, 1], (0, 1)).parameters(), strict=True)
-    ]
-    assert all(moved)
-    assert all(
-        torch.equal(p, q) for p, q in zip(ours.parameters(), theirs.parameters(), strict=True)
-    )
 
 
 def test_default_the_more_effective_d_collapses_g() -> None:
