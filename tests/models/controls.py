@@ -156,6 +156,11 @@ def check_seed_alone_matches_batch(
     alone = execute(spec, params, steps=steps, seeds=(seed,))
     together = execute(spec, params, steps=steps, seeds=batch)
     index = batch.index(seed)
+    for run, seeds in ((alone, (seed,)), (together, batch)):
+        assert len(run.per_seed_metrics) == len(seeds), (
+            f"{spec_id}: the runner must fill Outcome.per_seed_metrics, one dict per seed "
+            f"(got {len(run.per_seed_metrics)} for {len(seeds)} seeds)"
+        )
     ours = metric_leaves(alone.per_seed_metrics[0])
     theirs = metric_leaves(together.per_seed_metrics[index])
     assert ours, f"{spec_id}: no per-seed metrics"

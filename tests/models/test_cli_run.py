@@ -58,7 +58,7 @@ def test_run_report_and_figure(tmp_path: Path, capsys: pytest.CaptureFixture[str
     captured = capsys.readouterr()
     assert code == 0
     assert "kl-term: completed, 40 steps" in captured.out and "verdict:" in captured.out
-    assert "  measured: KL (nats)" in captured.out  # the numbers, after the plain sentence
+    assert "  measured: KL (nats per digit)" in captured.out  # numbers after the plain line
     assert "steps/s" in captured.err  # the progress bar
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
 
