@@ -19,7 +19,8 @@ def test_the_data_generator_samples_the_mixture_and_has_a_gradient() -> None:
     gen = DataGenerator(mix, (0, 1), torch.device("cpu"))
     z = torch.randn(2, 4000, gen.z_dim, generator=torch.Generator().manual_seed(0))
     x = gen(z)
-    nearest = torch.cdist(x, mix.centers.expand(2, -1, -1)).min(-1)
+    assert x.requires_grad
+    nearest = torch.cdist(x.detach(), mix.centers.expand(2, -1, -1)).min(-1)
     assert float(nearest.values.max()) < 6 * mix.std  # every sample on a mode
     counts = torch.bincount(nearest.indices[0], minlength=8)
     assert int(counts.min()) > 4000 / 8 * 0.8  # all 8 modes, about equally
