@@ -60,6 +60,12 @@ def load_digits_split(device: torch.device | str = "cpu") -> Digits:
     return Digits(xt[:cut], yt[:cut], xt[cut:], yt[cut:])
 
 
+def load_all_digits(device: torch.device | str = "cpu") -> torch.Tensor:
+    """All 1,797 digits ``[N, 64]`` in [0, 1], in the fixed shuffled order of the split."""
+    x, _ = _arrays()
+    return torch.from_numpy(x).to(device)
+
+
 def parse_classes(text: str) -> list[int]:
     """``"0,1,2"`` or ``"012"`` -> ``[0, 1, 2]``; ValueError for anything but digits 0-9."""
     digits = [c for c in text if c not in ", "]
@@ -87,6 +93,25 @@ def make_autoencoder(
     enc = BatchedMLP([64, hidden, latent], ids, device=device, salt=1)
     dec = BatchedMLP([latent, hidden, 64], ids, device=device, salt=2, out="sigmoid")
     return enc, dec
+
+
+def nearest_digits(
+    images: torch.Tensor, train_x: torch.Tensor, train_y: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """For ``images`` ``[R, N, 64]``: the median L2 distance to the nearest training digit
+    ``[R]``, and how many digit classes those nearest digits cover ``[R]`` (exp of the
+    entropy of their labels: 10 = every class equally often, 1 = a single class)."""
+    dist, index = torch.cdist(images, train_x.expand(images.shape[0], -1, -1)).min(-1)
+    counts = torch.nn.functional.one_hot(train_y[index], 10).float().mean(1)
+    entropy = -(counts * counts.clamp(min=1e-12).log()).sum(-1)
+    return dist.median(-1).values, entropy.exp()
+
+
+def test_digit_distance(data: Digits) -> float:
+    """The data's own scale: the median distance of a test digit to its nearest training
+    digit (a real new digit's distance; prior samples are scored in these units)."""
+    dist = torch.cdist(data.test_x.unsqueeze(0), data.train_x.unsqueeze(0)).min(-1).values
+    return float(dist.median())
 
 
 def pca_basis(train_x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:

@@ -79,6 +79,17 @@ def make_generator(seed: int, device: torch.device | str = "cpu") -> torch.Gener
     return gen
 
 
+def seed_everything(seed: int) -> None:
+    """Seed torch's global generators (CPU and CUDA) and numpy, for code that uses them."""
+    import random
+
+    import numpy as np
+
+    random.seed(seed)
+    np.random.seed(seed % 2**32)
+    torch.manual_seed(seed)
+
+
 class SeedNoise:
     """One generator per seed; draws tensors with a leading seed axis ``[K, ...]``."""
 
@@ -177,11 +188,10 @@ def seedwise(fn: Callable[[torch.Tensor], torch.Tensor], x: torch.Tensor) -> tor
     each row to a multiple of :data:`SEED_ROW_ALIGN` puts them in the same lanes either way.
     Rows that are already a multiple (most batch sizes) pass straight through.
     """
-    if x.dim() == 0 or x.device.type != "cpu":
+    k = x.shape[0] if x.dim() else 0
+    if not k or x.is_cuda or (x.numel() // k) % SEED_ROW_ALIGN == 0:
         return fn(x)
-    k, n = x.shape[0], x[0].numel()
-    if n % SEED_ROW_ALIGN == 0:
-        return fn(x)
+    n = x.numel() // k
     padded = torch.nn.functional.pad(x.reshape(k, n), (0, SEED_ROW_ALIGN - n % SEED_ROW_ALIGN))
     return fn(padded)[:, :n].reshape(x.shape)
 

@@ -46,14 +46,17 @@ SPEC = ExperimentSpec(
         "the reconstruction and KL (nats per digit) and the active units: a unit is active "
         "when Var_x(E[z|x]) > 0.01 (Burda et al. 2016, Sec. 5.2).\n"
         "Watch: the KL curves stack in reverse order of beta; at beta_max the KL drops to 0 "
-        "within a few hundred steps and its reconstruction stays at the level of an average "
-        "digit.\n"
-        "Verdict, per seed (4 of 5 seeds must agree): (1) the final KL does not grow with "
-        "beta (0.05 nats of slack), (2) the rate at beta_max is zero (KL below 0.1 nats and "
-        "no active unit), (3) beta = 0.5 keeps at least one unit active. The kl_scale = 0 "
-        "control (no KL term) and beta_max = 2 (coding still pays) must fail it. Seeds 0-9 "
-        "at the defaults: 10 of 10 pass (KL 5.9, 3.0, 1.7, 0.0 nats); at beta_max = 2 all 10 "
-        "fail (KL 0.9 nats, 4.5 active units).\n"
+        "early in the run and its reconstruction stays at the level of an average digit.\n"
+        "Verdict, per seed: (1) the final KL does not grow with beta (0.05 nats of slack), "
+        "(2) the rate at beta_max is zero (KL below 0.1 nats and no active unit), (3) beta = "
+        "0.5 keeps at least one unit active. Seeds 0-9 at the defaults: 10 of 10 pass (KL "
+        "5.9, 3.0, 1.7 and 0.01 nats; 8, 7.3, 5 and 0 active units).\n"
+        "Controls: beta_max = 2 (kind absent: the model trains fully but at that price a nat "
+        "of code still pays) must fail, and does on 10 of 10 (KL 0.9 nats, 4.6 active "
+        "units); kl_scale = 0 (sanity: no KL term, so the four models are one autoencoder "
+        "and nothing can fall with beta) fails by construction. The verdict is about one "
+        "model reaching zero rate, not about a gap between two noisy arms, so it has no "
+        "null control.\n"
         "Cards: the deck's cards define the loss as reconstruction + KL towards N(0, 1); the "
         "lecture-13 card calls the reconstruction term an L2 loss, while this run uses the "
         "Bernoulli (cross-entropy) reconstruction of Kingma & Welling's appendix C.1."
@@ -92,12 +95,16 @@ SPEC = ExperimentSpec(
     ),
     controls=(
         Control(
-            set={"kl_scale": 0.0},
-            why="with no KL term the codes cost nothing: the rate does not fall with beta",
+            set={"beta_max": 2.0},
+            why="at KL weight 2 each nat of code still saves more than it costs: the model "
+            "trains fully, but its rate does not reach zero",
+            kind="absent",
         ),
         Control(
-            set={"beta_max": 2.0},
-            why="at beta 2 coding still pays: the rate does not reach zero",
+            set={"kl_scale": 0.0},
+            why="with no KL term all four models are the same autoencoder: nothing can fall "
+            "with beta (fails by construction, a check of the code path)",
+            kind="sanity",
         ),
     ),
 )

@@ -12,8 +12,10 @@ from typing import Any
 import torch
 import torch.nn.functional as F
 
-from models.base import Outcome, Progress, RunConfig, Verdict, seeds_pass
+from models.base import Outcome, Progress, RunConfig, Verdict
+from models.digits import load_all_digits
 from models.torchutil import (
+    Adam,
     BatchedMLP,
     SeedNoise,
     pick_device,
@@ -32,16 +34,11 @@ SWEEP = (0.5, 1.0, 1.5)
 ZERO_RATE = 0.1
 """KL (nats per digit) below which a model is said to transmit nothing through z."""
 
+FALL_SLACK = 0.05
+"""Nats by which a larger beta's KL may exceed a smaller one's and still count as falling."""
+
 CURVE_DIGITS = 512
 """Digits encoded for the curves during training; the final measurement uses all 1,797."""
-
-
-def load_digits_tensor(device: torch.device) -> torch.Tensor:
-    """The 1,797 digits as ``[N, 64]`` floats in [0, 1] (shipped with scikit-learn, offline)."""
-    from sklearn.datasets import load_digits
-
-    data = load_digits().data / 16.0
-    return torch.tensor(data, dtype=torch.float32, device=device)
 
 
 def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
@@ -50,7 +47,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     betas = [*SWEEP, float(p["beta_max"])]
     device = pick_device(cfg.device)
     small_model_threads(device)
-    x_all = load_digits_tensor(device)
+    x_all = load_all_digits(device)
     n, latent, hidden, batch = x_all.shape[0], int(p["latent"]), int(p["hidden"]), int(p["batch"])
     k = len(cfg.seeds)
     # Model rows: for each beta, every seed.
@@ -58,7 +55,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     row_seeds = [s for _ in betas for s in cfg.seeds]
     enc = BatchedMLP([64, hidden, 2 * latent], row_seeds, activation="elu", device=device, salt=21)
     dec = BatchedMLP([latent, hidden, 64], row_seeds, activation="elu", device=device, salt=22)
-    opt = torch.optim.Adam([*enc.parameters(), *dec.parameters()], lr=float(p["lr"]))
+    opt = Adam([*enc.parameters(), *dec.parameters()], lr=float(p["lr"]))
     noise = SeedNoise(row_seeds, device)
     weight = scale * torch.tensor(betas, device=device).repeat_interleave(k)  # [C*K]
     every = max(1, cfg.steps // 100)
@@ -81,7 +78,7 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         z = mu + (0.5 * logvar).exp() * noise.randn(batch, latent)
         rec = F.binary_cross_entropy_with_logits(dec(z), x, reduction="none").sum(-1).mean(1)
         kl_b = 0.5 * (mu.pow(2) + logvar.exp() - 1 - logvar).sum(-1).mean(1)
-        opt.zero_grad(set_to_none=True)
+        opt.zero_grad()
         seed_sum(rec + weight * kl_b).backward()
         opt.step()
         if step % every == 0 or step == cfg.steps:
@@ -140,8 +137,8 @@ def _verdict(
     """Per seed: the KL falls as beta grows and, at the largest beta, the rate is zero (KL
     under ZERO_RATE nats and no active unit) while the smallest beta keeps units active."""
     nb = len(betas)
-    kl_s, act_s = kl.reshape(nb, k), active.reshape(nb, k)
-    kl_falls = (kl_s[1:] <= kl_s[:-1] + 0.05).all(dim=0).tolist()
+    kl_s, act_s, rec_s = kl.reshape(nb, k), active.reshape(nb, k), recon.reshape(nb, k)
+    kl_falls = (kl_s[1:] <= kl_s[:-1] + FALL_SLACK).all(dim=0).tolist()
     zero_rate = ((act_s[-1] == 0) & (kl_s[-1] < ZERO_RATE)).tolist()
     informative = (act_s[0] > 0).tolist()
     flags = [a and b and c for a, b, c in zip(kl_falls, zero_rate, informative, strict=True)]
@@ -152,23 +149,59 @@ def _verdict(
     shown = ", ".join(f"{scale * b:g}" for b in betas)
     kl_text = ", ".join(f"{mean(kl_s[i]):.1f}" for i in range(nb))
     units = ", ".join(f"{mean(act_s[i]):g}" for i in range(nb))
-    agreed = sum(flags)
-    seeds_note = f" on {agreed} of {k} seeds" if k > 1 else ""
-    head = "the KL weight sets the rate" if seeds_pass(flags) else "not both effects held"
-    checks = (
-        f"KL falls with beta on {sum(kl_falls)}/{k}, zero rate at beta {scale * betas[-1]:g} "
-        f"on {sum(zero_rate)}/{k} seeds"
-    )
+    top = scale * betas[-1]
     summary = (
-        f"{head}{seeds_note}: KL (nats) for beta {shown}: {kl_text}; active units: {units} "
-        f"({checks})"
+        f"KL (nats per digit) for beta {shown}: {kl_text}; active units: {units} (mean over "
+        f"seeds; bars: KL does not grow with beta, {FALL_SLACK:g} nats of slack, on "
+        f"{sum(kl_falls)}/{k}; zero rate at beta {top:g} (KL < {ZERO_RATE:g}, no active unit) "
+        f"on {sum(zero_rate)}/{k}; at least one active unit at beta {scale * betas[0]:g} on "
+        f"{sum(informative)}/{k} seeds)"
     )
+    verdict = Verdict.from_seeds(flags, summary, _plain(kl_s, act_s, top, latent, flags))
     # The prediction asks how many units survive at the largest beta: none, some, or all.
     at_max = sorted(act_s[-1].tolist())[k // 2]  # median over seeds
     answer = 0 if at_max == 0 else 2 if at_max >= latent else 1
+    names = _names()
+    per_seed = [
+        {
+            **{f"kl_{name}": float(kl_s[i, j]) for i, name in enumerate(names)},
+            **{f"active_{name}": float(act_s[i, j]) for i, name in enumerate(names)},
+            **{f"recon_{name}": float(rec_s[i, j]) for i, name in enumerate(names)},
+        }
+        for j in range(k)
+    ]
     return Outcome(
-        Verdict.from_seeds(flags, summary),
+        verdict,
         _metrics(recon, kl, active, k),
         answer=answer,
         snapshot=snapshot,
+        per_seed_metrics=per_seed,
+    )
+
+
+def _plain(
+    kl_s: torch.Tensor, act_s: torch.Tensor, top: float, latent: int, flags: list[bool]
+) -> str:
+    """One sentence for a student about the largest KL weight (first seed, or the seeds)."""
+    if len(flags) > 1:
+        if Verdict.from_seeds(flags, "").passed:
+            return (
+                f"On {sum(flags)} of {len(flags)} seeds, the larger the KL weight the less the "
+                f"code carried, and at weight {top:g} it carried nothing."
+            )
+        return (
+            f"At KL weight {top:g} the code still carried something about each digit on "
+            f"{int((act_s[-1] > 0).sum())} of {len(flags)} seeds (mean "
+            f"{float(kl_s[-1].mean()):.1f} nats), so the weight did not shut it off."
+        )
+    units, nats = int(act_s[-1, 0]), float(kl_s[-1, 0])
+    if flags[0]:
+        return (
+            f"The larger the KL weight, the less the code told the decoder about each digit; "
+            f"at weight {top:g} it told nothing (0 of {latent} units in use), so the decoder "
+            f"drew the same average digit for every input."
+        )
+    return (
+        f"At KL weight {top:g} the code still carried {nats:.1f} nats about each digit "
+        f"({units} of {latent} units in use), so the weight was not high enough to shut it off."
     )

@@ -79,7 +79,7 @@ def score(
 ) -> ModeScores:
     """Precision and recall of ``[K, N, 2]`` samples against the mixture's modes.
 
-    The mode-based form of precision/recall (Sajjadi et al. 2018; Kynkaenniemi et al. 2019
+    The mode-based form of precision/recall (Sajjadi et al. 2018; Kynkäänniemi et al. 2019
     use k-NN balls, here the mixture is known): a sample is *high quality* when it lies
     within ``k_std`` std of its nearest mode; a mode is *covered* when at least
     ``min_share`` of all samples are high-quality samples on it. Nothing is filled in: a

@@ -47,6 +47,14 @@ def spec_summary(spec: Any) -> dict[str, Any]:
     }
 
 
+def controls(spec: Any) -> str:
+    """``3 controls: 1 absent, 1 null, 1 sanity``: how many, and what their failures prove."""
+    n = len(spec.controls)
+    kinds = [c.kind for c in spec.controls]
+    counts = ", ".join(f"{kinds.count(k)} {k}" for k in ("absent", "null", "sanity") if k in kinds)
+    return f"{n} control{'' if n == 1 else 's'}" + (f": {counts}" if counts else "")
+
+
 def handle(args: argparse.Namespace) -> int:
     from models import all_specs
 
@@ -56,11 +64,7 @@ def handle(args: argparse.Namespace) -> int:
         return 0
     width = max((len(s.id) for s in specs), default=2)
     for spec in specs:
-        controls = len(spec.controls)
-        print(
-            f"{spec.id:<{width}}  ~{spec.cost_seconds:>4.0f} s  {spec.title}"
-            f"  ({controls} control{'' if controls == 1 else 's'})"
-        )
+        print(f"{spec.id:<{width}}  ~{spec.cost_seconds:>4.0f} s  {spec.title}  ({controls(spec)})")
         print(f"{'':<{width}}           concepts: {'; '.join(concept_names(spec))}")
     print(f"\n{len(specs)} experiments; run one with: studyapp run ID [--seeds 5] [--png FILE]")
     print("In the app: the Experiments screen (ctrl+p, then type experiment or a title).")

@@ -212,7 +212,9 @@ def print_report(spec: Any, result: Any, png: str | None) -> None:
     agreed = (
         f" [{verdict.seeds_agreed}/{verdict.seeds_total} seeds]" if verdict.seeds_total > 1 else ""
     )
-    print(f"verdict: {mark}{agreed}: {verdict.summary}")
+    print(f"verdict: {mark}{agreed}: {verdict.plain or verdict.summary}")
+    if verdict.plain:
+        print(f"  measured: {verdict.summary}")
     if spec.prediction is not None and result.answer is not None:
         print(f"prediction: {spec.prediction.question}")
         print(f"  measured answer: {spec.prediction.choices[result.answer]}")

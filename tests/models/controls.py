@@ -98,6 +98,33 @@ def control_cases(spec_id: str) -> list[Any]:
 HEADLINE_SEEDS = tuple(range(61, 71))
 """Ten seeds no threshold saw, for the headline demos (mode-collapse, vanishing-gradients,
 kl-term): each must pass on 9 of 10, run alone, and each control fail on 9 of 10."""
+HEADLINE_NEEDED = 9
+"""Of the 10 headline seeds, how many must pass (default) or fail (each control). One
+batched run stands for ten runs alone: a seed gets the same numbers either way
+(``tests/models/test_seed_batch.py``)."""
+SANITY_SEEDS = HEADLINE_SEEDS[:3]
+"""A sanity control fails by construction; three seeds show the code path still does."""
+
+
+def check_headline_default(
+    spec_id: str, params: Mapping[str, Any] | None = None, *, steps: int | None = None
+) -> Result:
+    """A headline demo at its defaults passes on >= 9 of the 10 headline seeds."""
+    result = held_out_run(spec_id, params, steps=steps, seeds=HEADLINE_SEEDS)
+    assert result.verdict.seeds_agreed >= HEADLINE_NEEDED, describe(result)
+    return result
+
+
+def check_headline_control(spec_id: str, control: Control) -> Result:
+    """A headline demo's control fails on >= 9 of the 10 headline seeds (a sanity control,
+    which fails by construction, on all of :data:`SANITY_SEEDS`)."""
+    if control.kind == "sanity":
+        return check_control(spec_id, control, seeds=SANITY_SEEDS)
+    result = held_out_run(spec_id, control.params, steps=control.steps, seeds=HEADLINE_SEEDS)
+    assert result.verdict.seeds_failed >= HEADLINE_NEEDED, (
+        f"control ({control.why}) should fail: {describe(result)}"
+    )
+    return result
 
 
 def metric_leaves(value: Any, path: str = "") -> dict[str, float]:
@@ -129,6 +156,11 @@ def check_seed_alone_matches_batch(
     alone = execute(spec, params, steps=steps, seeds=(seed,))
     together = execute(spec, params, steps=steps, seeds=batch)
     index = batch.index(seed)
+    for run, seeds in ((alone, (seed,)), (together, batch)):
+        assert len(run.per_seed_metrics) == len(seeds), (
+            f"{spec_id}: the runner must fill Outcome.per_seed_metrics, one dict per seed "
+            f"(got {len(run.per_seed_metrics)} for {len(seeds)} seeds)"
+        )
     ours = metric_leaves(alone.per_seed_metrics[0])
     theirs = metric_leaves(together.per_seed_metrics[index])
     assert ours, f"{spec_id}: no per-seed metrics"

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from models import all_specs
 from studyapp.cli import main
 
 
@@ -38,12 +39,26 @@ def test_run_json_prints_exactly_one_object(capsys: pytest.CaptureFixture[str]) 
     assert len(payload["history"]["grad_saturating"]) == 30
 
 
+@pytest.mark.parametrize("spec_id", [s.id for s in all_specs()])
+def test_run_json_reports_each_seeds_metrics_aligned_with_seeds(
+    spec_id: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", spec_id, "--steps", "2", "--seed", "5", "--seeds", "2", "--json"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["seeds"] == [5, 6]
+    per_seed = payload["per_seed_metrics"]
+    assert isinstance(per_seed, list) and len(per_seed) == 2, f"{spec_id}: {per_seed!r}"
+    assert all(isinstance(row, dict) and row for row in per_seed), spec_id
+    assert per_seed[0].keys() == per_seed[1].keys(), spec_id
+
+
 def test_run_report_and_figure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     png = tmp_path / "kl.png"  # its folder must exist (issue 19, item 11)
     code = main(["run", "kl-term", "--steps", "40", "--set", "beta_max=8", "--png", str(png)])
     captured = capsys.readouterr()
     assert code == 0
     assert "kl-term: completed, 40 steps" in captured.out and "verdict:" in captured.out
+    assert "  measured: KL (nats per digit)" in captured.out  # numbers after the plain line
     assert "steps/s" in captured.err  # the progress bar
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
 

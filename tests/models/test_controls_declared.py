@@ -66,3 +66,23 @@ def test_verdict_from_seeds_applies_the_four_of_five_rule() -> None:
     assert not Verdict.from_seeds([], "s").passed
     with pytest.raises(ValueError, match="disagrees"):
         Verdict(True, "s", 5, 5, [True, False])
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=[s.id for s in SPECS])
+def test_every_spec_has_a_control_where_the_effect_is_gone(spec: ExperimentSpec) -> None:
+    """A control that trains fully and fails because the concept is switched off; sanity
+    controls (identical arms, a bar of exactly 0) fail by construction and do not count."""
+    kinds = [c.kind for c in spec.controls]
+    assert set(kinds) <= {"absent", "null", "sanity"}, (spec.id, kinds)
+    assert "absent" in kinds, f"{spec.id}: no control of kind 'absent' (kinds: {kinds})"
+
+
+@pytest.mark.parametrize(
+    "spec", [s for s in SPECS if s.compares_arms], ids=[s.id for s in SPECS if s.compares_arms]
+)
+def test_every_two_arm_verdict_has_a_null_control(spec: ExperimentSpec) -> None:
+    """Both arms on the same setting with independent streams: the verdict's bar must sit
+    above the difference seed noise alone makes."""
+    assert any(c.kind == "null" for c in spec.controls), (
+        f"{spec.id} compares two arms but declares no 'null' control"
+    )

@@ -31,7 +31,11 @@ def fake_run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
         loss = math.nan if step == cfg.params["nan_at"] else 1.0 / step
         snapshot = {"samples": [[0.0, 0.0]]} if step == 2 else None
         yield Progress(step, cfg.steps, {"loss": loss, "seeds": float(len(cfg.seeds))}, snapshot)
-    return Outcome(Verdict(True, f"ran {cfg.steps} on {cfg.device}"), {"final": 1.0 / cfg.steps}, 1)
+    verdict = Verdict.from_seeds(
+        [True] * len(cfg.seeds), f"ran {cfg.steps} on {cfg.device}", "It ran."
+    )
+    per_seed = [{"seed": float(seed), "loss": 1.0 / cfg.steps} for seed in cfg.seeds]
+    return Outcome(verdict, {"final": 1.0 / cfg.steps}, 1, per_seed_metrics=per_seed)
 
 
 @pytest.fixture
@@ -98,7 +102,8 @@ def test_execute_records_history_and_outcome(spec: ExperimentSpec) -> None:
     assert result.metrics == {"final": 0.2} and result.answer == 1
     payload = json.loads(json.dumps(result.to_json()))
     assert {"experiment", "params", "seeds", "verdict", "metrics", "history"} <= set(payload)
-    assert payload["verdict"]["passed"] is True
+    assert payload["verdict"]["passed"] is True and payload["verdict"]["plain"] == "It ran."
+    assert [row["seed"] for row in payload["per_seed_metrics"]] == [3.0, 4.0]  # seed order
 
 
 def test_execute_cancels_between_steps(spec: ExperimentSpec) -> None:
