@@ -79,17 +79,6 @@ def make_generator(seed: int, device: torch.device | str = "cpu") -> torch.Gener
     return gen
 
 
-def seed_everything(seed: int) -> None:
-    """Seed torch's global generators (CPU and CUDA) and numpy, for code that uses them."""
-    import random
-
-    import numpy as np
-
-    random.seed(seed)
-    np.random.seed(seed % 2**32)
-    torch.manual_seed(seed)
-
-
 class SeedNoise:
     """One generator per seed; draws tensors with a leading seed axis ``[K, ...]``."""
 
