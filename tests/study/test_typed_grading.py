@@ -200,6 +200,9 @@ def test_unsure_shows_the_key_terms_found_and_missing() -> None:
     assert all(isinstance(t, str) for t in (*verdict.matched, *verdict.missing))
     markup = grade("[b]bold[/b] answer", "[b]bold[/b]")
     assert "[b]bold[/b]" in "".join(m.text for m in markup.expected)  # card text is data
+    link = grade("covers few modes [link=x]click[/link]", "covers few modes")
+    assert "[link=x]click[/link]" in link.missing  # a term keeps the brackets it closes
+    assert grade("D(G(z)) near 1 (JSD)", "D(G(z))").matched[0] == "D(G(z))"
 
 
 def test_abbreviations_are_mined_from_the_decks() -> None:
