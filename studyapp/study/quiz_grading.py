@@ -395,7 +395,7 @@ def _conflict(
         formula(expected, given)
         or denial(want, got, cover.match, exempt)
         or opposite(want, got, glossary, cover.match, exempt)
-        or swapped(want, got, cover.match)
+        or swapped(want, got, cover.match, glossary.roles())
         or crossed(want, got, glossary, cover.match)
     )
 

@@ -140,6 +140,10 @@ def test_contradictions_are_wrong_and_say_why(expected: str, typed: str) -> None
          "Create two discriminators and two generators. One generator is a transform from A to "
          "B whilst the other generator is B to A. Then one discriminator for each domain.",
          "two generators (A to B and B to A) and two discriminators, one per domain"),
+        ("Briefly explain the CycleGAN",  # the part named after "with" owns what follows
+         "Create two discriminators and two generators. One generator is a transform from A to "
+         "B whilst the other generator is B to A. Then one discriminator for each domain.",
+         "two generators, A to B and B to A, with a discriminator for each domain"),
         ("What is a progressive GAN?",
          "A GAN that starts out with small network producing low-resolution images, then adds "
          "more layers over time.",
