@@ -95,7 +95,7 @@ def key_terms(grade: TypedGrade) -> Content:
     total, missing = len(grade.terms), grade.missing
     given = total - len(missing)
     if not missing:
-        return Content(f"all {total} given" if total > 1 else "given")
+        return Content(f"all {total} given" if total > 1 else "1 of 1 given")
     if not given or len(missing) > NAMED:
         return Content(f"{given or 'none'} of {total} given")
     parts: list[tuple[str, str] | str] = [f"{given} of {total} given · missing: "]
