@@ -78,6 +78,7 @@ async def test_four_long_choices_fit_at_80x24_with_a_hanging_indent(app, service
                 assert label.region.height == 1 and text.region.y == label.region.y
                 assert text.region.x >= label.region.right  # wrapped lines hang past it
                 assert text.region.right <= screen.right
+                assert str(text.render()) == question.options[number - 1]  # whole, never cut
             seen_long = seen_long or any(row.region.height > 1 for row in rows)
             right = question.correct_index
             assert right is not None

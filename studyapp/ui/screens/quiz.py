@@ -137,7 +137,6 @@ class QuizScreen(StudyScreen):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
-        yield Static("", id="quiz-status", markup=False)
         with VerticalScroll(id="quiz-body"):
             yield Static(Content("Choosing the questions…"), id="quiz-prompt", markup=False)
             yield ChoiceList(id="quiz-choices")
@@ -216,16 +215,11 @@ class QuizScreen(StudyScreen):
         self._show_status()
 
     def _show_status(self) -> None:
+        """Where the quiz stands, in the header (a row more for the question and answers)."""
         mode = "multiple choice" if self.mode == "choice" else "typed answers"
         total = len(self.questions or ())
-        position = min(self.index + 1, total)
-        self.query_one("#quiz-status", Static).update(
-            Content.assemble(
-                (f"Quiz {position}/{total}", "bold"),
-                f" · score {self.score.right}/{self.score.asked}",
-                (f" · {mode}, schedule untouched", "dim"),
-            )
-        )
+        self.title = f"Quiz {min(self.index + 1, total)}/{total}"
+        self.sub_title = f"score {self.score.right}/{self.score.asked} · {mode}, schedule untouched"
 
     def _show_summary(self) -> None:
         self.query_one("#quiz-body").display = False
