@@ -14,7 +14,7 @@ contradiction.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Sequence, Set
 from dataclasses import dataclass
 from typing import Literal
 
@@ -289,9 +289,12 @@ def denial(
     return None
 
 
-def swapped(expected: Reading, typed: Reading, match: Match) -> Conflict | None:
+def swapped(
+    expected: Reading, typed: Reading, match: Match, parts: frozenset[str] = frozenset()
+) -> Conflict | None:
     """A property the answer gives to one part only, given to another part instead, more
-    often than the typed answer gives parts their own properties."""
+    often than the typed answer gives parts their own properties. ``parts``: the glossary's
+    (a property right after naming its own part is that part's, subject or not)."""
     own: dict[str, list[Word]] = {}
     for e in expected.words:
         if e.role is not None and _property(e):
@@ -306,7 +309,7 @@ def swapped(expected: Reading, typed: Reading, match: Match) -> Conflict | None:
             right += 1
         elif len(owners) == 1 and t.role not in owners:
             theirs = [w for w in typed.words if w.role == owners[0] and match(w.stem, t.stem)]
-            if not theirs:
+            if not theirs and not _named_with(typed, t, owners[0], parts | set(own)):
                 wrong.append((t, next(w for w in own[owners[0]] if match(t.stem, w.stem))))
     if wrong and not right:
         t, e = wrong[0]
@@ -314,6 +317,15 @@ def swapped(expected: Reading, typed: Reading, match: Match) -> Conflict | None:
             "swapped", f"{_text(typed, t)} ({t.role})", f"{_text(expected, e)} ({e.role})"
         )
     return None
+
+
+def _named_with(reading: Reading, word: Word, part: str, parts: Set[str]) -> bool:
+    """The last part named before ``word`` in its clause is ``part``, though not as the
+    subject ("two generators ... with a discriminator for each domain"): the word is said of
+    it, so it is not given to another part."""
+    before = [w for w in reading.words[: reading.words.index(word)] if w.clause == word.clause]
+    named = [w.stem for w in before if w.stem in parts]
+    return bool(named) and named[-1] == part
 
 
 def _property(word: Word) -> bool:

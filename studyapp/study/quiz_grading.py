@@ -160,11 +160,43 @@ def _terms(
     parts = pieces(reading.text)
     found: dict[str, bool] = {}
     for word in wanted:
-        text = "".join(parts[min(word.source) : max(word.source) + 1])
-        text = text.strip(" \t\n.,;:!?()[]\"'\u201c\u201d\u2022*-")
+        text = _trimmed("".join(parts[min(word.source) : max(word.source) + 1]))
         if text:
             found[text] = found.get(text, False) or hit(word.stem)
     return tuple(Term(text, given) for text, given in found.items())
+
+
+_EDGE = " \t\n.,;:!?\"'\u201c\u201d\u2022*-"
+_CLOSE = {"(": ")", "[": "]"}
+
+
+def _trimmed(text: str) -> str:
+    """A key term without the punctuation around it; a bracket goes only when the term
+    leaves it open ("(JSD)" and "JSD)" give "JSD"; "[link=x]click[/link]" stays whole)."""
+    while True:
+        trimmed = text.strip(_EDGE)
+        first, last = trimmed[:1], trimmed[-1:]
+        if first in _CLOSE and trimmed.count(first) > trimmed.count(_CLOSE[first]):
+            trimmed = trimmed[1:]
+        opening = {v: k for k, v in _CLOSE.items()}.get(last)
+        if opening and trimmed.count(last) > trimmed.count(opening):
+            trimmed = trimmed[:-1]
+        if first in _CLOSE and last == _CLOSE[first] and _wraps(trimmed):
+            trimmed = trimmed[1:-1]
+        if trimmed == text:
+            return trimmed
+        text = trimmed
+
+
+def _wraps(text: str) -> bool:
+    """``text`` is one bracketed group: its first bracket closes at its last character."""
+    depth = 0
+    for i, char in enumerate(text):
+        depth += char == text[0]
+        depth -= char == _CLOSE[text[0]]
+        if depth == 0:
+            return i == len(text) - 1
+    return False
 
 
 def prepare(glossary: Glossary) -> None:
@@ -363,7 +395,7 @@ def _conflict(
         formula(expected, given)
         or denial(want, got, cover.match, exempt)
         or opposite(want, got, glossary, cover.match, exempt)
-        or swapped(want, got, cover.match)
+        or swapped(want, got, cover.match, glossary.roles())
         or crossed(want, got, glossary, cover.match)
     )
 

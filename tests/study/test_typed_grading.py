@@ -140,6 +140,10 @@ def test_contradictions_are_wrong_and_say_why(expected: str, typed: str) -> None
          "Create two discriminators and two generators. One generator is a transform from A to "
          "B whilst the other generator is B to A. Then one discriminator for each domain.",
          "two generators (A to B and B to A) and two discriminators, one per domain"),
+        ("Briefly explain the CycleGAN",  # the part named after "with" owns what follows
+         "Create two discriminators and two generators. One generator is a transform from A to "
+         "B whilst the other generator is B to A. Then one discriminator for each domain.",
+         "two generators, A to B and B to A, with a discriminator for each domain"),
         ("What is a progressive GAN?",
          "A GAN that starts out with small network producing low-resolution images, then adds "
          "more layers over time.",
@@ -200,6 +204,9 @@ def test_unsure_shows_the_key_terms_found_and_missing() -> None:
     assert all(isinstance(t, str) for t in (*verdict.matched, *verdict.missing))
     markup = grade("[b]bold[/b] answer", "[b]bold[/b]")
     assert "[b]bold[/b]" in "".join(m.text for m in markup.expected)  # card text is data
+    link = grade("covers few modes [link=x]click[/link]", "covers few modes")
+    assert "[link=x]click[/link]" in link.missing  # a term keeps the brackets it closes
+    assert grade("D(G(z)) near 1 (JSD)", "D(G(z))").matched[0] == "D(G(z))"
 
 
 def test_abbreviations_are_mined_from_the_decks() -> None:

@@ -1,12 +1,11 @@
-"""Pieces of the quiz screen: numbered choices with a hanging indent, marked typed answers.
+"""Pieces of the quiz screen: a label column beside wrapped text, and the numbered choices.
 
 Card text is data: everything here builds :class:`Content` from plain strings and styles,
-never markup.
+never markup. Options are shown whole (the domain's ``QuizQuestion.options``), never cut.
 """
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 from typing import ClassVar
 
@@ -16,39 +15,8 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Click
 from textual.message import Message
+from textual.reactive import var
 from textual.widgets import Static
-
-from studyapp.study.quiz_grading import Mark, MarkStatus
-
-MARK_STYLES: dict[MarkStatus, str] = {
-    "same": "$text-success",
-    "close": "underline $text-warning",
-    "missing": "bold reverse $text-warning",
-    "extra": "strike $text-error",
-    "plain": "",
-}
-"""How a word of the expected or typed answer shows (Anki's type-in comparison, by word)."""
-ELLIPSIS = "\u2026"
-
-
-def marked(marks: Sequence[Mark]) -> Content:
-    """The pieces of an answer, each styled by how it compares."""
-    return Content.assemble(*((m.text, MARK_STYLES[m.status]) for m in marks))
-
-
-def fit(text: str, width: int, lines: int | None) -> str:
-    """``text`` wrapped to ``width`` (bullet lines with a hanging indent), cut to ``lines``
-    lines with an ellipsis; ``None`` keeps every line."""
-    out: list[str] = []
-    for line in text.strip().splitlines() or [""]:
-        bullet = line.lstrip().startswith(("\u2022 ", "- ", "* "))
-        indent = "  " if bullet else ""
-        out += textwrap.wrap(line, max(width, 8), subsequent_indent=indent) or [""]
-    if lines is not None and len(out) > lines:
-        out = out[:lines]
-        last = out[-1][: max(width, 8) - 1].rstrip()
-        out[-1] = last + ELLIPSIS
-    return "\n".join(out)
 
 
 class Numbered(Horizontal):
@@ -76,7 +44,8 @@ class Numbered(Horizontal):
 
 
 class ChoiceList(Vertical, can_focus=True):
-    """Up to four numbered options; up/down move the highlight, enter or a click picks."""
+    """Up to four numbered options, each whole; up/down move the highlight, enter or a
+    click picks (:class:`Picked`); :meth:`reveal` marks the right one and a wrong pick."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up", "move(-1)", "Up", show=False, id="quiz.up", tooltip="Previous choice"),
@@ -90,44 +59,52 @@ class ChoiceList(Vertical, can_focus=True):
             super().__init__()
             self.index = index
 
+    highlighted: var[int] = var(0, init=False)
+    revealed: var[tuple[int, int | None] | None] = var(None, init=False)
+    """(right index, picked index) once answered."""
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.choices: tuple[str, ...] = ()
-        self.highlighted = 0
-        self.revealed: tuple[int, int | None] | None = None
-        """(right index, picked index) once answered."""
+        self.rows: list[Numbered] = []
 
-    def show(self, choices: Sequence[str], width: int, lines: int) -> None:
-        """New options, each cut to ``lines`` lines of ``width`` columns."""
-        self.choices = tuple(choices)
-        self.highlighted = 0
-        self.revealed = None
-        self.redraw(width, lines)
-
-    def redraw(self, width: int, lines: int) -> None:
+    def show(self, options: Sequence[str]) -> None:
+        """New options, shown whole (the layout wraps them beside their numbers)."""
+        self.choices = tuple(options)
         self.remove_children()
-        rows = []
-        for i, choice in enumerate(self.choices):
-            full = self.revealed is not None and i == self.revealed[0]
-            text = fit(choice, width, None if full else (1 if self.revealed else lines))
-            row = Numbered(f"{i + 1}.", text, label_width=4, classes="choice")
-            row.set_class(i == self.highlighted and self.revealed is None, "-highlight")
-            if self.revealed is not None:
-                row.set_class(i == self.revealed[0], "-right")
-                row.set_class(i == self.revealed[1] and i != self.revealed[0], "-wrong")
-            rows.append(row)
-        self.mount_all(rows)
+        self.rows = [
+            Numbered(f"{i + 1}.", text, label_width=4, classes="choice")
+            for i, text in enumerate(self.choices)
+        ]
+        self.set_reactive(ChoiceList.highlighted, 0)
+        self.set_reactive(ChoiceList.revealed, None)
+        self._mark()
+        self.mount_all(self.rows)
 
-    def reveal(self, right: int, picked: int | None, width: int, lines: int) -> None:
-        """Mark the right option (shown whole) and the wrong pick."""
+    def reveal(self, right: int, picked: int | None) -> None:
+        """Mark the right option and the wrong pick."""
         self.revealed = (right, picked)
-        self.redraw(width, lines)
+
+    def watch_highlighted(self) -> None:
+        self._mark()
+        if 0 <= self.highlighted < len(self.rows):
+            self.rows[self.highlighted].scroll_visible(animate=False)
+
+    def watch_revealed(self, revealed: tuple[int, int | None] | None) -> None:
+        self._mark()
+        if revealed is not None and 0 <= revealed[0] < len(self.rows):
+            self.rows[revealed[0]].scroll_visible(animate=False)
+
+    def _mark(self) -> None:
+        revealed = self.revealed
+        for i, row in enumerate(self.rows):
+            row.set_class(i == self.highlighted and revealed is None, "-highlight")
+            row.set_class(revealed is not None and i == revealed[0], "-right")
+            row.set_class(revealed is not None and i == revealed[1] != revealed[0], "-wrong")
 
     def action_move(self, step: int) -> None:
         if self.choices and self.revealed is None:
             self.highlighted = (self.highlighted + step) % len(self.choices)
-            for i, row in enumerate(self.query(".choice")):
-                row.set_class(i == self.highlighted, "-highlight")
 
     def key_enter(self) -> bool:
         if self.revealed is None and self.choices:
@@ -136,7 +113,6 @@ class ChoiceList(Vertical, can_focus=True):
         return False
 
     def on_click(self, event: Click) -> None:
-        rows = list(self.query(".choice"))
-        for i, row in enumerate(rows):
+        for i, row in enumerate(self.rows):
             if event.widget is row or (event.widget is not None and row in event.widget.ancestors):
                 self.post_message(self.Picked(i))
