@@ -180,11 +180,8 @@ class HomeScreen(StudyScreen):
         ]
         if deck.exam_date is not None:
             parts += ["\n", (format_countdown(deck.exam_date, deck.days_to_exam), "bold $accent")]
-            if deck.predicted_exam_recall is not None:
-                recall = format_percent(deck.predicted_exam_recall)
-                parts.append(f": predicted recall on exam day {recall}")
-            else:
-                parts.append(": recall is predicted once cards are reviewed")
+            if deck.exam is not None:
+                parts.append(f": {deck.exam.headline()}")
         if deck.suspended_missing:
             cards = plural(deck.suspended_missing, "answer-missing card")
             missing = f"\n{cards} suspended (no answer in the file; b browses them)"
