@@ -118,7 +118,7 @@ def lines(plan: ExamPlan, deck_arg: str) -> list[str]:
         f"  {figure.assumption()}",
     ]
     if not plan.active:
-        out.append(f"{CLEAR_OFFER}: studyapp exam {deck_arg} none")
+        out.append(f"{CLEAR_OFFER} (studyapp exam {deck_arg} none)")
         return out
     if plan.days:
         out.append(

@@ -161,6 +161,16 @@ class DecksPart:
             deck_id, lambda deck: deck._replace(new_limit=int(new), review_limit=int(reviews))
         )
 
+    def check_exam(
+        self, deck_id: int, exam_date: date, at: str | None = None, now: datetime | None = None
+    ) -> None:
+        """StudyError (one clear sentence) unless ``exam_date`` at ``at`` (``HH:MM``; None:
+        the deck's time) is still to come: what :meth:`set_exam` refuses, for a dialog to
+        say before it closes."""
+        with self.ctx.read() as q:
+            minutes = self.row(q, deck_id).exam_time if at is None else exam.parse_time(at)
+        exam.check_future(exam_date, minutes, self.ctx.now(now), self.fsrs.days)
+
     def exam_plan(self, deck_id: int, now: datetime | None = None) -> ExamPlan | None:
         """The deck's exam plan and figure (None without an exam date): the reviews and new
         cards each day from today through exam day (see :mod:`studyapp.study.exam_plan`)."""

@@ -55,7 +55,7 @@ LABEL_MARKS: dict[ExamKept, str] = {"": "", "final": "*", "exam": "·exam"}
 """How a button's label marks an interval exam mode shortened."""
 LABEL_NOTE = "exam mode: * brought forward to a final review · exam: the exam is its next review"
 """The line explaining :data:`LABEL_MARKS` under the buttons."""
-CLEAR_OFFER = "the exam is over: clear its date to put the cards kept for it back on schedule"
+CLEAR_OFFER = "The exam is over: clear its date to put the cards kept for it back on schedule"
 
 Loads = Callable[[], Mapping[date, int]]
 """Reviews due on each later day before the exam (asked only when an answer is kept)."""

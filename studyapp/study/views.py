@@ -306,14 +306,23 @@ class ExamFigure(NamedTuple):
     def when(self) -> str:
         return f"{self.exam_date.isoformat()} {self.exam_time}"
 
-    def headline(self) -> str:
-        """``recall at the exam 63% · 19 of 59 cards not yet studied``."""
+    def headline(self, short: bool = False) -> str:
+        """``recall at the exam 63% · 19 of 59 not yet studied`` (``short``: without "at
+        the exam", for a line that says it already)."""
         if self.recall is None:
             return "no cards to study"
         share = f"{100 * self.recall:.0f}%"
         if self.past:
-            return f"at the exam {share} recalled · {self.unseen} of {self.cards} never studied"
-        return f"recall at the exam {share} · {self.unseen} of {self.cards} not yet studied"
+            said = "recalled" if short else "at the exam recalled"
+            return f"{said} {share} · {self.unseen} of {self.cards} never studied"
+        said = "recall" if short else "recall at the exam"
+        return f"{said} {share} · {self.unseen} of {self.cards} not yet studied"
+
+    def caveat(self) -> str:
+        """What the figure assumes, in a few words (:meth:`assumption` in full)."""
+        if self.past:
+            return "as the cards stood at the exam; answers since don't change it"
+        return "if you study nothing more; cards not yet studied count as forgotten"
 
     def assumption(self) -> str:
         """The sentence saying what the figure assumes."""
