@@ -53,7 +53,7 @@ MICRO = timedelta(microseconds=1)
 EARLIEST = datetime.min.replace(tzinfo=UTC)
 LABEL_MARKS: dict[ExamKept, str] = {"": "", "final": "*", "exam": "·exam"}
 """How a button's label marks an interval exam mode shortened."""
-LABEL_NOTE = "exam mode: * brought forward to a final review · exam: the exam is its next review"
+LABEL_NOTE = "* final review brought before the exam · exam: the exam is its next review"
 """The line explaining :data:`LABEL_MARKS` under the buttons."""
 CLEAR_OFFER = "The exam is over: clear its date to put the cards kept for it back on schedule"
 
@@ -224,8 +224,12 @@ def note(kind: ExamKept, due: datetime | None, exam: ExamWindow | None) -> str:
     if exam is None or due is None or not kind:
         return ""
     if kind == "final":
-        return f"final review on {exam.days.day(due):%a %m-%d}, before the exam"
-    return f"next review: the exam ({exam.days.day(due):%a %m-%d} {_local_time(due, exam)})"
+        day = exam.days.day(due)
+        if day == exam.exam_day:
+            return f"due on exam day ({day:%a %m-%d}), before the exam"
+        return f"final review on {day:%a %m-%d}, before the exam"
+    when = f"{exam.days.day(due):%a %m-%d} {_local_time(due, exam)}"
+    return f"kept for the exam ({when}): not shown before it"
 
 
 def _local_time(at: datetime, exam: ExamWindow) -> str:

@@ -149,7 +149,7 @@ class AnswerResult(NamedTuple):
     """True when the interval was shortened so the card comes back before the exam."""
     exam_note: str = ""
     """What exam mode did, in words ('' when nothing): "final review on Wed 01-14, before
-    the exam" or "next review: the exam (Fri 01-16 09:00)"."""
+    the exam" or "kept for the exam (Fri 01-16 09:00): not shown before it"."""
 
 
 class AnswerOutcome(NamedTuple):

@@ -38,7 +38,9 @@ def test_a_review_due_after_the_exam_gets_a_final_review_in_the_last_days() -> N
     assert how == "final"
     assert after.due == DAYS.start(EXAM_DAY)  # the later day on ties: exam day's start
     assert after.due is not None and after.due < EXAM_AT
-    assert exam.note(how, after.due, WINDOW) == "final review on Thu 03-12, before the exam"
+    assert exam.note(how, after.due, WINDOW) == "due on exam day (Thu 03-12), before the exam"
+    earlier = DAYS.start(date(2026, 3, 10))
+    assert exam.note("final", earlier, WINDOW) == "final review on Tue 03-10, before the exam"
 
 
 def test_final_reviews_go_to_the_least_loaded_day_of_the_stretch() -> None:
@@ -54,7 +56,8 @@ def test_an_answer_inside_the_stretch_is_the_final_review() -> None:
     now = datetime(2026, 3, 10, 12, tzinfo=UTC)
     after, how = exam.keep(review(now + timedelta(days=9)), now, WINDOW, no_loads)
     assert (how, after.due) == ("exam", EXAM_AT)
-    assert exam.note(how, after.due, WINDOW) == "next review: the exam (Thu 03-12 09:00)"
+    said = "kept for the exam (Thu 03-12 09:00): not shown before it"
+    assert exam.note(how, after.due, WINDOW) == said
 
 
 def test_keep_leaves_alone_what_needs_no_keeping() -> None:
@@ -157,7 +160,7 @@ def test_clearing_the_date_gives_kept_cards_their_schedule_back(service: StudySe
     late = datetime(2026, 3, 11, 12, tzinfo=UTC)  # in the final stretch
     card = service.cards.browse(deck_id=deck_id)[0]
     result = service.reviews.record(card.id, Rating.EASY, 0, late)
-    assert result.due == EXAM_AT and "the exam" in result.exam_note
+    assert result.due == EXAM_AT and "kept for the exam" in result.exam_note
     assert card.id not in service.reviews.queue(deck_id, EXAM_AT - timedelta(hours=1))
     cleared = service.decks.set_exam(deck_id, None, now=late)
     assert cleared.exam_date is None and cleared.exam is None

@@ -110,7 +110,7 @@ async def test_buttons_say_what_exam_mode_does_and_reviewing_ahead(app, service,
         await pilot.press("a")
         await pilot.pause()
         assert screen.card is not None and screen.queued is not None and screen.queued.ahead
-        assert "reviewing ahead" in shown(app, "#review-status")
+        assert "[review, ahead]" in shown(app, "#review-status")
 
 
 async def test_after_the_exam_home_offers_to_clear_the_date(app, service, clock, fresh):  # type: ignore[no-untyped-def]

@@ -53,6 +53,8 @@ class ReviewScreen(StudyScreen):
         Binding("2", "rate(2)", "Hard", id="review.hard", show=False, tooltip="Recalled, barely"),
         Binding("3", "rate(3)", "Good", id="review.good", show=False, tooltip="Recalled"),
         Binding("4", "rate(4)", "Easy", id="review.easy", show=False, tooltip="Recalled at once"),
+        Binding("a", "ahead", "Review ahead", id="review.ahead",
+                tooltip="Exam mode: go on with the cards the day's queue left out, up to the exam"),
         Binding("u", "undo", "Undo", id="review.undo",
                 tooltip="Take back this session's last answer, bury, suspend, flag or edit"),
         Binding("b", "bury", "Bury", id="review.bury", tooltip="Hide until tomorrow"),
@@ -61,8 +63,6 @@ class ReviewScreen(StudyScreen):
         Binding("f", "flag", "Flag", id="review.flag", tooltip="Mark or report the card"),
         Binding("x", "experiment", "Experiment", id="review.experiment",
                 tooltip="Run the card's linked experiment"),
-        Binding("a", "ahead", "Review ahead", id="review.ahead",
-                tooltip="Exam mode: go on with the cards due before the exam"),
         Binding("escape", "back", "Home", id="review.back", tooltip="Back to the deck list"),
     ]  # fmt: skip
 
@@ -126,7 +126,7 @@ class ReviewScreen(StudyScreen):
                 more = [
                     "\n\nExam mode: ",
                     (f"{self.ahead_left} more cards", "bold"),
-                    " are due before the exam. Press a to review ahead.",
+                    " can be reviewed before the exam. Press a to review ahead.",
                 ]
             front.update(
                 Content.assemble(
@@ -215,9 +215,8 @@ class ReviewScreen(StudyScreen):
             ]
         card = self.card
         if card is not None:
-            parts.append(("  [" + card.state + "]", "dim"))
-            if self.queued is not None and self.queued.ahead:
-                parts.append(("  reviewing ahead", "$accent"))
+            ahead = self.queued is not None and self.queued.ahead
+            parts.append(("  [" + card.state + (", ahead]" if ahead else "]"), "dim"))
             if card.flags:
                 parts.append(("  flags: " + ", ".join(card.flags), "$accent"))
         if self.note:
@@ -357,7 +356,7 @@ def _answer_note(result: AnswerResult) -> str:
     if result.interval is not None:
         note += f": next in {format_interval(result.interval)}"
     if result.exam_note:
-        note += f" ({result.exam_note})"
+        note += f" — {result.exam_note}"
     if result.leech:
         note += "; leech: tagged and suspended"
     return note
