@@ -7,6 +7,7 @@ The store never decides: which cards an exam keeps, and when, is ``studyapp.stud
 from __future__ import annotations
 
 from datetime import datetime
+from itertools import pairwise
 from typing import TYPE_CHECKING, NamedTuple
 
 from studyapp.store.reviews import ACTIVE
@@ -69,18 +70,24 @@ def ahead(
     )
 
 
-def due_times(
-    q: Query, deck_id: int, start: datetime, until: datetime, leave_out: int = 0
-) -> list[datetime]:
-    """Due times of the deck's studyable review cards due from ``start`` to before
-    ``until`` (each day's reviews), ``leave_out`` (a card id) apart."""
-    rows = q.typed(
-        f"SELECT card.due FROM card WHERE {STUDYABLE} AND card.state = {REVIEW}"
-        " AND card.due >= :start AND card.due < :until AND card.id != :leave_out",
-        {"deck": deck_id, "no": False, "start": start, "until": until, "leave_out": leave_out},
-        [CARD["due"]],
+def due_counts(q: Query, deck_id: int, bounds: list[datetime], leave_out: int = 0) -> list[int]:
+    """How many of the deck's studyable review cards are due in each span ``bounds[i]`` to
+    before ``bounds[i + 1]`` (one index range scan), ``leave_out`` (a card id) apart."""
+    if len(bounds) < 2:
+        return []
+    params: dict[str, object] = {"deck": deck_id, "no": False, "leave_out": leave_out}
+    params |= {f"b{i}": bound for i, bound in enumerate(bounds)}
+    spans = ", ".join(
+        f"SUM(CASE WHEN card.due < :b{i + 1} THEN 1 ELSE 0 END) AS n{i}"
+        for i in range(len(bounds) - 1)
     )
-    return [r[0] for r in rows]
+    row = q.rows(
+        f"SELECT {spans} FROM card WHERE {STUDYABLE} AND card.state = {REVIEW}"
+        f" AND card.due >= :b0 AND card.due < :b{len(bounds) - 1} AND card.id != :leave_out",
+        params,
+    )[0]
+    below = [int(getattr(row, f"n{i}") or 0) for i in range(len(bounds) - 1)]
+    return [below[0], *(b - a for a, b in pairwise(below))]
 
 
 def schedules(q: Query, deck_id: int) -> list[ScheduleRow]:

@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, NamedTuple
 from studyapp.store import cards as store_cards
 from studyapp.store import exam as store
 from studyapp.store.rows import NEW, REVIEW
-from studyapp.study.clock import local_tz
 from studyapp.study.errors import StudyError
 from studyapp.study.fsrs import CardState
 from studyapp.study.views import ExamFigure, ExamKept
@@ -93,7 +92,9 @@ class ExamWindow(NamedTuple):
 def exam_moment(day: date, minutes: int, days: StudyDays) -> datetime:
     """The exam's moment as aware UTC: ``minutes`` after midnight of ``day``, local time."""
     clock = time(minutes // 60 % 24, minutes % 60)
-    return datetime.combine(day, clock, tzinfo=days.tz or local_tz()).astimezone(UTC)
+    if days.tz is None:  # the machine's zone, with the offset of that day (summer time)
+        return datetime.combine(day, clock).astimezone(UTC)
+    return datetime.combine(day, clock, tzinfo=days.tz).astimezone(UTC)
 
 
 def window(deck: DeckRow, days: StudyDays) -> ExamWindow | None:
@@ -200,9 +201,12 @@ def day_loads(
     q: Query, deck_id: int, exam: ExamWindow, now: datetime, leave_out: int = 0
 ) -> dict[date, int]:
     """Reviews due on each day from tomorrow to the exam (``leave_out``: the card answered)."""
-    start = exam.days.next_day_at(now)
-    times = store.due_times(q, deck_id, start, exam.exam_at, leave_out)
-    return dict(Counter(exam.days.day(due) for due in times))
+    first = exam.days.day(now) + DAY
+    days = list(_days(first, exam.exam_day))
+    bounds = [exam.days.start(day) for day in days] + [exam.exam_at]
+    if not days or bounds[0] >= exam.exam_at:
+        return {}
+    return dict(zip(days, store.due_counts(q, deck_id, bounds, leave_out), strict=True))
 
 
 def loads_of(q: Query, deck_id: int, exam: ExamWindow | None, now: datetime, card_id: int) -> Loads:
@@ -233,7 +237,8 @@ def note(kind: ExamKept, due: datetime | None, exam: ExamWindow | None) -> str:
 
 
 def _local_time(at: datetime, exam: ExamWindow) -> str:
-    return f"{at.astimezone(exam.days.tz or local_tz()):%H:%M}"
+    local = at.astimezone(exam.days.tz) if exam.days.tz is not None else at.astimezone()
+    return f"{local:%H:%M}"
 
 
 # -- the day's queue --------------------------------------------------------------------------
@@ -323,11 +328,16 @@ def reschedule(
     days: StudyDays, reviews_done: int,
 ) -> int:  # fmt: skip
     """After the exam date changed from ``before``'s to ``after``'s: cards kept for the old
-    exam get FSRS's date back, and cards due after the new exam are brought before it.
-    Returns how many cards were brought in. Runs in the caller's write transaction."""
+    exam get FSRS's date back (only its time changed: they are kept for the new time), and
+    cards due after the new exam are brought before it. Returns how many cards were brought
+    in. Runs in the caller's write transaction."""
     old, new = window(before, days), window(after, days)
     if old is not None and (new is None or new.exam_at != old.exam_at):
-        release(q, before.id, old, sched)
+        if new is not None and new.exam_day == old.exam_day:
+            for card in store.reviews_due(q, before.id, old.exam_at, old.exam_at + MICRO):
+                store_cards.save(q, card, card._replace(due=new.exam_at))
+        else:
+            release(q, before.id, old, sched)
     if new is None:
         return 0
     return pull_in(q, after.id, new, now, reviews_done)
@@ -349,9 +359,11 @@ def pull_in(q: Query, deck_id: int, exam: ExamWindow, now: datetime, reviews_don
     if not late:
         return 0
     today = exam.days.day(now)
-    loads: Counter[date] = Counter({today: reviews_done})
-    for due in store.due_times(q, deck_id, EARLIEST, exam.exam_at):
-        loads[max(today, exam.days.day(due))] += 1
+    days = list(_days(today, exam.exam_day))
+    bounds = [EARLIEST, *(exam.days.start(day) for day in days[1:]), exam.exam_at]
+    counts = store.due_counts(q, deck_id, bounds)
+    loads: Counter[date] = Counter(dict(zip(days, counts, strict=True)))
+    loads[today] += reviews_done  # overdue cards and today's answers load today
     for card in late:
         day = final_day(today, exam, loads)
         loads[day] += 1

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -203,11 +202,13 @@ def build(
     again = again_rates(store.again_counts(q, deck.id), deck.desired_retention)
     rows = store.schedules(q, deck.id)
 
-    def play(reviews: int) -> Played:
-        return simulate(rows, window, sched, now, (limits[0], reviews), done, again)
-
-    played = play(limits[1])
-    needed = review_limit_needed(play, limits[1], len(rows)) if played.late else limits[1]
+    played = simulate(rows, window, sched, now, limits, done, again)
+    needed = limits[1]
+    if played.late:  # the days played without a review limit: the load that needs one
+        free = len(rows) + limits[1]
+        unlimited = window._replace(review_limit=free)
+        loose = simulate(rows, unlimited, sched, now, (limits[0], free), done, again)
+        needed = max(limits[1] + 1, review_limit_needed(loose, done[1]))
     return plan._replace(
         days=tuple(played.days),
         unseen_after=played.unseen_after,
@@ -216,17 +217,15 @@ def build(
     )
 
 
-def review_limit_needed(play: Callable[[int], Played], limit: int, cards: int) -> int:
-    """The least review limit whose plan leaves no review undone (found by bisection, at
-    most about ``log2(cards)`` plays; ``limit``: one that does leave some)."""
-    low, high = limit, max(limit + 1, cards + 1)
-    while high - low > 1:
-        middle = (low + high) // 2
-        if play(middle).late:
-            low = middle
-        else:
-            high = middle
-    return high
+def review_limit_needed(loose: Played, done: int) -> int:
+    """The least daily review limit that takes the reviews of days played without one
+    (``done``: today's answered), each review done on its day or later: the largest mean
+    load of the days from any day to the exam."""
+    loads = [day.reviews for day in loose.days]
+    if not loads:
+        return 0
+    loads[0] += done
+    return max(math.ceil(sum(loads[i:]) / (len(loads) - i)) for i in range(len(loads)))
 
 
 def again_rates(counts: list[tuple[int, bool, int]], retention: float) -> tuple[float, float]:

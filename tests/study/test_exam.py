@@ -162,10 +162,14 @@ def test_clearing_the_date_gives_kept_cards_their_schedule_back(service: StudySe
     result = service.reviews.record(card.id, Rating.EASY, 0, late)
     assert result.due == EXAM_AT and "kept for the exam" in result.exam_note
     assert card.id not in service.reviews.queue(deck_id, EXAM_AT - timedelta(hours=1))
+    later = service.decks.set_exam(deck_id, EXAM_DAY, "14:00", now=late)  # the time only
+    moved = EXAM_AT.replace(hour=14)
+    assert later.exam is not None and service.cards.get(card.id).due == moved
+    assert card.id not in service.reviews.queue(deck_id, moved - timedelta(hours=1))
     cleared = service.decks.set_exam(deck_id, None, now=late)
     assert cleared.exam_date is None and cleared.exam is None
     back = service.cards.get(card.id)
-    assert back.due is not None and back.due > EXAM_AT
+    assert back.due is not None and back.due > moved
     assert service.decks.exam_plan(deck_id, NOW) is None
 
 
