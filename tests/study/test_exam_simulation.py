@@ -47,7 +47,11 @@ class Run:
     def day(self, when: datetime) -> date:
         self.clock[0] = when
         today = self.service.today(when)
-        self.due_at_start[today] = self.service.reviews.counts(self.deck_id, when).review
+        cutoff = datetime.combine(today + timedelta(days=1), time(4), UTC)
+        exam = self.service.decks.get(self.deck_id, when).exam
+        if exam is not None:
+            cutoff = min(cutoff, exam_moment(exam.exam_date))
+        self.due_at_start[today] = sum(c.state == "review" and c.due < cutoff for c in self.cards())
         reviews = new = 0
         queued = self.service.reviews.start(self.deck_id, when)
         while queued is not None:
@@ -144,11 +148,15 @@ def test_tight_limits_are_said_and_the_eve_counts_unseen_cards(start: Callable[.
     days = sorted(run.offered)
     first = run.plans[days[0]]
     assert any("new-card limit" in p for p in first.problems)  # said on day one
+    over = 0
     for before, day in itertools.pairwise(days):
         reviews, _new = run.offered[day]
         assert reviews <= 12
         if run.due_at_start[day] > 12:
+            over += 1
             assert run.plans[before].late_reviews > 0, day  # over the cap: the plan said so
+            assert any("review limit" in p for p in run.plans[before].problems)
+    assert over  # the limits were tight enough to be seen at work
     eve = run.plans[exam - timedelta(days=1)]
     studied = sum(c.state != "new" for c in run.cards())
     assert eve.figure.unseen > 0 and eve.figure.cards == 59
