@@ -58,8 +58,8 @@ def build_db(path: Path, cards: int, reviews: int, seed: int = 0) -> int:
     created = stamp(NOW - timedelta(days=800))
     db.execute(
         "INSERT INTO deck (id, source, name, path, format, file_hash, file_size, file_mtime, "
-        "desired_retention, new_limit, review_limit, leech_threshold, created_at) "
-        "VALUES (1, 'bench/deck', 'Bench', '', 'deck', '', 0, 0, 0.9, 20, 200, 8, ?)",
+        "desired_retention, new_limit, review_limit, leech_threshold, exam_time, created_at) "
+        "VALUES (1, 'bench/deck', 'Bench', '', 'deck', '', 0, 0, 0.9, 20, 200, 8, 540, ?)",
         (created,),
     )
     rows = []

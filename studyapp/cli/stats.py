@@ -45,7 +45,8 @@ def run(args: argparse.Namespace) -> int:
                 "reviewed_today": d.reviewed_today,
                 "cards": d.total,
                 "exam_date": d.exam_date.isoformat() if d.exam_date else None,
-                "predicted_exam_recall": d.predicted_exam_recall,
+                "exam_recall": d.exam.recall if d.exam else None,
+                "exam_unseen": d.exam.unseen if d.exam else None,
             }
             for d in decks
         ],

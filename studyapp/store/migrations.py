@@ -21,7 +21,7 @@ from studyapp.store.errors import CORRUPT, MISSING_SCHEMA, READ_ONLY, StoreError
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 """Bump with a migration below whenever a table of ``rows.py`` changes."""
 SQLITE_HEADER = b"SQLite format 3\x00"
 META_TABLE = "studyapp_meta"
@@ -53,7 +53,16 @@ def _v2_to_v3(conn: Connection) -> None:
     )
 
 
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _v1_to_v2, 3: _v2_to_v3}
+def _v3_to_v4(conn: Connection) -> None:
+    """v4: the exam's time of day (issue 22); decks without one get 09:00."""
+    conn.exec_driver_sql("ALTER TABLE deck ADD COLUMN exam_time INTEGER NOT NULL DEFAULT 540")
+
+
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {
+    2: _v1_to_v2,
+    3: _v2_to_v3,
+    4: _v3_to_v4,
+}
 """``MIGRATIONS[v]`` turns a version ``v - 1`` database into version ``v``."""
 
 

@@ -151,33 +151,6 @@ def deck_card_counts(q: Query, deck_id: int, missing_flags: Sequence[str]) -> tu
     return total, n(suspended), missing
 
 
-def exam_pool(
-    q: Query, deck_id: int, now: datetime, exam_start: datetime, today_start: datetime
-) -> list[tuple[int, float | None, datetime | None, datetime | None]]:
-    """``(id, stability, last_review, due)`` of review cards due before the exam, not yet
-    reviewed today."""
-    rows = q.typed(
-        "SELECT card.id, card.stability, card.last_review, card.due FROM card"
-        f" WHERE {ACTIVE} AND card.state = {REVIEW} AND card.due < :exam_start"
-        " AND (card.last_review IS NULL OR card.last_review < :today_start)",
-        {"deck": deck_id, "no": False, "now": now, "exam_start": exam_start,
-         "today_start": today_start},
-        [CARD[name] for name in ("id", "stability", "last_review", "due")],
-    )  # fmt: skip
-    return [(r[0], r[1], r[2], r[3]) for r in rows]
-
-
-def studied(q: Query, deck_id: int) -> list[tuple[int, float | None, datetime | None]]:
-    """``(state, stability, last_review)`` of the deck's studied, active cards."""
-    rows = q.typed(
-        "SELECT state, stability, last_review FROM card WHERE deck_id = :deck"
-        f" AND removed = :no AND suspended = :no AND state != {NEW}",
-        {"deck": deck_id, "no": False},
-        [CARD["state"], CARD["stability"], CARD["last_review"]],
-    )
-    return [(r[0], r[1], r[2]) for r in rows]
-
-
 # -- answers and undo -----------------------------------------------------------------------
 
 

@@ -46,6 +46,8 @@ class DeckRow(NamedTuple):
     review_limit: int = 200
     leech_threshold: int = 8
     exam_date: date | None = None
+    exam_time: int = 540
+    """The exam's time of day on ``exam_date``: minutes after local midnight (09:00)."""
     fsrs_parameters: tuple[float, ...] | None = None
     created_at: datetime | None = None
 

@@ -1,4 +1,4 @@
-"""Recording an answer (FSRS, leech check, exam cap, review log) and taking it back.
+"""Recording an answer (FSRS kept before an exam, leech check, review log) and taking it back.
 
 Both run inside the caller's write transaction: ``record`` reads the card, writes the card's
 new schedule and one log row; ``take_back`` restores the card from the "before" half of its
@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 from studyapp.store import cards as store_cards
 from studyapp.store import reviews as store_reviews
 from studyapp.store.rows import REVIEW, STATE_NAMES, LogRow
+from studyapp.study import exam as exam_mode
 from studyapp.study.clock import aware
 from studyapp.study.errors import StudyError
 from studyapp.study.fsrs import CardState, fuzz_seed
@@ -21,6 +22,7 @@ from studyapp.study.views import AnswerResult, Rating, ReviewKind
 if TYPE_CHECKING:
     from studyapp.store.rows import CardRow, DeckRow
     from studyapp.store.sql import Query
+    from studyapp.study.exam import ExamWindow, Loads
     from studyapp.study.fsrs import Scheduler
 
 LEECH_TAG = "leech"
@@ -41,9 +43,12 @@ def record(
     duration_ms: int,
     now: datetime,
     kind: ReviewKind,
-    exam_cap: datetime | None,
+    exam: ExamWindow | None = None,
+    loads: Loads = dict,
 ) -> AnswerResult:
-    """Schedule (``kind="review"``) or only log (quiz, prediction) one answer of ``card``."""
+    """Schedule (``kind="review"``) or only log (quiz, prediction) one answer of ``card``;
+    in exam mode (``exam``) the next review is kept before the exam by
+    :func:`studyapp.study.exam.answer`, the rule the buttons' labels show."""
     before = state_of(card)
     if kind != "review":
         review_id = store_reviews.add_log(
@@ -52,15 +57,8 @@ def record(
         state = STATE_NAMES[card.state]
         return AnswerResult(card.id, review_id, rating, kind, state, aware(card.due), None)  # type: ignore[arg-type]
 
-    after = sched.answer(before, int(rating), now, seed=fuzz_seed(card.id, card.reps))
-    capped = bool(
-        exam_cap is not None
-        and after.state == REVIEW
-        and after.due is not None
-        and after.due > exam_cap > now
-    )
-    if capped:
-        after = after._replace(due=exam_cap)
+    seed = fuzz_seed(card.id, card.reps)
+    after, kept = exam_mode.answer(sched, before, int(rating), now, seed, exam, loads)
     undo = {
         "reps": card.reps,
         "lapses": card.lapses,
@@ -90,7 +88,8 @@ def record(
         due=due,
         interval=(due - now) if due else None,
         leech=leech,
-        capped_by_exam=capped,
+        capped_by_exam=bool(kept),
+        exam_note=exam_mode.note(kept, due, exam),
     )
 
 

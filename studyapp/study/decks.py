@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Any
 
 from studyapp.store import decks as store
 from studyapp.store import reviews as store_reviews
-from studyapp.study import queue
+from studyapp.study import exam, queue
 from studyapp.study.cards import NEEDS_TEXT
 from studyapp.study.errors import StudyError
-from studyapp.study.views import DeckSummary, ImportReport
+from studyapp.study.views import DeckSummary, ExamPlan, ImportReport
 from studyapp.textsafe import strip_controls
 
 if TYPE_CHECKING:
@@ -94,10 +94,8 @@ class DecksPart:
             sched = self.fsrs.scheduler(q, deck)
             counts = queue.build(q, self.ctx, deck, sched, now, usage[deck.id], 0, True).counts
             total, suspended, missing = store_reviews.deck_card_counts(q, deck.id, NEEDS_TEXT)
-            recall = None
-            if deck.exam_date is not None:
-                at = self.ctx.day_start(deck.exam_date)
-                recall = queue.predicted_recall(q, deck, sched, at)
+            window = exam.window(deck, self.fsrs.days)
+            figure = exam.figure(q, deck, window, sched, now) if window is not None else None
             out.append(
                 DeckSummary(
                     id=deck.id,
@@ -115,7 +113,7 @@ class DecksPart:
                     review_limit=deck.review_limit,
                     exam_date=deck.exam_date,
                     days_to_exam=(deck.exam_date - today).days if deck.exam_date else None,
-                    predicted_exam_recall=recall,
+                    exam=figure,
                 )
             )
         return out
@@ -126,9 +124,28 @@ class DecksPart:
             store.save(q, deck, change(deck))
         return self.get(deck_id)
 
-    def set_exam(self, deck_id: int, exam_date: date | None) -> DeckSummary:
-        """Set (or clear with None) the deck's exam date: exam mode while it is ahead."""
-        return self._set(deck_id, lambda deck: deck._replace(exam_date=exam_date))
+    def set_exam(
+        self, deck_id: int, exam_date: date | None, at: str | None = None,
+        now: datetime | None = None,
+    ) -> DeckSummary:  # fmt: skip
+        """Set (or clear with None) the deck's exam date, at ``at`` (``HH:MM``; None: the time
+        already set, 09:00 for a first date). Exam mode lasts through exam day. A moment
+        already past is refused (StudyError). Cards due after the exam are brought before
+        it, and cards kept for a previous exam date get their FSRS date back
+        (:func:`studyapp.study.exam.reschedule`)."""
+        now = self.ctx.now(now)
+        days = self.fsrs.days
+        with self.ctx.write() as q:
+            deck = self.row(q, deck_id)
+            minutes = deck.exam_time if at is None else exam.parse_time(at)
+            if exam_date is not None:
+                exam.check_future(exam_date, minutes, now, days)
+            changed = deck._replace(exam_date=exam_date, exam_time=minutes)
+            store.save(q, deck, changed)
+            done = queue.usage_today(q, self.ctx, [deck_id], now)[deck_id].reviews_done
+            sched = self.fsrs.scheduler(q, deck)
+            exam.reschedule(q, deck, changed, sched, now, days, done)
+        return self.get(deck_id, now)
 
     def set_retention(self, deck_id: int, retention: float) -> DeckSummary:
         """Set the deck's desired retention (0.70 to 0.99)."""
@@ -144,15 +161,31 @@ class DecksPart:
             deck_id, lambda deck: deck._replace(new_limit=int(new), review_limit=int(reviews))
         )
 
-    def exam_plan(
-        self, deck_id: int, now: datetime | None = None
-    ) -> builtins.list[tuple[date, int]]:
-        """Exam mode: how many reviews each study day until the exam gets (empty if no exam)."""
+    def check_exam(
+        self, deck_id: int, exam_date: date, at: str | None = None, now: datetime | None = None
+    ) -> None:
+        """StudyError (one clear sentence) unless ``exam_date`` at ``at`` (``HH:MM``; None:
+        the deck's time) is still to come: what :meth:`set_exam` refuses, for a dialog to
+        say before it closes."""
+        with self.ctx.read() as q:
+            minutes = self.row(q, deck_id).exam_time if at is None else exam.parse_time(at)
+        exam.check_future(exam_date, minutes, self.ctx.now(now), self.fsrs.days)
+
+    def exam_plan(self, deck_id: int, now: datetime | None = None) -> ExamPlan | None:
+        """The deck's exam plan and figure (None without an exam date): the reviews and new
+        cards each day from today through exam day (see :mod:`studyapp.study.exam_plan`)."""
+        from studyapp.study import exam_plan
+
         now = self.ctx.now(now)
         with self.ctx.read() as q:
             deck = self.row(q, deck_id)
+            window = exam.window(deck, self.fsrs.days)
+            if window is None:
+                return None
             usage = queue.usage_today(q, self.ctx, [deck_id], now)[deck_id]
-            return queue.exam_plan(q, self.ctx, deck, now, usage)
+            sched = self.fsrs.scheduler(q, deck)
+            done = (usage.new_done, usage.reviews_done)
+            return exam_plan.build(q, deck, window, sched, now, done)
 
     # -- imports ---------------------------------------------------------------------------
 

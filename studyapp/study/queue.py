@@ -5,21 +5,21 @@ Counts (one definition, shown alike by home, the review header and ``studyapp st
 ``learning`` the learning and relearning cards due today (later today included), ``review``
 the review cards due today that the daily review limit still allows. The order of the queue:
 learning cards due now, then reviews, then new cards; when nothing else is left, learning
-cards due within :data:`LEARN_AHEAD`. Exam mode (an exam date ahead) replaces the review part:
-the cards due before the exam are spread evenly over the days left, lowest predicted recall
-first (see :func:`exam_reviews`).
+cards due within :data:`LEARN_AHEAD`. Exam mode (:mod:`studyapp.study.exam`, through exam
+day) takes the reviews due before the day's end and before the exam, lowest predicted recall
+first; with ``ahead`` (the student asked to review ahead), an otherwise empty queue holds
+the cards due on later days before the exam.
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from studyapp.store import reviews as store
 from studyapp.store.rows import NEW, REVIEW
-from studyapp.study.fsrs import CardState
+from studyapp.study import exam as exam_mode
 from studyapp.study.views import Counts
 
 if TYPE_CHECKING:
@@ -116,10 +116,6 @@ class UsageCache:
         self.mark = (ctx.writes, version)
 
 
-def exam_active(deck: DeckRow, ctx: Context, now: datetime) -> bool:
-    return deck.exam_date is not None and ctx.today(now) < deck.exam_date
-
-
 def build(
     q: Query,
     ctx: Context,
@@ -129,11 +125,13 @@ def build(
     usage: Usage,
     limit: int | None = None,
     counts: bool = False,
+    ahead: bool = False,
 ) -> DeckQueue:
     """Today's queue of ``deck`` at ``now`` (``sched``: the deck's scheduler, for exam mode).
 
     ``limit`` caps each part and stops at the first part that fills it; ``counts`` also
-    fills :attr:`DeckQueue.counts`.
+    fills :attr:`DeckQueue.counts`; ``ahead``: review ahead when nothing else is left (exam
+    mode only).
     """
     out = DeckQueue()
     day_end = ctx.day_end(now)
@@ -144,12 +142,13 @@ def build(
         return limit is not None and len(out.ids()) >= limit
 
     out.learning = store.ids(q, "learning", deck.id, now, now, day_end, limit)
-    exam = exam_active(deck, ctx, now)
-    exam_ids = (
-        exam_reviews(q, ctx, deck, sched, now, usage) if exam and (counts or not full()) else []
-    )
+    window = exam_mode.window(deck, sched.days)
+    exam = window if window is not None and window.on(now) else None
+    exam_ids = []
+    if exam is not None and (counts or not full()):
+        exam_ids = exam_mode.todays_reviews(q, deck.id, exam, sched, now, reviews_left)
     if not full():
-        if exam:
+        if exam is not None:
             out.reviews = exam_ids[:limit]
         else:
             take = reviews_left if limit is None else min(reviews_left, limit)
@@ -158,67 +157,18 @@ def build(
         take = new_left if limit is None else min(new_left, limit)
         out.new = store.ids(q, "new", deck.id, now, now, day_end, take)
     if not out.ids():
-        ahead = now + LEARN_AHEAD
-        out.learning = store.ids(q, "learning", deck.id, now, ahead, day_end, limit)
+        until = now + LEARN_AHEAD
+        out.learning = store.ids(q, "learning", deck.id, now, until, day_end, limit)
+    shown = Counts()
     if counts:
         new, learning, review = store.counts(
             q, deck.id, now, day_end, new_left, None if exam else reviews_left
         )
-        out.counts = Counts(new=new, learning=learning, review=len(exam_ids) if exam else review)
+        shown = Counts(new, learning, len(exam_ids) if exam is not None else review)
+    left = out.ids() or exam_ids or shown.new or shown.learning
+    if ahead and exam is not None and not left:  # reviewing ahead: nothing else is left today
+        ahead_ids = exam_mode.ahead(q, deck.id, exam, now, None if counts else limit)
+        out.reviews = ahead_ids if limit is None else ahead_ids[:limit]
+        shown = shown._replace(review=len(ahead_ids))
+    out.counts = shown
     return out
-
-
-def exam_reviews(
-    q: Query, ctx: Context, deck: DeckRow, sched: Scheduler, now: datetime, usage: Usage
-) -> list[int]:
-    """Today's share of the review cards due before the exam, lowest retrievability first.
-
-    The pool is every review card due before exam day that wasn't reviewed today; with ``d``
-    study days left and ``k`` review cards already done today, today's share is
-    ``ceil((len(pool) + k) / d) - k``, so the pool is spread evenly over the days left.
-    """
-    assert deck.exam_date is not None
-    pool = exam_pool(q, ctx, deck, now)
-    days_left = max(1, (deck.exam_date - ctx.today(now)).days)
-    done = usage.review_cards_done
-    quota = max(0, math.ceil((len(pool) + done) / days_left) - done)
-    ranked = sorted(pool, key=lambda r: (sched.retrievability(r[1], now) or 0.0, r[0]))
-    return [card_id for card_id, _state in ranked[:quota]]
-
-
-def exam_pool(q: Query, ctx: Context, deck: DeckRow, now: datetime) -> list[tuple[int, CardState]]:
-    """Review cards due before exam day and not reviewed yet today."""
-    assert deck.exam_date is not None
-    rows = store.exam_pool(q, deck.id, now, ctx.day_start(deck.exam_date), ctx.today_start(now))
-    return [
-        (card_id, CardState(REVIEW, None, stability, None, due, last_review))
-        for card_id, stability, last_review, due in rows
-    ]
-
-
-def exam_plan(
-    q: Query, ctx: Context, deck: DeckRow, now: datetime, usage: Usage
-) -> list[tuple[date, int]]:
-    """Reviews per study day until the exam if the pool were spread evenly from today."""
-    if not exam_active(deck, ctx, now):
-        return []
-    assert deck.exam_date is not None
-    today = ctx.today(now)
-    days_left = (deck.exam_date - today).days
-    remaining = len(exam_pool(q, ctx, deck, now)) + usage.review_cards_done
-    plan = []
-    for offset in range(days_left):
-        share = math.ceil(remaining / (days_left - offset))
-        plan.append((today + timedelta(days=offset), share))
-        remaining -= share
-    return plan
-
-
-def predicted_recall(q: Query, deck: DeckRow, sched: Scheduler, at: datetime) -> float | None:
-    """Mean predicted recall at ``at`` over the deck's studied cards, with no more reviews."""
-    values = [
-        sched.retrievability(CardState(state, None, stability, None, None, last), at)
-        for state, stability, last in store.studied(q, deck.id)
-    ]
-    known = [v for v in values if v is not None]
-    return sum(known) / len(known) if known else None

@@ -15,13 +15,15 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from studyapp.store import cards as store_cards
 from studyapp.store import decks as store_decks
-from studyapp.study import answering, queue, session_queue
+from studyapp.store.rows import REVIEW
+from studyapp.study import answering, exam, queue, session_queue
 from studyapp.study.errors import StudyError
 from studyapp.study.fsrs import fuzz_seed
 from studyapp.study.views import (
     AnswerOutcome,
     AnswerResult,
     Counts,
+    ExamKept,
     QueuedCard,
     Rating,
     ReviewKind,
@@ -57,6 +59,8 @@ class ReviewsPart:
         self._undo: list[_Step] = []
         self._usage = queue.UsageCache()
         self._queue = session_queue.SessionQueue()
+        self._ahead = False
+        """The student asked to review ahead (exam mode): kept until the next ``start``."""
 
     # -- the session -----------------------------------------------------------------------
 
@@ -67,6 +71,7 @@ class ReviewsPart:
             if deck_id is not None:
                 self._deck(q, deck_id)
             self.deck_id = deck_id
+            self._ahead = False
             self._undo.clear()
             self._queue.drop()
             return self._next(q, now)
@@ -131,8 +136,11 @@ class ReviewsPart:
             raise StudyError(f"no card with id {card_id}")
         deck = self._deck(q, card.deck_id)
         sched = self.fsrs.scheduler(q, deck)
-        cap = self.exam_cap(deck, now)
-        result = answering.record(q, card, deck, sched, rating, duration_ms, now, kind, cap)
+        window = exam.window(deck, self.fsrs.days)
+        loads = exam.loads_of(q, deck.id, window, now, card.id)
+        result = answering.record(
+            q, card, deck, sched, rating, duration_ms, now, kind, window, loads
+        )
         self._usage.answered(q, self.ctx, card, now, kind == "review")
         version = q.data_version()
         if version is not None:
@@ -229,24 +237,36 @@ class ReviewsPart:
             ids = self._build(q, deck_id, now, limit)[0]
         return ids if limit is None else ids[:limit]
 
-    def exam_cap(self, deck: DeckRow, now: datetime) -> datetime | None:
-        """Exam mode: the latest due date allowed (the start of exam day)."""
-        if deck.exam_date is None or self.ctx.today(now) >= deck.exam_date:
-            return None
-        return self.ctx.day_start(deck.exam_date)
+    def review_ahead(self, now: datetime | None = None) -> QueuedCard | None:
+        """Exam mode, once the day's queue is done: go on with the cards due on later days
+        before the exam, the soonest first (None: there are none)."""
+        self._ahead = True
+        return self.next(now)
+
+    def ahead_count(self, deck_id: int | None, now: datetime | None = None) -> int:
+        """How many cards :meth:`review_ahead` would offer ``deck_id`` (every deck for None)."""
+        now = self.ctx.now(now)
+        with self.ctx.read() as q:
+            decks = [self._deck(q, deck_id)] if deck_id is not None else store_decks.all_decks(q)
+            return sum(
+                len(exam.ahead(q, d.id, exam.window(d, self.fsrs.days), now, None)) for d in decks
+            )
 
     def _deck(self, q: Query, deck_id: int) -> DeckRow:
         return self.fsrs.deck(q, deck_id)
 
     def _build(
-        self, q: Query, deck_id: int | None, now: datetime, limit: int | None, counts: bool = False
-    ) -> tuple[list[int], Counts]:
+        self, q: Query, deck_id: int | None, now: datetime, limit: int | None, counts: bool = False,
+        ahead: bool = False,
+    ) -> tuple[list[int], Counts]:  # fmt: skip
         decks = [self._deck(q, deck_id)] if deck_id is not None else store_decks.all_decks(q)
         if not decks:
             return [], Counts()
         usage = self._usage.get(q, self.ctx, [d.id for d in decks], now)
         parts = [
-            queue.build(q, self.ctx, d, self.fsrs.scheduler(q, d), now, usage[d.id], limit, counts)
+            queue.build(
+                q, self.ctx, d, self.fsrs.scheduler(q, d), now, usage[d.id], limit, counts, ahead
+            )
             for d in decks
         ]
         ids = [
@@ -272,7 +292,7 @@ class ReviewsPart:
                 if self.deck_id is not None
                 else store_decks.all_decks(q)
             )
-            if any(queue.exam_active(d, self.ctx, now) for d in decks):
+            if any(self._exam(d, now) is not None for d in decks):
                 self._queue.drop()
                 return None
             usage = self._usage.get(q, self.ctx, [d.id for d in decks], now)
@@ -286,36 +306,58 @@ class ReviewsPart:
             first, counts = kept.first(now), kept.counts()
             ids = [] if first is None else [first]
         else:
-            deck_id = self.deck_id if deck_id == -1 else deck_id
-            ids, counts = self._build(q, deck_id, now, limit=1, counts=True)
+            session = deck_id == -1
+            deck_id = self.deck_id if session else deck_id
+            ahead = session and self._ahead
+            ids, counts = self._build(q, deck_id, now, limit=1, counts=True, ahead=ahead)
         if not ids:
             return None
-        card = self.cards.record(q, ids[0])
-        deck = self._deck(q, card.deck_id)
-        return QueuedCard(
-            self.cards.view(q, card, now), counts, self._intervals(q, card, deck, now)
-        )
+        return self._queued_card(q, self.cards.record(q, ids[0]), counts, now)
 
     def _queued(self, q: Query, card: CardRow, now: datetime) -> QueuedCard:
-        counts = self._build(q, self.deck_id, now, limit=0, counts=True)[1]
+        counts = self._build(q, self.deck_id, now, limit=0, counts=True, ahead=self._ahead)[1]
+        return self._queued_card(q, card, counts, now)
+
+    def _queued_card(self, q: Query, card: CardRow, counts: Counts, now: datetime) -> QueuedCard:
         deck = self._deck(q, card.deck_id)
-        return QueuedCard(
-            self.cards.view(q, card, now), counts, self._intervals(q, card, deck, now)
-        )
+        intervals, kept = self._buttons(q, card, deck, now)
+        window = self._exam(deck, now)
+        early = (
+            window is not None and card.due is not None and card.due >= window.cutoff(now)
+            and card.state == REVIEW
+        )  # fmt: skip
+        return QueuedCard(self.cards.view(q, card, now), counts, intervals, kept, early)
+
+    def _exam(self, deck: DeckRow, now: datetime) -> exam.ExamWindow | None:
+        """The deck's exam window while exam mode is on (through exam day), else None."""
+        window = exam.window(deck, self.fsrs.days)
+        return window if window is not None and window.on(now) else None
 
     def _intervals(
         self, q: Query, card: CardRow, deck: DeckRow, now: datetime
     ) -> dict[Rating, timedelta]:
+        return self._buttons(q, card, deck, now)[0]
+
+    def _buttons(
+        self, q: Query, card: CardRow, deck: DeckRow, now: datetime
+    ) -> tuple[dict[Rating, timedelta], dict[Rating, ExamKept]]:
+        """What each button gives (fuzz included), and which ones exam mode shortened: in
+        exam mode, each rating through :func:`exam.answer`, the rule the answer applies."""
         sched = self.fsrs.scheduler(q, deck)
         state, seed = answering.state_of(card), fuzz_seed(card.id, card.reps)
-        intervals = sched.intervals(state, now, seed)
-        cap = self.exam_cap(deck, now)
-        out = {}
-        for rating, interval in intervals.items():
-            if cap is not None and interval > timedelta(days=1) and now + interval > cap:
-                interval = max(cap - now, timedelta(0))
-            out[Rating(rating)] = interval
-        return out
+        window = exam.window(deck, self.fsrs.days)
+        if window is None or not window.ahead_of(now):
+            return {Rating(r): i for r, i in sched.intervals(state, now, seed).items()}, {}
+        loads = exam.loads_of(q, deck.id, window, now, card.id)
+        intervals: dict[Rating, timedelta] = {}
+        kept: dict[Rating, ExamKept] = {}
+        for rating in Rating:
+            after, how = exam.answer(sched, state, int(rating), now, seed, window, loads)
+            assert after.due is not None
+            intervals[rating] = after.due - now
+            if how:
+                kept[rating] = how
+        return intervals, kept
 
     def _change(
         self, kind: UndoKind, card_id: int, now: datetime, change: Callable[[CardRow], CardRow]

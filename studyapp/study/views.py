@@ -60,8 +60,8 @@ class DeckSummary(NamedTuple):
     exam_date: date | None = None
     days_to_exam: int | None = None
     """Days from today's study day to the exam (0 = today, negative = past)."""
-    predicted_exam_recall: float | None = None
-    """Mean predicted recall on exam day over studied cards if nothing more is reviewed."""
+    exam: ExamFigure | None = None
+    """The recall figure at the exam (None without an exam date)."""
 
 
 class CardView(NamedTuple):
@@ -111,6 +111,12 @@ class Counts(NamedTuple):
         )
 
 
+ExamKept = Literal["", "final", "exam"]
+"""What exam mode did to an answer's next review: nothing (''), brought it forward to a
+final review before the exam (``final``), or kept it for the exam itself (``exam``: the
+exam is its next review; not shown again before it)."""
+
+
 class QueuedCard(NamedTuple):
     """The card to show next with everything the review screen needs until the next key:
     the counts of the session's deck and each button's next interval (so reveal needs no
@@ -119,6 +125,10 @@ class QueuedCard(NamedTuple):
     card: CardView
     counts: Counts
     intervals: dict[Rating, timedelta]
+    kept: dict[Rating, ExamKept] = {}  # noqa: RUF012  (never mutated)
+    """The buttons whose interval exam mode shortened, and how (absent: not shortened)."""
+    ahead: bool = False
+    """Reviewed ahead: due on a later day before the exam (the day's queue was done)."""
 
 
 class AnswerResult(NamedTuple):
@@ -137,6 +147,9 @@ class AnswerResult(NamedTuple):
     """True when this answer made the card a leech (tagged ``leech`` and suspended)."""
     capped_by_exam: bool = False
     """True when the interval was shortened so the card comes back before the exam."""
+    exam_note: str = ""
+    """What exam mode did, in words ('' when nothing): "final review on Wed 01-14, before
+    the exam" or "kept for the exam (Fri 01-16 09:00): not shown before it"."""
 
 
 class AnswerOutcome(NamedTuple):
@@ -279,3 +292,93 @@ class ExportReport(NamedTuple):
     decks: int
     notes: int
     reviews: int
+
+
+class ExamFigure(NamedTuple):
+    """The one exam figure: the expected share of the deck's studyable cards recalled at the
+    exam, cards never studied counting as not recalled (``studyapp.study.exam.figure``)."""
+
+    exam_date: date
+    exam_time: str
+    """``HH:MM``, local time."""
+    cards: int
+    """Studyable cards (in the file, not suspended)."""
+    unseen: int
+    """Of those, cards not yet studied (when ``past``: not studied by the exam)."""
+    recall: float | None
+    """Expected share recalled at the exam (None: no cards)."""
+    past: bool
+    """The exam is over: the figure is frozen at the exam's moment."""
+
+    @property
+    def when(self) -> str:
+        return f"{self.exam_date.isoformat()} {self.exam_time}"
+
+    def headline(self, short: bool = False) -> str:
+        """``recall at the exam 63% · 19 of 59 not yet studied`` (``short``: without "at
+        the exam", for a line that says it already)."""
+        if self.recall is None:
+            return "no cards to study"
+        share = f"{100 * self.recall:.0f}%"
+        if self.past:
+            said = "recalled" if short else "at the exam recalled"
+            return f"{said} {share} · {self.unseen} of {self.cards} never studied"
+        said = "recall" if short else "recall at the exam"
+        return f"{said} {share} · {self.unseen} of {self.cards} not yet studied"
+
+    def caveat(self) -> str:
+        """What the figure assumes, in a few words (:meth:`assumption` in full)."""
+        if self.past:
+            return "as the cards stood at the exam; answers since don't change it"
+        return "if you study nothing more; cards not yet studied count as forgotten"
+
+    def assumption(self) -> str:
+        """The sentence saying what the figure assumes."""
+        if self.past:
+            return (
+                f"Expected share of the {self.cards} cards recalled at the exam ({self.when}), "
+                "as it stood then; answers since do not change it."
+            )
+        return (
+            f"Expected share of the {self.cards} cards recalled at the exam ({self.when}) if "
+            "you study nothing more; cards not yet studied count as forgotten."
+        )
+
+
+class PlanDay(NamedTuple):
+    """One study day of an exam plan."""
+
+    day: date
+    reviews: int
+    """Review cards the day's queue will offer (today: still to do)."""
+    new: int
+    """New cards the day's queue will offer (today: still to do)."""
+
+
+class ExamPlan(NamedTuple):
+    """``decks.exam_plan``: the plan the app keeps until the exam and the figure beside it.
+
+    ``days`` runs from today to exam day; each is what that day's queue offers if every card
+    is answered as FSRS predicts (the queue applies the same rules: the deck's daily limits,
+    final reviews spread over the last days). ``problems`` says when the limits make the
+    plan impossible, and the way out."""
+
+    deck_id: int
+    deck_name: str
+    figure: ExamFigure
+    days_left: int
+    """Study days from today to the exam (0: today, negative: past)."""
+    days: tuple[PlanDay, ...] = ()
+    review_limit: int = 0
+    new_limit: int = 0
+    unseen_after: int = 0
+    """New cards the new-card limit leaves unseen at the exam."""
+    late_reviews: int = 0
+    """Reviews due before the exam that the review limit leaves undone."""
+    problems: tuple[str, ...] = ()
+    """Why the plan can't be kept, each with the way out ('' none)."""
+
+    @property
+    def active(self) -> bool:
+        """Exam mode is on (it lasts through exam day)."""
+        return self.days_left >= 0

@@ -312,23 +312,32 @@ class StudyApp(App[None]):
             self.push_screen(HomeScreen())  # goes over the first session's screen, which stays
 
     def ask_exam_date(self, deck_id: int, deck_name: str, current: date | None = None) -> None:
-        """Modal asking for the deck's exam date; saving it turns exam mode on (or off)."""
+        """Modal asking for the deck's exam date (and time); saving it turns exam mode on (or
+        off). A date already past is refused in the dialog, with the reason."""
         from studyapp.ui.screens.modals import ExamDateModal
+
+        def check(choice: ExamChoice) -> None:
+            assert choice.date is not None
+            self.service.decks.check_exam(deck_id, choice.date, choice.at, now=self.now())
 
         def chosen(result: ExamChoice | None) -> None:
             if result is None:
                 return
-            summary = self.attempt("Exam date", self.service.decks.set_exam, deck_id, result.date)
+            set_exam = self.service.decks.set_exam
+            summary = self.attempt("Exam date", set_exam, deck_id, result.date, result.at,
+                                   now=self.now())  # fmt: skip
             if summary is None:
                 return
-            if result.date is None:
+            if summary.exam is None:
                 self.notify(f"Exam mode off for {deck_name}", markup=False)
             else:
-                self.notify(f"Exam on {result.date.isoformat()} for {deck_name}", markup=False)
+                self.notify(f"Exam on {summary.exam.exam_date} for {deck_name}", markup=False)
             self.announce("exam date")
 
         today = self.service.today(self.now())  # the study day, as the countdown counts
-        self.push_screen(ExamDateModal(deck_name, current, today), chosen)
+        figure = self.service.decks.get(deck_id, self.now()).exam if current else None
+        at = figure.exam_time if figure is not None else "09:00"
+        self.push_screen(ExamDateModal(deck_name, current, today, check, at), chosen)
 
     def optimize(self, deck_id: int | None = None) -> None:
         """Fit FSRS parameters on a worker (torch loads there); the report is a notification."""

@@ -119,6 +119,7 @@ def test_v1_schema_migrates_on_postgres(pg_url: str) -> None:
     with engine.begin() as conn:
         conn.execute(text("ALTER TABLE review_log DROP COLUMN kind"))
         conn.execute(text("ALTER TABLE card DROP COLUMN experiment_settings"))  # v3
+        conn.execute(text("ALTER TABLE deck DROP COLUMN exam_time"))  # v4
         conn.execute(text("DROP INDEX ix_card_new"))
         conn.execute(text("INSERT INTO studyapp_meta VALUES ('app', 'studyapp')"))
         conn.execute(text("INSERT INTO studyapp_meta VALUES ('schema_version', '1')"))

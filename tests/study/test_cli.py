@@ -138,11 +138,30 @@ def test_optimize_refuses_a_small_log(tmp_path: Path, capsys: pytest.CaptureFixt
 
 def test_exam_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     imported(tmp_path, capsys)
+    assert main(["exam", "gans"]) == 1
+    assert "has no exam date: set one with studyapp exam gans YYYY-MM-DD" in capsys.readouterr().err
     when = (datetime.now() + timedelta(days=10)).date()
     assert main(["exam", "gans", when.isoformat()]) == 0
-    assert f"exam on {when.isoformat()}" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert f"exam on {when.isoformat()} at 09:00" in out
+    assert "recall at the exam 0% · 3 of 3 not yet studied" in out
+    assert "cards not yet studied count as forgotten" in out
+    assert "plan (daily limits 20 new, 200 reviews" in out and " exam " in out
+    assert main(["exam", "gans", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["exam_date"] == when.isoformat() and data["exam_time"] == "09:00"
+    assert data["figure"]["unseen"] == 3 and data["figure"]["cards"] == 3
+    assert data["days"][0]["new"] == 3 and data["days"][-1]["day"] == when.isoformat()
+    assert sum(d["new"] for d in data["days"]) == 3 and data["problems"] == []
     assert main(["exam", "gans", "tomorrowish"]) == 1
     assert "bad date" in capsys.readouterr().err
+    assert main(["exam", "gans", "2020-01-01"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("studyapp: error: the exam date 2020-01-01 is past (") and "\n" not in err
+    assert main(["exam", "gans", when.isoformat(), "--at", "7pm"]) == 1
+    assert "not a time of day: '7pm'" in capsys.readouterr().err
+    assert main(["exam", "gans", "--at", "14:30"]) == 0
+    assert f"exam on {when.isoformat()} at 14:30" in capsys.readouterr().out
     assert main(["exam", "nosuchdeck", "none"]) == 1
     assert "matches no deck" in capsys.readouterr().err
     assert main(["exam", "gans", "none"]) == 0

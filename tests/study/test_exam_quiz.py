@@ -1,11 +1,9 @@
-"""Exam mode (nothing past the exam, spread by retrievability); quiz mode (schedule untouched)."""
+"""Quiz mode: the schedule untouched, choices and typed grading (exam mode: test_exam.py)."""
 
 from __future__ import annotations
 
-import math
-from datetime import date, timedelta
+from datetime import timedelta
 
-from studyapp.study.clock import day_start
 from studyapp.study.quiz import QuizPart
 from studyapp.study.service import Rating, StudyService
 from tests.study.conftest import NOW, make_deck
@@ -22,53 +20,6 @@ def reviewed_deck(service: StudyService, n: int) -> int:
             card_id, Rating.GOOD if i % 2 else Rating.EASY, 0, when + timedelta(minutes=11)
         )
     return deck.deck_id
-
-
-def test_exam_mode_caps_and_spreads(service: StudyService) -> None:
-    from datetime import UTC
-
-    deck_id = reviewed_deck(service, 20)
-    exam = date(2026, 3, 6)  # four study days: Mar 2, 3, 4, 5
-    summary = service.decks.set_exam(deck_id, exam)
-    assert summary.days_to_exam == 4
-    assert summary.predicted_exam_recall is not None and 0 < summary.predicted_exam_recall < 1
-    exam_start = day_start(exam, UTC)
-
-    plan = service.decks.exam_plan(deck_id, NOW)
-    assert [d for d, _ in plan] == [date(2026, 3, 2 + i) for i in range(4)]
-    pool = sum(n for _, n in plan)
-    assert pool > 0 and plan[0][1] == math.ceil(pool / 4)
-
-    queue = service.reviews.queue(deck_id, NOW)
-    assert len(queue) == math.ceil(pool / 4)
-    recall = [service.cards.get(i, NOW).retrievability for i in queue]
-    assert recall == sorted(recall)  # lowest retrievability first
-    for card_id in queue:
-        result = service.reviews.record(card_id, Rating.EASY, 0, NOW)
-        assert result.due is not None and result.due <= exam_start  # nothing past the exam
-    assert any(service.cards.get(i).due == exam_start for i in queue)
-    assert service.reviews.queue(deck_id, NOW + timedelta(hours=1)) == []  # today's share is done
-    next_day = service.reviews.queue(deck_id, NOW + timedelta(days=1))
-    assert 0 < len(next_day) <= math.ceil(pool / 4)
-    assert not set(next_day) & set(queue)
-
-
-def test_exam_preview_is_capped(service: StudyService) -> None:
-    from datetime import UTC
-
-    deck_id = reviewed_deck(service, 2)
-    service.decks.set_exam(deck_id, date(2026, 3, 5))
-    card_id = service.reviews.queue(deck_id, NOW + timedelta(days=60))[0]
-    shown = service.reviews.preview(card_id, NOW)
-    assert max(shown.values()) <= day_start(date(2026, 3, 5), UTC) - NOW
-
-
-def test_clearing_the_exam_date(service: StudyService) -> None:
-    deck_id = reviewed_deck(service, 3)
-    service.decks.set_exam(deck_id, date(2026, 3, 20))
-    cleared = service.decks.set_exam(deck_id, None)
-    assert cleared.exam_date is None and cleared.predicted_exam_recall is None
-    assert service.decks.exam_plan(deck_id, NOW) == []
 
 
 def snapshot(service: StudyService, deck_id: int) -> list:

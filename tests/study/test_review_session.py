@@ -115,19 +115,20 @@ def test_counts_agree_everywhere_after_learning_answers(
 
 
 def test_collection_parameters_apply_to_exam_recall(service: StudyService) -> None:
-    """After ``optimize`` stores collection-wide parameters, predicted exam-day recall uses them
+    """After ``optimize`` stores collection-wide parameters, the exam's recall figure uses them
     (the old queue code used FSRS defaults)."""
     deck = service.imports.parsed(make_deck(3))
     for card_id in service.reviews.queue(deck.deck_id, NOW):
         service.reviews.record(card_id, Rating.GOOD, 0, NOW - timedelta(days=5))
         service.reviews.record(card_id, Rating.GOOD, 0, NOW - timedelta(days=5, minutes=-11))
     exam = (NOW + timedelta(days=30)).date()
-    default = service.decks.set_exam(deck.deck_id, exam).predicted_exam_recall
+    default = service.decks.set_exam(deck.deck_id, exam).exam
     params = list(DEFAULT_PARAMETERS)
     params[20] = 0.8  # a much steeper forgetting curve (FSRS-6 decay)
     service.fsrs.store(None, params)  # what `studyapp optimize` does for all decks
-    tuned = service.decks.get(deck.deck_id).predicted_exam_recall
-    assert default is not None and tuned is not None and tuned != pytest.approx(default)
+    tuned = service.decks.get(deck.deck_id).exam
+    assert default is not None and tuned is not None
+    assert default.recall is not None and tuned.recall != pytest.approx(default.recall)
     with service.ctx.read() as q:
         from studyapp.store import decks
 

@@ -52,8 +52,9 @@ async def test_exam_mode_sets_date_and_shows_countdown(app, service, fresh) -> N
         assert isinstance(app.screen, HomeScreen)
         await settle(pilot)  # the exam date is announced: home reloads its counts
         detail = shown(app, "#deck-detail")
-        assert "exam in 20 days (2026-12-10)" in detail
-        assert "predicted recall on exam day" in detail
+        assert "exam in 20 days (12-10 09:00) · recall " in detail
+        assert "4 of 6 not yet studied" in detail and "count as forgotten" in detail
+        assert "plan, reviews+new: today 0+4" in detail and "exam 2" in detail
     deck = fresh().decks()[0]
     assert deck.exam_date == date(2026, 12, 10) and deck.days_to_exam == 20
 

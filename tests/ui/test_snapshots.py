@@ -54,6 +54,20 @@ def test_home(snap_compare, service, clock) -> None:
     assert snap_compare(make_app(service, clock), terminal_size=(80, 24), run_before=ready)
 
 
+def test_exam_plan(snap_compare, service, clock) -> None:
+    with_history(service, clock)
+    service.decks.set_exam(service.decks()[0].id, clock.now.date().replace(day=30))
+
+    async def plan(pilot) -> None:  # type: ignore[no-untyped-def]
+        await ready(pilot)
+        await pilot.press("p")
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(service, clock), terminal_size=(80, 24), run_before=plan)
+
+
 def test_review_revealed(snap_compare, service, clock) -> None:
     async def reveal(pilot) -> None:  # type: ignore[no-untyped-def]
         await ready(pilot)

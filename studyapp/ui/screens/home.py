@@ -13,9 +13,11 @@ from textual.content import Content
 from textual.reactive import reactive
 from textual.widgets import DataTable, Header, Static
 
+from studyapp.study.exam import CLEAR_OFFER
 from studyapp.textsafe import escape_controls
 from studyapp.ui.messages import Loaded
 from studyapp.ui.screens.base import StudyScreen
+from studyapp.ui.screens.exam import ExamPlanLoaded
 from studyapp.ui.text import (
     COUNT_COLORS,
     format_countdown,
@@ -27,7 +29,7 @@ from studyapp.ui.text import (
 from studyapp.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from studyapp.study.views import DeckSummary
+    from studyapp.study.views import DeckSummary, ExamPlan
 
 
 COUNTS_WIDTH = 33
@@ -43,7 +45,7 @@ COLUMNS = (
     ("Exam", "exam"),
 )
 
-DECK_ACTIONS = frozenset({"review", "quiz", "exam", "optimize"})
+DECK_ACTIONS = frozenset({"review", "quiz", "exam", "exam_plan", "optimize"})
 """Actions that need a selected deck (dimmed in the key bar without one)."""
 
 
@@ -68,6 +70,8 @@ class HomeScreen(StudyScreen):
         Binding("b", "browse", "Browse", id="home.browse", tooltip="Search every card"),
         Binding("s", "stats", "Stats", id="home.stats", tooltip="Charts of your reviews"),
         Binding("e", "exam", "Exam date", id="home.exam", tooltip="Set the deck's exam date"),
+        Binding("p", "exam_plan", "Exam plan", id="home.exam_plan",
+                tooltip="The plan to the exam: reviews and new cards each day"),
         Binding("o", "optimize", "Optimize", id="home.optimize", show=False,
                 tooltip="Fit FSRS parameters to your review log"),
         Binding("r", "refresh", "Refresh", id="home.refresh", show=False,
@@ -80,6 +84,8 @@ class HomeScreen(StudyScreen):
     """The selected deck (None: no decks yet, or still loading)."""
     failed: reactive[str] = reactive("", init=False)
     """Why the database could not open ('' when it did)."""
+    plan: reactive[ExamPlan | None] = reactive(None, init=False)
+    """The selected deck's exam plan (None: no exam date, or still working it out)."""
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -118,7 +124,21 @@ class HomeScreen(StudyScreen):
         self._fill(decks)
         self._show_status()
 
-    def watch_deck(self) -> None:
+    def watch_deck(self, old: DeckSummary | None, deck: DeckSummary | None) -> None:
+        if self.plan is not None and (deck is None or self.plan.deck_id != deck.id):
+            self.plan = None
+        self._show_detail()
+        if deck is not None and deck.exam_date is not None and self.app.ready:
+            plans = self.app.service.decks.exam_plan
+            self.load(ExamPlanLoaded, plans, deck.id, now=self.app.now(), label="Exam plan")
+
+    @on(ExamPlanLoaded)
+    def _plan_loaded(self, message: ExamPlanLoaded) -> None:
+        deck = self.deck
+        if message.plan is not None and deck is not None and message.plan.deck_id == deck.id:
+            self.plan = message.plan
+
+    def watch_plan(self) -> None:
         self._show_detail()
 
     def watch_failed(self, error: str) -> None:
@@ -137,14 +157,14 @@ class HomeScreen(StudyScreen):
         _add_columns(table, max(name_width, 4))
         colors = {kind: self.app.theme_variables.get(v, v) for kind, v in COUNT_COLORS.items()}
         for deck in decks:
-            exam = "" if deck.days_to_exam is None else f"{deck.days_to_exam}d"
+            exam = _exam_cell(deck.days_to_exam)
             table.add_row(
                 literal(shorten(deck.name, name_width)),
                 _count(deck.new, colors["new"]),
                 _count(deck.learning, colors["learning"]),
                 _count(deck.due, colors["due"]),
                 Text(str(deck.reviewed_today)),
-                Text(exam),
+                exam,
                 key=str(deck.id),
             )
         row = next((i for i, deck in enumerate(decks) if deck.id == selected), 0)
@@ -178,18 +198,33 @@ class HomeScreen(StudyScreen):
             f"  {deck.total} cards, retention goal {format_percent(deck.desired_retention)}",
             f", limits {deck.new_limit} new / {deck.review_limit} reviews a day",
         ]
-        if deck.exam_date is not None:
-            parts += ["\n", (format_countdown(deck.exam_date, deck.days_to_exam), "bold $accent")]
-            if deck.predicted_exam_recall is not None:
-                recall = format_percent(deck.predicted_exam_recall)
-                parts.append(f": predicted recall on exam day {recall}")
-            else:
-                parts.append(": recall is predicted once cards are reviewed")
+        if deck.exam is not None:
+            figure = deck.exam
+            countdown = format_countdown(figure.exam_date, deck.days_to_exam)
+            when = f"{figure.exam_date:%m-%d} {figure.exam_time}"
+            parts += ["\n", (countdown.replace(figure.exam_date.isoformat(), when),
+                              "bold $accent"), f" · {figure.headline(short=True)}"]  # fmt: skip
+            parts.append(("\n" + figure.caveat(), "$text-muted"))
+            parts += self._plan_parts(deck)
         if deck.suspended_missing:
             cards = plural(deck.suspended_missing, "answer-missing card")
             missing = f"\n{cards} suspended (no answer in the file; b browses them)"
             parts.append((missing, "$text-muted"))
         detail.update(Content.assemble(*parts))
+
+    def _plan_parts(self, deck: DeckSummary) -> list[str | tuple[str, str]]:
+        """The plan in one or two lines, what makes it impossible, the offer to clear."""
+        plan = self.plan
+        if deck.days_to_exam is not None and deck.days_to_exam < 0:
+            return [("\n" + CLEAR_OFFER + " (e, then an empty date)", "$warning")]
+        if plan is None or plan.deck_id != deck.id:
+            return [("\nWorking out the plan…", "$text-muted")]
+        parts: list[str | tuple[str, str]] = []
+        if plan.days:
+            parts.append("\n" + plan_line(plan, max(self.size.width - 2, 40)))
+        for problem in plan.problems:
+            parts.append(("\nCan't be kept: " + problem, "$warning"))
+        return parts
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         decks = self.decks
@@ -205,6 +240,8 @@ class HomeScreen(StudyScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Deck keys are dimmed until a deck is selected."""
         if action in DECK_ACTIONS and self.deck is None:
+            return None
+        if action == "exam_plan" and self.deck is not None and self.deck.exam_date is None:
             return None
         return True
 
@@ -226,6 +263,10 @@ class HomeScreen(StudyScreen):
         if self.deck is not None:
             self.app.ask_exam_date(self.deck.id, self.deck.name, self.deck.exam_date)
 
+    def action_exam_plan(self) -> None:
+        if self.deck is not None:
+            self.app.open("exam-plan", self.deck.id, self.deck.name)
+
     def action_optimize(self) -> None:
         if self.deck is not None:
             self.app.optimize(self.deck.id)
@@ -237,6 +278,32 @@ class HomeScreen(StudyScreen):
 def _add_columns(table: DataTable[str | Text], name_width: int | None = None) -> None:
     for label, key in COLUMNS:  # Text labels: a str would load Rich's emoji table
         table.add_column(Text(label), key=key, width=name_width if key == "name" else None)
+
+
+def _exam_cell(days: int | None) -> Text:
+    """The Exam column: days to go, ``today``, or ``past`` (then e clears it)."""
+    if days is None:
+        return Text("")
+    if days < 0:
+        return Text("past", style="dim")
+    return Text("today" if days == 0 else f"{days}d")
+
+
+def plan_line(plan: ExamPlan, width: int) -> str:
+    """``plan, reviews+new: today 0+20 · Wed 4+20 · … · exam 25``, days left out of the
+    middle to fit ``width``."""
+    items = []
+    last = len(plan.days) - 1
+    for index, day in enumerate(plan.days):
+        label = "today" if index == 0 else "exam" if index == last else f"{day.day:%a}"
+        items.append(f"{label} {day.reviews}+{day.new}" if day.new else f"{label} {day.reviews}")
+    head, tail = "plan, reviews+new: ", ""
+    for keep in range(len(items), 0, -1):  # the first days, then the exam day
+        shown = items if keep >= len(items) - 1 else [*items[:keep], "…", items[-1]]
+        line = head + " · ".join(shown) + tail
+        if len(line) <= width:
+            return line
+    return line
 
 
 def _count(value: int, color: str) -> Text:

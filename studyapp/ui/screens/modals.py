@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -20,52 +20,73 @@ from studyapp.textsafe import escape_controls
 
 @dataclass(frozen=True)
 class ExamChoice:
-    """The exam date chosen in :class:`ExamDateModal` (None clears it)."""
+    """The exam date chosen in :class:`ExamDateModal` (None clears it) and its time of day
+    (``HH:MM``; None: keep the deck's)."""
 
     date: date | None
+    at: str | None = None
+
+
+EXAMPLE_DAYS = 14
+"""The dialog's example date: this many days from today."""
 
 
 def parse_exam_date(raw: str, today: date | None = None) -> date | None:
     """``YYYY-MM-DD`` or ``+N`` days from today; '' means no exam. ValueError otherwise."""
-    text = raw.strip()
-    if not text:
-        return None
-    if text.startswith("+") and text[1:].isdigit():
-        from datetime import timedelta
+    return parse_exam_choice(raw, today).date
 
-        return (today or date.today()) + timedelta(days=int(text[1:]))
+
+def parse_exam_choice(raw: str, today: date | None = None) -> ExamChoice:
+    """``YYYY-MM-DD`` or ``+N`` (days from today), optionally followed by ``HH:MM``; ''
+    clears the exam. ValueError (one sentence) otherwise."""
+    text, _, rest = raw.strip().partition(" ")
+    at = rest.strip() or None
+    if not text:
+        return ExamChoice(None)
+    if text.startswith("+") and text[1:].isdigit():
+        return ExamChoice((today or date.today()) + timedelta(days=int(text[1:])), at)
     try:
-        return date.fromisoformat(text)
+        return ExamChoice(date.fromisoformat(text), at)
     except ValueError:
         raise ValueError(f"not a date: {text!r} (use YYYY-MM-DD or +DAYS)") from None
 
 
 class ExamDateModal(ModalScreen[ExamChoice | None]):
-    """Ask for a deck's exam date; empty input turns exam mode off."""
+    """Ask for a deck's exam date (and time); empty input turns exam mode off. ``check``
+    says why a choice can't be saved (raises with one sentence), before the dialog closes."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="exam.cancel", tooltip="Keep the exam date"),
     ]
 
     def __init__(
-        self, deck_name: str, current: date | None = None, today: date | None = None
-    ) -> None:
+        self, deck_name: str, current: date | None = None, today: date | None = None,
+        check: Callable[[ExamChoice], None] | None = None, time_of_day: str = "09:00",
+    ) -> None:  # fmt: skip
         super().__init__()
         self._deck_name = deck_name
         self._current = current
-        self._today = today
+        self._today = today or date.today()
+        self._check = check
+        self._time = time_of_day
 
     def compose(self) -> ComposeResult:
+        example = self._today + timedelta(days=EXAMPLE_DAYS)
         with Vertical(classes="dialog"):
             yield Static(
                 Content.assemble(
                     ("Exam date for ", "bold"), (escape_controls(self._deck_name), "bold")
                 )
             )
-            yield Label(Content("YYYY-MM-DD or +DAYS; empty turns exam mode off"))
+            yield Label(
+                Content(
+                    f"YYYY-MM-DD or +DAYS, then HH:MM if not at {self._time}; "
+                    "empty turns exam mode off"
+                )
+            )
             yield Input(
                 value=self._current.isoformat() if self._current else "",
-                placeholder="2026-12-15",
+                placeholder=f"{example.isoformat()} {self._time}",
                 id="exam-date",
             )
             yield Static("", id="exam-error", classes="error")
@@ -84,11 +105,13 @@ class ExamDateModal(ModalScreen[ExamChoice | None]):
 
     def _save(self) -> None:
         try:
-            chosen = parse_exam_date(self.query_one("#exam-date", Input).value, self._today)
-        except ValueError as error:
+            chosen = parse_exam_choice(self.query_one("#exam-date", Input).value, self._today)
+            if chosen.date is not None and self._check is not None:
+                self._check(chosen)
+        except Exception as error:  # ValueError, StudyError: the sentence says why
             self.query_one("#exam-error", Static).update(Content(str(error)))
             return
-        self.dismiss(ExamChoice(chosen))
+        self.dismiss(chosen)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

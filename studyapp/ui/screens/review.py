@@ -18,6 +18,7 @@ from textual.content import Content
 from textual.reactive import reactive, var
 from textual.widgets import Header, Rule, Static
 
+from studyapp.study.exam import LABEL_MARKS, LABEL_NOTE
 from studyapp.study.views import Rating
 from studyapp.textsafe import escape_controls, strip_controls
 from studyapp.ui.screens.base import StudyScreen
@@ -52,6 +53,8 @@ class ReviewScreen(StudyScreen):
         Binding("2", "rate(2)", "Hard", id="review.hard", show=False, tooltip="Recalled, barely"),
         Binding("3", "rate(3)", "Good", id="review.good", show=False, tooltip="Recalled"),
         Binding("4", "rate(4)", "Easy", id="review.easy", show=False, tooltip="Recalled at once"),
+        Binding("a", "ahead", "Review ahead", id="review.ahead",
+                tooltip="Exam mode: go on with the cards the day's queue left out, up to the exam"),
         Binding("u", "undo", "Undo", id="review.undo",
                 tooltip="Take back this session's last answer, bury, suspend, flag or edit"),
         Binding("b", "bury", "Bury", id="review.bury", tooltip="Hide until tomorrow"),
@@ -69,6 +72,8 @@ class ReviewScreen(StudyScreen):
     """Whether the answer and the rating bar show."""
     has_card: var[bool] = var(False, bindings=True)
     has_experiments: var[bool] = var(False, bindings=True)
+    ahead_left: var[int] = var(0, bindings=True)
+    """Exam mode, the day's queue done: cards that reviewing ahead would offer."""
 
     def __init__(self, deck_id: int | None, deck_name: str = "") -> None:
         """Review ``deck_id``'s due cards (every deck's for None)."""
@@ -115,11 +120,20 @@ class ReviewScreen(StudyScreen):
         self._shown_at = time.monotonic()
         front = self.query_one("#front", Static)
         if card is None:
+            self.ahead_left = self._ahead_count()
+            more: list[str | tuple[str, str]] = []
+            if self.ahead_left:
+                more = [
+                    "\n\nExam mode: ",
+                    (f"{self.ahead_left} more cards", "bold"),
+                    " can be reviewed before the exam. Press a to review ahead.",
+                ]
             front.update(
                 Content.assemble(
                     ("Done for now!", "bold $success"),
                     f"\n\n{self.answered} answered this session. ",
                     "Press u to undo the last answer or escape to go home.",
+                    *more,
                 )
             )
         else:
@@ -150,7 +164,12 @@ class ReviewScreen(StudyScreen):
             back.update(Content(strip_controls(card.back)))
         self.query_one(CardImage).show_text(f"{card.front}\n{card.back}")
         queued = self.queued
-        self.query_one(RatingBar).show_intervals(queued.intervals if queued else None)
+        kept = queued.kept if queued else {}
+        marks = {rating: LABEL_MARKS[how] for rating, how in kept.items()}
+        self.query_one(RatingBar).show_intervals(queued.intervals if queued else None, marks)
+        if kept:
+            self.note = LABEL_NOTE
+            self._show_status()
 
     def reveal(self) -> None:
         if self.card is not None:
@@ -196,7 +215,8 @@ class ReviewScreen(StudyScreen):
             ]
         card = self.card
         if card is not None:
-            parts.append(("  [" + card.state + "]", "dim"))
+            ahead = self.queued is not None and self.queued.ahead
+            parts.append(("  [" + card.state + (", ahead]" if ahead else "]"), "dim"))
             if card.flags:
                 parts.append(("  flags: " + ", ".join(card.flags), "$accent"))
         if self.note:
@@ -211,6 +231,8 @@ class ReviewScreen(StudyScreen):
             return True if self.has_card else None
         if action == "experiment":
             return True if self.has_experiments else None
+        if action == "ahead":
+            return not self.has_card and self.ahead_left > 0
         return True
 
     def action_space(self) -> None:
@@ -311,6 +333,20 @@ class ReviewScreen(StudyScreen):
     def action_back(self) -> None:
         self.app.go_home()
 
+    def _ahead_count(self) -> int:
+        if not self.app.ready:
+            return 0
+        with self.reported("Reviewing ahead"):
+            return self.app.service.reviews.ahead_count(self.deck_id, now=self.app.now())
+        return 0
+
+    def action_ahead(self) -> None:
+        if self.card is not None or not self.ahead_left:
+            return
+        with self.reported("Reviewing ahead"):
+            queued = self.app.service.reviews.review_ahead(now=self.app.now())
+            self.show_card(queued, "Reviewing ahead: cards due before the exam, soonest first")
+
     def on_rating_bar_rated(self, message: RatingBar.Rated) -> None:
         self.action_rate(int(message.rating))
 
@@ -319,8 +355,8 @@ def _answer_note(result: AnswerResult) -> str:
     note = f"{LABELS[Rating(result.rating)]}"
     if result.interval is not None:
         note += f": next in {format_interval(result.interval)}"
-    if result.capped_by_exam:
-        note += " (kept before the exam)"
+    if result.exam_note:
+        note += f" — {result.exam_note}"
     if result.leech:
         note += "; leech: tagged and suspended"
     return note

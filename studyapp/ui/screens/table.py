@@ -104,6 +104,11 @@ SCREENS: tuple[ScreenEntry, ...] = (
         S + "stats:StatsScreen", key="s",
     ),
     ScreenEntry(
+        "exam-plan", "Exam plan", "A deck's exam: the plan until then and the recall figure",
+        S + "exam:ExamScreen", key="p",
+        targets=each_deck(lambda d: (d.id, d.name), "Reviews and new cards each day to the exam"),
+    ),
+    ScreenEntry(
         "experiment", "Experiment", "A card's PyTorch experiment",
         S + "experiment:ExperimentScreen", key="x", palette=False,
     ),

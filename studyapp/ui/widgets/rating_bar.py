@@ -7,6 +7,7 @@ label rates like its key does.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import timedelta
 
 from textual import events
@@ -28,13 +29,17 @@ GAP = 3
 """Spaces between two labels."""
 
 
-def labels(intervals: dict[Rating, timedelta] | None) -> list[tuple[Rating, str]]:
-    """``(rating, " 3 Good 10m ")`` for each button (the name alone when unknown)."""
+def labels(
+    intervals: dict[Rating, timedelta] | None, marks: Mapping[Rating, str] | None = None
+) -> list[tuple[Rating, str]]:
+    """``(rating, " 3 Good 10m ")`` for each button (the name alone when unknown);
+    ``marks``: what follows an interval exam mode shortened (``*``, ``·exam``)."""
     shown = []
     for rating in Rating:
         label = f"{rating.value} {LABELS[rating]}"
         if intervals and rating in intervals:
             label += f" {format_interval(intervals[rating])}"
+            label += (marks or {}).get(rating, "")
         shown.append((rating, f" {label} "))
     return shown
 
@@ -64,9 +69,11 @@ class RatingBar(Static):
         self._labels = labels(None)
         self._draw()
 
-    def show_intervals(self, intervals: dict[Rating, timedelta] | None) -> None:
+    def show_intervals(
+        self, intervals: dict[Rating, timedelta] | None, marks: Mapping[Rating, str] | None = None
+    ) -> None:
         """Label each rating with its interval (or only the name when unknown)."""
-        self._labels = labels(intervals)
+        self._labels = labels(intervals, marks)
         self._draw()
 
     @property
