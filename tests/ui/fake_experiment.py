@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Generator
+from typing import TYPE_CHECKING
 
 from models.base import (
     ExperimentSpec,
@@ -44,6 +45,21 @@ SPEC = ExperimentSpec(
     prediction=Prediction("Which one?", ("zero [/]", "one", "two")),
     runner="tests.ui.fake_experiment:run",
 )
+
+if TYPE_CHECKING:
+    import pytest
+
+
+def register(monkeypatch: pytest.MonkeyPatch) -> ExperimentSpec:
+    """Register the fake experiment beside the real ones; runs on the thread backend."""
+    import models
+
+    real_all, real_get = models.all_specs, models.get_spec
+    specs = (*real_all(), SPEC)
+    monkeypatch.setattr(models, "all_specs", lambda: specs)
+    monkeypatch.setattr(models, "get_spec", lambda i: SPEC if i == SPEC.id else real_get(i))
+    monkeypatch.setenv("STUDYAPP_RUN_BACKEND", "thread")
+    return SPEC
 
 
 def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
