@@ -24,9 +24,14 @@ the end of the first sentence."""
 
 def verdict_word(result: Result) -> str:
     """``PASSED`` or ``FAILED`` for a completed run; ``CANCELLED`` or ``DIVERGED`` else."""
-    if result.status != "completed":
-        return result.status.upper()
-    return PASSED if result.verdict.passed else FAILED
+    return word_of(result.status, result.verdict.passed)
+
+
+def word_of(status: str, passed: bool) -> str:
+    """:func:`verdict_word` of a run that ended with ``status`` (a stored run, say)."""
+    if status != "completed":
+        return status.upper()
+    return PASSED if passed else FAILED
 
 
 def plain_sentence(verdict: Verdict) -> str:

@@ -51,6 +51,7 @@ from studyapp.experiments.run_backends import (
     ThreadBackend,
     make_backend,
 )
+from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.screens.experiment_drawing import REDRAW_SECONDS, LiveDrawing
 from studyapp.ui.screens.experiment_form import figure_path, read_form, settings_widgets
 from studyapp.ui.screens.experiment_parts import (
@@ -87,7 +88,7 @@ NO_NUMBERS_YET = "The numbers behind the verdict appear here after a run."
 NUMBERS_HINT = "  (4: the numbers)"
 
 
-class ExperimentScreen(LiveDrawing):
+class ExperimentScreen(LiveDrawing, StudyScreen):
     """Predict, run live, read the verdict, save the figure and the run."""
 
     CSS_PATH = "experiment.tcss"

@@ -13,13 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 from textual import work
 
-from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.screens.experiment_parts import PicturesBuilt
 from studyapp.ui.widgets.pixels import PixelView
 from studyapp.ui.widgets.plots import CurvePlot
 
 if TYPE_CHECKING:
     from studyapp.experiments.run_backends import LiveHistory
+    from studyapp.ui.screens.base import StudyScreen
+
+    _Screen = StudyScreen
+else:
+    _Screen = object
 
 REDRAW_SECONDS = 0.4
 """Plots and pictures redraw this often while a run trains (only those on screen)."""
@@ -30,9 +34,10 @@ last one's duration, at most ``MAX_BUILD_WAIT``): rendering cannot starve traini
 MAX_BUILD_WAIT = 3.0
 
 
-class LiveDrawing(StudyScreen):
-    """The drawing half of the experiment screen: its subclass owns ``live`` (the run's
-    shared history), ``state`` and ``_show_rate``."""
+class LiveDrawing(_Screen):
+    """The drawing half of the experiment screen, mixed into it (a screen of its own only
+    to the type checker): the screen owns ``live`` (the run's shared history), ``state``
+    and ``_show_rate``."""
 
     live: LiveHistory
     state: Any
