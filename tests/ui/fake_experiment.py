@@ -49,6 +49,19 @@ SPEC = ExperimentSpec(
 if TYPE_CHECKING:
     import pytest
 
+    from studyapp.deckfmt.model import ParsedCard, ParsedDeck
+
+FAKE_FRONT = "What is the fake concept?"
+"""A card's question that links the fake experiment by its text (the spec's concept)."""
+
+
+def fake_deck(*cards: ParsedCard) -> ParsedDeck:
+    """The deck "Fake lecture": ``cards``, else one card about the fake concept."""
+    from studyapp.deckfmt.model import ParsedCard, ParsedDeck
+
+    cards = cards or (ParsedCard(front=FAKE_FRONT, back="A test double.", line=1),)
+    return ParsedDeck("Fake lecture", "deck", "tests/fake.txt", cards=list(cards))
+
 
 def register(monkeypatch: pytest.MonkeyPatch) -> ExperimentSpec:
     """Register the fake experiment beside the real ones; runs on the thread backend."""

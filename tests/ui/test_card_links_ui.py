@@ -3,44 +3,32 @@ browser); the browser counts a graded prediction as an answer and names it in th
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input
 
-from models.base import ExperimentSpec
-from studyapp.deckfmt.model import ParsedCard, ParsedDeck
+from studyapp.deckfmt.model import ParsedCard
 from studyapp.study.service import StudyService
 from studyapp.ui.app import NO_EXPERIMENT, StudyApp
 from studyapp.ui.screens.browser import BrowserScreen
 from studyapp.ui.screens.experiment import ExperimentScreen
 from studyapp.ui.screens.review import ReviewScreen
-from tests.ui import fake_experiment
 from tests.ui.conftest import Clock, open_service, ready, settle, shown
+from tests.ui.fake_experiment import FAKE_FRONT, fake_deck
 
 SIZE = (100, 30)
 
 
-@pytest.fixture(autouse=True)
-def fake_spec(monkeypatch: pytest.MonkeyPatch) -> Iterator[ExperimentSpec]:
-    yield fake_experiment.register(monkeypatch)
+pytestmark = pytest.mark.usefixtures("fake_spec")
 
 
 @pytest.fixture
 def study(db_path: Path, clock: Clock) -> StudyService:
     svc = open_service(db_path, clock)
-    cards = [
-        ParsedCard(front="What is a policy?", back="A mapping from states to actions", line=1),
-        ParsedCard(front="What is the fake concept?", back="A test double.", line=3),
-    ]
-    svc.imports.parsed(ParsedDeck("Mixed", "deck", "tests/mixed.txt", cards=cards))
+    policy = ParsedCard(front="What is a policy?", back="A mapping from states", line=1)
+    svc.imports.parsed(fake_deck(policy, ParsedCard(front=FAKE_FRONT, back="A double.", line=3)))
     return svc
-
-
-@pytest.fixture
-def study_app(study: StudyService, clock: Clock) -> StudyApp:
-    return StudyApp(lambda: study, clock=clock, sync_decks=False)
 
 
 def notices(app: StudyApp) -> list[str]:

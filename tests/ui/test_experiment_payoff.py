@@ -11,47 +11,26 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-from collections.abc import Callable, Iterator
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from models.base import ExperimentSpec, Progress, Result
-from studyapp.deckfmt.model import ParsedCard, ParsedDeck
+from models.base import Progress, Result
 from studyapp.experiments.run_backends import RunRequest, ThreadBackend
-from studyapp.study.service import StudyService
-from studyapp.ui.app import StudyApp
 from studyapp.ui.screens.experiment import ExperimentScreen, StatusLine
 from studyapp.ui.screens.review import ReviewScreen
 from studyapp.ui.widgets.curve_grid import CurveGrid
 from studyapp.ui.widgets.pixels import PixelView
 from studyapp.ui.widgets.plots import CurvePlot
-from tests.ui import fake_experiment
-from tests.ui.conftest import Clock, open_service, ready, screen_text, text_of
+from tests.ui.conftest import ready, screen_text, text_of
 
 SIZE = (80, 24)
 
 
-@pytest.fixture(autouse=True)
-def fake_spec(monkeypatch: pytest.MonkeyPatch) -> Iterator[ExperimentSpec]:
-    yield fake_experiment.register(monkeypatch)
-
-
-@pytest.fixture
-def study(db_path: Path, clock: Clock) -> StudyService:
-    """One deck, one card linked (by its text) to the fake experiment."""
-    svc = open_service(db_path, clock)
-    card = ParsedCard(front="What is the fake concept?", back="A test double.", line=1)
-    svc.imports.parsed(ParsedDeck("Fake lecture", "deck", "tests/fake.txt", cards=[card]))
-    return svc
-
-
-@pytest.fixture
-def study_app(study: StudyService, clock: Clock) -> StudyApp:
-    return StudyApp(lambda: study, clock=clock, sync_decks=False)
+pytestmark = pytest.mark.usefixtures("fake_spec")
 
 
 class GatedBackend(ThreadBackend):

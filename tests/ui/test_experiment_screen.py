@@ -9,8 +9,6 @@ quitting mid-run leaves no process behind.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from textual.app import App
@@ -19,10 +17,8 @@ from textual.widgets import Input, OptionList, Static, TabbedContent
 
 import models
 from models.base import ExperimentSpec
-from studyapp.deckfmt.model import ParsedCard, ParsedDeck
 from studyapp.study.service import StudyService
 from studyapp.study.views import Rating
-from studyapp.ui.app import StudyApp
 from studyapp.ui.screens.experiment import ExperimentScreen
 from studyapp.ui.screens.review import ReviewScreen
 from studyapp.ui.screens.runs import RunsScreen
@@ -30,36 +26,13 @@ from studyapp.ui.widgets.curve_grid import CurveGrid
 from studyapp.ui.widgets.pixels import PixelView
 from studyapp.ui.widgets.plots import CurvePlot
 from tests.ui import fake_experiment
-from tests.ui.conftest import Clock, logged, open_service, ready, screen_text, text_of
+from tests.ui.conftest import logged, ready, screen_text, text_of
 
 SIZE = (120, 40)
 FAKE = fake_experiment.SPEC
 
 
-@pytest.fixture(autouse=True)
-def fake_spec(monkeypatch: pytest.MonkeyPatch) -> Iterator[ExperimentSpec]:
-    """Register the fake experiment beside the real ones; the thread backend by default."""
-    yield fake_experiment.register(monkeypatch)
-
-
-@pytest.fixture
-def study(db_path: Path, clock: Clock) -> StudyService:
-    """A service whose one deck has a card about the fake concept (linked by its text)."""
-    svc = open_service(db_path, clock)
-    svc.imports.parsed(
-        ParsedDeck(
-            name="Fake lecture",
-            format="deck",
-            source="tests/fake.txt",
-            cards=[ParsedCard(front="What is the fake concept?", back="A test double.", line=1)],
-        )
-    )
-    return svc
-
-
-@pytest.fixture
-def study_app(study: StudyService, clock: Clock) -> StudyApp:
-    return StudyApp(lambda: study, clock=clock, sync_decks=False)
+pytestmark = pytest.mark.usefixtures("fake_spec")
 
 
 def prediction_logs(service: StudyService) -> list[tuple[int, int, str]]:

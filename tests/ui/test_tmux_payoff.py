@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ui.test_tmux_session import Tmux
+from tests.ui.test_tmux_session import Tmux, app_env
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="needs tmux")
 
@@ -36,19 +36,7 @@ GRADED = r"[✓✗] your prediction was (right|wrong)"
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Tmux]:
-    decks = tmp_path / "decks"
-    decks.mkdir()
-    (decks / "payoff.deck.txt").write_text(DECK, encoding="utf-8")
-    env = dict(os.environ)
-    env.pop("STUDYAPP_DB", None)
-    env.pop("TMUX", None)
-    env.update(
-        STUDYAPP_HOME=str(tmp_path / "home"),
-        STUDYAPP_DECKS=str(decks),
-        STUDYAPP_CONFIG=str(tmp_path / "config"),
-        TMUX_TMPDIR=str(tmp_path),
-        TERM="xterm-256color",
-    )
+    env = app_env(tmp_path, DECK)
     db = str(tmp_path / "study.db")
     session = Tmux(f"payoff-{os.getpid()}", [sys.executable, "-m", "studyapp", "--db", db], env)
     try:
