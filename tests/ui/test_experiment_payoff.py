@@ -109,7 +109,7 @@ def visible(screen: ExperimentScreen, selector: str) -> bool:
 
 
 async def test_verdict_word_sentence_and_grade_show_at_80x24(study_app, study) -> None:
-    async with study_app.run_test(size=SIZE) as pilot:
+    async with study_app.run_test(size=SIZE, notifications=True) as pilot:
         screen = await open_experiment(pilot)
         await pilot.press("down", "enter", "s")  # predict "one": the run measures it
         await until(pilot, lambda: screen.state == "finished")
@@ -118,6 +118,11 @@ async def test_verdict_word_sentence_and_grade_show_at_80x24(study_app, study) -
         text = screen_text(study_app)
         assert "PASSED  Loss fell to 0.042." in text  # the word, then the plain sentence
         assert "✓ your prediction was right: one" in text
+        screen.notify("A notification of three lines or so, about anything at all " * 2)
+        await pilot.pause(0.3)
+        toasts = [toast.region for toast in screen.query("Toast")]
+        strip = screen.query_one("#exp-strip").region
+        assert toasts and not any(region.overlaps(strip) for region in toasts)
         status = screen.query_one("#exp-rate", StatusLine).text
         assert status.startswith("completed: 30 steps in ") and " s · " in status
         assert status.endswith("steps/s")  # units kept
