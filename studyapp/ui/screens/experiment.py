@@ -183,8 +183,8 @@ class ExperimentScreen(LiveDrawing, StudyScreen):
     def _idle_hint(self) -> str:
         steps = self.overrides.get("steps", self.spec.default_steps)
         if self.spec.prediction is None:
-            return f"s runs {steps} steps"
-        return f"Pick your prediction (arrows, Enter), then s runs {steps} steps"
+            return f"s starts the run ({steps} steps)"
+        return f"Pick your prediction (arrows, Enter); s starts the run ({steps} steps)"
 
     def on_mount(self) -> None:
         self.set_interval(REDRAW_SECONDS, self._redraw)
