@@ -4,8 +4,10 @@ One panel per ``PlotSpec`` of the experiment (its history keys against ``step``,
 when asked), then the snapshot, with the conventions the TUI's ``PixelView`` also follows:
 ``samples`` (and any ``samples_*``) ``[N, 2]`` arrays are scatters drawn over ``data``
 (``labels`` may map a key to a legend name); every other array of shape ``[K, H, W]`` with
-H, W >= 4 is a row of images, all rows in one labelled grid. The verdict is printed under the
-title. Matplotlib is imported here only, lazily, through its object API (no pyplot state).
+H, W >= 4 is a row of images, all rows in one labelled grid. The verdict is said under the
+title as everywhere (:mod:`studyapp.experiments.verdicts`): its word and plain sentence, then
+the numbers. Legends sit under their axes, never over the data. Matplotlib is imported here
+only, lazily, through its object API (no pyplot state).
 """
 
 from __future__ import annotations
@@ -66,10 +68,12 @@ def save_figure(spec: ExperimentSpec, result: Result, path: str | Path) -> Path:
             _draw_images(ax, payload)
     for ax in axes[n:]:
         ax.set_visible(False)
-    status = "PASSED" if result.verdict.passed else "NOT SHOWN"
-    if result.status != "completed":
-        status = result.status.upper()
-    verdict = textwrap.fill(f"{status}: {result.verdict.summary}", width=int(40 * cols))
+    from studyapp.experiments.verdicts import plain_sentence, verdict_word
+
+    lead = f"{verdict_word(result)}: {plain_sentence(result.verdict)}"
+    verdict = "\n".join(
+        textwrap.fill(part, width=int(40 * cols)) for part in (lead, result.verdict.summary)
+    )
     seeds = ", ".join(str(s) for s in result.seeds)
     fig.suptitle(
         f"{spec.title}\n(seeds {seeds}, {result.steps_done} steps, {result.device})\n{verdict}",
@@ -96,7 +100,7 @@ def _draw_curves(ax: Any, plot: Any, steps: list[float], history: dict[str, list
     ax.set_xlabel("step")
     ax.set_ylabel(plot.ylabel or "value")
     if drawn:
-        ax.legend(fontsize=7)
+        _legend_below(ax)
     ax.grid(alpha=0.3)
 
 
@@ -108,7 +112,20 @@ def _draw_scatter(ax: Any, label: str, data: Any, samples: Any) -> None:
     ax.set_xlabel("x1")
     ax.set_ylabel("x2")
     ax.set_aspect("equal", adjustable="datalim")
-    ax.legend(fontsize=7, markerscale=3)
+    _legend_below(ax, markerscale=3)
+
+
+def _legend_below(ax: Any, **options: Any) -> None:
+    """The legend under the axes (outside the data), every name whole, up to 3 a row."""
+    count = len(ax.get_legend_handles_labels()[1])
+    ax.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.22),
+        ncol=min(3, max(1, count)),
+        fontsize=7,
+        frameon=False,
+        **options,
+    )
 
 
 def _draw_images(ax: Any, rows: list[tuple[str, Any]]) -> None:

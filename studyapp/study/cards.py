@@ -11,11 +11,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from studyapp.deckfmt.model import ANSWER_MISSING, IMAGE_MISSING, QUESTION_IMAGE_MISSING
+from studyapp.store import answers as store_answers
 from studyapp.store import cards as store
 from studyapp.store.rows import STATE_NAMES
 from studyapp.study import answering
 from studyapp.study.errors import StudyError
-from studyapp.study.views import CardView
+from studyapp.study.views import Answer, CardView, ListedCard
 
 if TYPE_CHECKING:
     from studyapp.store.rows import CardRow
@@ -127,6 +128,25 @@ class CardsPart:
         with self.ctx.read() as q:
             found = store.search(q, query.strip().lower(), deck_id, include_removed, limit)
             return [self.view(q, card, now) for card in found]
+
+    def listing(self, deck_id: int | None = None, now: datetime | None = None) -> list[ListedCard]:
+        """Every card of a deck (or of every deck) with how often it was answered, graded
+        predictions included: what ``studyapp cards`` prints."""
+        now = self.ctx.now(now)
+        with self.ctx.read() as q:
+            counts = store_answers.counts(q, deck_id)
+            found = store.search(q, "", deck_id, False, None)
+            return [
+                ListedCard(self.view(q, card, now), *counts.get(card.id, (0, 0))) for card in found
+            ]
+
+    def history(self, card_id: int, limit: int | None = None) -> list[Answer]:
+        """The card's answers of every kind (reviews, quiz answers, predictions), newest
+        first: the browser's history."""
+        with self.ctx.read() as q:
+            self.record(q, card_id)
+            logs = store_answers.of_card(q, card_id, limit)
+        return [Answer(log.reviewed_at, log.kind, log.rating) for log in logs]
 
     def change(self, card_id: int, change: Callable[[CardRow], CardRow]) -> tuple[CardRow, CardRow]:
         """Apply ``change`` to the card in one write; returns the card before and after."""

@@ -234,6 +234,7 @@ def _store_batch(
     replays: list[Replay | None] = []
     updates: list[tuple[CardRow, CardRow]] = []
     rewrite: list[tuple[CardRow, AnkiCard]] = []
+    linked: list[tuple[int, str, tuple[str, ...]]] = []  # new cards' links, set once inserted
     for index, (card, key) in enumerate(zip(chunk, keys, strict=True)):
         mine = ours.get(index)
         if mine is not None:  # a card of ours an export wrote: its deck file owns its text
@@ -244,6 +245,7 @@ def _store_batch(
         deck_id = target.deck_id(card)
         old = known.get(key)
         if old is None:
+            linked.append((deck_id, key, _links(card)))
             result = fresh[key] if key in fresh else target.replay(card)
             flags = list(card.flags)
             inserts.append((  # IMPORTED_CARD order
@@ -253,7 +255,9 @@ def _store_batch(
             ))  # fmt: skip
             replays.append(result)
             continue
-        new = _text(card, old)._replace(deck_id=deck_id, suspended=card.suspended, key=key)
+        new = _text(card, old)._replace(
+            deck_id=deck_id, suspended=card.suspended, key=key, experiments=_links(card)
+        )
         text_same = (old.file_front, old.file_back) == (card.front, card.back)
         counts["updated" if new != old and not text_same else "unchanged"] += 1
         counts["kept"] += not text_same and new.edited
@@ -263,6 +267,10 @@ def _store_batch(
             rewrite.append((old, card))
     counts["added"] = len(inserts)
     ids = writer.insert_imported_cards(inserts)
+    for card_id, (deck_id, key, links) in zip(ids, linked, strict=True):
+        if links:  # a new row from the bare one its insert wrote: only the links change
+            bare = CardRow(card_id, deck_id, key)
+            updates.append((bare, bare._replace(experiments=links)))
     logs: list[tuple[Any, ...]] = []
     for card_id, result in zip(ids, replays, strict=True):
         if result is not None:
@@ -271,6 +279,13 @@ def _store_batch(
     writer.update_cards(updates)
     counts["reviews"] = writer.insert_log_rows(logs)
     return counts
+
+
+def _links(card: AnkiCard) -> tuple[str, ...]:
+    """The card's experiment links as ``deck parse`` gives them (its text, as in the package)."""
+    from studyapp.experiments.links import card_links
+
+    return tuple(card_links(card.front, card.back, tuple(card.experiments))[0])
 
 
 def _new_state(result: Replay | None) -> tuple[Any, ...]:

@@ -382,3 +382,23 @@ class ExamPlan(NamedTuple):
     def active(self) -> bool:
         """Exam mode is on (it lasts through exam day)."""
         return self.days_left >= 0
+
+
+class Answer(NamedTuple):
+    """One logged answer of a card, as the browser's history shows it."""
+
+    at: datetime
+    kind: str
+    """``review`` (scheduled), ``quiz`` or ``prediction`` (a graded experiment prediction)."""
+    rating: int
+    """1-4 as :class:`Rating` (a prediction: Good when right, Again when wrong)."""
+
+
+class ListedCard(NamedTuple):
+    """One card as ``studyapp cards`` lists it: the card and how often it was answered."""
+
+    card: CardView
+    answers: int = 0
+    """Logged answers of every kind: reviews, quiz answers and graded predictions."""
+    predictions: int = 0
+    """Graded experiment predictions among ``answers``."""

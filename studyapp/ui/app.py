@@ -62,6 +62,12 @@ class ServiceNotReady(RuntimeError):
     """A screen asked for the service before it opened (or after it failed to open)."""
 
 
+NO_EXPERIMENT = (
+    "This card links no experiment: its text names none of the experiments' concepts "
+    "(a deck file can link one with `experiments: ID`)."
+)
+
+
 class StudyApp(App[None]):
     """Spaced-repetition review of the lecture decks, with experiments one key away."""
 
@@ -370,7 +376,7 @@ class StudyApp(App[None]):
         ids = list(experiments)
         settings = settings or {}
         if not ids:
-            self.notify("This card links no experiment.", severity="warning")
+            self.notify(NO_EXPERIMENT, title="No experiment", severity="warning")
             return
         if len(ids) == 1:
             self._push_experiment(ids[0], card_id, settings.get(ids[0]))

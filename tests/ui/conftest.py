@@ -12,6 +12,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 
 import models
+from models.base import ExperimentSpec
 from studyapp.deckfmt.model import ParsedCard, ParsedDeck
 from studyapp.study.service import StudyService
 from studyapp.ui.app import StudyApp
@@ -185,3 +186,30 @@ def screen_text(app: StudyApp) -> str:
         "".join(text for _, text in sorted(parts)).replace("\xa0", " ")
         for _, parts in sorted(rows.items())
     )
+
+
+# -- the fake experiment (tests/ui/fake_experiment.py) run from a card ----------------------
+
+
+@pytest.fixture
+def fake_spec(monkeypatch: pytest.MonkeyPatch) -> ExperimentSpec:
+    """The fake experiment registered beside the real ones, on the thread backend (use it
+    with ``pytestmark = pytest.mark.usefixtures("fake_spec")``)."""
+    from tests.ui import fake_experiment
+
+    return fake_experiment.register(monkeypatch)
+
+
+@pytest.fixture
+def study(db_path: Path, clock: Clock) -> StudyService:
+    """A service whose one deck has a card linked to the fake experiment by its text."""
+    from tests.ui.fake_experiment import fake_deck
+
+    svc = open_service(db_path, clock)
+    svc.imports.parsed(fake_deck())
+    return svc
+
+
+@pytest.fixture
+def study_app(study: StudyService, clock: Clock) -> StudyApp:
+    return StudyApp(lambda: study, clock=clock, sync_decks=False)

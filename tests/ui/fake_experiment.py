@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Generator
+from typing import TYPE_CHECKING
 
 from models.base import (
     ExperimentSpec,
@@ -44,6 +45,34 @@ SPEC = ExperimentSpec(
     prediction=Prediction("Which one?", ("zero [/]", "one", "two")),
     runner="tests.ui.fake_experiment:run",
 )
+
+if TYPE_CHECKING:
+    import pytest
+
+    from studyapp.deckfmt.model import ParsedCard, ParsedDeck
+
+FAKE_FRONT = "What is the fake concept?"
+"""A card's question that links the fake experiment by its text (the spec's concept)."""
+
+
+def fake_deck(*cards: ParsedCard) -> ParsedDeck:
+    """The deck "Fake lecture": ``cards``, else one card about the fake concept."""
+    from studyapp.deckfmt.model import ParsedCard, ParsedDeck
+
+    cards = cards or (ParsedCard(front=FAKE_FRONT, back="A test double.", line=1),)
+    return ParsedDeck("Fake lecture", "deck", "tests/fake.txt", cards=list(cards))
+
+
+def register(monkeypatch: pytest.MonkeyPatch) -> ExperimentSpec:
+    """Register the fake experiment beside the real ones; runs on the thread backend."""
+    import models
+
+    real_all, real_get = models.all_specs, models.get_spec
+    specs = (*real_all(), SPEC)
+    monkeypatch.setattr(models, "all_specs", lambda: specs)
+    monkeypatch.setattr(models, "get_spec", lambda i: SPEC if i == SPEC.id else real_get(i))
+    monkeypatch.setenv("STUDYAPP_RUN_BACKEND", "thread")
+    return SPEC
 
 
 def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:

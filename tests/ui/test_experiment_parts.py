@@ -262,11 +262,44 @@ def test_plot_fills_its_height_exactly_with_the_legend_last(height: int) -> None
     assert lines[-2].startswith("#2:") and lines[-1].startswith("#1:")
 
 
-def test_plot_layout_adapts_to_the_terminal() -> None:
-    from studyapp.ui.screens.experiment_parts import plot_layout
+def test_curve_pages_follow_the_area() -> None:
+    from studyapp.ui.widgets.curve_grid import page_size
 
-    small, wide, tall = plot_layout(60, 20, 3), plot_layout(200, 60, 3), plot_layout(100, 30, 3)
-    assert small.narrow and small.columns == 1 and not small.all_fit
-    assert not wide.narrow and wide.columns == 2 and wide.all_fit
-    assert not tall.narrow and tall.columns == 1 and not tall.all_fit  # 3 plots: tabs
-    assert plot_layout(100, 30, 2).all_fit
+    assert page_size(3, 78, 20) == (1, 1)  # 80x24: a plot at a time
+    assert page_size(3, 78, 40) == (3, 1)  # tall: all, stacked
+    assert page_size(3, 160, 24) == (3, 2)  # wide: two abreast, two rows
+    assert page_size(3, 160, 20) == (2, 2)  # wide and short: a row of two a page
+    assert page_size(4, 200, 60) == (4, 2)
+    assert page_size(1, 20, 5) == (1, 1)
+
+
+def test_legend_wraps_and_never_cuts_a_name() -> None:
+    from studyapp.ui.widgets.plots import legend_lines
+
+    names = ["grad_saturating", "grad_non_saturating", "grad_wasserstein"]
+    for width in (80, 40, 24):
+        lines = [line.plain for line in legend_lines(names, width)]
+        assert all(len(line) <= width for line in lines)
+        assert all(name in " ".join(lines) for name in names)
+        assert "…" not in " ".join(lines)
+    assert len(legend_lines(names, 80)) == 1 and len(legend_lines(names, 24)) == 3
+
+
+def test_y_ticks_never_share_a_row() -> None:
+    """On a short plot a log axis over 15 decades gets few ticks, each on its own row."""
+    curves = {"grad": ([float(s) for s in range(1, 16)], [10.0**-s for s in range(1, 16)])}
+    text = build_plot_text(
+        curves, title="g", ylabel="norm", log_y=True, width=60, height=10, theme="default"
+    ).plain
+    ticks = [line.split("┤")[0].strip() for line in text.splitlines() if "┤" in line]
+    assert len(ticks) == len(set(ticks)) >= 2
+
+
+def test_image_layout_shrinks_to_fit_the_height() -> None:
+    from studyapp.ui.widgets.pixels import image_layout
+
+    five_rows = [(8, 8, 8)] * 5  # kl-term: digits and four reconstructions, 8x8 each
+    assert image_layout(five_rows, 78, None) == (2, 1, 4)  # room: twice the size
+    assert image_layout(five_rows, 78, 13) == (1, 2, 4)  # 80x24 after a run: two columns
+    scale, _columns, per_row = image_layout([(16, 28, 28)], 78, 30)
+    assert scale == 1 and per_row == 2  # 28-pixel digits: no doubling, two fit the width

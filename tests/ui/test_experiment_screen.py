@@ -9,61 +9,30 @@ quitting mid-run leaves no process behind.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from textual.app import App
 from textual.pilot import Pilot
-from textual.widgets import Input, OptionList, Static, Tabs
+from textual.widgets import Input, OptionList, Static, TabbedContent
 
 import models
 from models.base import ExperimentSpec
-from studyapp.deckfmt.model import ParsedCard, ParsedDeck
 from studyapp.study.service import StudyService
 from studyapp.study.views import Rating
-from studyapp.ui.app import StudyApp
 from studyapp.ui.screens.experiment import ExperimentScreen
 from studyapp.ui.screens.review import ReviewScreen
 from studyapp.ui.screens.runs import RunsScreen
+from studyapp.ui.widgets.curve_grid import CurveGrid
 from studyapp.ui.widgets.pixels import PixelView
 from studyapp.ui.widgets.plots import CurvePlot
 from tests.ui import fake_experiment
-from tests.ui.conftest import Clock, logged, open_service, ready, screen_text, text_of
+from tests.ui.conftest import logged, ready, screen_text, text_of
 
 SIZE = (120, 40)
 FAKE = fake_experiment.SPEC
 
 
-@pytest.fixture(autouse=True)
-def fake_spec(monkeypatch: pytest.MonkeyPatch) -> Iterator[ExperimentSpec]:
-    """Register the fake experiment beside the real ones; the thread backend by default."""
-    real_all, real_get = models.all_specs, models.get_spec
-    specs = (*real_all(), FAKE)
-    monkeypatch.setattr(models, "all_specs", lambda: specs)
-    monkeypatch.setattr(models, "get_spec", lambda i: FAKE if i == FAKE.id else real_get(i))
-    monkeypatch.setenv("STUDYAPP_RUN_BACKEND", "thread")
-    yield FAKE
-
-
-@pytest.fixture
-def study(db_path: Path, clock: Clock) -> StudyService:
-    """A service whose one deck has a card about the fake concept (linked by its text)."""
-    svc = open_service(db_path, clock)
-    svc.imports.parsed(
-        ParsedDeck(
-            name="Fake lecture",
-            format="deck",
-            source="tests/fake.txt",
-            cards=[ParsedCard(front="What is the fake concept?", back="A test double.", line=1)],
-        )
-    )
-    return svc
-
-
-@pytest.fixture
-def study_app(study: StudyService, clock: Clock) -> StudyApp:
-    return StudyApp(lambda: study, clock=clock, sync_decks=False)
+pytestmark = pytest.mark.usefixtures("fake_spec")
 
 
 def prediction_logs(service: StudyService) -> list[tuple[int, int, str]]:
@@ -133,10 +102,10 @@ async def test_card_to_verdict_with_graded_prediction(study_app, study) -> None:
         assert screen.result is not None and screen.result.status == "completed"
         assert screen.prediction_correct is False
         text = screen_text(study_app)
-        assert "PASSED: loss fell to" in text
-        assert "✗ Your prediction was wrong" in text  # on screen; the sentence may wrap
+        assert "PASSED  Loss fell to" in text  # the summary's first clause: no plain yet
+        assert "✗ your prediction was wrong" in text  # on screen; the sentence may wrap
         graded = screen.query_one("#exp-graded", Static)
-        sentence = "✗ Your prediction was wrong: you predicted “two”; the run measured “one”."
+        sentence = "✗ your prediction was wrong: you predicted “two”; the run measured “one”."
         assert text_of(graded) == sentence
         verdict = screen.query_one("#exp-verdict", Static)
         colors = study_app.get_css_variables()
@@ -180,9 +149,13 @@ def longest_prediction() -> ExperimentSpec:
     return max(specs, key=length)
 
 
+TAB_LABELS = ("1 Predict", "2 Curves", "3 Pictures", "4 Numbers", "5 About")
+
+
 @pytest.mark.parametrize("size", [(80, 24), (100, 30), (60, 20), (160, 50)])
-async def test_layout_fits_prediction_and_a_plot(size: tuple[int, int]) -> None:
-    """The longest real prediction shows whole, focused; a plot is on screen; Tab is short."""
+async def test_layout_fits_prediction_then_the_plots(size: tuple[int, int]) -> None:
+    """The longest real prediction shows whole and focused; every view's tab reads whole;
+    the curves key shows the plots across the width (all of them on a large terminal)."""
     study_app = BareApp(longest_prediction().id)
     async with study_app.run_test(size=size) as pilot:
         await pilot.pause(0.3)
@@ -199,17 +172,46 @@ async def test_layout_fits_prediction_and_a_plot(size: tuple[int, int]) -> None:
         shown_words = " ".join(" ".join(lines).split())  # wrapped choices, joined again
         for choice in screen.spec.prediction.choices:
             assert " ".join(choice.split()) in shown_words
-        plots = [p for p in screen.query(CurvePlot) if p.is_on_screen]
-        assert plots and all(p.region.bottom <= height - 1 for p in plots)
-        assert max(p.region.width for p in plots) >= min(40, width - 20)
-        assert max(p.region.height for p in plots) >= 6
-        if size == (160, 50):
-            assert len(plots) == len(screen.spec.plots)  # the "All" tab: every plot at once
+        text = screen_text(study_app)
+        for label in TAB_LABELS:
+            assert label in text, label
+        assert "1-5 Views" in text  # the views' keys on the key bar
         await pilot.press("down", "enter")
         assert screen.choice == 1
-        await pilot.press("tab")
-        await pilot.press("tab")
-        assert isinstance(screen.focused, Tabs)  # two Tabs from the prediction
+        await pilot.press("2")
+        await pilot.pause(0.2)
+        plots = [p for p in screen.query(CurvePlot) if p.is_on_screen]
+        assert plots and all(p.region.bottom <= height - 1 for p in plots)
+        assert max(p.region.width for p in plots) >= min(width - 4, 76)  # the full width (or half)
+        assert max(p.region.height for p in plots) >= 8
+        if size == (160, 50):
+            assert len(plots) == len(screen.spec.plots)  # every plot at once
+
+
+async def test_every_view_has_its_key_and_the_curves_key_turns_pages() -> None:
+    """At 80x24 kl-term's three plots do not fit at once: 2 again shows the next page."""
+    study_app = BareApp("kl-term")
+    async with study_app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause(0.3)
+        screen = study_app.screen
+        tabs = screen.query_one("#exp-tabs", TabbedContent)
+        views = ("about", "numbers", "pictures", "curves", "predict")
+        for key, pane in zip("54321", views, strict=True):
+            await pilot.press(key)
+            await pilot.pause()
+            assert tabs.active == f"tab-{pane}"
+        await pilot.press("2")
+        await pilot.pause(0.2)
+        grid = screen.query_one(CurveGrid)
+        pages = grid.pages
+        assert pages >= 2  # 3 plots do not fit in 20 rows
+        seen: list[str] = []
+        for page in range(1, pages + 1):
+            assert f"2 Curves {page}/{pages}" in screen_text(study_app)
+            seen += [p.title for p in screen.query(CurvePlot) if p.is_on_screen]
+            await pilot.press("2")
+            await pilot.pause(0.2)
+        assert seen == [plot.title for plot in screen.spec.plots]
 
 
 async def test_right_prediction_logged_good_and_schedule_untouched(study_app, study) -> None:
@@ -220,7 +222,7 @@ async def test_right_prediction_logged_good_and_schedule_untouched(study_app, st
         await pilot.press("s")
         await until(pilot, lambda: screen.state == "finished")
         assert screen.prediction_correct is True
-        assert "Your prediction was right: one" in screen_text(study_app)
+        assert "✓ your prediction was right: one" in screen_text(study_app)
         assert screen.query_one("#exp-graded", Static).has_class("right")
     assert prediction_logs(study) == [(before.id, Rating.GOOD, "prediction")]
     after = study.cards.browse()[0]

@@ -82,9 +82,15 @@ def _quote(part: str) -> str:
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
+    return app_env(tmp_path, DECK)
+
+
+def app_env(tmp_path: Path, deck: str) -> dict[str, str]:
+    """The environment of an app in tmux with ``deck`` its one bundled deck, every folder
+    (home, config, decks, the tmux server's) in ``tmp_path``."""
     decks = tmp_path / "decks"
     decks.mkdir()
-    (decks / "tmux.deck.txt").write_text(DECK, encoding="utf-8")
+    (decks / "tmux.deck.txt").write_text(deck, encoding="utf-8")
     env = dict(os.environ)
     env.pop("STUDYAPP_DB", None)
     env.pop("TMUX", None)

@@ -1,7 +1,9 @@
 """Browser: every card, filtered as you type, with state, due, stability and retrievability.
 
 It opens with the search box focused, so keys typed while it opens type into the search
-and never act on the table; the cards load on a worker.
+and never act on the table; the cards load on a worker. The highlighted card's detail shows
+its history, every kind of answer counted: reviews, quiz answers and graded experiment
+predictions (``service.cards.history``, loaded on a worker per card).
 """
 
 from __future__ import annotations
@@ -21,15 +23,18 @@ from textual.widgets import DataTable, Header, Input, Static
 
 from studyapp.ui.messages import Loaded
 from studyapp.ui.screens.base import StudyScreen
-from studyapp.ui.text import format_due, format_percent, literal, shorten
+from studyapp.ui.text import format_due, format_percent, literal, plural, shorten
 from studyapp.ui.widgets.card_image import CardImage
 from studyapp.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
-    from studyapp.study.views import CardView
+    from studyapp.study.views import Answer, CardView
 
 SEARCH_DELAY_S = 0.15
 """Typing pauses this long before the table is filtered again."""
+HISTORY_SHOWN = 4
+"""The latest answers the detail names (all of them are counted)."""
+RATING_WORDS = {1: "Again", 2: "Hard", 3: "Good", 4: "Easy"}
 
 
 @dataclass
@@ -37,6 +42,34 @@ class CardsFound(Loaded):
     """The cards a search found (``service.cards.browse``)."""
 
     cards: list[CardView]
+
+
+@dataclass
+class HistoryLoaded(Loaded):
+    """A card's answers, newest first (``service.cards.history``): ``(card id, answers)``."""
+
+    history: tuple[int, list[Answer]]
+
+
+def answer_word(answer: Answer) -> str:
+    """``prediction right``, ``review Good``, ``quiz Again``."""
+    if answer.kind == "prediction":
+        return "prediction " + ("right" if answer.rating >= 3 else "wrong")
+    return f"{answer.kind} {RATING_WORDS.get(answer.rating, str(answer.rating))}"
+
+
+def history_text(answers: list[Answer]) -> str:
+    """``3 answers (2 predictions) · latest: Nov 20 prediction right, ...``."""
+    predictions = sum(answer.kind == "prediction" for answer in answers)
+    text = plural(len(answers), "answer")
+    if predictions:
+        text += f" ({plural(predictions, 'prediction')})"
+    if answers:
+        latest = ", ".join(
+            f"{a.at.strftime('%b %d')} {answer_word(a)}" for a in answers[:HISTORY_SHOWN]
+        )
+        text += f" · latest: {latest}"
+    return text
 
 
 class BrowserScreen(StudyScreen):
@@ -64,6 +97,7 @@ class BrowserScreen(StudyScreen):
         self.rows: list[CardView] = []
         self._timer: Timer | None = None
         self._query = ""
+        self._history: tuple[int, list[Answer]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
@@ -133,6 +167,22 @@ class BrowserScreen(StudyScreen):
 
     def watch_card(self) -> None:
         self._show_detail()
+        self._load_history()
+
+    def _load_history(self) -> None:
+        row = self.card
+        if row is not None:
+            history = self.app.service.cards.history
+            self.load(HistoryLoaded, lambda card_id: (card_id, history(card_id)), row.id)
+
+    @on(HistoryLoaded)
+    def _history_loaded(self, message: HistoryLoaded) -> None:
+        self._history = message.history
+        self._show_detail()
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        self._load_history()  # an experiment run from here logs a prediction
 
     def _show_detail(self) -> None:
         row = self.card
@@ -147,7 +197,10 @@ class BrowserScreen(StudyScreen):
         ]  # fmt: skip
         if row.missing_reason:  # the one wording, as the review screen shows it
             parts += ["\n", (row.missing_reason, "italic $warning")]
-        facts = [f"{row.reps} reviews", f"{row.lapses} lapses"]
+        history = self._history
+        known = history is not None and history[0] == row.id
+        answers = history_text(history[1]) if history is not None and known else "…"
+        facts = [answers, plural(row.lapses, "lapse")]
         if row.tags:
             facts.append("tags " + ", ".join(row.tags))
         if row.flags:
@@ -182,11 +235,9 @@ class BrowserScreen(StudyScreen):
     # -- actions -------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Card keys need a highlighted card; x a card with an experiment."""
-        if action in {"toggle_suspend", "edit"}:
+        """Card keys need a highlighted card (x on one without links says so)."""
+        if action in {"toggle_suspend", "edit", "experiment"}:
             return True if self.card is not None else None
-        if action == "experiment":
-            return True if self.card is not None and self.card.experiments else None
         return True
 
     def action_search(self) -> None:

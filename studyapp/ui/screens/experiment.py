@@ -1,17 +1,19 @@
 """The experiment screen: predict, run an experiment live, read its verdict, keep the run.
 
-Opened from a card (``x``), the experiments list or the palette. Laid out for 80x24 first:
-the prediction (an option list) has the focus on entry, the settings fold away in a
-``Collapsible``, and plots, pictures and the explanation share the rest in tabs ("All"
-shows every plot where the terminal is large enough; below 76 columns the prediction goes
-above the tabs).
+Opened from a card (``x``), the experiments list or the palette. Laid out for 80x24 first,
+as one flow: the question and its choices (the Predict view, focused on entry; nothing to
+plot yet), then the run with its curves across the full width, then a verdict strip that
+stays on screen under every view: PASSED or FAILED, the verdict's one plain sentence and
+the graded prediction. The numbers and the bar behind the verdict are one key away (the
+Numbers view); each view has a digit key (``1-5 Views`` on the key bar), and the curves
+key again shows the next page of plots where they do not all fit.
 
 A run trains off the UI thread through a :mod:`studyapp.experiments.run_backends` backend
 (a child process with torch imported, started and warmed with this experiment's module
 when the screen opens) that a thread worker drives. The worker posts replaceable
-:class:`RunProgressed` messages (at most 5 a second); plots redraw on a timer from the
-shared :class:`~studyapp.experiments.run_backends.LiveHistory`, never per step, and are
-built on a worker from decimated curves, at most ``BUILD_SHARE`` of the time.
+:class:`RunProgressed` messages (at most 5 a second); plots and pictures redraw on a timer
+from the shared :class:`~studyapp.experiments.run_backends.LiveHistory`, never per step,
+and are built on a worker, only those on screen (:mod:`.experiment_drawing`).
 
 At the end the verdict shows and ``service.runs.finish`` grades the prediction, stores the
 run and logs the prediction as a review of the card (one transaction); the screen shows its
@@ -25,19 +27,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar, Literal
 
 from rich.text import Text
-from textual import events, work
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Grid, Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.reactive import reactive
 from textual.widgets import (
     Collapsible,
-    Footer,
     OptionList,
     ProgressBar,
     Static,
     TabbedContent,
     TabPane,
+    Tabs,
 )
 from textual.worker import get_current_worker
 
@@ -50,24 +52,24 @@ from studyapp.experiments.run_backends import (
     make_backend,
 )
 from studyapp.ui.screens.base import StudyScreen
+from studyapp.ui.screens.experiment_drawing import REDRAW_SECONDS, LiveDrawing
 from studyapp.ui.screens.experiment_form import figure_path, read_form, settings_widgets
 from studyapp.ui.screens.experiment_parts import (
-    PicturesBuilt,
     RunCrashed,
     RunFinished,
     RunProgressed,
     StatusLine,
     choice_prompt,
-    curve_plot,
     format_seconds,
     graded_text,
+    numbers_text,
     one_line,
-    plot_layout,
     show_marked,
     verdict_text,
 )
+from studyapp.ui.widgets.curve_grid import CurveGrid
+from studyapp.ui.widgets.keybar import KeyBar
 from studyapp.ui.widgets.pixels import PixelView
-from studyapp.ui.widgets.plots import CurvePlot
 
 if TYPE_CHECKING:
     from models.base import ExperimentSpec, Progress, Result
@@ -77,19 +79,16 @@ __all__ = ["ExperimentScreen", "RunCrashed", "RunFinished", "RunProgressed", "St
 
 RunState = Literal["idle", "running", "paused", "finished"]
 
-REDRAW_SECONDS = 0.4
-"""Plots and pictures redraw this often while a run trains (only those on screen)."""
-
-BUILD_SHARE = 0.1
-"""Building charts may take at most this share of the time (the next build waits 9x the
-last one's duration, at most ``MAX_BUILD_WAIT``): rendering cannot starve training."""
-MAX_BUILD_WAIT = 3.0
-
 MESSAGE_SECONDS = 0.2
 """The worker posts at most one progress message per this many seconds."""
 
+NO_PICTURES_YET = "Pictures of the samples appear here while the run trains."
+NO_PICTURES = "This experiment draws no pictures: its curves (2) show what it measures."
+NO_NUMBERS_YET = "The numbers behind the verdict appear here after a run."
+NUMBERS_HINT = "  (4: the numbers)"
 
-class ExperimentScreen(StudyScreen):
+
+class ExperimentScreen(LiveDrawing, StudyScreen):
     """Predict, run live, read the verdict, save the figure and the run."""
 
     CSS_PATH = "experiment.tcss"
@@ -98,11 +97,21 @@ class ExperimentScreen(StudyScreen):
         Binding("s", "start", "Start", id="experiment.start", tooltip="Start (or re-run)"),
         Binding("p", "pause", "Pause", id="experiment.pause", tooltip="Pause or resume"),
         Binding("c", "cancel", "Cancel", id="experiment.cancel", tooltip="Stop the run"),
+        Binding("1", "view('predict')", "Views", id="experiment.views", key_display="1-5",
+                tooltip="1 the prediction, 2 curves, 3 pictures, 4 numbers, 5 about"),
+        Binding("2", "view('curves')", "Curves", id="experiment.curves", show=False,
+                tooltip="The curves; again: the next plots"),
+        Binding("3", "view('pictures')", "Pictures", id="experiment.pictures", show=False,
+                tooltip="The samples, drawn while the run trains"),
+        Binding("4", "view('numbers')", "Numbers", id="experiment.numbers", show=False,
+                tooltip="The measurements and the bar behind the verdict"),
+        Binding("5", "view('about')", "About", id="experiment.about", show=False,
+                tooltip="What the experiment shows, with sources"),
         Binding("g", "save_png", "PNG", id="experiment.png", tooltip="Save the figure"),
         Binding("h", "runs", "Runs", id="experiment.runs", tooltip="Saved runs, compare"),
         Binding("o", "settings", "Settings", id="experiment.settings", tooltip="Fold settings"),
         Binding("escape", "back", "Back", id="experiment.back", tooltip="Leave (stops a run)"),
-    ]
+    ]  # fmt: skip
 
     state: reactive[RunState] = reactive("idle", init=False, bindings=True)  # see watch_state
 
@@ -134,9 +143,6 @@ class ExperimentScreen(StudyScreen):
         self._prediction_choice: int | None = None
         self._warned_no_prediction = False
         self._paused_since: float | None = None
-        self._drawn_version = -1
-        self._building = False
-        self._next_build = 0.0
         self._started_at = 0.0
 
     def compose(self) -> ComposeResult:
@@ -144,8 +150,9 @@ class ExperimentScreen(StudyScreen):
         title = Text(spec.title, style="bold")
         title.append(" · " + spec.summary, style="dim")
         yield Static(title, id="exp-title")
-        with Horizontal(id="exp-body"):
-            with VerticalScroll(id="exp-side"):
+        with TabbedContent(id="exp-tabs", initial="tab-predict"):
+            label = "1 Predict" if spec.prediction is not None else "1 Settings"
+            with TabPane(label, id="tab-predict"), VerticalScroll(id="exp-predict"):
                 if spec.prediction is not None:
                     question = Text("Predict: ", style="bold")
                     question.append(spec.prediction.question)
@@ -154,53 +161,39 @@ class ExperimentScreen(StudyScreen):
                         *(choice_prompt(c, False) for c in spec.prediction.choices),
                         id="exp-prediction",
                     )
-                yield StatusLine("s starts the run", id="exp-rate")
-                yield ProgressBar(total=None, show_eta=False, id="exp-progress")
-                yield Static(Text(""), id="exp-verdict")
-                yield Static(Text(""), id="exp-graded")
-                with Collapsible(title="Settings", collapsed=True, id="exp-settings"):
+                collapsed = spec.prediction is not None
+                with Collapsible(title="Settings", collapsed=collapsed, id="exp-settings"):
                     yield from settings_widgets(spec, self.overrides)
-            with TabbedContent(id="exp-tabs"):
-                if len(spec.plots) > 1:
-                    with TabPane("All", id="tab-all"), Grid(id="exp-grid"):
-                        for i, plot in enumerate(spec.plots):
-                            yield curve_plot(plot, f"all-plot-{i}")
-                for i, plot in enumerate(spec.plots):
-                    with TabPane(plot.title, id=f"tab-plot-{i}"):
-                        yield curve_plot(plot, f"plot-{i}")
-                with TabPane("Pictures", id="tab-pictures"):
-                    yield PixelView(id="exp-pixels")
-                with TabPane("About", id="tab-about"), VerticalScroll():
-                    yield Static(Text(spec.explanation), id="exp-explanation")
-        yield Footer()
+            with TabPane("2 Curves", id="tab-curves"):
+                yield CurveGrid(spec.plots, id="exp-curves")
+            with TabPane("3 Pictures", id="tab-pictures"), VerticalScroll(id="exp-pictures"):
+                yield PixelView(NO_PICTURES_YET, id="exp-pixels")
+            with TabPane("4 Numbers", id="tab-numbers"), VerticalScroll():
+                yield Static(Text(NO_NUMBERS_YET), id="exp-numbers")
+            with TabPane("5 About", id="tab-about"), VerticalScroll():
+                yield Static(Text(spec.explanation), id="exp-explanation")
+        with Vertical(id="exp-strip"):
+            with Horizontal(id="exp-status"):
+                yield StatusLine(self._idle_hint(), id="exp-rate")
+                yield ProgressBar(total=1, show_eta=False, id="exp-progress")
+            yield Static(Text(""), id="exp-verdict")
+            yield Static(Text(""), id="exp-graded")
+        yield KeyBar()
+
+    def _idle_hint(self) -> str:
+        steps = self.overrides.get("steps", self.spec.default_steps)
+        if self.spec.prediction is None:
+            return f"s starts the run ({steps} steps)"
+        return f"Pick your prediction (arrows, Enter); s starts the run ({steps} steps)"
 
     def on_mount(self) -> None:
         self.set_interval(REDRAW_SECONDS, self._redraw)
-        self._adapt(self.app.size.width, self.app.size.height)
-        tabs = self.query_one("#exp-tabs", TabbedContent)
-        width, height = self.app.size
-        if (
-            len(self.spec.plots) > 1
-            and not plot_layout(width, height, len(self.spec.plots)).all_fit
-        ):
-            tabs.active = "tab-plot-0"
         if self.spec.prediction is not None:
             self.query_one("#exp-prediction", OptionList).focus()
         else:
-            tabs.query_one("Tabs").focus()
+            self.query_one("#exp-tabs Tabs", Tabs).focus()
         backend = self._ensure_backend()
         backend.warm(self.spec)
-
-    def on_resize(self, event: events.Resize) -> None:
-        self._adapt(event.size.width, event.size.height)
-
-    def _adapt(self, width: int, height: int) -> None:
-        """Stack the prediction above the tabs on narrow terminals; size the plot grid."""
-        layout = plot_layout(width, height, len(self.spec.plots))
-        self.set_class(layout.narrow, "-narrow")
-        self.query_one("#exp-body").set_class(layout.narrow, "-narrow")
-        for grid in self.query("#exp-grid"):
-            grid.styles.grid_size_columns = layout.columns
 
     def _ensure_backend(self) -> RunBackend:
         """The backend, created once per screen (the process one warms up meanwhile)."""
@@ -241,8 +234,34 @@ class ExperimentScreen(StudyScreen):
                 self.pick(event.option_index)
 
     def action_settings(self) -> None:
+        """Fold the settings open or shut (they live in the Predict view)."""
         settings = self.query_one("#exp-settings", Collapsible)
         settings.collapsed = not settings.collapsed
+        self.action_view("predict")
+
+    def action_view(self, name: str) -> None:
+        """Show view ``name``; the curves' key, pressed on the curves, turns their page."""
+        tabs = self.query_one("#exp-tabs", TabbedContent)
+        pane = f"tab-{name}"
+        if tabs.active == pane and name == "curves":
+            self.query_one("#exp-curves", CurveGrid).next_page()
+            return
+        tabs.active = pane
+        self._focus_view(name)
+
+    def _focus_view(self, name: str) -> None:
+        """The prediction list in the Predict view; the tab row elsewhere (its arrows
+        switch views), so no key goes to a widget out of sight."""
+        if name == "predict" and self.spec.prediction is not None:
+            self.query_one("#exp-prediction", OptionList).focus()
+        else:
+            self.query_one("#exp-tabs Tabs", Tabs).focus()
+
+    def on_curve_grid_paged(self, message: CurveGrid.Paged) -> None:
+        """Name the page in the tab: ``2 Curves 1/3`` (plain ``2 Curves`` when all fit)."""
+        page = f" {message.page + 1}/{message.pages}" if message.pages > 1 else ""
+        tabs = self.query_one("#exp-tabs", TabbedContent)
+        tabs.get_tab("tab-curves").label = f"2 Curves{page}"
 
     def action_start(self) -> None:
         """Start a run with the form's settings (also re-runs a finished one)."""
@@ -274,11 +293,16 @@ class ExperimentScreen(StudyScreen):
         self._paused_since = None
         self._drawn_version = -1
         self.state = "running"
-        self._show_verdict(Text(f"Running {steps} steps..."), None)
+        self._show_verdict(Text(""), None)
         self._show_graded(Text(""), None)
         self.query_one("#exp-progress", ProgressBar).update(total=steps, progress=0)
-        self.query_one("#exp-rate", StatusLine).update("starting...")
-        self.query_one("#exp-pixels", PixelView).show(None)
+        self.query_one("#exp-rate", StatusLine).update(f"starting {steps} steps...")
+        pixels = self.query_one("#exp-pixels", PixelView)
+        pixels.show(None)
+        pixels.set_placeholder(NO_PICTURES_YET)
+        self.query_one("#exp-numbers", Static).update(Text(NO_NUMBERS_YET))
+        if self.query_one("#exp-tabs", TabbedContent).active == "tab-predict":
+            self.action_view("curves")  # the run, across the full width
         self._started_at = time.perf_counter()
         self._train(self._ensure_backend(), request, self.run_number, self.live)
 
@@ -290,12 +314,14 @@ class ExperimentScreen(StudyScreen):
             backend.pause()
             self._paused_since = time.perf_counter()
             self.state = "paused"
+            self._show_rate()
         elif self.state == "paused":
             backend.resume()
             if self._paused_since is not None:
                 self.live.paused_s += time.perf_counter() - self._paused_since
             self._paused_since = None
             self.state = "running"
+            self._show_rate()
 
     def action_cancel(self) -> None:
         if self.state in ("running", "paused") and self._backend is not None:
@@ -377,52 +403,14 @@ class ExperimentScreen(StudyScreen):
 
     def _show_rate(self) -> None:
         live = self.live
-        now = self._paused_since or time.perf_counter()
-        label = "paused" if self.state == "paused" else f"{live.rate(now):.1f} steps/s"
-        eta = format_seconds(live.eta_seconds(now))
-        text = f"step {live.step}/{live.total}  {label}  {eta} left"
+        text = f"step {live.step}/{live.total} · "
+        if self.state == "paused":
+            text += "paused (p resumes)"
+        else:
+            now = time.perf_counter()
+            eta = format_seconds(live.eta_seconds(now))
+            text += f"{live.rate(now):.1f} steps/s · {eta} left"
         self.query_one("#exp-rate", StatusLine).update(Text(text))
-
-    def _redraw(self) -> None:
-        """Timer: hand the new history to the plots; a worker builds the visible charts."""
-        live = self.live
-        if live.version != self._drawn_version:
-            self._drawn_version = live.version
-            self._draw_series(live.series(), live.snapshot, redraw=False)
-            if self.state in ("running", "paused") and live.step:
-                self._show_rate()
-        if self._building or time.perf_counter() < self._next_build:
-            return
-        widgets: list[CurvePlot | PixelView] = [*self.query(CurvePlot), *self.query(PixelView)]
-        jobs = [(w, job) for w in widgets if w.is_on_screen and (job := w.build_job()) is not None]
-        if jobs:
-            self._building = True
-            self._build_pictures(jobs)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="pictures")
-    def _build_pictures(self, jobs: list[tuple[CurvePlot | PixelView, Any]]) -> None:
-        """Build charts and pictures off the UI thread (plotext takes 10-30 ms a chart)."""
-        built, started = [], time.perf_counter()
-        try:
-            for widget, job in jobs:
-                built.append((widget, *job()))
-        finally:
-            self.post_message(PicturesBuilt(built, time.perf_counter() - started))
-
-    def on_pictures_built(self, message: PicturesBuilt) -> None:
-        self._building = False
-        wait = min(MAX_BUILD_WAIT, message.seconds * (1 / BUILD_SHARE - 1))
-        self._next_build = time.perf_counter() + wait
-        for widget, key, picture in message.built:
-            widget.accept(key, picture)
-
-    def _draw_series(
-        self, series: dict[str, list[float]], snapshot: dict | None, *, redraw: bool = True
-    ) -> None:
-        for plot in self.query(CurvePlot):
-            plot.show(series, redraw=redraw)
-        if snapshot is not None:
-            self.query_one("#exp-pixels", PixelView).show(snapshot, redraw=redraw)
 
     def on_run_crashed(self, message: RunCrashed) -> None:
         if message.run != self.run_number:
@@ -430,7 +418,9 @@ class ExperimentScreen(StudyScreen):
         self.error = message.error
         self.state = "finished"
         self.query_one("#exp-rate", StatusLine).update(Text("failed"))
-        self._show_verdict(Text(f"The run failed: {message.error}"), False)
+        failed = Text("FAILED", style="bold")
+        failed.append(f"  The run stopped with an error: {message.error}")
+        self._show_verdict(failed, False)
         self.app.report_failure("The experiment", RunFailedError(message.error))
 
     def on_run_finished(self, message: RunFinished) -> None:
@@ -448,10 +438,15 @@ class ExperimentScreen(StudyScreen):
         self.query_one("#exp-rate", StatusLine).update(
             Text(
                 f"{result.status}: {result.steps_done} steps in {result.elapsed_s:.1f} s"
-                f" ({rate:.0f} steps/s)"
+                f" · {rate:.0f} steps/s"
             )
         )
-        self._show_verdict(verdict_text(result), result.verdict.passed)
+        lead = verdict_text(result)
+        lead.append(NUMBERS_HINT, style="dim")
+        self._show_verdict(lead, result.verdict.passed)
+        self.query_one("#exp-numbers", Static).update(numbers_text(self.spec, result))
+        if not self.query_one("#exp-pixels", PixelView).kinds:
+            self.query_one("#exp-pixels", PixelView).set_placeholder(NO_PICTURES)
         if result.status == "diverged":
             self.notify(result.verdict.summary, title="The run diverged", severity="warning")
         self._finish(result)
@@ -467,10 +462,14 @@ class ExperimentScreen(StudyScreen):
         return self.outcome.correct if self.outcome is not None else None
 
     def _show_verdict(self, text: Text, passed: bool | None) -> None:
-        show_marked(self.query_one("#exp-verdict", Static), text, passed, ("passed", "failed"))
+        verdict = self.query_one("#exp-verdict", Static)
+        show_marked(verdict, text, passed, ("passed", "failed"))
+        verdict.display = bool(text.plain)
 
     def _show_graded(self, text: Text, right: bool | None) -> None:
-        show_marked(self.query_one("#exp-graded", Static), text, right, ("right", "wrong"))
+        graded = self.query_one("#exp-graded", Static)
+        show_marked(graded, text, right, ("right", "wrong"))
+        graded.display = bool(text.plain)
 
     def _finish(self, result: Result) -> None:
         """``runs.finish``: grade the prediction, store the run, log the prediction as a

@@ -5,7 +5,6 @@ Kept apart so the screen module stays about layout and flow. No torch here.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -15,7 +14,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 
 if TYPE_CHECKING:
-    from models.base import Param, PlotSpec, Result
+    from models.base import ExperimentSpec, Param, PlotSpec, Result
     from studyapp.ui.widgets.plots import CurvePlot
 
 
@@ -101,15 +100,52 @@ def choice_prompt(choice: str, picked: bool) -> Text:
 
 
 def verdict_text(result: Result) -> Text:
-    """``PASSED: summary`` (or NOT SHOWN, DIVERGED, CANCELLED) with the seeds that agree."""
+    """The verdict strip's lead: ``PASSED`` (or FAILED, CANCELLED, DIVERGED), then the
+    verdict's one plain sentence; the numbers wait behind the Numbers view."""
+    from studyapp.experiments.verdicts import plain_sentence
+
+    text = Text(verdict_word(result), style="bold")
+    sentence = plain_sentence(result.verdict)
+    if sentence:
+        text.append("  ")
+        text.append(sentence)
+    return text
+
+
+def verdict_word(result: Result) -> str:
+    from studyapp.experiments.verdicts import verdict_word as word
+
+    return word(result)
+
+
+def numbers_text(spec: ExperimentSpec, result: Result) -> Text:
+    """The Numbers view: the verdict with its seeds, the measurements and the bar, the final
+    metrics and the settings the run used."""
+    from studyapp.experiments.verdicts import plain_sentence, seeds_text
+
     verdict = result.verdict
-    mark = "PASSED" if verdict.passed else "NOT SHOWN"
-    if result.status != "completed":
-        mark = result.status.upper()
-    text = Text(f"{mark}: ", style="bold")
-    text.append(verdict.summary)
-    if verdict.seeds_total > 1:
-        text.append(f" ({verdict.seeds_agreed}/{verdict.seeds_total} seeds agree)")
+    text = Text(verdict_word(result), style="bold")
+    seeds = seeds_text(verdict)
+    text.append(f" ({seeds})" if seeds else "")
+    text.append("\n")
+    text.append(plain_sentence(verdict))
+    text.append("\n\nMeasured, and the bar: ", style="bold")
+    text.append(verdict.summary or "(none)")
+    scalars = {
+        k: v
+        for k, v in result.metrics.items()
+        if isinstance(v, int | float) and not isinstance(v, bool)
+    }
+    if scalars:
+        text.append("\n\nFinal metrics: ", style="bold")
+        text.append(" · ".join(f"{k} {v:.4g}" for k, v in scalars.items()))
+    settings = [f"{k}={v}" for k, v in result.params.items()]
+    settings += [f"{result.steps_done} steps", "seeds " + ", ".join(map(str, result.seeds))]
+    text.append("\n\nSettings: ", style="bold")
+    text.append(", ".join(settings))
+    if spec.prediction is not None and result.answer is not None:
+        text.append("\n\nThe run measured: ", style="bold")
+        text.append(spec.prediction.choices[result.answer])
     return text
 
 
@@ -120,14 +156,14 @@ def graded_text(
     "right" or "wrong" said in words."""
     measured = choices[answer]
     if chosen is None:
-        return Text(f"The run measured: {measured}. (No prediction made.)")
+        return Text(f"No prediction made; the run measured: {measured}.")
     if correct is None:
-        return Text(f"The run measured: {measured}. (Your prediction was not graded.)")
+        return Text(f"Your prediction was not graded; the run measured: {measured}.")
     if correct:
-        text = Text("✓ Your prediction was right: ", style="bold")
+        text = Text("✓ your prediction was right: ", style="bold")
         text.append(measured)
         return text
-    text = Text("✗ Your prediction was wrong: ", style="bold")
+    text = Text("✗ your prediction was wrong: ", style="bold")
     text.append(f"you predicted “{choices[chosen]}”; the run measured “{measured}”.")
     return text
 
@@ -145,36 +181,6 @@ def range_text(param: Param) -> str:
 def one_line(error: BaseException) -> str:
     text = " ".join(str(error).split()) or type(error).__name__
     return text if len(text) < 300 else text[:297] + "..."
-
-
-NARROW_COLUMNS = 76
-"""Below this width the prediction sits above the tabs instead of beside them."""
-
-ALL_PLOTS_MIN_ROWS = 10
-"""The "All" tab opens first when every plot gets at least this many rows in it."""
-
-WIDE_GRID_COLUMNS = 110
-"""The "All" tab puts plots two abreast when the tab area is at least this wide."""
-
-
-@dataclass(frozen=True)
-class PlotLayout:
-    narrow: bool
-    """The prediction goes above the tabs."""
-    columns: int
-    """Plots abreast in the "All" tab."""
-    all_fit: bool
-    """Every plot gets ``ALL_PLOTS_MIN_ROWS`` rows in the "All" tab."""
-
-
-def plot_layout(width: int, height: int, plots: int) -> PlotLayout:
-    """How the experiment screen arranges ``plots`` plots in a ``width`` x ``height`` app."""
-    narrow = width < NARROW_COLUMNS
-    side = 0 if narrow else max(30, min(48, width * 2 // 5))
-    columns = 2 if width - side >= WIDE_GRID_COLUMNS else 1
-    rows = math.ceil(plots / columns)
-    room = height - 5 - (12 if narrow else 0)
-    return PlotLayout(narrow, columns, room >= rows * ALL_PLOTS_MIN_ROWS)
 
 
 def show_marked(widget: Static, text: Text, good: bool | None, classes: tuple[str, str]) -> None:

@@ -18,10 +18,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from studyapp.ui.messages import Loaded
 from studyapp.ui.screens.base import StudyScreen
+from studyapp.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
     from models.base import ExperimentSpec
@@ -75,6 +76,10 @@ def card_lines(cards: Sequence[CardView], limit: int = SHOWN_CARDS) -> Text:
     return text
 
 
+TITLE_MARGIN = 20
+"""Columns the title leaves: the counts, the cells' padding and a scrollbar."""
+
+
 class ExperimentsScreen(StudyScreen):
     """The list of experiments; Enter opens one, ``h`` its saved runs."""
 
@@ -109,15 +114,19 @@ class ExperimentsScreen(StudyScreen):
         with VerticalScroll(id="experiments-detail"):
             yield Static(Text(""), id="experiments-about")
             yield Static(Text("Reading the linked cards…", style="dim"), id="experiments-cards")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#experiments-table", DataTable)
         table.add_column("cards", key="cards")
         table.add_column("runs", key="runs")
-        table.add_column("experiment", key="title")
+        # the title takes the width the counts leave; a long one ends in "…" (the detail
+        # below shows it whole)
+        width = max(20, self.app.size.width - TITLE_MARGIN)
+        table.add_column("experiment", key="title", width=width)
         for spec in self.specs:
-            table.add_row("…", "…", Text(spec.title), key=spec.id)
+            title = Text(spec.title, no_wrap=True, overflow="ellipsis")
+            table.add_row("…", "…", title, key=spec.id)
         table.focus()
         super().on_mount()
 

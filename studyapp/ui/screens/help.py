@@ -1,7 +1,8 @@
 """Help: every key binding, read from the bindings of the screens in the one screen table.
 
 Each row is a key (several keys for one action share a row: ``? f1``), what it does and
-its tooltip; internal binding ids are never shown.
+its tooltip; internal binding ids are never shown. The description column takes the width
+the others leave and wraps (a row grows a line), so nothing is cut at 80 columns.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from rich.text import Text
+from textual import events
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -22,6 +24,9 @@ from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.widgets.keybar import KeyBar
 
 EVERYWHERE = "Everywhere"
+CELL_PADDING = 2
+"""Cells a DataTable column adds to its content (one each side)."""
+SCROLLBAR = 2
 
 
 @dataclass(frozen=True)
@@ -91,19 +96,34 @@ class HelpScreen(StudyScreen):
             ),
             classes="hint",
         )
-        table: DataTable[str | Text] = DataTable(id="help-table", cursor_type="row")
-        table.add_columns("Where", "Key", "Does")
-        yield table
+        yield DataTable(id="help-table", cursor_type="row")
         yield KeyBar()
 
     def reload(self) -> None:
+        """The rows, the origin screen's first; the description column fits the width."""
         table: DataTable[str | Text] = self.query_one("#help-table", DataTable)
-        table.clear()
+        table.clear(columns=True)
         origin = next((n for n, cls in screen_classes() if cls is self._origin), None)
         rows = sorted(help_rows(self.app), key=lambda row: row.section != origin)  # stable
+        where = max([len("Where"), *(len(row.section) for row in rows)])
+        keys = max([len("Key"), *(len(row.keys) for row in rows)])
+        room = self.size.width or self.app.size.width
+        does = max(20, room - where - keys - 3 * CELL_PADDING - SCROLLBAR)
+        table.add_column("Where", width=where)
+        table.add_column("Key", width=keys)
+        table.add_column("Does", width=does)
         for row in rows:
-            table.add_row(Text(row.section), Text(row.keys, style="bold"), Text(row.description))
+            table.add_row(
+                Text(row.section),
+                Text(row.keys, style="bold"),
+                Text(row.description, overflow="fold"),
+                height=None,  # as many lines as the description wraps to
+            )
         table.focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.is_mounted:
+            self.reload()
 
     def rows(self) -> list[HelpRow]:
         """What the table shows, read back from its cells."""

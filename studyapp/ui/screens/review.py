@@ -227,10 +227,8 @@ class ReviewScreen(StudyScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Rating keys need a revealed card; card keys need a card (dimmed otherwise)."""
-        if action in {"rate", "reveal", "bury", "suspend", "edit", "flag", "space"}:
+        if action in {"rate", "reveal", "bury", "suspend", "edit", "flag", "space", "experiment"}:
             return True if self.has_card else None
-        if action == "experiment":
-            return True if self.has_experiments else None
         if action == "ahead":
             return not self.has_card and self.ahead_left > 0
         return True

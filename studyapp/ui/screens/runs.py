@@ -18,10 +18,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 
 from studyapp.ui.messages import Loaded
 from studyapp.ui.screens.base import StudyScreen
+from studyapp.ui.widgets.keybar import KeyBar
 from studyapp.ui.widgets.plots import CurvePlot
 
 if TYPE_CHECKING:
@@ -65,8 +66,18 @@ def prediction_text(run: RunRow) -> Text | None:
 
 def run_label(run: RunRow) -> str:
     when = run.created_at.strftime("%Y-%m-%d %H:%M") if run.created_at else ""
-    mark = "pass" if run.verdict_passed else run.status if run.status != "completed" else "fail"
-    return f"#{run.id} {run.experiment} {when} {mark}"
+    return f"#{run.id} {run.experiment} {when}"
+
+
+def verdict_lead(run: RunRow) -> Text:
+    """``PASSED  <one plain sentence>``: the stored verdict said as the screen says it (the
+    sentence is the summary's first clause: a stored run keeps only its summary)."""
+    from models.base import Verdict
+    from studyapp.experiments.verdicts import plain_sentence, word_of
+
+    text = Text(word_of(run.status, run.verdict_passed), style="bold")
+    text.append("  " + plain_sentence(Verdict(run.verdict_passed, run.verdict_summary)))
+    return text
 
 
 def compare_curves(
@@ -128,7 +139,7 @@ class RunsScreen(StudyScreen):
                         log_y=plot.log_y,
                         id=f"runs-plot-{i}",
                     )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         table = self.query_one("#runs-table", DataTable)
@@ -146,6 +157,8 @@ class RunsScreen(StudyScreen):
         self._fill(message.runs)
 
     def _fill(self, rows: list[RunRow]) -> None:
+        from studyapp.experiments.verdicts import word_of
+
         table = self.query_one("#runs-table", DataTable)
         table.clear()
         self.rows = rows
@@ -153,7 +166,7 @@ class RunsScreen(StudyScreen):
         self.marked = [i for i in self.marked if i in ids]
         for run in self.rows:
             when = run.created_at.strftime("%m-%d %H:%M") if run.created_at else ""
-            verdict = "passed" if run.verdict_passed else "not shown"
+            verdict = word_of(run.status, run.verdict_passed).lower()
             prediction = {True: "right", False: "wrong", None: "-"}[run.prediction_correct]
             params = ", ".join(f"{k}={v}" for k, v in run.params.items())
             table.add_row(
@@ -207,7 +220,8 @@ class RunsScreen(StudyScreen):
         detail = Text()
         for run in runs:
             detail.append(run_label(run) + "\n", style="bold")
-            detail.append(run.verdict_summary + "\n")
+            detail.append_text(verdict_lead(run))
+            detail.append("\nMeasured, and the bar: " + run.verdict_summary + "\n")
             detail.append("params: " + json.dumps(run.params, sort_keys=True) + "\n")
             prediction = prediction_text(run)
             if prediction is not None:

@@ -15,6 +15,7 @@ The raster functions are plain numpy and tested on their own.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -140,54 +141,127 @@ def scatter_keys(snapshot: Mapping[str, Any]) -> list[str]:
     ]
 
 
-def snapshot_picture(snapshot: Mapping[str, Any], kinds: Sequence[str], width: int) -> Group:
-    """The pictures of a snapshot for a ``width``-cell-wide area (any thread).
+SCATTER_HEADER = "samples (orange) vs data (blue), white where both"
+MIN_SIDE = 16
+"""The smallest scatter drawn (pixels a side; half as many rows)."""
+MAX_SIDE = 48
 
-    Scatters (one per samples key, over the data) sit side by side when they fit; a
-    ``labels`` dict in the snapshot names them.
-    """
+
+def scatter_side(count: int, width: int, height: int | None) -> tuple[int, int]:
+    """``(scatters per row, pixels a side)`` for ``count`` square scatters in a ``width`` x
+    ``height`` cell area (a header line, then a caption line over each row of scatters)."""
+    per_row = max(1, min(count, (width + 2) // (MIN_SIDE + 2)))
+    side = min(MAX_SIDE, (width + 2) // per_row - 2)
+    if height is not None:
+        rows = math.ceil(count / per_row)
+        per_scatter = (height - 1) // rows - 1  # text rows left for each scatter
+        side = min(side, 2 * per_scatter)
+    return per_row, max(MIN_SIDE, side - side % 2)
+
+
+def _scatters(
+    snapshot: Mapping[str, Any], keys: list[str], width: int, height: int | None
+) -> list[RenderableType]:
     from rich.table import Table
 
-    width = max(20, min(width, 160))
     labels = snapshot.get("labels") or {}
-    parts: list[RenderableType] = []
-    scatters = [k for k in kinds if k.startswith("scatter:")]
-    if scatters:
-        per_row = max(1, min(len(scatters), (width + 2) // 34))
-        side = max(16, min(48, (width + 2) // per_row - 2))
-        parts.append(Text("samples (orange) vs data (blue), white where both"))
-        grid = Table.grid(padding=(0, 2))
-        for _ in range(per_row):
-            grid.add_column()
-        cells: list[RenderableType] = []
-        for kind in scatters:
-            key = kind.split(":", 1)[1]
-            raster = scatter_raster(snapshot[key], snapshot["data"], side, side)
-            caption = labels.get(key) or (key if len(scatters) > 1 else None)
-            picture = half_block(raster)
-            cells.append(Group(Text(str(caption)), picture) if caption else picture)
-        for start in range(0, len(cells), per_row):
-            row = cells[start : start + per_row]
-            grid.add_row(*row, *[Text("")] * (per_row - len(row)))
-        parts.append(grid)
-    for key in kinds:
-        if key.startswith("scatter:"):
+    per_row, side = scatter_side(len(keys), width, height)
+    grid = Table.grid(padding=(0, 2))
+    for _ in range(per_row):
+        grid.add_column()
+    cells: list[RenderableType] = []
+    for key in keys:
+        raster = scatter_raster(snapshot[key], snapshot["data"], side, side)
+        caption = labels.get(key) or (key if len(keys) > 1 else "")
+        cells.append(
+            Group(Text(str(caption), no_wrap=True, overflow="ellipsis"), half_block(raster))
+        )
+    for start in range(0, len(cells), per_row):
+        row = cells[start : start + per_row]
+        grid.add_row(*row, *[Text("")] * (per_row - len(row)))
+    return [Text(SCATTER_HEADER, no_wrap=True, overflow="ellipsis"), grid]
+
+
+IMAGE_LAYOUTS = ((2, 1), (1, 1), (1, 2), (1, 3))
+"""(scale, columns of image rows) tried in turn: the first whose rows fit the height."""
+MIN_IMAGES = 4
+"""A layout must show at least this many images of each row (or all of them)."""
+
+
+def image_layout(
+    sizes: Sequence[tuple[int, int, int]], width: int, height: int | None
+) -> tuple[int, int, int]:
+    """``(scale, columns, images per row)`` for image rows of ``(count, h, w)`` pixels in a
+    ``width`` x ``height`` cell area: the largest pictures whose rows all fit."""
+    count = max(k for k, _, _ in sizes)
+    h = max(h for _, h, _ in sizes)
+    w = max(w for _, _, w in sizes)
+    chosen = None
+    for scale, columns in IMAGE_LAYOUTS:
+        if scale > 1 and max(h, w) > 16:
             continue
-        images = snapshot[key]
-        h, w = (int(n) for n in images.shape[-2:])
-        scale = 2 if max(h, w) <= 16 else 1
-        count = max(1, (width + 1) // (w * scale + 1))
-        parts.append(Text(str(labels.get(key, key.replace("_", " ")))))
-        parts.append(half_block(image_strip(images, max_images=count, scale=scale)))
+        column_width = (width - 2 * (columns - 1)) // columns
+        per_row = min(count, (column_width + 1) // (w * scale + 1))
+        if per_row < min(MIN_IMAGES, count):
+            break
+        chosen = (scale, columns, per_row)
+        rows = math.ceil(len(sizes) / columns) * (1 + math.ceil(h * scale / 2))
+        if height is None or rows <= height:
+            return chosen
+    return chosen or (1, 1, max(1, (width + 1) // (w + 1)))
+
+
+def _image_rows(
+    snapshot: Mapping[str, Any], keys: list[str], width: int, height: int | None
+) -> list[RenderableType]:
+    """A label line and a row of images per key, as large as the height allows."""
+    import numpy as np
+    from rich.table import Table
+
+    labels = snapshot.get("labels") or {}
+    arrays = [np.asarray(snapshot[key]) for key in keys]
+    sizes = [
+        (int(a.shape[0]) if a.ndim >= 3 else 1, int(a.shape[-2]), int(a.shape[-1])) for a in arrays
+    ]
+    scale, columns, per_row = image_layout(sizes, width, height)
+    grid = Table.grid(padding=(0, 2))
+    for _ in range(columns):
+        grid.add_column()
+    cells: list[RenderableType] = []
+    for key, array in zip(keys, arrays, strict=True):
+        label = Text(str(labels.get(key, key)), no_wrap=True, overflow="ellipsis")
+        picture = half_block(image_strip(array, max_images=per_row, scale=scale))
+        cells.append(Group(label, picture))
+    for start in range(0, len(cells), columns):
+        row = cells[start : start + columns]
+        grid.add_row(*row, *[Text("")] * (columns - len(row)))
+    return [grid]
+
+
+def snapshot_picture(
+    snapshot: Mapping[str, Any], kinds: Sequence[str], width: int, height: int | None = None
+) -> Group:
+    """The pictures of a snapshot for a ``width``-cell-wide area (any thread), sized to
+    ``height`` rows when given: scatters (one per samples key, over the data, named by an
+    optional ``labels`` dict) side by side, then a labelled strip per image key."""
+    width = max(20, min(width, 160))
+    scatters = [k.split(":", 1)[1] for k in kinds if k.startswith("scatter:")]
+    images = [k for k in kinds if not k.startswith("scatter:")]
+    parts: list[RenderableType] = []
+    if scatters:
+        room = None if height is None else max(4, height - (3 * len(images) if images else 0))
+        parts += _scatters(snapshot, scatters, width, room)
+    if images:  # under scatters the images take what they need (the view scrolls)
+        parts += _image_rows(snapshot, images, width, None if scatters else height)
     return Group(*parts)
 
 
 class PixelView(Widget):
-    """Draws the latest experiment snapshot as half-block pictures.
+    """Draws the latest experiment snapshot as half-block pictures sized to its container
+    (the pictures view), or a line saying why there is none yet.
 
     Like ``CurvePlot``, the picture is built on a worker (:meth:`build_job`, then
     :meth:`accept`); it is built on the UI thread only when nothing fits (a resize).
-    A hidden view (no snapshot yet) appears once its first picture is built.
     """
 
     DEFAULT_CSS = """
@@ -195,63 +269,83 @@ class PixelView(Widget):
         height: auto;
         width: 1fr;
     }
+    PixelView.-empty { color: $text-muted; }
     """
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(
+        self, placeholder: str = "", *, id: str | None = None, classes: str | None = None
+    ) -> None:
         super().__init__(id=id, classes=classes)
         self._snapshot: Mapping[str, Any] | None = None
         self._version = 0
         self._cache: tuple[tuple, list[Strip]] | None = None
+        self.placeholder = placeholder
+        """What shows while there is no snapshot."""
         self.kinds: tuple[str, ...] = ()
         """What the last snapshot showed: ``scatter:<samples key>`` and image keys."""
+
+    def on_mount(self) -> None:
+        self.set_class(not self.kinds, "-empty")
 
     def show(self, snapshot: Mapping[str, Any] | None, *, redraw: bool = True) -> None:
         """A new snapshot; ``redraw=False`` leaves the drawing to a worker's build job."""
         self._snapshot = snapshot
         self._version += 1
-        self.kinds = _kinds(snapshot)
-        if not self.kinds:
+        kinds = _kinds(snapshot)
+        relayout = bool(kinds) != bool(self.kinds)
+        self.kinds = kinds
+        self.set_class(not kinds, "-empty")
+        if not kinds:
             self._cache = None
-            self.display = False
-        elif redraw:
-            self._cache = None
-            self.display = True
+        if redraw or relayout:
             self.refresh(layout=True)
+
+    def set_placeholder(self, text: str) -> None:
+        self.placeholder = text
+        if not self.kinds:
+            self.refresh(layout=True)
+
+    @property
+    def has_picture(self) -> bool:
+        """True when a picture of a snapshot is built and drawn (not the placeholder)."""
+        return bool(self.kinds) and self._cache is not None and bool(self._cache[1])
 
     @property
     def needs_build(self) -> bool:
         """True when the snapshot shown is older than the latest one."""
         return bool(self.kinds) and (self._cache is None or self._cache[0] != self._key())
 
-    def _width(self) -> int:
-        if self.size.width:
-            return self.size.width
+    def _area(self) -> tuple[int, int]:
+        """The cells the pictures may take: the container's width and height."""
         parent = self.parent
-        width = getattr(getattr(parent, "content_size", None), "width", 0)
-        return width or 60
+        region = getattr(parent, "scrollable_content_region", None)
+        width, height = (region.width, region.height) if region is not None else (0, 0)
+        return width or self.size.width or 60, height
 
     def _key(self) -> tuple:
-        return (self._width(), self._version)
+        return (*self._area(), self._version)
 
     def build_job(self) -> Callable[[], tuple[tuple, list[Strip]]] | None:
         if not self.needs_build:
             return None
         key = self._key()
-        snapshot, kinds, width = self._snapshot or {}, self.kinds, key[0]
-        return lambda: (key, to_strips(snapshot_picture(snapshot, kinds, width), width))
+        snapshot, kinds, (width, height) = self._snapshot or {}, self.kinds, key[:2]
+        room = height or None
+        return lambda: (key, to_strips(snapshot_picture(snapshot, kinds, width, room), width))
 
     def accept(self, key: tuple, strips: list[Strip]) -> None:
         """Show strips built by :meth:`build_job`; re-layout only when the height changed."""
         old = self._cache
         self._cache = (key, strips)
-        if key == self._key() or not self.display:
-            relayout = old is None or len(old[1]) != len(strips) or not self.display
-            self.display = True
-            self.refresh(layout=relayout)
+        if key == self._key():
+            self.refresh(layout=old is None or len(old[1]) != len(strips))
 
     def _strips(self) -> list[Strip]:
+        if not self.kinds:
+            text = Text(self.placeholder, style="italic")
+            return to_strips(text, self._area()[0]) if self.placeholder else []
         cached = self._cache
-        if self.kinds and (cached is None or cached[0][0] != self._width()):
+        if cached is None or cached[0][:2] != self._area():
             job = self.build_job()
             if job is not None:
                 self._cache = cached = job()

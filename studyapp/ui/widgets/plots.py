@@ -106,9 +106,15 @@ def curve_styles(labels: Sequence[str]) -> dict[str, CurveStyle]:
     return styles
 
 
-def legend_lines(labels: Sequence[str], width: int, rows: int = 2) -> list[Text]:
-    """The legend, drawn under the plot, never over the data: ``⣿ loss  • kl``; a
-    comparison gets one line per run (``#3: ⣿ loss • kl``). At most ``rows`` lines."""
+LEGEND_ROWS = 4
+"""The most rows a comparison's legend takes under its plot (it says how many more runs it
+leaves out); one run's curves are always all named."""
+
+
+def legend_lines(labels: Sequence[str], width: int, rows: int = LEGEND_ROWS) -> list[Text]:
+    """The legend, drawn under the plot, never over the data: ``⣿ loss  • kl``, every name
+    whole, wrapped onto more lines where the width ends; a comparison starts a line per run
+    (``#3: ⣿ loss • kl``) and takes at most ``rows`` lines."""
     styles = curve_styles(labels)
     by_group: dict[str, list[tuple[str, CurveStyle]]] = {}
     for label in labels:
@@ -116,20 +122,26 @@ def legend_lines(labels: Sequence[str], width: int, rows: int = 2) -> list[Text]
         group, name = match.groups() if match else ("", label)
         by_group.setdefault(group, []).append((name, styles[label]))
     lines: list[Text] = []
+    starts: list[int] = []  # the line each run's legend starts on
     for group, items in by_group.items():
-        line = Text(no_wrap=True, overflow="ellipsis")
+        starts.append(len(lines))
+        line = Text(no_wrap=True)
+        indent = " " * (len(group) + 1) if group else ""
         if group:
             line.append(f"{group}:", style=f"bold color({items[0][1].color})")
         for name, style in items:
-            line.append(
-                " " if not line.plain or (group and len(line.plain) <= len(group) + 1) else "  "
-            )
+            gap = " " if group and line.plain == f"{group}:" else "" if not line.plain else "  "
+            if line.plain.strip() and len(line.plain) + len(gap) + 2 + len(name) > width:
+                lines.append(line)
+                line, gap = Text(indent, no_wrap=True), " " if group else ""
+            line.append(gap)
             line.append(style.glyph, style=f"bold color({style.color})")
             line.append(f" {name}")
-        line.truncate(width, overflow="ellipsis")
         lines.append(line)
-    if len(lines) > rows:
-        lines = [*lines[: rows - 1], Text(f"… {len(lines) - rows + 1} more runs", style="dim")]
+    if len(by_group) > 1 and len(lines) > rows:
+        shown = lines[: rows - 1]
+        left = sum(1 for start in starts if start >= rows - 1)
+        lines = [*shown, Text(f"… {left} more runs", style="dim")]
     return lines
 
 
@@ -164,6 +176,11 @@ def x_ticks(lo: float, hi: float, width: int) -> list[float]:
     count = max(2, min(6, width // 12))
     margin = (hi - lo) * 0.1
     return [t for t in nice_ticks(lo, hi, count) if t >= lo + margin]
+
+
+CHART_FRAME_ROWS = 5
+"""Rows of a chart that hold no data: the title, the two frame lines, the x tick labels
+and the x label."""
 
 
 def build_plot_text(
@@ -203,13 +220,15 @@ def build_plot_text(
         xlo, xhi = min(xlo, tx[0]), max(xhi, tx[-1])
     if lows:
         lo, hi = min(lows), max(highs)
+        # tick intervals: ticks at least two rows apart, so no two labels share a row
+        gaps = max(1, min(5, (height - len(legend) - CHART_FRAME_ROWS) // 2))
         if log_y:
             lo_k, hi_k = math.floor(lo), math.ceil(hi)
-            step = max(1, math.ceil((hi_k - lo_k) / 5))
+            step = max(1, math.ceil((hi_k - lo_k) / gaps))
             ticks = [float(k) for k in range(lo_k, hi_k + 1, step)]
             plt.yticks(ticks, [f"1e{k:.0f}" for k in ticks])
         else:
-            ticks = nice_ticks(lo, hi, 4) if hi > lo else [lo]
+            ticks = nice_ticks(lo, hi, min(4, gaps)) if hi > lo else [lo]
             plt.yticks(ticks, [tick_label(t) for t in ticks])
         xt = x_ticks(xlo, xhi, width) if xhi > xlo else []
         plt.xticks(xt, [tick_label(t) for t in xt])
