@@ -85,7 +85,9 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
             # Curves use the first 512 digits (cheap); the final point and verdict use all.
             recon, kl, active = evaluate(x_all if step == cfg.steps else x_all[:CURVE_DIGITS])
             metrics = _metrics(recon, kl, active, k)
-            snapshot = _snapshot(x_all, enc, dec, c, k) if step == cfg.steps else None
+            # Pictures every tenth point so they show live; no RNG, so training is unchanged.
+            live = step == cfg.steps or step % (every * 10) == 0
+            snapshot = _snapshot(x_all, enc, dec, c, k) if live else None
             yield Progress(step, cfg.steps, metrics, snapshot)
 
     snapshot = _snapshot(x_all, enc, dec, c, k)

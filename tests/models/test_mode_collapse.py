@@ -88,7 +88,9 @@ def test_snapshots_show_the_data_and_both_arms_during_the_run() -> None:
     assert result.per_seed_metrics[0].keys() >= {"precision_strong", "modes_one"}
 
 
+# Ten seeds at the full default: minutes on a loaded 2-core machine, so more room than 300 s.
 @pytest.mark.slow
+@pytest.mark.timeout(900)
 def test_default_the_more_effective_d_collapses_g_the_other_covers() -> None:
     result = check_headline_default(ID)
     rows = result.per_seed_metrics
@@ -100,6 +102,7 @@ def test_default_the_more_effective_d_collapses_g_the_other_covers() -> None:
 
 
 @pytest.mark.slow
+@pytest.mark.timeout(900)
 @pytest.mark.parametrize("control", control_cases(ID))
 def test_control_fails(control: Control) -> None:
     result = check_headline_control(ID, control)
