@@ -15,10 +15,11 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from studyapp.processes import alive
 from studyapp.store import decks as store_decks
 from studyapp.store import export as store
 from studyapp.study.errors import StudyError
-from studyapp.study.import_files import alive, removed_on_exit
+from studyapp.study.import_files import removed_on_exit
 from studyapp.study.views import ExportReport
 
 if TYPE_CHECKING:

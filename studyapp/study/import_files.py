@@ -15,7 +15,8 @@ import signal
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+
+from studyapp.processes import alive, terminate_cleanly
 
 TMP_SUFFIX = ".tmp"
 _FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
@@ -55,38 +56,16 @@ def sweep_stale(folder: Path, names: str = "*", suffix: str = TMP_SUFFIX) -> lis
     return removed
 
 
-def alive(pid: int) -> bool:
-    """Whether process ``pid`` still runs (this one always does)."""
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 @contextlib.contextmanager
 def removed_on_exit(paths: list[Path]) -> Iterator[None]:
     """Remove ``paths`` however the block ends; SIGTERM becomes an exit that cleans up."""
-    previous: Any = None
-    main = threading.current_thread() is threading.main_thread()
-    if main:
-
-        def on_term(signum: int, _frame: Any) -> None:
-            raise SystemExit(128 + signum)
-
-        previous = signal.signal(signal.SIGTERM, on_term)
     try:
-        yield
+        with terminate_cleanly():
+            yield
     finally:
         for temp in paths:
             with contextlib.suppress(OSError):
                 temp.unlink()
-        if main:
-            signal.signal(signal.SIGTERM, previous)
 
 
 @contextlib.contextmanager

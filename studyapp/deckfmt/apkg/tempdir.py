@@ -14,15 +14,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
 import tempfile
-import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+
+from studyapp.processes import alive, terminate_cleanly
 
 PREFIX = "studyapp-apkg-"
-TERM_EXIT = 128 + signal.SIGTERM
 
 
 def default_root() -> Path:
@@ -46,31 +44,6 @@ def reading_folder(root: Path | None = None) -> Iterator[Path]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def terminate_cleanly() -> Iterator[None]:
-    """While the block runs in the main thread, SIGTERM raises ``SystemExit(143)`` so every
-    ``finally`` above runs. An exception that swallowed it on the way (SQLite turns an error
-    in its progress handler into "interrupted") still ends as ``SystemExit(143)``."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received: list[int] = []
-
-    def on_term(signum: int, _frame: Any) -> None:
-        received.append(signum)
-        raise SystemExit(TERM_EXIT)
-
-    previous = signal.signal(signal.SIGTERM, on_term)
-    try:
-        yield
-    except Exception:
-        if received:
-            raise SystemExit(TERM_EXIT) from None
-        raise
-    finally:
-        signal.signal(signal.SIGTERM, previous)
-
-
 def sweep(root: Path) -> None:
     """Remove reading folders whose process is gone (killed with SIGKILL, say)."""
     with contextlib.suppress(OSError):
@@ -78,17 +51,5 @@ def sweep(root: Path) -> None:
             if not entry.name.startswith(PREFIX) or not entry.is_dir(follow_symlinks=False):
                 continue
             pid = entry.name[len(PREFIX) :].split("-", 1)[0]
-            if pid.isdigit() and not _alive(int(pid)):
+            if pid.isdigit() and not alive(int(pid)):
                 shutil.rmtree(entry.path, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
