@@ -105,6 +105,35 @@ def test_imports_point_down() -> None:
     assert wrong == []
 
 
+def handlers_calling_super(path: Path) -> list[int]:
+    """Lines where a Textual handler (``on_*``) calls its base class's own."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), str(path))):
+        if not isinstance(node, ast.FunctionDef) or not node.name.startswith(("on_", "_on_")):
+            continue
+        for call in ast.walk(node):
+            if (
+                isinstance(call, ast.Attribute)
+                and call.attr == node.name
+                and isinstance(call.value, ast.Call)
+                and isinstance(call.value.func, ast.Name)
+                and call.value.func.id == "super"
+            ):
+                found.append(call.lineno)
+    return found
+
+
+def test_no_textual_handler_calls_its_base_handler(tmp_path: Path) -> None:
+    """Textual calls the handler of every class in the MRO: ``super().on_mount()`` in a
+    screen's ``on_mount`` runs the base's twice (home loaded its decks twice)."""
+    found = [f"{path.relative_to(ROOT)}:{line}" for path in sorted((PACKAGE / "ui").rglob("*.py"))
+             for line in handlers_calling_super(path)]  # fmt: skip
+    assert found == []
+    bad = tmp_path / "screen.py"  # the check is not hollow
+    bad.write_text("class S(Base):\n    def on_mount(self):\n        super().on_mount()\n")
+    assert handlers_calling_super(bad) == [3]
+
+
 @pytest.mark.parametrize(
     ("source", "caught"),
     [

@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
 
     gc.disable()  # until the first frame: see ``studyapp.ui.app.settle_heap``
     try:
-        from studyapp.ui.app import run_app
+        from studyapp.ui.launch import run_app
 
         service, deck_id, title = _session(args)
     except BaseException:

@@ -192,6 +192,15 @@ class StudyService:
             raise
         return cls(db, clock, fuzz=fuzz, tz=tz)
 
+    @staticmethod
+    def opens_at_once(db_url: str | None) -> bool:
+        """Whether :meth:`open` on ``db_url`` takes milliseconds: a SQLite file that exists
+        (no server to reach; only a schema migration, once after an upgrade, takes longer)."""
+        from studyapp.store.engine import resolve_db_url, sqlite_path
+
+        path = sqlite_path(resolve_db_url(db_url))
+        return path is not None and path.is_file()
+
     def close(self) -> None:
         """Close the database connections (idempotent)."""
         if self.ctx.db is not None:

@@ -1,6 +1,8 @@
 """The study app: a Textual shell whose screens talk only to :class:`StudyService`.
 
-The first frame shows at once: the service (migrations) opens on a thread worker started as
+On a local SQLite file that exists (:attr:`StudyApp.opens_at_load`) the service opens and
+the deck list is read before the first frame, so home draws once, with its counts. Otherwise
+the first frame shows at once: the service (migrations) opens on a thread worker started as
 the app loads, which posts :class:`ServiceReady` (carrying the service, set on the UI
 thread) or :class:`ServiceFailed`; the deck folders then sync on that worker (first, only
 when the database has no deck yet), and :class:`DecksSynced` says what changed.
@@ -12,7 +14,6 @@ opens on the review screen without loading home's). Screens come from the one ta
 
 from __future__ import annotations
 
-import argparse
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, datetime
 from functools import partial
@@ -24,7 +25,6 @@ from textual.binding import Binding, BindingType
 from textual.notifications import SeverityLevel
 from textual.worker import Worker, WorkerState
 
-from studyapp.errors import UserError
 from studyapp.textsafe import escape_controls
 from studyapp.ui.messages import DataChanged, DecksSynced, JobDone, ServiceFailed, ServiceReady
 from studyapp.ui.settings import Settings, load_settings, save_settings
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
     from studyapp.study.service import StudyService
-    from studyapp.study.views import ImportReport
+    from studyapp.study.views import DeckSummary, ImportReport
     from studyapp.ui.screens.modals import ExamChoice
 
 T = TypeVar("T")
@@ -106,6 +106,11 @@ class StudyApp(App[None]):
         self.settles_heap = False
         """Freeze the heap once the first frame is drawn (``run_app``: a real start, not a
         test's app; see :func:`settle_heap`)."""
+        self.opens_at_load = False
+        """Open the service and read the deck list on the UI thread before the first frame
+        (``run_app`` on a local SQLite file that exists: a few milliseconds), so home draws
+        once, with its counts; any failure falls back to the worker, which reports it."""
+        self._first_decks: list[DeckSummary] | None = None
         for theme in THEMES:
             self.register_theme(theme)
         self.settings, self._settings_problem = load_settings()
@@ -176,8 +181,9 @@ class StudyApp(App[None]):
 
     def on_load(self) -> None:
         if self._review is None:
-            # Before the first compose: the database opens while Textual draws home.
-            self._open_service()
+            if not (self.opens_at_load and self._open_now()):
+                # Before the first compose: the database opens while Textual draws home.
+                self._open_service()
             return
         # ``studyapp review``: the first frame is the first card, so the (already open)
         # service is taken here, and a failure ends the app with its one-line error.
@@ -186,6 +192,22 @@ class StudyApp(App[None]):
         except Exception as error:
             self.startup_error = _one_line(error)
             self.exit(return_code=1)
+
+    def _open_now(self) -> bool:
+        """See :attr:`opens_at_load`; False leaves the opening to :meth:`_open_service`."""
+        try:
+            service = self._service_factory()
+        except Exception:
+            return False  # the worker tries again and reports it
+        self._service_factory = lambda: service
+        if self._sync_decks and service.decks.empty():
+            return False  # a first start: the worker syncs the decks before anything shows
+        try:
+            self._first_decks = service.decks.list(now=self.now())
+        except Exception:
+            self._first_decks = None  # home loads them itself, and reports the failure
+        self._service = service
+        return True
 
     def get_default_screen(self) -> Screen[Any]:
         """The first screen is the one the app opens on (home, or ``studyapp review``'s
@@ -198,15 +220,23 @@ class StudyApp(App[None]):
             return super().get_default_screen()
         from studyapp.ui.screens.home import HomeScreen
 
-        return HomeScreen()
+        decks, self._first_decks = self._first_decks, None
+        return HomeScreen(decks)
 
     def on_mount(self) -> None:
         if self.settles_heap:
             self.call_after_refresh(settle_heap)  # the first frame is drawn
         if self._settings_problem:
             self.notify(self._settings_problem, severity="warning")
-        if self._review is not None and self.ready and self._sync_decks:
+        if self.ready and self._sync_decks:  # opened before the first frame
             self.set_timer(SYNC_DELAY_S, partial(self._sync, self.service))
+        if self._review is None and self.ready:
+            self._warm_review()
+
+    @work(thread=True, exit_on_error=False, group="warm")
+    def _warm_review(self) -> None:
+        """Load the review screen's module off the UI thread so enter shows a card at once."""
+        import studyapp.ui.screens.review  # noqa: F401
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="service")
     def _open_service(self) -> None:
@@ -438,35 +468,3 @@ def open_service(db: str | None) -> StudyService:
     from studyapp.study.service import StudyService
 
     return StudyService.open(db)
-
-
-def run_app(
-    args: argparse.Namespace,
-    service: StudyService | None = None,
-    review: tuple[int | None, str] | None = None,
-) -> int:
-    """Run the app until the user quits; a database that cannot open raises ``UserError``
-    (the command line prints its one line and exits with status 1).
-
-    With ``service`` (already open, decks synced) and ``review=(deck_id, title)`` the app
-    opens on that review session (``studyapp review``).
-    """
-    if service is not None:
-        opened = service
-        app = StudyApp(lambda: opened, review=review)
-    else:
-        app = StudyApp(partial(open_service, getattr(args, "db", None)))
-    app.settles_heap = True
-    try:
-        app.run()
-    finally:
-        import gc
-
-        gc.enable()
-        if app.ready:
-            app.service.close()
-        if service is not None:
-            service.close()  # idempotent
-    if app.startup_error:
-        raise UserError(app.startup_error)
-    return app.return_code or 0

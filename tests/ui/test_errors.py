@@ -8,7 +8,7 @@ from functools import partial
 import pytest
 
 from studyapp.cli.errors import CliError
-from studyapp.ui import app as app_module
+from studyapp.ui import launch
 from studyapp.ui.app import StudyApp, open_service
 from studyapp.ui.screens.home import HomeScreen
 from tests.ui.conftest import ready, screen_text
@@ -47,7 +47,7 @@ def test_run_app_exits_with_one_line_error(monkeypatch, tmp_path) -> None:
 
     monkeypatch.setattr(StudyApp, "run", headless_run)
     with pytest.raises(CliError, match=r"corrupt\.db") as raised:
-        app_module.run_app(argparse.Namespace(db=str(foreign)))
+        launch.run_app(argparse.Namespace(db=str(foreign)))
     assert "\n" not in str(raised.value)
 
 

@@ -1,13 +1,17 @@
-"""The app's start path stays light: no torch ever, SQL only on the service worker."""
+"""The app's start path stays light: no torch ever; SQL on the service worker, or before the
+first frame on a local file."""
 
 from __future__ import annotations
 
 import json
 import subprocess
 import sys
+from functools import partial
 from pathlib import Path
 
-from tests.ui.conftest import open_service, test_deck
+import pytest
+
+from tests.ui.conftest import open_service, ready, screen_text, test_deck
 
 FIRST_CARD = r"""
 import json, sys
@@ -74,3 +78,46 @@ def test_importing_the_app_loads_no_screen() -> None:
     loaded = set(json.loads(out.strip().splitlines()[-1])["modules"])
     assert not {name for name in loaded if name.startswith("studyapp.ui.screens.")}
     assert "textual.widgets._data_table" not in loaded
+
+
+async def test_a_local_file_opens_before_the_first_frame_so_home_draws_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from studyapp.study.service import StudyService
+    from studyapp.ui.app import StudyApp
+    from studyapp.ui.app import open_service as app_open_service
+    from studyapp.ui.screens.home import HomeScreen
+
+    db = tmp_path / "study.db"
+    assert not StudyService.opens_at_once(str(db))  # no file yet: the worker opens (and creates) it
+    service = open_service(db)
+    service.imports.parsed(test_deck())
+    service.close()
+    assert StudyService.opens_at_once(str(db))
+    assert not StudyService.opens_at_once("postgresql://u@h/db")
+    loads: list[str] = []
+    monkeypatch.setattr(StudyApp, "_open_service", lambda self: loads.append("service"))
+    monkeypatch.setattr(HomeScreen, "load", lambda self, *a, **k: loads.append(k["label"]))
+    app = StudyApp(partial(app_open_service, str(db)), sync_decks=False)
+    app.opens_at_load = True
+    async with app.run_test(size=(80, 24)):
+        home = app.screen
+        assert isinstance(home, HomeScreen) and app.ready
+        assert [d.name for d in home.decks] == ["GAN lecture"]  # in the first frame
+        assert "Today: 0 answered" in screen_text(app)
+    assert "service" not in loads and "Loading decks" not in loads
+    app.service.close()
+
+
+async def test_a_file_that_cannot_open_at_load_is_reported_by_the_worker(tmp_path: Path) -> None:
+    from studyapp.ui.app import StudyApp
+    from studyapp.ui.app import open_service as app_open_service
+
+    foreign = tmp_path / "notes.db"
+    foreign.write_bytes(b"not a database\n" * 100)
+    app = StudyApp(partial(app_open_service, str(foreign)), sync_decks=False)
+    app.opens_at_load = True
+    async with app.run_test(size=(80, 24)) as pilot:
+        await ready(pilot)
+        assert not app.ready and app.startup_error and "notes.db" in app.startup_error
+        assert "Cannot open the database" in screen_text(app)

@@ -89,6 +89,9 @@ class StudyScreen(Screen[None]):
 
     # -- handlers ------------------------------------------------------------------------
 
+    # Textual calls the handler of every class in the MRO, a subclass's first: a subclass's
+    # ``on_mount`` or ``on_screen_resume`` must not call ``super()`` (this one would run twice).
+
     def on_mount(self) -> None:
         self.reload()
 

@@ -181,7 +181,6 @@ class BrowserScreen(StudyScreen):
         self._show_detail()
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
         self._load_history()  # an experiment run from here logs a prediction
 
     def _show_detail(self) -> None:

@@ -86,7 +86,6 @@ class ExamScreen(StudyScreen):
 
     def on_mount(self) -> None:
         self.title = f"Exam: {self.deck_name}" if self.deck_name else "Exam"
-        super().on_mount()
 
     def reload(self) -> None:
         if self.app.ready:

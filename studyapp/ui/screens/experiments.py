@@ -128,7 +128,6 @@ class ExperimentsScreen(StudyScreen):
             title = Text(spec.title, no_wrap=True, overflow="ellipsis")
             table.add_row("…", "…", title, key=spec.id)
         table.focus()
-        super().on_mount()
 
     def reload(self) -> None:
         if self.app.ready:

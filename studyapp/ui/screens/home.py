@@ -29,6 +29,8 @@ from studyapp.ui.text import (
 from studyapp.ui.widgets.keybar import KeyBar
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from studyapp.study.views import DeckSummary, ExamPlan
 
 
@@ -87,6 +89,14 @@ class HomeScreen(StudyScreen):
     plan: reactive[ExamPlan | None] = reactive(None, init=False)
     """The selected deck's exam plan (None: no exam date, or still working it out)."""
 
+    def __init__(self, decks: Sequence[DeckSummary] | None = None) -> None:
+        """``decks``: the deck list already read (the app read it before the first frame);
+        None: read it on a worker once the database is open."""
+        super().__init__()
+        self._first_decks = decks
+        self._filled_width = -1
+        """The name column's width the table was last filled for."""
+
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         yield Static("Opening the database…", id="home-status")
@@ -99,18 +109,20 @@ class HomeScreen(StudyScreen):
     def on_mount(self) -> None:
         self.query_one("#decks", DataTable).focus()
         self.watch(self.app, "theme", lambda: self._fill(self.decks), init=False)
-        super().on_mount()
 
     def on_resize(self) -> None:
         # Deck names are cut to the width, so the counts stay on screen (60 columns too).
-        if self.decks:
+        if self.decks and self._name_width(self.decks) != self._filled_width:
             self._fill(self.decks)
 
     # -- data ----------------------------------------------------------------------------
 
     def reload(self) -> None:
         """Load the deck counts on a worker (the table keeps the old ones meanwhile)."""
-        if self.app.startup_error:
+        if self._first_decks is not None:  # read before the first frame: drawn with it
+            first, self._first_decks = self._first_decks, None
+            self.decks = tuple(first)
+        elif self.app.startup_error:
             self.failed = self.app.startup_error
         elif self.app.ready:
             decks = self.app.service.decks
@@ -151,8 +163,7 @@ class HomeScreen(StudyScreen):
     def _fill(self, decks: tuple[DeckSummary, ...]) -> None:
         table: DataTable[str | Text] = self.query_one("#decks", DataTable)
         selected = self.deck.id if self.deck is not None else None
-        room = max(self.size.width - COUNTS_WIDTH, MIN_NAME_WIDTH)
-        name_width = min(max((len(deck.name) for deck in decks), default=4), room)
+        name_width = self._filled_width = self._name_width(decks)
         table.clear(columns=True)  # a fixed name width: auto widths only ever grow
         _add_columns(table, max(name_width, 4))
         colors = {kind: self.app.theme_variables.get(v, v) for kind, v in COUNT_COLORS.items()}
@@ -172,6 +183,11 @@ class HomeScreen(StudyScreen):
             table.move_cursor(row=row)
         self.deck = decks[row] if decks else None
         self.set_class(not decks, "-empty")
+
+    def _name_width(self, decks: tuple[DeckSummary, ...]) -> int:
+        """The deck-name column's width: the longest name, cut to what the counts leave."""
+        room = max(self.size.width - COUNTS_WIDTH, MIN_NAME_WIDTH)
+        return min(max((len(deck.name) for deck in decks), default=4), room)
 
     def _show_status(self) -> None:
         decks = self.decks

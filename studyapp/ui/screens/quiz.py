@@ -148,7 +148,6 @@ class QuizScreen(StudyScreen):
     def on_mount(self) -> None:
         for part in ("#quiz-choices", "#quiz-typed", "#quiz-summary"):
             self.query_one(part).display = False
-        super().on_mount()  # reload: the questions load on a worker
 
     def reload(self) -> None:
         """Choose the questions on a worker, once per quiz."""
@@ -163,7 +162,7 @@ class QuizScreen(StudyScreen):
         self.questions = tuple(message.questions)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        super().on_worker_state_changed(event)  # the one error path: a notification
+        # StudyScreen's handler (the one error path: a notification) runs after this one.
         if event.worker.group == QuestionsChosen.__name__ and event.state is WorkerState.ERROR:
             self.questions = ()
 

@@ -145,7 +145,6 @@ class RunsScreen(StudyScreen):
         table = self.query_one("#runs-table", DataTable)
         table.add_column("✓", key="mark", width=1)
         table.add_columns("run", "when", "status", "verdict", "prediction", "params")
-        super().on_mount()  # reload: the runs load on a worker
 
     def reload(self) -> None:
         """List the runs on a worker (a failure is one notification)."""
