@@ -21,7 +21,7 @@ from studyapp.store.errors import CORRUPT, MISSING_SCHEMA, READ_ONLY, StoreError
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection, Engine
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 """Bump with a migration below whenever a table of ``rows.py`` changes."""
 SQLITE_HEADER = b"SQLite format 3\x00"
 META_TABLE = "studyapp_meta"
@@ -58,10 +58,25 @@ def _v3_to_v4(conn: Connection) -> None:
     conn.exec_driver_sql("ALTER TABLE deck ADD COLUMN exam_time INTEGER NOT NULL DEFAULT 540")
 
 
+def _v4_to_v5(conn: Connection) -> None:
+    """v5: a stored run keeps its verdict's sentence for a student (issue 17). A database
+    that began before v2 has it already: v2 made ``experiment_run`` as the rows define it."""
+    from sqlalchemy import inspect
+
+    if "verdict_plain" in {
+        column["name"] for column in inspect(conn).get_columns("experiment_run")
+    }:
+        return
+    conn.exec_driver_sql(
+        "ALTER TABLE experiment_run ADD COLUMN verdict_plain VARCHAR NOT NULL DEFAULT ''"
+    )
+
+
 MIGRATIONS: dict[int, Callable[[Connection], None]] = {
     2: _v1_to_v2,
     3: _v2_to_v3,
     4: _v3_to_v4,
+    5: _v4_to_v5,
 }
 """``MIGRATIONS[v]`` turns a version ``v - 1`` database into version ``v``."""
 

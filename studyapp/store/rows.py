@@ -131,6 +131,9 @@ class RunRow(NamedTuple):
     prediction_choice: int | None = None
     prediction_correct: bool | None = None
     created_at: datetime | None = None
+    verdict_plain: str = ""
+    """The verdict's sentence for a student (``Verdict.plain``; '' for runs stored before
+    schema v5, whose sentence is made from the summary)."""
 
 
 META = Table("studyapp_meta", MetaRow, key="key")

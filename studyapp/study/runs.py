@@ -53,7 +53,7 @@ class RunsPart:
         run = _row(
             result.experiment, result.params, result.seeds, result.device, result.status,
             result.verdict.passed, result.verdict.summary, result.metrics, result.history,
-            card_id, choice, correct, now,
+            card_id, choice, correct, now, result.verdict.plain,
         )  # fmt: skip
         with self.ctx.write() as q:
             card = self._card(q, card_id)
@@ -84,12 +84,13 @@ class RunsPart:
         prediction_choice: int | None = None,
         prediction_correct: bool | None = None,
         created_at: datetime | None = None,
+        verdict_plain: str = "",
     ) -> int:
         """Store one run as given (JSON-safe copies of the mappings); returns its id."""
         run = _row(
             experiment, params, seeds, device, status, verdict_passed, verdict_summary,
             metrics, history, card_id, prediction_choice, prediction_correct,
-            self.ctx.now(created_at),
+            self.ctx.now(created_at), verdict_plain,
         )  # fmt: skip
         with self.ctx.write() as q:
             self._card(q, card_id)
@@ -129,7 +130,7 @@ def _row(
     experiment: str, params: Mapping[str, Any], seeds: Sequence[int], device: str, status: str,
     passed: bool, summary: str, metrics: Mapping[str, Any],
     history: Mapping[str, Sequence[float]] | None, card_id: int | None, choice: int | None,
-    correct: bool | None, created_at: datetime,
+    correct: bool | None, created_at: datetime, plain: str = "",
 ) -> RunRow:  # fmt: skip
     return RunRow(
         id=0,
@@ -146,4 +147,5 @@ def _row(
         prediction_choice=choice,
         prediction_correct=correct,
         created_at=created_at,
+        verdict_plain=plain,
     )

@@ -70,13 +70,16 @@ def run_label(run: RunRow) -> str:
 
 
 def verdict_lead(run: RunRow) -> Text:
-    """``PASSED  <one plain sentence>``: the stored verdict said as the screen says it (the
-    sentence is the summary's first clause: a stored run keeps only its summary)."""
+    """``PASSED  <one plain sentence>``: the stored verdict said as the screen says it (a run
+    stored before schema v5 has no sentence: the summary's first clause stands in)."""
     from models.base import Verdict
     from studyapp.experiments.verdicts import plain_sentence, word_of
 
     text = Text(word_of(run.status, run.verdict_passed), style="bold")
-    text.append("  " + plain_sentence(Verdict(run.verdict_passed, run.verdict_summary)))
+    text.append(
+        "  "
+        + plain_sentence(Verdict(run.verdict_passed, run.verdict_summary, plain=run.verdict_plain))
+    )
     return text
 
 
