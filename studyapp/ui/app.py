@@ -199,13 +199,13 @@ class StudyApp(App[None]):
             service = self._service_factory()
         except Exception:
             return False  # the worker tries again and reports it
-        self._service_factory = lambda: service
-        if self._sync_decks and service.decks.empty():
-            return False  # a first start: the worker syncs the decks before anything shows
+        self._service_factory = lambda: service  # the worker, if it runs, takes this one
         try:
+            if self._sync_decks and service.decks.empty():
+                return False  # a first start: the worker syncs the decks before anything shows
             self._first_decks = service.decks.list(now=self.now())
         except Exception:
-            self._first_decks = None  # home loads them itself, and reports the failure
+            return False  # the worker reads again and reports it
         self._service = service
         return True
 

@@ -31,6 +31,23 @@ def v2_database(path: Path) -> Path:
     return path
 
 
+def database_at(path: Path, version: int) -> Path:
+    """The v2 fixture migrated up to ``version`` (at least 2) and stamped with it: what that
+    studyapp left on disk."""
+    v2_database(path)
+    engine = make_engine(str(path))
+    try:
+        with engine.begin() as conn:
+            for step in range(3, version + 1):
+                MIGRATIONS[step](conn)
+            conn.exec_driver_sql(
+                f"UPDATE studyapp_meta SET value='{version}' WHERE key='schema_version'"
+            )
+    finally:
+        engine.dispose()
+    return path
+
+
 def test_v2_database_gains_experiment_settings_and_keeps_its_cards(tmp_path: Path) -> None:
     path = v2_database(tmp_path / "v2.db")
     service = StudyService.open(str(path), clock=lambda: NOW, tz=UTC)

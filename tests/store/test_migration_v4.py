@@ -6,25 +6,16 @@ import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from studyapp.store.engine import make_engine
-from studyapp.store.migrations import MIGRATIONS
 from studyapp.study.service import StudyService
-from tests.store.test_migration_v3 import v2_database
+from tests.store.test_migration_v3 import database_at
 
 NOW = datetime(2026, 1, 10, 12, tzinfo=UTC)
 
 
 def test_v3_database_gains_the_exam_time_and_keeps_its_exam_date(tmp_path: Path) -> None:
-    path = v2_database(tmp_path / "v3.db")
-    engine = make_engine(str(path))
-    try:
-        with engine.begin() as conn:
-            MIGRATIONS[3](conn)
-            conn.exec_driver_sql("UPDATE studyapp_meta SET value='3' WHERE key='schema_version'")
-            conn.exec_driver_sql("UPDATE deck SET exam_date = '2026-02-01'")
-    finally:
-        engine.dispose()
+    path = database_at(tmp_path / "v3.db", 3)
     with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE deck SET exam_date = '2026-02-01'")
         assert "exam_time" not in {row[1] for row in conn.execute("PRAGMA table_info(deck)")}
     with StudyService.open(str(path), clock=lambda: NOW, tz=UTC) as service:
         [deck] = service.decks.list(NOW)

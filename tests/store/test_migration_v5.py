@@ -9,36 +9,26 @@ from pathlib import Path
 
 from models import get_spec
 from models.base import execute
-from studyapp.store.engine import make_engine
-from studyapp.store.migrations import MIGRATIONS
 from studyapp.study.service import StudyService
 from studyapp.ui.screens.runs import verdict_lead
-from tests.store.test_migration_v3 import v2_database
+from tests.store.test_migration_v3 import database_at
 
 NOW = datetime(2026, 1, 10, 12, tzinfo=UTC)
 
 
 def v4_database(path: Path) -> Path:
     """What studyapp left on disk at schema v4, holding one stored run."""
-    v2_database(path)
-    engine = make_engine(str(path))
-    try:
-        with engine.begin() as conn:
-            MIGRATIONS[3](conn)
-            MIGRATIONS[4](conn)
-            conn.exec_driver_sql("UPDATE studyapp_meta SET value='4' WHERE key='schema_version'")
-            # v2 made the table as the rows define it now: take the v5 column back out
-            conn.exec_driver_sql("ALTER TABLE experiment_run DROP COLUMN verdict_plain")
-            conn.exec_driver_sql(
-                "INSERT INTO experiment_run (card_id, experiment, params, seeds, device, status, "
-                "verdict_passed, verdict_summary, metrics, history, prediction_choice, "
-                "prediction_correct, created_at) VALUES (NULL, 'kl-term', '{}', '[0]', 'cpu', "
-                "'completed', 1, 'the KL weight sets the rate: KL 3.1 nats', '{}', '{}', NULL, "
-                "NULL, '2026-01-09 12:00:00.000000')"
-            )
-    finally:
-        engine.dispose()
+    database_at(path, 4)
     with sqlite3.connect(path) as conn:
+        # v2 made the table as the rows define it now: take the v5 column back out
+        conn.execute("ALTER TABLE experiment_run DROP COLUMN verdict_plain")
+        conn.execute(
+            "INSERT INTO experiment_run (card_id, experiment, params, seeds, device, status, "
+            "verdict_passed, verdict_summary, metrics, history, prediction_choice, "
+            "prediction_correct, created_at) VALUES (NULL, 'kl-term', '{}', '[0]', 'cpu', "
+            "'completed', 1, 'the KL weight sets the rate: KL 3.1 nats', '{}', '{}', NULL, "
+            "NULL, '2026-01-09 12:00:00.000000')"
+        )
         columns = {row[1] for row in conn.execute("PRAGMA table_info(experiment_run)")}
     assert "verdict_plain" not in columns
     return path
