@@ -11,6 +11,7 @@ file that is not an Anki package unless asked (``force``).
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -102,18 +103,15 @@ def _same_file(path: Path, other: Path) -> bool:
 
 
 def sweep_stale(path: Path) -> list[Path]:
-    """Remove temp files a killed export of ``path`` left (their process is gone)."""
+    """Remove temp files a killed export of ``path`` left: ``.NAME.PID*.apkg.tmp`` whose
+    process is gone. The name is matched literally (a ``*`` or ``[`` in it is no pattern),
+    and a file without a readable pid is not ours, so it stays."""
     removed = []
-    for leftover in path.parent.glob(f".{path.name}.*{TMP_SUFFIX}"):
+    for leftover in path.parent.glob(f".{glob.escape(path.name)}.*{TMP_SUFFIX}"):
         pid_text = leftover.name[len(path.name) + 2 :].split(".", 1)[0]
-        if pid_text.isdigit() and alive(int(pid_text)):
+        if not pid_text.isdigit() or alive(int(pid_text)) or leftover.is_symlink():
             continue
         with contextlib.suppress(OSError):
             leftover.unlink()
             removed.append(leftover)
-    old = path.with_name(path.name + ".tmp")  # the name older versions used
-    if old.is_file() and not old.is_symlink():
-        with contextlib.suppress(OSError):
-            old.unlink()
-            removed.append(old)
     return removed

@@ -41,7 +41,8 @@ def write_new(path: Path, data: bytes, mode: int = 0o600) -> None:
 
 
 def sweep_stale(folder: Path, names: str = "*", suffix: str = TMP_SUFFIX) -> list[Path]:
-    """Remove temp files in ``folder`` (``.<names>.<pid>[.tag]<suffix>``) of dead processes."""
+    """Remove temp files in ``folder`` (``.<names>.<pid>[.tag]<suffix>``) of dead processes;
+    ``names`` is a glob pattern (a file name goes in through ``glob.escape``)."""
     removed: list[Path] = []
     if not folder.is_dir():
         return removed

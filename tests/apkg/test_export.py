@@ -72,15 +72,21 @@ def test_stale_temp_files_are_swept(tmp_path: Path) -> None:
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True).stdout.strip()  # fmt: skip
     stale = [tmp_path / f".out.apkg.{dead}.collection.apkg.tmp",
-             tmp_path / f".out.apkg.{dead}.apkg.tmp", tmp_path / "out.apkg.tmp"]  # fmt: skip
+             tmp_path / f".out.apkg.{dead}.apkg.tmp"]  # fmt: skip
     for path in stale:
         path.write_bytes(b"x" * 1000)
-    other = tmp_path / ".other.apkg.1.apkg.tmp"
-    other.write_bytes(b"not ours")
+    others = [  # another export's temp (its process alive), a user's file: not ours
+        tmp_path / ".other.apkg.1.apkg.tmp", tmp_path / "out.apkg.tmp",
+        tmp_path / f".out-x.apkg.{dead}.apkg.tmp",  # matched by "out*" as a pattern
+        tmp_path / ".out.apkg.notapid.apkg.tmp",
+    ]  # fmt: skip
+    for path in others:
+        path.write_bytes(b"not ours")
     with open_db(tmp_path / "s.db", NOW) as service:
         add_small_collection(service)
         service.exports.apkg(out)
-    assert leftovers(tmp_path) == [other.name]
+        service.exports.apkg(tmp_path / "out*")  # a name with a glob character
+    assert leftovers(tmp_path) == sorted(p.name for p in others)
 
 
 SLOW_EXPORT = """
