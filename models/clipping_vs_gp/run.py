@@ -246,8 +246,8 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
     if verdict.passed:
         verdict.summary = f"the penalised critic captures more of W than the clipped one: {detail}"
         verdict.plain = (
-            "With its weights pinned at the clipping bound, the clipped critic settled on a "
-            "cruder shape than the critic trained with a gradient penalty."
+            "The critic trained with a gradient penalty came much closer to the best possible "
+            "critic's shape than the critic whose weights were clipped."
         )
     elif sum(checks["binds"]) * 2 < total:
         verdict.summary = f"the clip hardly binds, so no verdict on clipping: {detail}"

@@ -164,7 +164,8 @@ def run(cfg: RunConfig) -> Generator[Progress, None, Outcome]:
             "possible discriminator than one plain step did."
         )
     best = min(g, key=lambda name: g[name])
-    answer = 3 if max(g.values()) < MAX_RATIO * min(g.values()) else NAMES.index(best)
+    # "no real difference": the best schedule's gap is not below MAX_RATIO of the worst's
+    answer = 3 if min(g.values()) >= MAX_RATIO * max(g.values()) else NAMES.index(best)
     metrics = {f"gap_{n}": v for n, v in g.items()} | {f"w2_{n}": v for n, v in w.items()}
     metrics |= {f"ratio_{n}": float(v.mean()) for n, v in rel.items()}
     metrics |= {f"ratio_{n}_sd": float(v.std()) if len(v) > 1 else 0.0 for n, v in rel.items()}

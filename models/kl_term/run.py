@@ -1,6 +1,6 @@
 """VAEs on scikit-learn's 8x8 digits: a beta sweep (0.5, 1, 1.5, beta_max), trained at once.
 
-Every model (one per beta, plus the annealed one, times the seeds) is a row of the stacked
+Every model (one per beta, times the seeds) is a row of the stacked
 weights of :class:`models.torchutil.BatchedMLP`, so the whole sweep is one set of tensor ops.
 """
 

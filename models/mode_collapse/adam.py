@@ -1,7 +1,5 @@
 """Adam over one flat buffer per network, with rows that may sit a step out.
 
-``Adam`` (no ``torch.optim``) now lives in :mod:`models.torchutil` and is re-exported here.
-
 :class:`RowAdam` serves the two-arm GAN, whose stacked rows take different numbers of
 updates: the k-step arm's discriminator updates k times per generator step, the 1-step
 arm's once. ``step(grads, rows)`` moves only the first ``rows`` rows (the k-step arm's) and
@@ -19,9 +17,7 @@ from collections.abc import Sequence
 import torch
 from torch import nn
 
-from models.torchutil import SEED_ROW_ALIGN, Adam
-
-__all__ = ["Adam", "RowAdam"]
+from models.torchutil import SEED_ROW_ALIGN
 
 
 class RowAdam:

@@ -39,12 +39,12 @@ one lucky or unlucky moment of an oscillating GAN does not decide it."""
 
 
 def collapsed(s: ModeScores, n_modes: int) -> torch.Tensor:
-    """Per seed: high precision on at least one and at most half of the modes."""
+    """Per seed: high precision on at least one and at most 3/8 of the modes."""
     return (s.precision >= MIN_PRECISION) & (s.modes >= 1) & (s.modes <= MAX_COLLAPSED * n_modes)
 
 
 def covered(s: ModeScores) -> torch.Tensor:
-    """Per seed: high precision on at least 3/4 of the modes."""
+    """Per seed: high precision on at least 5/8 of the modes."""
     return (s.precision >= MIN_PRECISION) & (s.recall >= MIN_COVERED)
 
 

@@ -129,7 +129,7 @@ def _drop_modes(samples: torch.Tensor, centres: torch.Tensor, noise: SeedNoise) 
     """The samples whose nearest centre lies on the upper half of the ring (angle in [0, pi)),
     resampled with replacement to the same count: a generator that dropped the other modes."""
     nearest = torch.cdist(samples, centres.expand(samples.shape[0], -1, -1)).argmin(-1)
-    keep = centres[:, 1][nearest] > -1e-6  # [R, N]
+    keep = nearest < centres.shape[0] // 2  # [R, N]: the modes at angles 0, 45, 90, 135 deg
     weights = keep.float() + 1e-9  # a seed that kept nothing still draws (and is scored)
     picks = torch.stack(
         [

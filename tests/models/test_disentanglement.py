@@ -44,7 +44,7 @@ def test_default_passes_on_held_out_seeds() -> None:
     result = check_default(ID)
     print(describe(result))  # per-seed figures, shown with pytest -rP
     assert spec.prediction is not None and result.answer is not None
-    assert 0 <= result.answer < len(spec.prediction.choices)
+    assert result.answer == 1  # uncorrelated, but each mixing the factors (MIG under 0.3)
     assert all(s["rate_beta"] < s["rate_ref"] for s in result.per_seed_metrics)
     assert result.verdict.plain
 
