@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from studyapp.cli._study import friendly_errors
 from studyapp.cli.errors import CliError
+from studyapp.textsafe import escape_controls
 
 if TYPE_CHECKING:
     from studyapp.study.views import ExamPlan
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         deck_id = find_deck(service, args.deck)
         if clear:
             summary = service.decks.set_exam(deck_id, None)
-            print(f"{summary.name}: exam date cleared")
+            print(f"{escape_controls(summary.name)}: exam date cleared")
             return 0
         if when is not None or args.at is not None:
             current = service.decks.get(deck_id).exam_date
@@ -99,7 +100,6 @@ def as_json(plan: ExamPlan) -> dict[str, Any]:
 def lines(plan: ExamPlan, deck_arg: str) -> list[str]:
     """The plan as the terminal shows it."""
     from studyapp.study.exam import CLEAR_OFFER
-    from studyapp.textsafe import escape_controls
 
     figure = plan.figure
     left = plan.days_left

@@ -14,6 +14,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 
 from studyapp.study.quiz_synonyms import ANTONYMS, BROADER, ROLES, SYNONYMS
 from studyapp.study.quiz_words import STOPWORDS, Token, tokens, typo
@@ -347,16 +348,23 @@ DEFAULT = Glossary.of(BUILT_IN)
 """The built-in abbreviations and the field's synonyms, without word weights."""
 
 
-@lru_cache(maxsize=1)
 def bundled() -> Glossary:
-    """:data:`DEFAULT` with the abbreviations and word weights of the bundled decks (read once,
-    on first use; the built-ins alone where the decks cannot be read)."""
-    from studyapp.deckfmt import DeckParseError, parse_file
+    """:data:`DEFAULT` with the abbreviations and word weights of the bundled decks (read once
+    per decks folder, on first use; the built-ins alone where the decks cannot be read)."""
     from studyapp.paths import bundled_decks_dir
+
+    return _from_folder(bundled_decks_dir())
+
+
+@lru_cache(maxsize=4)
+def _from_folder(folder: Path) -> Glossary:
+    """:func:`bundled` for the deck files in ``folder`` (cached by folder: ``STUDYAPP_DECKS``
+    may point elsewhere later in the same process)."""
+    from studyapp.deckfmt import DeckParseError, parse_file
 
     cards: list[tuple[str, str]] = []
     try:
-        for path in sorted(bundled_decks_dir().glob("*.txt")):
+        for path in sorted(folder.glob("*.txt")):
             cards.extend((card.front, card.back) for card in parse_file(path).cards)
     except (OSError, DeckParseError):
         return DEFAULT

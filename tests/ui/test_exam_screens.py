@@ -13,7 +13,7 @@ from studyapp.ui.screens.exam import ExamScreen
 from studyapp.ui.screens.home import HomeScreen
 from studyapp.ui.screens.modals import ExamDateModal
 from studyapp.ui.screens.review import ReviewScreen
-from tests.ui.conftest import START, ready, screen_text, settle, shown
+from tests.ui.conftest import START, ready, screen_text, settle, shown, test_deck
 
 SIZE = (80, 24)
 EXAM = date(2026, 11, 30)  # START is Friday 2026-11-20 09:00 UTC: ten days ahead
@@ -129,3 +129,19 @@ async def test_after_the_exam_home_offers_to_clear_the_date(app, service, clock,
         await pilot.press("c")
         await settle(pilot)
     assert fresh().decks.get(deck_id).exam_date is None
+
+
+async def test_a_key_right_after_an_arrow_acts_on_the_deck_the_arrow_reached(app, service) -> None:  # type: ignore[no-untyped-def]
+    service.imports.parsed(test_deck("Second deck"))
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        home = app.screen
+        assert isinstance(home, HomeScreen) and len(home.decks) == 2
+        first = home.deck
+        home.query_one("#decks", DataTable).move_cursor(row=1)  # its highlight: not yet handled
+        assert home.deck == first
+        home.action_exam()  # what "e" typed at once after "down" runs
+        await pilot.pause()
+        modal = app.screen
+        assert isinstance(modal, ExamDateModal)
+        assert modal._deck_name == home.decks[1].name != first.name

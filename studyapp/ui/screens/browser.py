@@ -190,12 +190,8 @@ class BrowserScreen(StudyScreen):
         if row is None:
             detail.update(Content(f"No card matches. {len(self.rows)} cards."))
             return
-        answer: str | tuple[str, str] = row.back or ("(no answer)", "italic $warning")
-        parts: list[str | tuple[str, str]] = [
-            ("Q: ", "bold"), row.front, "\n", ("A: ", "bold"), answer,
-        ]  # fmt: skip
-        if row.missing_reason:  # the one wording, as the review screen shows it
-            parts += ["\n", (row.missing_reason, "italic $warning")]
+        # History and links first: a long answer must not push them out of the panel at 80x24.
+        parts: list[str | tuple[str, str]] = []
         history = self._history
         known = history is not None and history[0] == row.id
         answers = history_text(history[1]) if history is not None and known else "…"
@@ -204,7 +200,7 @@ class BrowserScreen(StudyScreen):
             facts.append("tags " + ", ".join(row.tags))
         if row.flags:
             facts.append("flags " + ", ".join(row.flags))
-        parts += ["\n", (" · ".join(facts), "dim")]
+        parts.append((" · ".join(facts), "dim"))
         if row.experiments:
             from studyapp.experiments.links import describe_link
 
@@ -212,6 +208,10 @@ class BrowserScreen(StudyScreen):
             shown = ", ".join(describe_link(e, settings.get(e)) for e in row.experiments)
             hint = "  x chooses one to run" if len(row.experiments) > 1 else "  x runs it"
             parts += ["\n", ("Experiments: ", "bold"), shown, (hint, "dim")]
+        answer: str | tuple[str, str] = row.back or ("(no answer)", "italic $warning")
+        parts += ["\n", ("Q: ", "bold"), row.front, "\n", ("A: ", "bold"), answer]
+        if row.missing_reason:  # the one wording, as the review screen shows it
+            parts += ["\n", (row.missing_reason, "italic $warning")]
         detail.update(Content.assemble(*parts))
 
     def on_data_table_row_highlighted(self, _event: DataTable.RowHighlighted) -> None:

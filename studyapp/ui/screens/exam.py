@@ -14,6 +14,7 @@ from textual.reactive import reactive
 from textual.widgets import DataTable, Header, Static
 
 from studyapp.study.exam import CLEAR_OFFER
+from studyapp.textsafe import escape_controls
 from studyapp.ui.messages import Loaded
 from studyapp.ui.screens.base import StudyScreen
 from studyapp.ui.text import format_countdown
@@ -85,7 +86,8 @@ class ExamScreen(StudyScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = f"Exam: {self.deck_name}" if self.deck_name else "Exam"
+        name = escape_controls(self.deck_name)
+        self.title = f"Exam: {name}" if name else "Exam"
 
     def reload(self) -> None:
         if self.app.ready:

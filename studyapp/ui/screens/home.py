@@ -261,13 +261,21 @@ class HomeScreen(StudyScreen):
             return None
         return True
 
+    def _acting_deck(self) -> DeckSummary | None:
+        """The deck under the table's cursor now: a key typed right after an arrow acts on
+        the row the arrow moved to, before its highlight message has updated :attr:`deck`."""
+        decks, row = self.decks, self.query_one("#decks", DataTable).cursor_row
+        if decks and 0 <= row < len(decks):
+            self.deck = decks[row]
+        return self.deck
+
     def action_review(self) -> None:
-        if self.deck is not None:
-            self.app.open("review", self.deck.id, self.deck.name)
+        if (deck := self._acting_deck()) is not None:
+            self.app.open("review", deck.id, deck.name)
 
     def action_quiz(self, mode: str) -> None:
-        if self.deck is not None:
-            self.app.open("typed-quiz" if mode == "typed" else "quiz", self.deck.id)
+        if (deck := self._acting_deck()) is not None:
+            self.app.open("typed-quiz" if mode == "typed" else "quiz", deck.id)
 
     def action_browse(self) -> None:
         self.app.open("browser")
@@ -276,16 +284,16 @@ class HomeScreen(StudyScreen):
         self.app.open("stats")
 
     def action_exam(self) -> None:
-        if self.deck is not None:
-            self.app.ask_exam_date(self.deck.id, self.deck.name, self.deck.exam_date)
+        if (deck := self._acting_deck()) is not None:
+            self.app.ask_exam_date(deck.id, deck.name, deck.exam_date)
 
     def action_exam_plan(self) -> None:
-        if self.deck is not None:
-            self.app.open("exam-plan", self.deck.id, self.deck.name)
+        if (deck := self._acting_deck()) is not None and deck.exam_date is not None:
+            self.app.open("exam-plan", deck.id, deck.name)
 
     def action_optimize(self) -> None:
-        if self.deck is not None:
-            self.app.optimize(self.deck.id)
+        if (deck := self._acting_deck()) is not None:
+            self.app.optimize(deck.id)
 
     def action_refresh(self) -> None:
         self.reload()

@@ -78,7 +78,7 @@ class ExamDateModal(ModalScreen[ExamChoice | None]):
                     ("Exam date for ", "bold"), (escape_controls(self._deck_name), "bold")
                 )
             )
-            yield Label(
+            yield Static(  # a Static wraps at 80 columns (a Label would cut the last words)
                 Content(
                     f"YYYY-MM-DD or +DAYS, then HH:MM if not at {self._time}; "
                     "empty turns exam mode off"
