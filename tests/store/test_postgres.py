@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
@@ -206,13 +205,13 @@ def test_two_writers_on_one_card_set_lose_nothing(pg_url: str) -> None:
     with StudyService.open(pg_url) as service:
         report = service.imports.parsed(deck(4))
         card_ids = [c.id for c in service.cards.browse(deck_id=report.deck_id)]
-    start_at = time.time() + 2.0
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
     ids = ",".join(map(str, card_ids))
-    args = [sys.executable, str(RACE_WORKER), pg_url, ids, "150", str(start_at)]
+    args = [sys.executable, str(RACE_WORKER), pg_url, ids, "150"]
     procs = [
         subprocess.Popen(
             [*args, str(seed), "7"],
+            stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -220,13 +219,23 @@ def test_two_writers_on_one_card_set_lose_nothing(pg_url: str) -> None:
         )
         for seed in (1, 2)
     ]
+    for proc in procs:  # both open and waiting: then both go at once
+        assert proc.stdout is not None
+        assert proc.stdout.readline().strip() == "ready", proc.communicate()[1]
+    for proc in procs:
+        assert proc.stdin is not None
+        proc.stdin.write("go\n")
+        proc.stdin.flush()  # communicate() closes it
     answered = undone = 0
+    windows = []
     for proc in procs:
         out, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
-        answers, undos = map(int, out.split())
-        answered, undone = answered + answers, undone + undos
+        answers, undos, first, last = out.split()
+        answered, undone = answered + int(answers), undone + int(undos)
+        windows.append((float(first), float(last)))
     assert answered == 300 and undone > 0
+    assert max(w[0] for w in windows) < min(w[1] for w in windows)  # the writers overlapped
     with StudyService.open(pg_url) as service, service.ctx.read() as q:
         from studyapp.store.rows import CARD, REVIEW_LOG
 
